@@ -1,0 +1,156 @@
+// The one contract between UI and host: the `window.vigil` API, its IPC channel
+// names, and zod schemas for every request payload. The Electron preload, the
+// Electron main process, the headless host's WebSocket bridge and the renderer
+// all import this module, so a channel or payload can't drift between them.
+import { z } from 'zod';
+import type { History, VigilEvent, VigilState } from './state.js';
+
+export const BackendId = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'backend id: letters, digits, . _ - (max 64)');
+
+export const IdRequest = z.object({ id: BackendId }).strict();
+export const LogsRequest = z
+  .object({ id: BackendId, lines: z.number().int().min(1).max(10000).optional() })
+  .strict();
+export const EventsRequest = z
+  .object({
+    backend: BackendId.optional(),
+    since: z.number().finite().optional(),
+    until: z.number().finite().optional(),
+    limit: z.number().int().min(1).max(10000).optional(),
+  })
+  .strict();
+export const HistoryRequest = z
+  .object({
+    range: z.enum(['hour', 'day']),
+    /** Only these series (default: all). */
+    series: z.array(z.string().max(200)).max(500).optional(),
+    /** Only samples newer than this (seconds since epoch) for incremental updates. */
+    since: z.number().finite().optional(),
+  })
+  .strict();
+/** The add-backend form: `yaml` is one backend's config (the same schema as the file). */
+export const AddBackendRequest = z
+  .object({ id: BackendId, config: z.record(z.string(), z.unknown()) })
+  .strict();
+
+export type IdRequest = z.infer<typeof IdRequest>;
+export type LogsRequest = z.infer<typeof LogsRequest>;
+export type EventsRequest = z.infer<typeof EventsRequest>;
+export type HistoryRequest = z.infer<typeof HistoryRequest>;
+export type AddBackendRequest = z.infer<typeof AddBackendRequest>;
+
+export interface CommandResult {
+  ok: boolean;
+  /** What happened or why not ('already running', 'no exited child to reap' …). */
+  message: string;
+  /** For reap: the exit it collected. */
+  exit?: VigilEvent['exit'];
+}
+
+export interface LogLine {
+  /** ms since epoch when Vigil read it. */
+  time: number;
+  stream: 'stdout' | 'stderr' | 'vigil';
+  text: string;
+}
+
+export interface LogChunk {
+  id: string;
+  lines: LogLine[];
+  /** Path of the log file on the host, for "open"/download. */
+  path: string | null;
+}
+
+/** Request/response methods of the API: name → [request schema, response type]. */
+export interface VigilRequests {
+  getState: [void, VigilState];
+  start: [IdRequest, CommandResult];
+  stop: [IdRequest, CommandResult];
+  restart: [IdRequest, CommandResult];
+  reap: [IdRequest, CommandResult];
+  getLogs: [LogsRequest, LogChunk];
+  getEvents: [EventsRequest, VigilEvent[]];
+  getHistory: [HistoryRequest, History];
+  addBackend: [AddBackendRequest, CommandResult];
+  openConfig: [void, CommandResult];
+}
+export type RequestName = keyof VigilRequests;
+
+/** Schemas the host validates each request against (`null` = no payload). */
+export const REQUEST_SCHEMAS: { [K in RequestName]: z.ZodType | null } = {
+  getState: null,
+  start: IdRequest,
+  stop: IdRequest,
+  restart: IdRequest,
+  reap: IdRequest,
+  getLogs: LogsRequest,
+  getEvents: EventsRequest,
+  getHistory: HistoryRequest,
+  addBackend: AddBackendRequest,
+  openConfig: null,
+};
+export const REQUEST_NAMES = Object.keys(REQUEST_SCHEMAS) as RequestName[];
+
+/** IPC channel names (Electron) — also the `method` field on the WebSocket bridge. */
+export const CHANNELS = {
+  request: (name: RequestName) => `vigil:${name}` as const,
+  /** main → renderer: full state snapshot. */
+  state: 'vigil:state',
+  /** renderer → main: subscribe/unsubscribe to a backend's log lines. */
+  logSubscribe: 'vigil:log-subscribe',
+  logUnsubscribe: 'vigil:log-unsubscribe',
+  /** main → renderer: new log lines (LogChunk). */
+  log: 'vigil:log',
+  /** main → renderer: focus a backend (from a notification click). */
+  focus: 'vigil:focus',
+} as const;
+
+export type Unsubscribe = () => void;
+
+/** Bridge connection as the UI should show it (Electron IPC is always 'connected'). */
+export type ConnectionStatus = 'connecting' | 'connected' | 'disconnected';
+
+/** `window.vigil`: one typed method per action, plus subscriptions. */
+export interface VigilApi {
+  getState(): Promise<VigilState>;
+  start(id: string): Promise<CommandResult>;
+  stop(id: string): Promise<CommandResult>;
+  restart(id: string): Promise<CommandResult>;
+  reap(id: string): Promise<CommandResult>;
+  getLogs(req: LogsRequest): Promise<LogChunk>;
+  getEvents(req: EventsRequest): Promise<VigilEvent[]>;
+  getHistory(req: HistoryRequest): Promise<History>;
+  addBackend(req: AddBackendRequest): Promise<CommandResult>;
+  openConfig(): Promise<CommandResult>;
+  onState(cb: (s: VigilState) => void): Unsubscribe;
+  onLog(id: string, cb: (chunk: LogChunk) => void): Unsubscribe;
+  onFocus(cb: (backendId: string) => void): Unsubscribe;
+  onConnection(cb: (s: ConnectionStatus) => void): Unsubscribe;
+}
+
+/**
+ * The host-side service the core implements; hosts (Electron IPC, WebSocket
+ * bridge, REST) validate payloads with REQUEST_SCHEMAS and call these.
+ */
+export interface VigilService {
+  getState(): VigilState;
+  start(req: IdRequest): Promise<CommandResult>;
+  stop(req: IdRequest): Promise<CommandResult>;
+  restart(req: IdRequest): Promise<CommandResult>;
+  reap(req: IdRequest): Promise<CommandResult>;
+  getLogs(req: LogsRequest): Promise<LogChunk>;
+  getEvents(req: EventsRequest): Promise<VigilEvent[]>;
+  getHistory(req: HistoryRequest): Promise<History>;
+  addBackend(req: AddBackendRequest): Promise<CommandResult>;
+  openConfig(): Promise<CommandResult>;
+  /** Called with every new state snapshot; returns unsubscribe. */
+  subscribe(cb: (s: VigilState) => void): Unsubscribe;
+  /** Live log lines of one backend. */
+  subscribeLogs(id: string, cb: (chunk: LogChunk) => void): Unsubscribe;
+  /** Stop backends (not keepRunningOnQuit) and close everything. */
+  shutdown(onProgress?: (msg: string) => void): Promise<void>;
+}

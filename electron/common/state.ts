@@ -1,0 +1,246 @@
+// The state contract: what the core's store holds and every host/UI reads.
+// Runs everywhere (Node, Electron main, browser): no Node builtins, no electron.
+// Keep it small, plain-JSON and typed; it crosses IPC and WebSocket as is.
+
+/** Lifecycle of one backend (see DESIGN.md). */
+export type BackendStatus =
+  | 'stopped' // not running and not wanted (initial, or stopped by the user)
+  | 'starting' // spawned; health endpoint not answering yet (connection refused)
+  | 'loading' // health answers 503 (llama-server "Loading model")
+  | 'ready' // health answers 200
+  | 'unhealthy' // alive but probes fail (hung) or process is stopped (T)
+  | 'stopping' // stop requested; waiting for the process group to go
+  | 'exited' // died; `awaitingReap` says whether the zombie is still there
+  | 'backoff' // waiting `nextRestartAt` before the next spawn
+  | 'failed'; // restart limit hit, or cannot spawn; held until a human acts
+
+export const BACKEND_STATUSES: readonly BackendStatus[] = [
+  'stopped', 'starting', 'loading', 'ready', 'unhealthy', 'stopping', 'exited', 'backoff', 'failed',
+];
+
+/** Process state as /proc/<pid>/stat shows it, for display. */
+export type ProcState = 'running' | 'sleeping' | 'disk-sleep' | 'stopped' | 'zombie' | 'gone' | 'other';
+
+export interface ExitInfo {
+  /** ms since epoch when Vigil saw the exit. */
+  time: number;
+  pid: number;
+  /** Exit code when exited normally, else null. */
+  code: number | null;
+  /** Signal number when killed by a signal, else null. */
+  signal: number | null;
+  /** e.g. 'SIGKILL'. */
+  signalName: string | null;
+  coreDumped: boolean;
+  /** True once the status was collected (waitid without WNOWAIT). */
+  reaped: boolean;
+  /** Set when the kernel's OOM killer took it (kmsg, journal or cgroup counter). */
+  oomKilled: boolean;
+  oom: OomKill | null;
+  /** Human-readable reason: 'exited with code 1', 'killed by SIGKILL', 'oom-killed', 'unresponsive' … */
+  reason: string;
+}
+
+export interface MemoryBreakdown {
+  /** Sum over the backend's whole process tree (its session), bytes. */
+  rss: number;
+  anon: number;
+  file: number;
+  shmem: number;
+  swap: number;
+  /** From smaps_rollup, sampled less often; null until first sample. */
+  pss: number | null;
+  /** Number of processes in the tree. */
+  processes: number;
+}
+
+export interface BackendView {
+  id: string;
+  /** Display name (config `name` or id). */
+  name: string;
+  status: BackendStatus;
+  /** Why it is in this status (e.g. 'restart limit reached: 5 restarts in 60s', 'spawn failed: ENOENT /usr/bin/x'). */
+  reason: string;
+  /** ms since epoch of the last status change. */
+  since: number;
+  pid: number | null;
+  pgid: number | null;
+  procState: ProcState | null;
+  /** ms since epoch when the current process started, null when none. */
+  startedAt: number | null;
+  port: number | null;
+  /** True when Vigil found it running at launch and took it over. */
+  adopted: boolean;
+  /** Restarts performed by policy since the last manual start. */
+  restarts: number;
+  lastExit: ExitInfo | null;
+  /** An exited child is still a zombie waiting for `reap`. */
+  awaitingReap: boolean;
+  /** Latency of the last health probe, ms; null when none answered. */
+  healthLatencyMs: number | null;
+  /** ms since epoch of the planned restart while in backoff. */
+  nextRestartAt: number | null;
+  memory: MemoryBreakdown | null;
+  /** bytes, from config; null when none. */
+  memoryLimit: number | null;
+  /** cgroup path the backend runs in, when Vigil made one. */
+  cgroup: string | null;
+  /** argv as it will be / was spawned, for display. */
+  command: string[];
+  restartPolicy: 'always' | 'on-failure' | 'never';
+}
+
+export type EventKind =
+  | 'transition' // a backend changed status
+  | 'command' // a user (or quit) issued start/stop/restart/reap
+  | 'exit' // a backend process exited
+  | 'oom' // a kill by the OOM killer (kernel or user space)
+  | 'warning' // early memory warning
+  | 'config' // config loaded / rejected
+  | 'system'; // anything else worth a line (source changed, adoption …)
+
+export interface VigilEvent {
+  /** Monotonic per journal; unique across Vigil restarts. */
+  seq: number;
+  /** ms since epoch. */
+  time: number;
+  kind: EventKind;
+  backend: string | null;
+  from: BackendStatus | null;
+  to: BackendStatus | null;
+  reason: string;
+  pid: number | null;
+  exit: ExitInfo | null;
+  oom: OomKill | null;
+  /** Free-form figures (memory warning numbers, config errors…). */
+  details?: Record<string, unknown>;
+}
+
+export type OomKiller = 'kernel' | 'earlyoom' | 'systemd-oomd';
+export type KernelLogSourceKind = 'kmsg' | 'journal' | 'cgroup' | 'none';
+
+export interface OomKill {
+  /** Stable id: `${bootId}:${seq}` for kmsg, else a hash of the source line. */
+  id: string;
+  /** ms since epoch (best known), null when the log gave none. */
+  time: number | null;
+  /** Time exactly as the log gave it (e.g. '[  514.682838]', 'May 15 23:09:27'). */
+  timeText: string | null;
+  pid: number;
+  comm: string;
+  scope: 'global' | 'memcg';
+  constraint: string | null;
+  memcg: string | null;
+  totalVmKb: number | null;
+  anonRssKb: number | null;
+  fileRssKb: number | null;
+  shmemRssKb: number | null;
+  uid: number | null;
+  oomScoreAdj: number | null;
+  killer: OomKiller;
+  /** The task that invoked the OOM killer, when the log says. */
+  trigger: { comm: string; pid: number | null; gfpMask: string | null; order: number | null } | null;
+  /** Backend the victim belonged to (by pid, process tree or cgroup). */
+  backend: string | null;
+  /** For kills of other processes: the largest backend at that moment. */
+  likelyCause: string | null;
+  source: KernelLogSourceKind;
+}
+
+export interface SystemMemory {
+  time: number;
+  memTotal: number;
+  memAvailable: number;
+  swapTotal: number;
+  swapFree: number;
+  /** null when /proc/pressure/memory is absent. */
+  psi: { someAvg10: number; someAvg60: number; fullAvg10: number; fullAvg60: number } | null;
+}
+
+export interface GpuMemory {
+  id: string; // e.g. 'card0', 'nvidia0'
+  vendor: 'amd' | 'nvidia';
+  name: string;
+  vramUsed: number;
+  vramTotal: number;
+  /** amdgpu GTT (system RAM the GPU maps; where APUs keep models). */
+  gttUsed: number | null;
+  gttTotal: number | null;
+}
+
+export interface KernelLogStatus {
+  /** The OOM source in use. */
+  active: KernelLogSourceKind;
+  /** One line: what is being read, or what failed. */
+  detail: string;
+  /** How to enable a better source, or null when the best is active. */
+  hint: string | null;
+}
+
+export interface ConfigIssue {
+  file: string;
+  line: number | null;
+  column: number | null;
+  /** Dotted path, e.g. 'backends.llama.health.interval'. */
+  field: string | null;
+  message: string;
+}
+
+export interface ConfigStatus {
+  path: string;
+  /** ms since epoch of the last successful load, null when none. */
+  loadedAt: number | null;
+  /** Problems of the last attempt; the last good config stays in force. */
+  errors: ConfigIssue[];
+  /** Keys read but ignored (e.g. llama-swap fields with no meaning here). */
+  ignored: string[];
+  /** 'vigil' or 'llama-swap' (imported form). */
+  format: 'vigil' | 'llama-swap' | null;
+  /** True when the file was just created from the example. */
+  created: boolean;
+}
+
+export interface MemoryAlert {
+  id: string; // 'mem-available' | 'psi-full' | `limit:${backend}`
+  backend: string | null;
+  message: string;
+  since: number;
+  figures: Record<string, number>;
+}
+
+export interface VigilState {
+  hostname: string;
+  /** ms since epoch of this snapshot. */
+  time: number;
+  backends: BackendView[];
+  /** Recent events (capped); the journal holds the rest. */
+  events: VigilEvent[];
+  /** Recent OOM kills (capped), newest last. */
+  ooms: OomKill[];
+  memory: { system: SystemMemory | null; gpus: GpuMemory[] };
+  kernelLog: KernelLogStatus;
+  config: ConfigStatus;
+  alerts: MemoryAlert[];
+}
+
+/** Columnar history for charts: `t` in seconds since epoch, each series aligned with it (null = no sample). */
+export interface History {
+  resolution: number; // seconds per sample
+  t: number[];
+  series: Record<string, (number | null)[]>;
+}
+
+/** Series names used in History. */
+export const SERIES = {
+  memAvailable: 'mem.available',
+  memUsed: 'mem.used',
+  swapUsed: 'swap.used',
+  psiSomeAvg10: 'psi.some.avg10',
+  psiFullAvg10: 'psi.full.avg10',
+  backendRss: (id: string) => `backend.${id}.rss`,
+  gpuVram: (id: string) => `gpu.${id}.vram`,
+  gpuGtt: (id: string) => `gpu.${id}.gtt`,
+} as const;
+
+export const EVENT_CAP = 300;
+export const OOM_CAP = 200;
