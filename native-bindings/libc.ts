@@ -45,6 +45,14 @@ export const fa_adddup2 = libc.func('int posix_spawn_file_actions_adddup2(void *
 export const fa_addclose = libc.func('int posix_spawn_file_actions_addclose(void *fa, int fd)') as (fa: Buffer, fd: number) => number;
 export const fa_addchdir_np = libc.func('int posix_spawn_file_actions_addchdir_np(void *fa, const char *path)') as (
   fa: Buffer, path: string) => number;
+// glibc ≥ 2.34; null where missing (then only O_CLOEXEC keeps our fds out of the child).
+export const fa_addclosefrom_np = ((): ((fa: Buffer, from: number) => number) | null => {
+  try {
+    return libc.func('int posix_spawn_file_actions_addclosefrom_np(void *fa, int from)') as (fa: Buffer, from: number) => number;
+  } catch {
+    return null;
+  }
+})();
 export const attr_init = libc.func('int posix_spawnattr_init(void *attr)') as (attr: Buffer) => number;
 export const attr_destroy = libc.func('int posix_spawnattr_destroy(void *attr)') as (attr: Buffer) => number;
 export const attr_setflags = libc.func('int posix_spawnattr_setflags(void *attr, short flags)') as (attr: Buffer, flags: number) => number;

@@ -131,6 +131,8 @@ export function sendSignal(handle: ProcessHandle, signal: NodeJS.Signals | numbe
     if (e === c.ERRNO.ESRCH) return false;
     throw new c.LibcError('kill', e, `group ${handle.pgid}, signal ${sig}`);
   }
+  // A zombie accepts signals (kill and pidfd_send_signal return 0), yet it is gone: say so.
+  if (handle.isChild && peekChild(handle) === 'exited') return false;
   if (handle.pidfd >= 0) {
     if (c.pidfd_send_signal(handle.pidfd, sig) === 0) return true;
     const e = c.errno();

@@ -83,8 +83,11 @@ function makePipe(): Pipe {
   return p;
 }
 
-const sameStdio = (a: Stdio, b: Stdio): boolean =>
-  a.kind === b.kind && (a.kind !== 'file' || (b.kind === 'file' && path.resolve(a.path) === path.resolve(b.path)));
+// stderr shares stdout's descriptor when omitted or naming the same file (one
+// open file description keeps the two streams in write order). Two explicit
+// pipes are two pipes.
+const mergeStderr = (out: Stdio, err: Stdio | undefined): boolean =>
+  err === undefined || (out.kind === 'file' && err.kind === 'file' && path.resolve(out.path) === path.resolve(err.path));
 
 /** Start a program in its own session. Throws SpawnError (can't start) or LibcError (setup failed). */
 export function spawnProcess(opts: SpawnOptions): SpawnResult {
@@ -107,7 +110,7 @@ export function spawnProcess(opts: SpawnOptions): SpawnResult {
   }
   const stdout: Stdio = opts.stdout ?? { kind: 'null' };
   const stderr: Stdio = opts.stderr ?? stdout;
-  const merged = sameStdio(stdout, stderr);
+  const merged = mergeStderr(stdout, opts.stderr);
 
   const fa = Buffer.alloc(c.FILE_ACTIONS_SIZE);
   const attr = Buffer.alloc(c.SPAWNATTR_SIZE);
@@ -146,6 +149,8 @@ export function spawnProcess(opts: SpawnOptions): SpawnResult {
     outPipe = wire(1, stdout);
     if (merged) check(c.fa_adddup2(fa, 1, 2), 'posix_spawn_file_actions_adddup2(1→2)');
     else errPipe = wire(2, stderr);
+    // Descriptors Node or a host opened without O_CLOEXEC (e.g. a fork IPC channel) must not leak into backends.
+    if (c.fa_addclosefrom_np) check(c.fa_addclosefrom_np(fa, 3), 'posix_spawn_file_actions_addclosefrom_np');
     if (opts.cwd !== undefined) check(c.fa_addchdir_np(fa, opts.cwd), 'posix_spawn_file_actions_addchdir_np');
 
     const pidOut = [0];

@@ -33,7 +33,7 @@ export interface SpawnOptions {
 
 export interface SpawnResult {
   handle: ProcessHandle;
-  /** Read ends (non-blocking, close-on-exec) when stdio kind is 'pipe'. */
+  /** Read ends (non-blocking, close-on-exec) when stdio kind is 'pipe'; stderrFd is null when stderr was omitted (merged into stdout). */
   stdoutFd: number | null;
   stderrFd: number | null;
 }
