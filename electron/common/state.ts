@@ -135,6 +135,8 @@ export interface OomKill {
   anonRssKb: number | null;
   fileRssKb: number | null;
   shmemRssKb: number | null;
+  /** Total RSS when the killer reports only that (earlyoom's VmRSS), kB. */
+  rssKb?: number | null;
   uid: number | null;
   oomScoreAdj: number | null;
   killer: OomKiller;

@@ -1,0 +1,357 @@
+// Streaming OOM parser: feed normalised lines in log order, get each kill as
+// soon as the line that proves it arrives. Lines of one incident (trigger,
+// summary, memcg report, victim) are grouped into one OomKill.
+//
+// Decisions (see formats.md):
+// - The `Killed process` line is the kill (it is never rate-limited). The
+//   `oom-kill:` summary only enriches it (constraint, memcg, uid).
+// - A summary with a well-formed pid that no `Killed process` line follows
+//   within its incident still reports a kill (figures null): 5.x prints the
+//   summary right before killing that very task, so a missing Killed line
+//   means the log was cut. It is emitted when the incident ends (next
+//   trigger, next summary, a >10 s gap, or flush()). `OOM victim … is already
+//   exiting` cancels it (the kernel skipped the kill).
+// - `Kill process N … or sacrifice child` alone is not a kill: the kernel may
+//   have killed a child instead, whose pid only the Killed line names.
+// - oom_reaper lines, memcg usage/stats, task tables: context, never kills.
+// - earlyoom: `sending SIGTERM|SIGKILL to process …` is a kill; a SIGKILL to
+//   the same pid right after a SIGTERM is the same kill (escalation).
+// - systemd-oomd kills a cgroup: one kill per pid its debug lines named
+//   (`oomd attempting to kill N`), else one with pid 0, comm = unit name.
+import { createHash } from 'node:crypto';
+import type { KernelLogSourceKind, OomKill } from '../../common/state.js';
+import type { NormalisedLine } from './line-shapes.js';
+
+export interface OomParserOptions {
+  /** What OomKill.source says (the watcher knows; a file scan says 'none'). */
+  source?: KernelLogSourceKind;
+}
+
+interface Summary {
+  constraint: string | null;
+  oomMemcg: string | null;
+  taskMemcg: string | null;
+  comm: string | null;
+  pid: number | null;
+  uid: number | null;
+  line: NormalisedLine;
+  consumed: boolean;
+  seenAtWall: number;
+}
+
+interface Incident {
+  at: { usec?: number; ms?: number | null };
+  trigger: OomKill['trigger'];
+  scope: 'global' | 'memcg' | null;
+  memcg: string | null;
+  summary: Summary | null;
+  selected: { pid: number; comm: string; scope: 'global' | 'memcg' | null } | null;
+}
+
+const INCIDENT_GAP_USEC = 10_000_000;
+
+const num = (s: string | undefined): number | null => {
+  if (s === undefined) return null;
+  const n = Number(s.replace(/,/g, ''));
+  return Number.isSafeInteger(n) ? n : null;
+};
+
+const scopeOfMessage = (msg: string | undefined): 'global' | 'memcg' | null =>
+  msg === undefined ? null : /memory cgroup/i.test(msg) ? 'memcg' : /out of memory/i.test(msg) ? 'global' : null;
+
+const TRIGGER = /^(.+?) invoked oom-killer: gfp_mask=(0x[0-9a-fA-F]+)(?:\([^)]*\))?,(?:\s*nodemask=[^,]*,)?\s*order=(-?\d+)/;
+const CPU_LINE = /^CPU: \d+ (?:UID: \d+ )?PID: (\d+) Comm: (.+?) (?:Not tainted|Tainted|Kdump)/;
+const SUMMARY = /oom-kill:constraint=([A-Z_]+)(,.*)?$/;
+const SELECT = /(?:(Out of memory(?: \(oom_kill_allocating_task\))?|Memory cgroup out of memory): )?Kill process (\d+) \((.*)\) score (-?\d+) or sacrifice child/;
+const SHARING = /Kill process (\d+) \((.*)\) sharing same memory/;
+const EXITING = /OOM victim (\d+) \((.*)\) is already exiting/;
+const TASK_IN = /^Task in (\S+) killed as a result of limit of (\S+)/;
+const LIMIT_REACHED = /^Memory limit reached of cgroup (\S+)/;
+const STATS_FOR = /^Memory cgroup stats for (\S+?):/;
+const GROUP = /^Tasks in (\S+) are going to be killed due to memory\.oom\.group set/;
+const KILLED_AT = 'Killed process ';
+const EARLYOOM = /sending (SIGTERM|SIGKILL) to process (\d+)(?: uid (\d+))? "(.*?)": (?:badness|oom_score) (-?\d+)(.*)$/;
+const OOMD_ATTEMPT = /oomd attempting to kill (\d+) with/;
+const OOMD_KILLED = /Killed (\/.*?) due to (?:memory pressure|swap used)/;
+
+function parseSummary(rest: string, constraint: string, line: NormalisedLine): Summary {
+  const s: Summary = { constraint, oomMemcg: null, taskMemcg: null, comm: null, pid: null, uid: null, line, consumed: false, seenAtWall: Date.now() };
+  const body = rest ?? '';
+  // task= may contain commas: anchor on the fixed tail ",pid=N,uid=N".
+  const tail = /,task=(.*),pid=(\d+),uid=(\d+)\s*$/.exec(body);
+  const head = tail ? body.slice(0, tail.index) : body;
+  if (tail) {
+    s.comm = tail[1]!;
+    s.pid = Number(tail[2]);
+    s.uid = Number(tail[3]);
+  }
+  const oom = /,oom_memcg=(.*?)(?:,task_memcg=|$)/.exec(head);
+  if (oom) s.oomMemcg = oom[1]!;
+  const task = /,task_memcg=(.*)$/.exec(head);
+  if (task) s.taskMemcg = tail ? task[1]! : task[1]!.replace(/>$/, '') + '…'; // cut by a pager: say so
+  return s;
+}
+
+interface KilledFields {
+  message: string | undefined;
+  pid: number;
+  comm: string;
+  uid: number | null;
+  totalVmKb: number | null;
+  anonRssKb: number | null;
+  fileRssKb: number | null;
+  shmemRssKb: number | null;
+  oomScoreAdj: number | null;
+  text: string;
+}
+
+/** Parse "… Killed process N (comm) total-vm:…" in all kernel and distro forms; null when not one. */
+export function parseKilledLine(text: string): KilledFields | null {
+  const at = text.indexOf(KILLED_AT);
+  if (at < 0) return null;
+  const before = text.slice(0, at);
+  const msg = /(Out of memory(?: \(oom_kill_allocating_task\))?|Memory cgroup out of memory): $/.exec(before)?.[1];
+  let rest = text.slice(at + KILLED_AT.length);
+  const pidM = /^(\d[\d,]*\d|\d)/.exec(rest);
+  if (!pidM) return null;
+  const pid = num(pidM[1]);
+  if (pid === null) return null;
+  rest = rest.slice(pidM[0].length);
+  let uid: number | null = null;
+  // RHEL 6: "Killed process N, UID U, (comm) total-vm:"
+  const rhel6 = /^, UID (\d+), /.exec(rest);
+  if (rhel6) {
+    uid = Number(rhel6[1]);
+    rest = rest.slice(rhel6[0].length);
+  } else if (rest.startsWith(' ')) rest = rest.slice(1);
+  if (!rest.startsWith('(')) return null;
+  // comm may hold spaces, '/', '#' and parentheses: it ends at the ')' before the fields.
+  const end = /\)(?=,? UID |,? total-vm|\s*$|,?\s*$)/.exec(rest.slice(1));
+  if (!end) return null;
+  const comm = rest.slice(1, 1 + end.index);
+  const fields = rest.slice(1 + end.index + 1);
+  const kb = (name: string): number | null => num(new RegExp(`${name}:\\s*([\\d,]+)\\s*kB`).exec(fields)?.[1]);
+  const uidM = /UID[: ]\s*(\d+)/.exec(fields);
+  if (uidM && uid === null) uid = Number(uidM[1]);
+  const adj = /oom_score_adj:\s*(-?\d+)/.exec(fields);
+  return {
+    message: msg, pid, comm, uid,
+    totalVmKb: kb('total-vm'), anonRssKb: kb('anon-rss'), fileRssKb: kb('file-rss'), shmemRssKb: kb('shmem-rss'),
+    oomScoreAdj: adj ? Number(adj[1]) : null,
+    text,
+  };
+}
+
+export class OomParser {
+  private incident: Incident = OomParser.fresh({});
+  private readonly source: KernelLogSourceKind;
+  private lastEarlyoom: { pid: number; ms: number | null } | null = null;
+  private oomdPids: number[] = [];
+
+  constructor(opts: OomParserOptions = {}) {
+    this.source = opts.source ?? 'none';
+  }
+
+  private static fresh(at: Incident['at']): Incident {
+    return { at, trigger: null, scope: null, memcg: null, summary: null, selected: null };
+  }
+
+  /** Wall-clock ms since a summary waits for its Killed line, null when none waits (live sources flush after a grace period). */
+  pendingSince(): number | null {
+    const s = this.incident.summary;
+    return s && !s.consumed && s.pid !== null ? s.seenAtWall : null;
+  }
+
+  /** Feed one line; returns the kills this line completes. Never throws. */
+  push(line: NormalisedLine): OomKill[] {
+    try {
+      return this.pushUnsafe(line);
+    } catch {
+      return []; // a parser bug must not take the watcher down; the line is skipped
+    }
+  }
+
+  /** End of input: report what the open incident still holds. */
+  flush(): OomKill[] {
+    const out = this.finishIncident();
+    this.incident = OomParser.fresh({});
+    return out;
+  }
+
+  private pushUnsafe(line: NormalisedLine): OomKill[] {
+    const text = line.text;
+    const out: OomKill[] = [];
+    if (line.source === 'earlyoom' || line.source === 'other') {
+      const k = this.earlyoom(line);
+      if (k) return [k];
+    }
+    if (line.source === 'systemd-oomd' || line.source === 'other') {
+      const a = OOMD_ATTEMPT.exec(text);
+      if (a) {
+        this.oomdPids.push(Number(a[1]));
+        return [];
+      }
+      const k = OOMD_KILLED.exec(text);
+      if (k) return this.oomdKill(line, k[1]!);
+    }
+    if (line.source !== 'kernel' && line.source !== 'other') return [];
+
+    this.maybeGap(line, out);
+    const inc = this.incident;
+    let m: RegExpExecArray | null;
+    if ((m = TRIGGER.exec(text))) {
+      out.push(...this.finishIncident());
+      this.incident = OomParser.fresh(this.at(line));
+      this.incident.trigger = { comm: m[1]!, pid: null, gfpMask: m[2]!, order: Number(m[3]) };
+      return out;
+    }
+    if (text.includes(KILLED_AT)) {
+      const k = parseKilledLine(text);
+      if (k) out.push(this.killFromKernel(line, k));
+      return out;
+    }
+    if ((m = SUMMARY.exec(text))) {
+      if (inc.summary && !inc.summary.consumed) out.push(...this.finishIncident(true));
+      this.incident.summary = parseSummary(m[2] ?? '', m[1]!, line);
+      if (m[1] === 'CONSTRAINT_MEMCG') this.incident.scope = 'memcg';
+      return out;
+    }
+    if ((m = SELECT.exec(text))) {
+      inc.selected = { pid: Number(m[2]), comm: m[3]!, scope: scopeOfMessage(m[1]) };
+      if (inc.selected.scope) inc.scope = inc.selected.scope;
+      return out;
+    }
+    if ((m = SHARING.exec(text))) {
+      const f: KilledFields = { message: undefined, pid: Number(m[1]), comm: m[2]!, uid: null, totalVmKb: null, anonRssKb: null, fileRssKb: null, shmemRssKb: null, oomScoreAdj: null, text };
+      out.push(this.killFromKernel(line, f));
+      return out;
+    }
+    if ((m = EXITING.exec(text))) {
+      if (inc.summary && inc.summary.pid === Number(m[1])) inc.summary.consumed = true;
+      return out;
+    }
+    if ((m = CPU_LINE.exec(text))) {
+      if (inc.trigger && inc.trigger.pid === null && inc.trigger.comm === m[2]) inc.trigger.pid = Number(m[1]);
+      return out;
+    }
+    if ((m = TASK_IN.exec(text)) || (m = GROUP.exec(text))) {
+      inc.scope = 'memcg';
+      inc.memcg = m[1]!;
+      return out;
+    }
+    if ((m = LIMIT_REACHED.exec(text)) || (m = STATS_FOR.exec(text))) {
+      inc.scope = 'memcg';
+      inc.memcg ??= m[1]!;
+    }
+    return out;
+  }
+
+  private at(line: NormalisedLine): Incident['at'] {
+    return line.kernelUsec !== undefined ? { usec: line.kernelUsec } : { ms: line.time ?? null };
+  }
+
+  /** A line far from the incident's start begins a new one (lines of one OOM are µs apart). */
+  private maybeGap(line: NormalisedLine, out: OomKill[]): void {
+    const a = this.incident.at;
+    const far =
+      (line.kernelUsec !== undefined && a.usec !== undefined && Math.abs(line.kernelUsec - a.usec) > INCIDENT_GAP_USEC) ||
+      (line.kernelUsec === undefined && line.time != null && a.ms != null && Math.abs(line.time - a.ms) > INCIDENT_GAP_USEC / 1000);
+    if (far) {
+      out.push(...this.finishIncident());
+      this.incident = OomParser.fresh(this.at(line));
+    } else if (a.usec === undefined && a.ms == null) {
+      this.incident.at = this.at(line);
+    }
+  }
+
+  /** Close the incident: a summary that no Killed line consumed is still a kill. */
+  private finishIncident(keepContext = false): OomKill[] {
+    const inc = this.incident;
+    const s = inc.summary;
+    const out: OomKill[] = [];
+    if (s && !s.consumed && s.pid !== null) {
+      s.consumed = true;
+      const memcgScope = s.constraint === 'CONSTRAINT_MEMCG' || s.oomMemcg !== null;
+      out.push(this.base(s.line, s.line.text, {
+        pid: s.pid, comm: s.comm ?? '', scope: memcgScope ? 'memcg' : 'global', constraint: s.constraint,
+        memcg: s.taskMemcg ?? s.oomMemcg, uid: s.uid, trigger: inc.trigger,
+      }));
+    }
+    if (keepContext) inc.summary = null;
+    return out;
+  }
+
+  private killFromKernel(line: NormalisedLine, k: KilledFields): OomKill {
+    const inc = this.incident;
+    const s = inc.summary && !inc.summary.consumed && (inc.summary.pid === null || inc.summary.pid === k.pid) ? inc.summary : null;
+    if (s) s.consumed = true;
+    const scope: 'global' | 'memcg' =
+      scopeOfMessage(k.message) ??
+      inc.selected?.scope ??
+      (s ? (s.constraint === 'CONSTRAINT_MEMCG' || s.oomMemcg !== null ? 'memcg' : 'global') : null) ??
+      inc.scope ??
+      'global';
+    inc.selected = null;
+    const kill = this.base(line, k.text, {
+      pid: k.pid, comm: k.comm, scope, constraint: s?.constraint ?? null,
+      memcg: s ? s.taskMemcg ?? s.oomMemcg : scope === 'memcg' ? inc.memcg : null,
+      uid: k.uid ?? s?.uid ?? null, trigger: inc.trigger,
+    });
+    kill.totalVmKb = k.totalVmKb;
+    kill.anonRssKb = k.anonRssKb;
+    kill.fileRssKb = k.fileRssKb;
+    kill.shmemRssKb = k.shmemRssKb;
+    kill.oomScoreAdj = k.oomScoreAdj;
+    return kill;
+  }
+
+  private earlyoom(line: NormalisedLine): OomKill | null {
+    const m = EARLYOOM.exec(line.text);
+    if (!m) return null;
+    const pid = Number(m[2]);
+    const ms = line.time ?? null;
+    const last = this.lastEarlyoom;
+    this.lastEarlyoom = { pid, ms };
+    // SIGKILL after SIGTERM to the same pid is earlyoom escalating, not a second kill.
+    if (m[1] === 'SIGKILL' && last && last.pid === pid && (ms === null || last.ms === null || Math.abs(ms - last.ms) < 60_000)) return null;
+    const kill = this.base(line, line.text, { pid, comm: m[4]!, scope: 'global', constraint: null, memcg: null, uid: m[3] ? Number(m[3]) : null, trigger: null }, 'earlyoom');
+    const rss = /VmRSS (\d+) MiB/.exec(m[6]!);
+    kill.rssKb = rss ? Number(rss[1]) * 1024 : null;
+    const adj = /oom_score_adj (-?\d+)/.exec(m[6]!);
+    kill.oomScoreAdj = adj ? Number(adj[1]) : null;
+    return kill;
+  }
+
+  private oomdKill(line: NormalisedLine, path: string): OomKill[] {
+    const pids = this.oomdPids.length ? this.oomdPids : [0];
+    this.oomdPids = [];
+    const unit = path.split('/').filter(Boolean).pop() ?? path;
+    return pids.map((pid) => {
+      const k = this.base(line, `${line.text}#${pid}`, { pid, comm: unit, scope: 'memcg', constraint: null, memcg: path, uid: null, trigger: null }, 'systemd-oomd');
+      return k;
+    });
+  }
+
+  private base(
+    line: NormalisedLine,
+    idText: string,
+    f: { pid: number; comm: string; scope: 'global' | 'memcg'; constraint: string | null; memcg: string | null; uid: number | null; trigger: OomKill['trigger'] },
+    killer: OomKill['killer'] = 'kernel',
+  ): OomKill {
+    const id = line.bootId && line.seq !== undefined ? `${line.bootId}:${line.seq}` : createHash('sha1').update(`${idText}\0${line.timeText ?? ''}`).digest('hex').slice(0, 16);
+    return {
+      id, time: line.time ?? null, timeText: line.timeText, pid: f.pid, comm: f.comm, scope: f.scope, constraint: f.constraint,
+      memcg: f.memcg, totalVmKb: null, anonRssKb: null, fileRssKb: null, shmemRssKb: null, uid: f.uid, oomScoreAdj: null,
+      killer, trigger: f.trigger ? { ...f.trigger } : null, backend: null, likelyCause: null, source: this.source,
+    };
+  }
+}
+
+/** Parse a whole list of lines (saved logs, tests). */
+export function parseLines(lines: Iterable<NormalisedLine>, opts?: OomParserOptions): OomKill[] {
+  const p = new OomParser(opts);
+  const out: OomKill[] = [];
+  for (const l of lines) out.push(...p.push(l));
+  out.push(...p.flush());
+  return out;
+}
