@@ -1,0 +1,207 @@
+// Streaming /dev/kmsg reader that never blocks the event loop.
+//
+// /dev/kmsg hands out one record per read(2). Opened O_NONBLOCK, a read when
+// caught up fails with EAGAIN; libuv cannot poll a char device (net.Socket
+// refuses non-tty char fds) and a blocking read would pin a threadpool thread
+// forever, so reads go through fs.read on the threadpool and, once caught up,
+// the reader polls again after `pollMs` (100 ms: ≤10 cheap syscalls/s, and a
+// kill is seen within one period). EPIPE means the kernel overwrote records we
+// had not read yet: we note a gap and go on. EINVAL means the buffer is too
+// small for a record: we grow it once.
+//
+// The backlog is read at start (a kill while Vigil was down is still
+// reported); `{bootId, lastSeq}` persisted in `stateDir` keeps a restart from
+// reporting the same records twice. A regular file or FIFO in kmsg format
+// works too (tests, replays): it is read in chunks and split into records.
+import { closeSync, constants, fstatSync, mkdirSync, openSync, read, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
+import { parseKmsgRecord, type KmsgRecord } from './kmsg-record.js';
+
+export const KMSG_STATE_FILE = 'kmsg-position.json';
+
+export interface KmsgGap {
+  /** First seq we expected; `got` is what came instead (null when unknown, EPIPE). */
+  expected: number | null;
+  got: number | null;
+  reason: 'overwritten' | 'seq-jump';
+}
+
+export interface KmsgReaderOptions {
+  path?: string;
+  /** Folder for the persisted position; null = do not persist (every start reads the whole buffer). */
+  stateDir: string | null;
+  /** Defaults to /proc/sys/kernel/random/boot_id. */
+  bootId?: string;
+  pollMs?: number;
+  onRecord(rec: KmsgRecord, bootId: string): void;
+  onGap?(gap: KmsgGap): void;
+  onError?(err: Error): void;
+}
+
+export function readBootId(): string {
+  try {
+    return readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+  } catch {
+    return 'unknown-boot';
+  }
+}
+
+interface Position {
+  bootId: string;
+  lastSeq: number;
+}
+
+export class KmsgReader {
+  readonly path: string;
+  readonly bootId: string;
+  private fd: number | null = null;
+  private buf = Buffer.alloc(8192);
+  private charDevice = false;
+  private decoder = new StringDecoder('utf8');
+  private pending = '';
+  private lastSeq = -1;
+  private savedSeq = -1;
+  private timer: NodeJS.Timeout | null = null;
+  private stopped = false;
+  private caughtUp: (() => void) | null = null;
+
+  constructor(private readonly opts: KmsgReaderOptions) {
+    this.path = opts.path ?? '/dev/kmsg';
+    this.bootId = opts.bootId ?? readBootId();
+  }
+
+  /** Last seq handed to onRecord (−1 before any). */
+  get position(): number {
+    return this.lastSeq;
+  }
+
+  /** Opens the source (throws a clear error when it cannot) and resolves once the backlog is read. */
+  async start(): Promise<void> {
+    const pos = this.loadPosition();
+    if (pos && pos.bootId === this.bootId) this.lastSeq = this.savedSeq = pos.lastSeq;
+    try {
+      this.fd = openSync(this.path, constants.O_RDONLY | constants.O_NONBLOCK);
+    } catch (e) {
+      const err = e as NodeJS.ErrnoException;
+      throw new Error(`cannot open ${this.path}: ${err.code ?? err.message}`, { cause: e });
+    }
+    this.charDevice = fstatSync(this.fd).isCharacterDevice();
+    this.stopped = false;
+    await new Promise<void>((resolve) => {
+      this.caughtUp = resolve;
+      this.readNext();
+    });
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (this.fd !== null) {
+      try {
+        closeSync(this.fd);
+      } catch {
+        /* already closed */
+      }
+      this.fd = null;
+    }
+    this.persist();
+    this.caughtUp?.();
+    this.caughtUp = null;
+  }
+
+  private readNext(): void {
+    if (this.stopped || this.fd === null) return;
+    read(this.fd, this.buf, 0, this.buf.length, null, (err, n) => {
+      if (this.stopped) return;
+      if (err) {
+        if (err.code === 'EAGAIN') return this.idle();
+        if (err.code === 'EPIPE') {
+          this.opts.onGap?.({ expected: this.lastSeq + 1, got: null, reason: 'overwritten' });
+          return this.readNext();
+        }
+        if (err.code === 'EINVAL' && this.buf.length < 65536) {
+          this.buf = Buffer.alloc(65536);
+          return this.readNext();
+        }
+        this.opts.onError?.(new Error(`reading ${this.path}: ${err.code ?? err.message}`));
+        return this.idle();
+      }
+      if (n === 0) return this.idle(); // regular file / FIFO at its end
+      const chunk = this.decoder.write(this.buf.subarray(0, n));
+      if (this.charDevice) this.deliver(chunk);
+      else this.split(chunk, false);
+      this.readNext();
+    });
+  }
+
+  /** Caught up: flush a partial file record, persist, and look again after pollMs. */
+  private idle(): void {
+    if (!this.charDevice) this.split('', true);
+    this.persist();
+    const done = this.caughtUp;
+    this.caughtUp = null;
+    done?.();
+    if (!this.stopped) this.timer = setTimeout(() => this.readNext(), this.opts.pollMs ?? 100);
+  }
+
+  /** File/FIFO replay: a record is a line not starting with ' ' plus its ' KEY=value' lines. */
+  private split(chunk: string, atEnd: boolean): void {
+    this.pending += chunk;
+    let start = 0;
+    for (;;) {
+      const nl = this.pending.indexOf('\n', start);
+      if (nl < 0) break;
+      const next = this.pending[nl + 1];
+      if (next === ' ') {
+        start = nl + 1; // continuation line: keep accumulating
+        continue;
+      }
+      if (next === undefined && !atEnd) break; // a continuation may still come
+      this.deliver(this.pending.slice(0, nl + 1));
+      this.pending = this.pending.slice(nl + 1);
+      start = 0;
+    }
+    if (atEnd && this.pending.endsWith('\n')) {
+      this.deliver(this.pending);
+      this.pending = '';
+    }
+  }
+
+  private deliver(raw: string): void {
+    const rec = parseKmsgRecord(raw);
+    if (!rec) return;
+    if (rec.seq <= this.lastSeq) return; // already reported before a restart
+    if (this.lastSeq >= 0 && rec.seq > this.lastSeq + 1 && this.charDevice === false) this.opts.onGap?.({ expected: this.lastSeq + 1, got: rec.seq, reason: 'seq-jump' });
+    this.lastSeq = rec.seq;
+    try {
+      this.opts.onRecord(rec, this.bootId);
+    } catch (e) {
+      this.opts.onError?.(e as Error);
+    }
+  }
+
+  private loadPosition(): Position | null {
+    if (!this.opts.stateDir) return null;
+    try {
+      const p = JSON.parse(readFileSync(join(this.opts.stateDir, KMSG_STATE_FILE), 'utf8')) as Partial<Position>;
+      return typeof p.bootId === 'string' && typeof p.lastSeq === 'number' ? { bootId: p.bootId, lastSeq: p.lastSeq } : null;
+    } catch {
+      return null; // missing or corrupt: read the whole buffer once more
+    }
+  }
+
+  private persist(): void {
+    if (!this.opts.stateDir || this.lastSeq === this.savedSeq) return;
+    try {
+      mkdirSync(this.opts.stateDir, { recursive: true });
+      const file = join(this.opts.stateDir, KMSG_STATE_FILE);
+      writeFileSync(`${file}.tmp`, JSON.stringify({ bootId: this.bootId, lastSeq: this.lastSeq }));
+      renameSync(`${file}.tmp`, file); // atomic: a crash never leaves half a file
+      this.savedSeq = this.lastSeq;
+    } catch (e) {
+      this.opts.onError?.(new Error(`saving kmsg position in ${this.opts.stateDir}: ${(e as Error).message}`));
+    }
+  }
+}
