@@ -1,0 +1,109 @@
+// Real processes (the fake llama-server through node), real signals, real HTTP.
+import { afterEach, describe, expect, it } from 'vitest';
+import { probe } from '../../../native-bindings/process.js';
+import { fakeBackend, makeHarness, waitUntil, type Harness } from '../testing/supervisor-harness.js';
+
+let h: Harness | null = null;
+afterEach(async () => {
+  await h?.cleanup();
+  h = null;
+});
+
+describe('BackendSupervisor lifecycle', () => {
+  it('starts: starting → loading (503) → ready (200), records port, pid and running.json', async () => {
+    h = makeHarness(fakeBackend('llama', ['--load-ms', '500']));
+    const r = await h.sup.start();
+    expect(r.ok).toBe(true);
+    await h.waitFor('ready');
+    const tos = h.transitions().map((t) => t.to);
+    expect(tos).toEqual(['starting', 'loading', 'ready']);
+    const v = h.sup.view();
+    expect(v.pid).toBeGreaterThan(0);
+    expect(v.port).toBeGreaterThan(0);
+    expect(v.command).toContain(String(v.port));
+    expect(v.healthLatencyMs).not.toBeNull();
+    expect(h.registry.get('llama')?.pid).toBe(v.pid);
+  });
+
+  it('kill -9 → exited (signal 9) → backoff → ready again, with growing backoff delays', async () => {
+    h = makeHarness(fakeBackend('k9', [], { restart: { policy: 'always', backoff: { initialMs: 300, factor: 2, maxMs: 5000 }, limit: { count: 5, windowMs: 60_000 } } }));
+    await h.sup.start();
+    await h.waitFor('ready');
+    for (const expected of [300, 600]) {
+      const pid = h.sup.view().pid!;
+      h.events.length = 0;
+      process.kill(pid, 'SIGKILL');
+      await h.waitFor((s) => s === 'backoff');
+      const exit = h.sup.view().lastExit!;
+      expect(exit).toMatchObject({ pid, signal: 9, signalName: 'SIGKILL', code: null, reaped: true });
+      await h.waitFor('ready');
+      expect(h.sup.view().pid).not.toBe(pid);
+      const tr = h.transitions();
+      const backoff = tr.find((t) => t.to === 'backoff')!;
+      const starting = tr.find((t) => t.to === 'starting')!;
+      expect(backoff.reason).toContain(`restart in ${expected} ms`);
+      // Rough: the spawn comes after the delay, not much later.
+      expect(starting.time - backoff.time).toBeGreaterThanOrEqual(expected - 20);
+      expect(starting.time - backoff.time).toBeLessThan(expected + 1500);
+    }
+    expect(h.sup.view().restarts).toBe(2);
+  });
+
+  it('a command that exits at once: growing delays, then failed after the limit, and no further spawn', async () => {
+    h = makeHarness(fakeBackend('crashy', ['--exit-immediately', '3'], {
+      restart: { policy: 'on-failure', backoff: { initialMs: 50, factor: 2, maxMs: 1000 }, limit: { count: 3, windowMs: 60_000 } },
+    }));
+    await h.sup.start();
+    await h.waitFor('failed');
+    const delays = h.transitions().filter((t) => t.to === 'backoff').map((t) => Number(/restart in (\d+) ms/.exec(t.reason)?.[1]));
+    expect(delays).toEqual([50, 100, 200]);
+    expect(h.sup.view().reason).toMatch(/restart limit reached: 3 restarts in 60s/);
+    expect(h.sup.view().lastExit?.code).toBe(3);
+    const spawns = h.transitions().filter((t) => t.to === 'starting').length;
+    expect(spawns).toBe(4);
+    await new Promise((r) => setTimeout(r, 800));
+    expect(h.transitions().filter((t) => t.to === 'starting').length).toBe(spawns);
+    expect(h.sup.status).toBe('failed');
+  });
+
+  it('missing binary → failed with the reason, no crash loop', async () => {
+    h = makeHarness({ ...fakeBackend('nobin', []), cmd: ['/nonexistent/llama-server', '--port', '${PORT}'] });
+    const r = await h.sup.start();
+    expect(r.ok).toBe(false);
+    expect(r.message).toBe('spawn failed: ENOENT /nonexistent/llama-server');
+    expect(h.sup.view()).toMatchObject({ status: 'failed', reason: 'spawn failed: ENOENT /nonexistent/llama-server', pid: null });
+    await new Promise((r) => setTimeout(r, 500));
+    expect(h.transitions().map((t) => t.to)).toEqual(['failed']);
+  });
+
+  it("policy never: the exited child stays a visible zombie until reap returns its code", async () => {
+    h = makeHarness(fakeBackend('z', ['--crash-after-ms', '300', '--exit-code', '42'], { restart: { policy: 'never', backoff: { initialMs: 0, factor: 1, maxMs: 0 }, limit: { count: 5, windowMs: 60_000 } } }));
+    await h.sup.start();
+    await h.waitFor('exited');
+    const v = h.sup.view();
+    expect(v.awaitingReap).toBe(true);
+    expect(v.procState).toBe('zombie');
+    expect(v.reason).toMatch(/zombie awaiting reap/);
+    expect(probe(h.sup.process!).state).toBe('zombie');
+    const r = await h.sup.reap();
+    expect(r.ok).toBe(true);
+    expect(r.exit).toMatchObject({ code: 42, signal: null, reaped: true });
+    expect(h.sup.view()).toMatchObject({ awaitingReap: false, pid: null, status: 'exited' });
+    expect(h.sup.view().lastExit?.code).toBe(42);
+    expect((await h.sup.reap()).message).toBe('no exited child to reap');
+  });
+
+  it('stop escalates to SIGKILL for a process that ignores SIGTERM, and reaps it', async () => {
+    h = makeHarness(fakeBackend('stubborn', ['--ignore-sigterm'], { stop: { signal: 'SIGTERM', graceMs: 400 } }));
+    await h.sup.start();
+    await h.waitFor('ready');
+    const pid = h.sup.view().pid!;
+    const r = await h.sup.stop();
+    expect(r.ok).toBe(true);
+    expect(h.sup.view()).toMatchObject({ status: 'stopped', pid: null });
+    expect(h.sup.view().lastExit).toMatchObject({ pid, signal: 9, reaped: true });
+    expect(() => process.kill(pid, 0)).toThrow();
+    expect(h.registry.get('stubborn')).toBeUndefined();
+    expect(h.log()).toContain('ignoring SIGTERM');
+  });
+});

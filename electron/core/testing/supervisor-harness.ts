@@ -1,0 +1,91 @@
+// Test helpers: a supervisor over a temp state dir with an in-memory event
+// list, a fake-backend config builder and polling waits.
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { BackendStatus, VigilEvent } from '../../common/state.js';
+import { createVigilStore, type VigilStore } from '../store.js';
+import { BackendSupervisor, type SupervisorDeps } from '../supervisor/backend-supervisor.js';
+import { RunningRegistry } from '../supervisor/running-registry.js';
+import type { EventDraft, SupervisedBackendConfig } from '../supervisor/types.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const shared = path.resolve(here, '../../../e2e/fixtures/fake-llama-server.mjs');
+/** The fake llama-server: engineer D's fixture when present, else our minimal stand-in. */
+export const FAKE_SERVER = existsSync(shared) ? shared : path.join(here, 'fake-backend.mjs');
+
+export function fakeBackend(id: string, args: string[], over: Partial<SupervisedBackendConfig> = {}): SupervisedBackendConfig {
+  return {
+    id,
+    cmd: [process.execPath, FAKE_SERVER, '--port', '${PORT}', ...args],
+    env: {},
+    cwd: null,
+    port: 'auto',
+    health: { path: '/health', intervalMs: 200, timeoutMs: 300, unhealthyAfter: 2, restartAfter: 1000, startupTimeoutMs: 15_000 },
+    restart: { policy: 'always', backoff: { initialMs: 200, factor: 2, maxMs: 5000 }, limit: { count: 5, windowMs: 60_000 } },
+    stop: { signal: 'SIGTERM', graceMs: 3000 },
+    memoryLimit: null,
+    autostart: false,
+    keepRunningOnQuit: false,
+    ...over,
+  };
+}
+
+export function eventSink(store: VigilStore, events: VigilEvent[] = []): (d: EventDraft) => VigilEvent {
+  let seq = 0;
+  return (d) => {
+    const ev: VigilEvent = { seq: ++seq, time: Date.now(), backend: null, from: null, to: null, pid: null, exit: null, oom: null, ...d };
+    events.push(ev);
+    store.pushEvent(ev);
+    return ev;
+  };
+}
+
+export interface Harness {
+  dir: string;
+  store: VigilStore;
+  events: VigilEvent[];
+  registry: RunningRegistry;
+  sup: BackendSupervisor;
+  logPath: string;
+  log(): string;
+  transitions(): { to: BackendStatus | null; reason: string; time: number }[];
+  waitFor(status: BackendStatus | ((s: BackendStatus) => boolean), timeoutMs?: number): Promise<void>;
+  cleanup(): Promise<void>;
+}
+
+export function makeHarness(cfg: SupervisedBackendConfig, extra: Partial<SupervisorDeps> = {}): Harness {
+  const dir = mkdtempSync(path.join(tmpdir(), 'vigil-sup-'));
+  const store = createVigilStore();
+  const events: VigilEvent[] = [];
+  const registry = new RunningRegistry(dir);
+  const logPath = path.join(dir, 'logs', `${cfg.id}.log`);
+  const sup = new BackendSupervisor(cfg, { store, emit: eventSink(store, events), registry, logPath, pollMs: 500, ...extra });
+  return {
+    dir,
+    store,
+    events,
+    registry,
+    sup,
+    logPath,
+    log: () => (existsSync(logPath) ? readFileSync(logPath, 'utf8') : ''),
+    transitions: () => events.filter((e) => e.kind === 'transition').map((e) => ({ to: e.to, reason: e.reason, time: e.time })),
+    waitFor: (want, timeoutMs = 10_000) => waitUntil(() => (typeof want === 'function' ? want(sup.status) : sup.status === want), timeoutMs, () => `status ${sup.status} (${sup.view().reason}) waiting for ${typeof want === 'string' ? want : 'predicate'}`),
+    cleanup: async () => {
+      const h = sup.process;
+      if (h) await sup.stop();
+      if (sup.view().awaitingReap) await sup.reap();
+      sup.dispose();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function waitUntil(cond: () => boolean, timeoutMs: number, what: () => string = () => 'condition'): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms: ${what()}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
