@@ -236,6 +236,8 @@ function checkChildren(): void {
  * Notify when any child spawned through spawnProcess exits. Driven by
  * SIGCHLD: each signal (they coalesce) triggers a non-mutating waitid check
  * of every registered live child. Statuses stay for reap().
+ * Like any Node signal listener it does NOT keep the event loop alive:
+ * something else must (a server, a timer, or watchExit, which does).
  */
 export function onChildExit(listener: (pid: number) => void): () => void {
   exitListeners.add(listener);
@@ -245,12 +247,9 @@ export function onChildExit(listener: (pid: number) => void): () => void {
   }
   // A child may have exited before anyone listened.
   setImmediate(checkChildren);
+  // The handler stays installed: an idle signal handle costs nothing.
   return () => {
     exitListeners.delete(listener);
-    if (exitListeners.size === 0 && sigchldInstalled) {
-      process.off('SIGCHLD', checkChildren);
-      sigchldInstalled = false;
-    }
   };
 }
 

@@ -115,8 +115,6 @@ export function spawnProcess(opts: SpawnOptions): SpawnResult {
   const fa = Buffer.alloc(c.FILE_ACTIONS_SIZE);
   const attr = Buffer.alloc(c.SPAWNATTR_SIZE);
   const pipes: Pipe[] = [];
-  let outPipe: Pipe | null = null;
-  let errPipe: Pipe | null = null;
   check(c.fa_init(fa), 'posix_spawn_file_actions_init');
   let attrReady = false;
   try {
@@ -146,7 +144,8 @@ export function spawnProcess(opts: SpawnOptions): SpawnResult {
       check(c.fa_adddup2(fa, p.write, fd), 'posix_spawn_file_actions_adddup2');
       return p;
     };
-    outPipe = wire(1, stdout);
+    const outPipe = wire(1, stdout);
+    let errPipe: Pipe | null = null;
     if (merged) check(c.fa_adddup2(fa, 1, 2), 'posix_spawn_file_actions_adddup2(1→2)');
     else errPipe = wire(2, stderr);
     // Descriptors Node or a host opened without O_CLOEXEC (e.g. a fork IPC channel) must not leak into backends.
