@@ -2,7 +2,7 @@
 // else a WebSocket bridge to the headless host that served this page.
 import type { VigilApi } from '../../electron/common/api.js';
 import { TOKEN_PARAM, WS_PATH } from '../../electron/common/ws-protocol.js';
-import { createWsBridge } from './ws-bridge.js';
+import { createWsBridge, type SocketLike } from './ws-bridge.js';
 
 declare global {
   interface Window {
@@ -45,7 +45,9 @@ export function installVigilApi(): VigilApi {
   if (window.vigil) return window.vigil;
   const api = createWsBridge({
     url: bridgeUrl(window.location.href, takeToken()),
-    createSocket: (url) => new WebSocket(url),
+    // The DOM types its handlers with `this: WebSocket` and Event subtypes; at run
+    // time it is exactly the SocketLike shape (send, close, on* properties).
+    createSocket: (url) => new WebSocket(url) as unknown as SocketLike,
   });
   window.vigil = api;
   return api;

@@ -1,0 +1,128 @@
+// One backend: status, process facts, last exit, and the actions on it.
+import { memo, useState, type ReactNode } from 'react';
+import type { CommandResult } from '../../electron/common/api.js';
+import type { BackendView } from '../../electron/common/state.js';
+import { describeExit, formatBytes, formatClock, formatDuration } from '../lib/format.js';
+import { useNow, useUi } from '../store/store.js';
+import { ConfirmDialog } from './ConfirmDialog.js';
+import { StatusBadge } from './StatusBadge.js';
+
+type Action = 'start' | 'stop' | 'restart' | 'reap';
+const CONFIRM: Partial<Record<Action, string>> = {
+  stop: 'stops the process group (SIGTERM, then SIGKILL after the grace period); requests in flight fail.',
+  restart: 'stops the process group and starts it again; requests in flight fail and the model reloads.',
+};
+
+function Uptime({ startedAt }: { startedAt: number | null }) {
+  const now = useNow((s) => s.now);
+  return <>{startedAt === null ? '—' : formatDuration(now - startedAt)}</>;
+}
+
+function Fact({ label, children, testId }: { label: string; children: ReactNode; testId?: string }) {
+  return (
+    <div className="fact">
+      <dt>{label}</dt>
+      <dd data-testid={testId}>{children}</dd>
+    </div>
+  );
+}
+
+function BackendCardImpl({ b, focused }: { b: BackendView; focused: boolean }) {
+  const [confirm, setConfirm] = useState<Action | null>(null);
+  const [busy, setBusy] = useState<Action | null>(null);
+  const [result, setResult] = useState<{ action: Action; res: CommandResult } | null>(null);
+  const focus = useUi((s) => s.focus);
+
+  const run = async (action: Action): Promise<void> => {
+    setConfirm(null);
+    setBusy(action);
+    try {
+      const api = window.vigil!;
+      const res = await api[action](b.id);
+      setResult({ action, res });
+    } catch (e) {
+      setResult({ action, res: { ok: false, message: (e as Error).message } });
+    } finally {
+      setBusy(null);
+    }
+  };
+  const ask = (action: Action): void => {
+    if (CONFIRM[action]) setConfirm(action);
+    else void run(action);
+  };
+
+  const running = b.pid !== null && b.status !== 'exited';
+  const exit = b.lastExit;
+  return (
+    <article className={`card${focused ? ' focused' : ''}`} data-testid={`backend-${b.id}`} aria-labelledby={`name-${b.id}`} tabIndex={-1} id={`card-${b.id}`}>
+      <header className="card-head">
+        <h3 id={`name-${b.id}`}>{b.name}</h3>
+        <StatusBadge status={b.status} testId={`status-${b.id}`} />
+        {b.adopted && (
+          <span className="tag" title="Found running when Vigil started and taken over">
+            adopted
+          </span>
+        )}
+      </header>
+      {b.reason && <p className="reason" data-testid={`reason-${b.id}`}>{b.reason}</p>}
+      <dl className="facts">
+        <Fact label="PID" testId={`pid-${b.id}`}>{b.pid ?? '—'}</Fact>
+        <Fact label="Uptime"><Uptime startedAt={b.status === 'exited' ? null : b.startedAt} /></Fact>
+        <Fact label="Port">{b.port ?? '—'}</Fact>
+        <Fact label="Health">{b.healthLatencyMs === null ? '—' : `${Math.round(b.healthLatencyMs)} ms`}</Fact>
+        <Fact label="Restarts" testId={`restarts-${b.id}`}>{b.restarts}</Fact>
+        <Fact label="RSS">
+          {b.memory ? formatBytes(b.memory.rss) : '—'}
+          {b.memoryLimit !== null && ` / ${formatBytes(b.memoryLimit)}`}
+        </Fact>
+        {b.status === 'backoff' && b.nextRestartAt !== null && <Fact label="Next start">{formatClock(b.nextRestartAt)}</Fact>}
+      </dl>
+      {exit && (
+        <p className={`last-exit${exit.oomKilled ? ' oom' : ''}`} data-testid={`exit-${b.id}`}>
+          Last exit {formatClock(exit.time)}: pid {exit.pid} {describeExit(exit)}
+          {!exit.reaped && ' — not reaped yet'}
+        </p>
+      )}
+      {b.awaitingReap && <p className="reap-note" data-testid={`awaiting-reap-${b.id}`}>Exited child is waiting to be reaped (zombie).</p>}
+      <div className="actions">
+        <button type="button" aria-label={`Start ${b.name}`} disabled={busy !== null || running} onClick={() => ask('start')}>
+          Start
+        </button>
+        <button type="button" aria-label={`Stop ${b.name}`} disabled={busy !== null || b.status === 'stopped'} onClick={() => ask('stop')}>
+          Stop
+        </button>
+        <button type="button" aria-label={`Restart ${b.name}`} disabled={busy !== null} onClick={() => ask('restart')}>
+          Restart
+        </button>
+        <button type="button" aria-label={`Reap ${b.name}`} disabled={busy !== null || !b.awaitingReap} onClick={() => ask('reap')}>
+          Reap
+        </button>
+        <button type="button" className="link" aria-label={`Logs of ${b.name}`} onClick={() => focus(b.id, 'logs')}>
+          Logs
+        </button>
+      </div>
+      {busy && <p className="muted" role="status">{busy}…</p>}
+      {result && (
+        <p className={result.res.ok ? 'result ok' : 'result bad'} role="status" data-testid={`result-${b.id}`}>
+          {result.action}: {result.res.message}
+          {result.res.exit && ` — collected pid ${result.res.exit.pid}: ${describeExit(result.res.exit)}`}
+        </p>
+      )}
+      {confirm && (
+        <ConfirmDialog
+          title={`${confirm === 'stop' ? 'Stop' : 'Restart'} ${b.name}?`}
+          message={`This ${CONFIRM[confirm]}`}
+          confirmLabel={confirm === 'stop' ? 'Stop' : 'Restart'}
+          onConfirm={() => void run(confirm)}
+          onCancel={() => setConfirm(null)}
+        />
+      )}
+    </article>
+  );
+}
+
+/** Snapshots are fresh objects each push: compare by content so 50 cards don't all re-render. */
+export const BackendCard = memo(
+  BackendCardImpl,
+  (a, b) => a.focused === b.focused && (a.b === b.b || JSON.stringify(a.b) === JSON.stringify(b.b)),
+);

@@ -1,0 +1,44 @@
+// The journal's events for one backend, refreshed when a new one shows up in state.
+import { useEffect, useState } from 'react';
+import type { VigilEvent } from '../../electron/common/state.js';
+import { describeExit, formatDateTime } from '../lib/format.js';
+import { useUi } from '../store/store.js';
+
+export function EventHistory({ id }: { id: string }) {
+  // Newest seq for this backend in the pushed snapshot: a cheap "something happened" signal.
+  const latestSeq = useUi((s) => {
+    const evs = s.state?.events ?? [];
+    for (let i = evs.length - 1; i >= 0; i--) if (evs[i]!.backend === id) return evs[i]!.seq;
+    return -1;
+  });
+  const [events, setEvents] = useState<VigilEvent[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    let live = true;
+    window.vigil!.getEvents({ backend: id, limit: 200 }).then(
+      (evs) => live && setEvents([...evs].sort((a, b) => b.seq - a.seq)),
+      (e: unknown) => live && setError((e as Error).message),
+    );
+    return () => {
+      live = false;
+    };
+  }, [id, latestSeq]);
+  return (
+    <section aria-labelledby="events-title">
+      <h3 id="events-title">Event history</h3>
+      {error && <p className="result bad">Could not load events: {error}</p>}
+      {events?.length === 0 && <p className="muted">No events yet.</p>}
+      <ol className="events" data-testid={`events-${id}`}>
+        {events?.map((e) => (
+          <li key={e.seq} className={`event ${e.kind}`}>
+            <span className="muted">{formatDateTime(e.time)}</span> <strong>{e.kind}</strong>{' '}
+            {e.from && e.to && `${e.from} → ${e.to} `}
+            {e.reason}
+            {e.pid !== null && <span className="muted"> (pid {e.pid})</span>}
+            {e.exit && <span> — {describeExit(e.exit)}</span>}
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}

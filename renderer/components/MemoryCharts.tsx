@@ -1,0 +1,173 @@
+// System RAM, PSI, per-backend RSS (stacked) and GPU memory over time.
+// The charts live outside React: a poll appends to a columnar buffer and
+// calls uPlot.setData, so thousands of samples never cause a React render.
+import { useEffect, useRef, useState } from 'react';
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import type { GpuMemory, SystemMemory } from '../../electron/common/state.js';
+import { chartSpecs, specsSignature, type ChartSpec } from '../lib/chart-specs.js';
+import { formatBytes } from '../lib/format.js';
+import { appendHistory, createHistoryBuffer, lastTime, stack, type HistoryBuffer } from '../lib/history-buffer.js';
+import { useUi } from '../store/store.js';
+
+type Range = 'hour' | 'day';
+const WINDOW: Record<Range, number> = { hour: 3600, day: 86400 };
+const POLL_MS = 1500;
+const PALETTE = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'];
+
+function cssVar(name: string, fallback: string): string {
+  return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || fallback;
+}
+
+interface Chart {
+  spec: ChartSpec;
+  plot: uPlot;
+}
+
+function chartData(buf: HistoryBuffer, spec: ChartSpec): uPlot.AlignedData {
+  const cols = spec.series.map((s) => buf.series.get(s.name) ?? []);
+  const ys = spec.stacked ? stack(cols, buf.t.length) : cols;
+  return [buf.t, ...ys] as uPlot.AlignedData;
+}
+
+function makeChart(host: HTMLElement, spec: ChartSpec, buf: HistoryBuffer): Chart {
+  const fmt = spec.unit === 'bytes' ? (v: number | null) => formatBytes(v) : (v: number | null) => (v === null ? '—' : `${v.toFixed(1)} %`);
+  const fg = cssVar('--fg-muted', '#888');
+  const grid = cssVar('--grid', 'rgba(128,128,128,0.2)');
+  const el = document.createElement('figure');
+  el.className = 'chart';
+  el.dataset.testid = `chart-${spec.key}`;
+  const cap = document.createElement('figcaption');
+  cap.textContent = spec.title;
+  el.append(cap);
+  host.append(el);
+  const opts: uPlot.Options = {
+    width: Math.max(300, host.clientWidth - 16),
+    height: 200,
+    series: [
+      {},
+      ...spec.series.map((s, i) => ({
+        label: s.label,
+        stroke: PALETTE[i % PALETTE.length],
+        fill: spec.stacked ? `${PALETTE[i % PALETTE.length]}55` : undefined,
+        width: 1.5,
+        spanGaps: false,
+        // Stacked charts draw sums; the legend shows the series' own value.
+        value: (_u: uPlot, v: number | null, _si: number, idx: number | null) =>
+          spec.stacked && idx !== null ? fmt(buf.series.get(s.name)?.[idx] ?? null) : fmt(v),
+      })),
+    ],
+    axes: [
+      { stroke: fg, grid: { stroke: grid } },
+      { stroke: fg, grid: { stroke: grid }, size: 70, values: (_u, vals) => vals.map((v) => fmt(v)) },
+    ],
+    scales: { y: { range: (_u, _min, max) => [0, Math.max(max, spec.unit === 'percent' ? 1 : 1024 * 1024)] } },
+    legend: { live: true },
+    cursor: { drag: { x: false, y: false } },
+  };
+  // Stacked bands fill between consecutive sums, not down to zero.
+  if (spec.stacked) opts.bands = spec.series.slice(1).map((_, i) => ({ series: [i + 2, i + 1] as [number, number] }));
+  return { spec, plot: new uPlot(opts, chartData(buf, spec), el) };
+}
+
+function Charts({ range }: { range: Range }) {
+  const host = useRef<HTMLDivElement>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [empty, setEmpty] = useState(false);
+  useEffect(() => {
+    const el = host.current!;
+    const buf = createHistoryBuffer(WINDOW[range]);
+    let charts: Chart[] = [];
+    let signature = '';
+    let stopped = false;
+    let timer: ReturnType<typeof setTimeout> | null = null;
+
+    const render = (): void => {
+      const specs = chartSpecs(buf.series.keys());
+      const sig = specsSignature(specs);
+      if (sig !== signature) {
+        // A backend came or went: rebuild (rare) instead of mutating series.
+        for (const c of charts) c.plot.destroy();
+        el.replaceChildren();
+        charts = specs.map((s) => makeChart(el, s, buf));
+        signature = sig;
+        setEmpty(specs.length === 0);
+      } else {
+        for (const c of charts) c.plot.setData(chartData(buf, c.spec));
+      }
+    };
+    const poll = async (): Promise<void> => {
+      try {
+        const since = lastTime(buf);
+        const h = await window.vigil!.getHistory(since === undefined ? { range } : { range, since });
+        if (stopped) return;
+        if (appendHistory(buf, h)) render();
+        else if (charts.length === 0) setEmpty(true);
+        setError(null);
+      } catch (e) {
+        if (!stopped) setError((e as Error).message);
+      }
+      if (!stopped) timer = setTimeout(() => void poll(), POLL_MS);
+    };
+    void poll();
+    const ro = new ResizeObserver(() => {
+      for (const c of charts) c.plot.setSize({ width: Math.max(300, el.clientWidth - 16), height: 200 });
+    });
+    ro.observe(el);
+    return () => {
+      stopped = true;
+      if (timer !== null) clearTimeout(timer);
+      ro.disconnect();
+      for (const c of charts) c.plot.destroy();
+      el.replaceChildren();
+    };
+  }, [range]);
+  return (
+    <>
+      {error && <p className="result bad" role="alert">History unavailable: {error}</p>}
+      {empty && !error && <p className="muted">No samples yet.</p>}
+      <div ref={host} className="charts" />
+    </>
+  );
+}
+
+function Now({ sys, gpus }: { sys: SystemMemory | null; gpus: GpuMemory[] }) {
+  if (!sys) return <p className="muted">System memory not sampled yet.</p>;
+  const used = sys.memTotal - sys.memAvailable;
+  return (
+    <dl className="facts now" data-testid="memory-now">
+      <div className="fact"><dt>RAM used</dt><dd>{formatBytes(used)} of {formatBytes(sys.memTotal)}</dd></div>
+      <div className="fact"><dt>Available</dt><dd>{formatBytes(sys.memAvailable)}</dd></div>
+      <div className="fact"><dt>Swap used</dt><dd>{formatBytes(sys.swapTotal - sys.swapFree)} of {formatBytes(sys.swapTotal)}</dd></div>
+      <div className="fact"><dt>PSI some/full avg10</dt><dd>{sys.psi ? `${sys.psi.someAvg10.toFixed(1)} / ${sys.psi.fullAvg10.toFixed(1)} %` : 'no /proc/pressure'}</dd></div>
+      {gpus.map((g) => (
+        <div className="fact" key={g.id}>
+          <dt>{g.name} ({g.id})</dt>
+          <dd>
+            VRAM {formatBytes(g.vramUsed)} / {formatBytes(g.vramTotal)}
+            {g.gttUsed !== null && ` · GTT ${formatBytes(g.gttUsed)} / ${formatBytes(g.gttTotal)}`}
+          </dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+export function MemoryCharts() {
+  const memory = useUi((s) => s.state?.memory);
+  const [range, setRange] = useState<Range>('hour');
+  return (
+    <section aria-labelledby="mem-title">
+      <h2 id="mem-title">Memory</h2>
+      <Now sys={memory?.system ?? null} gpus={memory?.gpus ?? []} />
+      <div className="toolbar" role="group" aria-label="Time range">
+        {(['hour', 'day'] as Range[]).map((r) => (
+          <button key={r} type="button" aria-pressed={range === r} onClick={() => setRange(r)}>
+            Last {r}
+          </button>
+        ))}
+      </div>
+      <Charts key={range} range={range} />
+    </section>
+  );
+}

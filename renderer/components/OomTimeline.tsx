@@ -1,0 +1,87 @@
+// Every OOM kill Vigil saw, newest first, with who was killed, by whom, and why.
+import type { KernelLogStatus, OomKill } from '../../electron/common/state.js';
+import { formatDateTime, formatKb, killerLabel } from '../lib/format.js';
+import { useUi } from '../store/store.js';
+
+function When({ k }: { k: OomKill }) {
+  if (k.time !== null) return <>{formatDateTime(k.time)}</>;
+  return <>{k.timeText ?? 'unknown'}</>;
+}
+
+function Source({ kl }: { kl: KernelLogStatus }) {
+  return (
+    <section className="source-box" aria-label="Kernel log source">
+      <p>
+        Reading OOM kills from <strong data-testid="oom-source">{kl.active}</strong>: {kl.detail}
+      </p>
+      {kl.hint && <p className="hint">To see more: {kl.hint}</p>}
+    </section>
+  );
+}
+
+export function OomTimeline() {
+  const state = useUi((s) => s.state);
+  const focus = useUi((s) => s.focus);
+  if (!state) return null;
+  const ooms = [...state.ooms].reverse();
+  return (
+    <section aria-labelledby="oom-title">
+      <h2 id="oom-title">OOM kills</h2>
+      <Source kl={state.kernelLog} />
+      {ooms.length === 0 ? (
+        <p className="muted" data-testid="oom-empty">No OOM kills seen since the log source was opened.</p>
+      ) : (
+        <div className="table-wrap">
+          <table className="oom-table">
+            <thead>
+              <tr>
+                <th scope="col">Time</th>
+                <th scope="col">Victim</th>
+                <th scope="col">Anon / file / shmem RSS</th>
+                <th scope="col">Scope</th>
+                <th scope="col">Killer</th>
+                <th scope="col">Backend</th>
+              </tr>
+            </thead>
+            <tbody>
+              {ooms.map((k) => (
+                <tr key={k.id} data-testid={`oom-row-${k.pid}`}>
+                  <td>
+                    <When k={k} />
+                  </td>
+                  <td>
+                    {k.comm} <span className="muted">pid {k.pid}</span>
+                    {k.trigger && <div className="muted small">invoked by {k.trigger.comm}{k.trigger.pid !== null && ` (${k.trigger.pid})`}</div>}
+                  </td>
+                  <td>
+                    {formatKb(k.anonRssKb)} / {formatKb(k.fileRssKb)} / {formatKb(k.shmemRssKb)}
+                    {k.totalVmKb !== null && <div className="muted small">total-vm {formatKb(k.totalVmKb)}</div>}
+                  </td>
+                  <td>
+                    {k.scope}
+                    {k.constraint && <div className="muted small">{k.constraint}</div>}
+                    {k.memcg && <div className="muted small">{k.memcg}</div>}
+                  </td>
+                  <td>
+                    {killerLabel(k.killer)} <span className="muted small">via {k.source}</span>
+                  </td>
+                  <td>
+                    {k.backend ? (
+                      <button type="button" className="link" onClick={() => focus(k.backend, 'backends')} data-testid={`oom-backend-${k.pid}`}>
+                        {k.backend}
+                      </button>
+                    ) : k.likelyCause ? (
+                      <span>likely cause: {k.likelyCause}</span>
+                    ) : (
+                      <span className="muted">not a backend</span>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}

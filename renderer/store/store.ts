@@ -1,0 +1,83 @@
+// The dashboard's one store: the latest VigilState snapshot from window.vigil,
+// the bridge's connection status, and UI choices (view, focused backend, theme).
+import { create } from 'zustand';
+import type { ConnectionStatus, VigilApi } from '../../electron/common/api.js';
+import type { VigilState } from '../../electron/common/state.js';
+
+export type View = 'backends' | 'memory' | 'ooms' | 'logs';
+export type Theme = 'system' | 'dark' | 'light';
+
+export interface UiStore {
+  state: VigilState | null;
+  connection: ConnectionStatus;
+  /** Local time the last snapshot arrived: "data is stale since …". */
+  lastStateAt: number | null;
+  view: View;
+  /** Backend the logs view shows and the backends view highlights. */
+  focusId: string | null;
+  theme: Theme;
+  /** Last failure of a user action or of loading, shown until dismissed. */
+  error: string | null;
+  setView(v: View): void;
+  focus(id: string | null, view?: View): void;
+  setTheme(t: Theme): void;
+  setError(e: string | null): void;
+}
+
+const THEME_KEY = 'vigil.theme';
+
+function initialTheme(): Theme {
+  try {
+    const t = localStorage.getItem(THEME_KEY);
+    return t === 'dark' || t === 'light' ? t : 'system';
+  } catch {
+    return 'system';
+  }
+}
+
+export const useUi = create<UiStore>()((set) => ({
+  state: null,
+  connection: 'connecting',
+  lastStateAt: null,
+  view: 'backends',
+  focusId: null,
+  theme: initialTheme(),
+  error: null,
+  setView: (view) => set({ view }),
+  focus: (focusId, view) => set(view ? { focusId, view } : { focusId }),
+  setTheme: (theme) => {
+    try {
+      localStorage.setItem(THEME_KEY, theme);
+    } catch {
+      // not persisted; still applied for this session
+    }
+    set({ theme });
+  },
+  setError: (error) => set({ error }),
+}));
+
+/** Feeds the store from window.vigil; returns a function that unsubscribes everything. */
+export function connectStore(api: VigilApi): () => void {
+  const apply = (state: VigilState): void => useUi.setState({ state, lastStateAt: Date.now() });
+  const load = (): void => {
+    api.getState().then(apply, (e: unknown) => useUi.getState().setError(`Could not load state: ${(e as Error).message}`));
+  };
+  const offs = [
+    api.onState(apply),
+    api.onFocus((id) => useUi.getState().focus(id, 'backends')),
+    api.onConnection((connection) => {
+      useUi.setState({ connection });
+      // A reconnect may have missed pushes: fetch a fresh snapshot.
+      if (connection === 'connected') load();
+    }),
+  ];
+  load();
+  return () => offs.forEach((off) => off());
+}
+
+/** A ticking clock for uptimes, shared by all cards (one timer, not one per card). */
+export const useNow = create<{ now: number }>()(() => ({ now: Date.now() }));
+let ticker: ReturnType<typeof setInterval> | null = null;
+export function startClock(): void {
+  if (ticker === null) ticker = setInterval(() => useNow.setState({ now: Date.now() }), 1000);
+}
