@@ -145,7 +145,8 @@ export function normaliseLine(raw: string, opts: ShapeOptions = {}): NormalisedL
   }
   m = ISO.exec(line);
   if (m) {
-    const t = Date.parse(m[1]!.replace(',', '.'));
+    // Date.parse wants '.' for fractions and '+00:00' (journalctl prints '+0000').
+    const t = Date.parse(m[1]!.replace(',', '.').replace(/([+-]\d\d)(\d\d)$/, '$1:$2'));
     const time = Number.isFinite(t) ? t : null;
     // journalctl -o short-iso has "host ident:"; dmesg --time-format iso is bare kernel text.
     const withHost = TAIL_WITH_HOST.exec(m[2]!);
