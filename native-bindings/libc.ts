@@ -30,7 +30,6 @@ export const fcntl3 = (fd: number, cmd: number, arg: number): number => fcntlRaw
 const syscallRaw = libc.func('long syscall(long number, ...)');
 
 export const sigemptyset = libc.func('int sigemptyset(void *set)') as (set: Buffer) => number;
-export const sigfillset = libc.func('int sigfillset(void *set)') as (set: Buffer) => number;
 
 export const posix_spawnp = libc.func(
   'int posix_spawnp(_Out_ int *pid, const char *file, void *fa, void *attr, const char **argv, const char **envp)',

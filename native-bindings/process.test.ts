@@ -309,6 +309,16 @@ describe('spawn errors and stdio', () => {
     expect(lines.at(-1)).toBe('E');
   });
 
+  it('the child starts with no blocked and no ignored signals (Node ignores SIGPIPE)', async () => {
+    const r = spawnProcess({ file: 'cat', argv: ['cat', '/proc/self/status'], stdout: { kind: 'pipe' } });
+    started.push(r.handle);
+    const status = await readAll(r.stdoutFd!);
+    expect(status).toMatch(/^SigBlk:\s*0+$/m);
+    expect(status).toMatch(/^SigIgn:\s*0+$/m);
+    const me = readFileSync('/proc/self/status', 'utf8');
+    expect(me).not.toMatch(/^SigIgn:\s*0+$/m); // proves the reset mattered
+  });
+
   it('1000 spawn/reap cycles leave no fd behind', async () => {
     const count = (): number => readdirSync('/proc/self/fd').length;
     // Warm up lazily-created fds (epoll for SIGCHLD, pidfd poll) before counting.
@@ -347,6 +357,16 @@ describe('adopting a process that is not our child', () => {
     // sh waits for it, so it may be a zombie of sh for a moment: either way not running.
     expect(isRunning(a)).toBe(false);
     expect(await terminate(handle, { graceMs: 1000 })).toMatchObject({ exited: true });
+  });
+  it('terminate on an adopted process signals its group and reports not-a-child once it is gone', async () => {
+    const { handle, childPid } = await shWithPid('sleep 300 & echo $!; wait');
+    const a = adoptProcess(childPid, readStartTime(childPid)!)!;
+    started.push(a);
+    expect(await terminate(a, { graceMs: 2000 })).toEqual({ exited: false, reason: 'not-a-child' });
+    expect(isRunning(a)).toBe(false);
+    // The group was the sh's: it got SIGTERM too.
+    await exited(handle);
+    expect(reap(handle)).toMatchObject({ exited: true, signal: 15 });
   });
 });
 

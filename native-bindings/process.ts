@@ -168,6 +168,7 @@ function stopPidfdWatch(pidfd: number): void {
  * pidfd inside Node's event loop (koffi.node.poll): no timers, ~1 ms.
  * Without a pidfd: SIGCHLD for children, a 250 ms isRunning poll for adopted.
  * Returns an unsubscribe function. The watch keeps the event loop alive.
+ * closeHandle() drops pidfd watches without calling them: unsubscribe first.
  */
 export function watchExit(handle: ProcessHandle, cb: () => void): () => void {
   let done = false;
@@ -295,7 +296,11 @@ export async function terminate(handle: ProcessHandle, opts: TerminateOptions = 
       await waitForExit(handle, KILL_WAIT_MS);
     }
   }
-  sendSignal(handle, 'SIGKILL', { group: true });
+  try {
+    sendSignal(handle, 'SIGKILL', { group: true });
+  } catch {
+    // e.g. EPERM from a member that changed uid: still reap the leader below.
+  }
   return reap(handle);
 }
 

@@ -123,7 +123,10 @@ export function spawnProcess(opts: SpawnOptions): SpawnResult {
     const empty = Buffer.alloc(c.SIGSET_SIZE);
     const full = Buffer.alloc(c.SIGSET_SIZE);
     c.sigemptyset(empty);
-    c.sigfillset(full);
+    // Every bit set by hand, not sigfillset: glibc's set leaves out its internal
+    // signals 32/33, and posix_spawn then hands them to the child as SIG_IGN,
+    // which survives exec.
+    full.fill(0xff);
     // Node blocks/handles signals in its threads: the child starts with none blocked and every disposition default.
     check(c.attr_setsigmask(attr, empty), 'posix_spawnattr_setsigmask');
     check(c.attr_setsigdefault(attr, full), 'posix_spawnattr_setsigdefault');
