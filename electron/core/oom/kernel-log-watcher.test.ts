@@ -1,0 +1,80 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { KernelLogStatus, OomKill } from '../../common/state.js';
+import { all, cgroupV1Memory, isRoot, itPrivileged, kmsgReadable } from '../../../test-support/privileged.js';
+import { makeCgroup, oomKillInCgroup, removeCgroup } from './fixtures/oom-cgroup.js';
+import { KernelLogWatcher } from './kernel-log-watcher.js';
+import { readBootId } from './kmsg-reader.js';
+
+const tmp = (): string => mkdtempSync(join(tmpdir(), 'vigil-klw-'));
+const fakeJournalctl = new URL('./fixtures/fake-journalctl.mjs', import.meta.url).pathname;
+
+describe('KernelLogWatcher source choice', () => {
+  it('no kmsg and no journalctl → cgroup counters only, with a hint naming the fixes', async () => {
+    const statuses: KernelLogStatus[] = [];
+    const w = new KernelLogWatcher({ stateDir: tmp(), kmsgPath: '/nonexistent/kmsg', journalctl: '/nonexistent/journalctl', onKill: () => undefined, onStatus: (s) => statuses.push(s) });
+    await w.start();
+    w.stop();
+    expect(statuses).toHaveLength(1);
+    expect(statuses[0]!.active).toBe('cgroup');
+    expect(statuses[0]!.detail).toMatch(/cannot open \/nonexistent\/kmsg: ENOENT \(kernel\.dmesg_restrict=\d\); \/nonexistent\/journalctl not found/);
+    expect(statuses[0]!.hint).toMatch(/sudo sysctl kernel\.dmesg_restrict=0/);
+    expect(statuses[0]!.hint).toMatch(/setcap cap_syslog\+ep/);
+    expect(statuses[0]!.hint).toMatch(/usermod -aG systemd-journal/);
+  });
+
+  it('journal only (kmsg disabled): kills from journalctl -o json, not repeated after a restart', async () => {
+    const dir = tmp();
+    const run = async (): Promise<{ kills: OomKill[]; status: KernelLogStatus | null }> => {
+      const kills: OomKill[] = [];
+      let status: KernelLogStatus | null = null;
+      const w = new KernelLogWatcher({ stateDir: dir, sources: ['journal'], journalctl: fakeJournalctl, onKill: (k) => kills.push(k), onStatus: (s) => (status = s) });
+      await w.start();
+      await new Promise((r) => setTimeout(r, 300));
+      w.stop();
+      return { kills, status };
+    };
+    const first = await run();
+    expect(first.status).toMatchObject({ active: 'journal' });
+    expect(first.kills).toHaveLength(1);
+    expect(first.kills[0]).toMatchObject({ pid: 4321, comm: 'python3', scope: 'memcg', memcg: '/vigil/llama', source: 'journal', anonRssKb: 64012 });
+    const second = await run();
+    expect(second.kills).toEqual([]);
+  });
+});
+
+describe('KernelLogWatcher against the real kernel', () => {
+  let cgroup: string | null = null;
+  afterEach(() => {
+    if (cgroup) removeCgroup(cgroup);
+    cgroup = null;
+  });
+
+  itPrivileged('a python3 OOM-killed in a 64 MiB v1 memory cgroup arrives as an OomKill', all(isRoot, cgroupV1Memory, kmsgReadable), async () => {
+    const kills: OomKill[] = [];
+    const statuses: KernelLogStatus[] = [];
+    const w = new KernelLogWatcher({ stateDir: tmp(), journalctl: null, onKill: (k) => kills.push(k), onStatus: (s) => statuses.push(s) });
+    await w.start();
+    try {
+      expect(statuses.at(-1)).toMatchObject({ active: 'kmsg', hint: null });
+      cgroup = makeCgroup();
+      const { pid, done } = oomKillInCgroup(cgroup);
+      expect(await done).toEqual({ code: null, signal: 'SIGKILL' });
+      const end = Date.now() + 5000;
+      while (!kills.some((k) => k.pid === pid) && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+      const kill = kills.find((k) => k.pid === pid);
+      expect(kill).toBeDefined();
+      expect(kill).toMatchObject({ pid, comm: 'python3', scope: 'memcg', killer: 'kernel', source: 'kmsg', constraint: 'CONSTRAINT_MEMCG' });
+      expect(kill!.anonRssKb).toBeGreaterThan(30000);
+      expect(kill!.memcg).toBe(cgroup.slice('/sys/fs/cgroup/memory'.length));
+      expect(kill!.id).toMatch(new RegExp(`^${readBootId()}:\\d+$`));
+      expect(kill!.trigger?.comm).toBe('python3');
+      expect(Math.abs(kill!.time! - Date.now())).toBeLessThan(10_000);
+      expect(kills.filter((k) => k.pid === pid)).toHaveLength(1);
+    } finally {
+      w.stop();
+    }
+  });
+});
