@@ -56,13 +56,9 @@ async function main(): Promise<void> {
     const name = file.replace(/\.bench\.ts$/, '');
     console.log(`▶ ${file}`);
     const t0 = Date.now();
-    const mod = (await import(pathToFileURL(path.join(benchDir, file)).href)) as { default?: unknown };
-    if (typeof mod.default !== 'function') {
-      console.error(`  ${file}: no default-exported async function returning markdown; skipped`);
-      process.exitCode = 1;
-      continue;
-    }
     try {
+      const mod = (await import(pathToFileURL(path.join(benchDir, file)).href)) as { default?: unknown };
+      if (typeof mod.default !== 'function') throw new Error('no default-exported async function returning markdown');
       const md = await (mod.default as () => Promise<unknown>)();
       if (typeof md !== 'string') throw new Error(`default export returned ${typeof md}, expected a markdown string`);
       const stamp = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
