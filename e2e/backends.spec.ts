@@ -1,0 +1,74 @@
+// Backend lifecycle as the user sees it, against the real host and real processes.
+import { expect, test } from '@playwright/test';
+import { fakeLlama, startHost, type Host } from './support/host.js';
+import { pidOf, recordStatuses, recordedStatuses, shot, waitNewPid } from './support/page.js';
+
+let host: Host | null = null;
+// eslint-disable-next-line no-empty-pattern -- Playwright reads fixtures from a destructured first argument
+test.afterEach(async ({}, info) => {
+  if (host && info.status !== info.expectedStatus) await info.attach('host-output', { body: host.output(), contentType: 'text/plain' });
+  await host?.stop();
+  host = null;
+});
+
+test('a backend goes starting → loading → ready on screen', async ({ page }, info) => {
+  host = await startHost({ llama: fakeLlama(['--load-ms', '3000'], { autostart: false, restart: { policy: 'always' } }) });
+  await page.goto(host.url);
+  const status = page.getByTestId('status-llama');
+  await expect(status).toHaveText('stopped');
+  await recordStatuses(page, 'llama');
+  await page.getByRole('button', { name: 'Start llama' }).click();
+  await expect(status).toHaveText('ready', { timeout: 30_000 });
+  const seen = (await recordedStatuses(page, 'llama')).filter((s) => ['starting', 'loading', 'ready'].includes(s));
+  // 'starting' can be shorter than a frame (the fixture listens at once); loading lasts 3 s.
+  expect(seen.slice(-2)).toEqual(['loading', 'ready']);
+  if (seen.length === 3) expect(seen[0]).toBe('starting');
+  // The journal has every transition, including the brief ones.
+  await page.getByRole('button', { name: 'Logs of llama' }).click();
+  const events = page.getByTestId('events-llama');
+  await expect(events).toContainText('starting → loading');
+  await expect(events).toContainText('loading → ready');
+  await shot(page, info, 'logs');
+});
+
+test('kill -9 shows the exit, the restart and the new pid', async ({ page }, info) => {
+  host = await startHost({ llama: fakeLlama([], { restart: { policy: 'always' } }) });
+  await page.goto(host.url);
+  const pid = await waitNewPid(page, 'llama', null);
+  process.kill(pid, 'SIGKILL');
+  await expect(page.getByTestId('exit-llama')).toContainText(`pid ${pid} killed by SIGKILL`);
+  const next = await waitNewPid(page, 'llama', pid);
+  expect(next).not.toBe(pid);
+  await expect(page.getByTestId('restarts-llama')).not.toHaveText('0');
+  await shot(page, info, 'backends');
+});
+
+test('Restart asks for confirmation (Escape cancels) and gives a new pid', async ({ page }) => {
+  host = await startHost({ llama: fakeLlama([], { restart: { policy: 'on-failure' } }) });
+  await page.goto(host.url);
+  const pid = await waitNewPid(page, 'llama', null);
+  await page.getByRole('button', { name: 'Restart llama' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Restart llama?' });
+  await expect(dialog).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
+  expect(await pidOf(page, 'llama')).toBe(pid);
+
+  await page.getByRole('button', { name: 'Restart llama' }).click();
+  await dialog.getByRole('button', { name: 'Restart' }).click();
+  const next = await waitNewPid(page, 'llama', pid);
+  expect(next).not.toBe(pid);
+});
+
+test('with policy never an exited child waits to be reaped and Reap collects its exit code', async ({ page }) => {
+  host = await startHost({ llama: fakeLlama(['--exit-immediately', '42'], { restart: { policy: 'never' } }) });
+  await page.goto(host.url);
+  await expect(page.getByTestId('status-llama')).toHaveText('exited', { timeout: 30_000 });
+  await expect(page.getByTestId('awaiting-reap-llama')).toBeVisible();
+  const reap = page.getByRole('button', { name: 'Reap llama' });
+  await expect(reap).toBeEnabled();
+  await reap.click();
+  await expect(page.getByTestId('result-llama')).toContainText('exited with code 42');
+  await expect(page.getByTestId('awaiting-reap-llama')).toBeHidden();
+  await expect(reap).toBeDisabled();
+});
