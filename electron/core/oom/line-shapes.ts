@@ -49,26 +49,41 @@ const TAIL_NO_HOST = /^([^\s[\]:]+)(?:\[(\d+)\])?:\s(.*)$/s;
 const MONTHS: Record<string, number> = { Jan: 0, Feb: 1, Mar: 2, Apr: 3, May: 4, Jun: 5, Jul: 6, Aug: 7, Sep: 8, Oct: 9, Nov: 10, Dec: 11 };
 
 /** Syslog time has no year: take the year that puts it not in the future (as journalctl does). */
+// Logs repeat the same second many times and Date construction dominates the cost: remember the last one.
+let lastStamp = { stamp: '', now: 0, time: null as number | null };
 function syslogTime(stamp: string, now: number): number | null {
+  if (stamp === lastStamp.stamp && Math.abs(now - lastStamp.now) < 60_000) return lastStamp.time;
+  const time = syslogTimeUncached(stamp, now);
+  lastStamp = { stamp, now, time };
+  return time;
+}
+
+function syslogTimeUncached(stamp: string, now: number): number | null {
   const m = /^([A-Z][a-z]{2})\s+(\d{1,2})\s+(\d\d):(\d\d):(\d\d)(?:\.(\d+))?$/.exec(stamp);
   if (!m) return null;
   const month = MONTHS[m[1]!];
   if (month === undefined) return null;
   const ms = m[6] ? Math.floor(Number(`0.${m[6]}`) * 1000) : 0;
-  let year = new Date(now).getFullYear();
+  const year = new Date(now).getFullYear();
   let t = new Date(year, month, Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]), ms).getTime();
-  if (t > now + 86_400_000) t = new Date(--year, month, Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]), ms).getTime();
+  if (t > now + 86_400_000) t = new Date(year - 1, month, Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]), ms).getTime();
   return t;
 }
 
-/** Strip an inner "[  514.682838] " kernel stamp (syslog/journal kernel lines carry one). */
+/** Strip an inner "[  514.682838] " kernel stamp (syslog/journal kernel lines carry one). Mutates: hot path. */
+const INNER_STAMP = /^\[\s*(\d+)\.(\d{1,9})\]\s?/;
 function innerStamp(line: NormalisedLine): NormalisedLine {
-  const m = /^\[\s*(\d+)\.(\d{1,9})\]\s?/.exec(line.text);
+  if (line.text.charCodeAt(0) !== 0x5b /* [ */) return line;
+  const m = INNER_STAMP.exec(line.text);
   if (!m) return line;
-  return { ...line, text: line.text.slice(m[0].length), kernelUsec: usecOf(m[1]!, m[2]!) };
+  line.text = line.text.slice(m[0].length);
+  line.kernelUsec = usecOf(m[1]!, m[2]!);
+  return line;
 }
 
-const usecOf = (sec: string, frac: string): number => Number(sec) * 1e6 + Number(frac.padEnd(6, '0').slice(0, 6));
+const POW = [1e6, 1e5, 1e4, 1e3, 100, 10, 1];
+const usecOf = (sec: string, frac: string): number =>
+  Number(sec) * 1e6 + (frac.length <= 6 ? Number(frac) * POW[frac.length]! : Number(frac.slice(0, 6)));
 
 /** After a timestamp: "host ident[pid]: msg" or, for dmesg-style shapes, the bare kernel text. */
 function tail(rest: string, timeText: string, time: number | null, hostRequired: boolean): NormalisedLine {
@@ -164,7 +179,7 @@ export function parseDmesgJson(doc: string, where = 'input'): NormalisedLine[] {
   try {
     o = JSON.parse(doc);
   } catch (e) {
-    throw new Error(`${where}: not valid dmesg --json output (${(e as Error).message})`);
+    throw new Error(`${where}: not valid dmesg --json output (${(e as Error).message})`, { cause: e });
   }
   const list = (o as { dmesg?: unknown } | null)?.dmesg;
   if (!Array.isArray(list)) throw new Error(`${where}: dmesg --json document has no "dmesg" array`);
