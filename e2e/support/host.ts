@@ -35,7 +35,7 @@ export async function startHost(backends: Record<string, Record<string, unknown>
   const dir = mkdtempSync(path.join(tmpdir(), 'vigil-e2e-'));
   const configPath = path.join(dir, 'vigil.yaml');
   const stateDir = path.join(dir, 'state');
-  writeFileSync(configPath, stringify({ backends }));
+  writeFileSync(configPath, stringify({ version: 1, backends }));
   const child: ChildProcess = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--config', configPath, '--state-dir', stateDir], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,9 +1,9 @@
-// The first-run "add a backend" form → an AddBackendRequest. Field names follow
-// the config file (cmd, port, health.path, restart.policy, memoryLimit) so the
-// host validates it with the same per-backend schema it applies to the file;
-// here we only catch what the user can fix in the form, with the field named.
+// The first-run "add a backend" form → an AddBackendRequest, validated with the
+// same per-backend schema the core applies to the config file (BackendSchema),
+// so the form and the file cannot disagree; each issue is shown on its field.
 import { z } from 'zod';
 import { AddBackendRequest, BackendId } from '../../electron/common/api.js';
+import { BackendSchema } from '../../electron/common/config-schema.js';
 
 export interface BackendFormFields {
   id: string;
@@ -19,7 +19,23 @@ export const EMPTY_FORM: BackendFormFields = { id: '', argv: '', port: 'auto', h
 
 export type FormResult = { ok: true; request: AddBackendRequest } | { ok: false; errors: Partial<Record<keyof BackendFormFields, string>> };
 
-const SIZE = /^\d+(\.\d+)?\s*(B|K|KB|KiB|M|MB|MiB|G|GB|GiB|T|TB|TiB)?$/i;
+/** Schema path → the form field that edits it. */
+function fieldOf(path: readonly PropertyKey[]): keyof BackendFormFields {
+  switch (path[0]) {
+    case 'cmd':
+      return 'argv';
+    case 'port':
+      return 'port';
+    case 'health':
+      return 'healthPath';
+    case 'restart':
+      return 'policy';
+    case 'memoryLimit':
+      return 'memoryLimit';
+    default:
+      return 'id';
+  }
+}
 
 export function buildAddBackend(f: BackendFormFields): FormResult {
   const errors: Partial<Record<keyof BackendFormFields, string>> = {};
@@ -35,18 +51,24 @@ export function buildAddBackend(f: BackendFormFields): FormResult {
     else port = n;
   }
   const health = f.healthPath.trim();
-  if (health !== '' && !health.startsWith('/')) errors.healthPath = 'health path: must start with "/" (e.g. /health), or be empty for no probe';
   const mem = f.memoryLimit.trim();
-  if (mem !== '' && !SIZE.test(mem)) errors.memoryLimit = 'memory limit: a size such as 8GiB or 512MiB, or empty for none';
-  if (Object.keys(errors).length > 0) return { ok: false, errors };
-
   const config: Record<string, unknown> = {
     cmd: argv,
     port,
-    health: { path: health === '' ? null : health },
+    health: { path: health === '' ? 'none' : health },
     restart: { policy: f.policy },
   };
   if (mem !== '') config.memoryLimit = mem;
+  // Send what the user wrote (the host parses it again); check it here first.
+  const parsed = BackendSchema.safeParse(config);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const field = fieldOf(issue.path);
+      if (field === 'argv' && argv.length === 0) continue; // already explained above
+      errors[field] ??= `${issue.path.join('.') || 'backend'}: ${issue.message}`;
+    }
+  }
+  if (Object.keys(errors).length > 0) return { ok: false, errors };
   const req = AddBackendRequest.safeParse({ id: f.id.trim(), config });
   if (!req.success) return { ok: false, errors: { id: z.prettifyError(req.error) } };
   return { ok: true, request: req.data };
