@@ -1,0 +1,173 @@
+// The config file's schema, shared by the core's loader and the renderer's
+// add-backend form. Runs everywhere: zod only. Human forms ('2s', '48G') are
+// normalised to numbers (ms, bytes) here so every consumer sees one shape.
+// Splitting a `cmd` string into argv lives in the core (electron/core/config).
+import { z } from 'zod';
+import { BackendId } from './api.js';
+
+const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+// Sizes are binary whatever the spelling ('48G' = '48GiB'), as in systemd's
+// MemoryMax= and docker's --memory: that is what users of those tools expect.
+const SIZE_UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 };
+
+/** '500ms', '2s', '1.5m', '1h' or a number of ms → ms. */
+export function parseDuration(v: string | number): number | null {
+  if (typeof v === 'number') return Number.isFinite(v) && v >= 0 ? v : null;
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)\s*$/i.exec(v);
+  if (!m) return null;
+  return Math.round(Number(m[1]) * DURATION_UNITS[m[2]!.toLowerCase()]!);
+}
+
+/** '48G', '64MiB', '512k', '1.5GB' or a number of bytes → bytes. */
+export function parseSize(v: string | number): number | null {
+  if (typeof v === 'number') return Number.isFinite(v) && v >= 0 ? Math.floor(v) : null;
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(?:([kmgt])(?:i?b)?|(b)?)\s*$/i.exec(v);
+  if (!m) return null;
+  const unit = (m[2] ?? m[3] ?? '').toLowerCase();
+  return Math.floor(Number(m[1]) * SIZE_UNITS[unit]!);
+}
+
+const duration = z.union([z.string(), z.number()]).transform((v, ctx) => {
+  const ms = parseDuration(v);
+  if (ms === null) {
+    ctx.addIssue({ code: 'custom', message: `invalid duration ${JSON.stringify(v)}: use e.g. 500ms, 2s, 5m, 1h or a number of ms` });
+    return z.NEVER;
+  }
+  return ms;
+});
+
+const size = z.union([z.string(), z.number()]).transform((v, ctx) => {
+  const bytes = parseSize(v);
+  if (bytes === null) {
+    ctx.addIssue({ code: 'custom', message: `invalid size ${JSON.stringify(v)}: use e.g. 48G, 64MiB, 512k or a number of bytes` });
+    return z.NEVER;
+  }
+  return bytes;
+});
+
+const SIGNALS = ['SIGTERM', 'SIGINT', 'SIGQUIT', 'SIGHUP', 'SIGKILL', 'SIGUSR1', 'SIGUSR2'] as const;
+const signal = z
+  .string()
+  .transform((s) => (s.toUpperCase().startsWith('SIG') ? s.toUpperCase() : `SIG${s.toUpperCase()}`))
+  .pipe(z.enum(SIGNALS, { error: `stop signal must be one of ${SIGNALS.join(', ')}` }));
+
+const count = (min: number) => z.number().int().min(min);
+
+export const HealthSchema = z
+  .strictObject({
+    /** null or 'none': no HTTP probe; a live process counts as ready. */
+    path: z
+      .union([z.string(), z.null()])
+      .default('/health')
+      .transform((p, ctx) => {
+        if (p === null || p === 'none') return null;
+        if (!p.startsWith('/')) {
+          ctx.addIssue({ code: 'custom', message: `health path must start with '/' (or be 'none'), got ${JSON.stringify(p)}` });
+          return z.NEVER;
+        }
+        return p;
+      }),
+    interval: duration.default(2000),
+    timeout: duration.default(1000),
+    unhealthyAfter: count(1).default(3),
+    restartAfter: count(1).default(6),
+    startupTimeout: duration.default(600_000),
+  })
+  .transform((h) => ({
+    path: h.path,
+    intervalMs: h.interval,
+    timeoutMs: h.timeout,
+    unhealthyAfter: h.unhealthyAfter,
+    restartAfter: h.restartAfter,
+    startupTimeoutMs: h.startupTimeout,
+  }));
+
+export const RestartSchema = z
+  .strictObject({
+    policy: z.enum(['always', 'on-failure', 'never']).default('on-failure'),
+    backoff: z
+      .strictObject({ initial: duration.default(1000), factor: z.number().min(1).default(2), max: duration.default(60_000) })
+      .prefault({}),
+    limit: z.strictObject({ count: count(0).default(5), window: duration.default(600_000) }).prefault({}),
+  })
+  .transform((r) => ({
+    policy: r.policy,
+    backoff: { initialMs: r.backoff.initial, factor: r.backoff.factor, maxMs: r.backoff.max },
+    limit: { count: r.limit.count, windowMs: r.limit.window },
+  }));
+
+export const StopSchema = z
+  .strictObject({ signal: signal.default('SIGTERM'), grace: duration.default(10_000) })
+  .transform((s) => ({ signal: s.signal, graceMs: s.grace }));
+
+const envValue = z.union([z.string(), z.number(), z.boolean()]).transform((v) => String(v));
+const hasPortMacro = (cmd: string | string[]) => (Array.isArray(cmd) ? cmd.some((a) => a.includes('${PORT}')) : cmd.includes('${PORT}'));
+
+/** One backend as written in the file (before `cmd` string splitting). */
+export const BackendSchema = z
+  .strictObject({
+    name: z.string().min(1).optional(),
+    /** argv array, or one string split like a shell would (without running one). */
+    cmd: z.union([z.string().trim().min(1, 'cmd is empty'), z.array(z.string()).min(1, 'cmd is empty')]),
+    env: z.record(z.string(), envValue).default({}),
+    cwd: z.string().min(1).nullable().default(null),
+    /** A fixed port, or 'auto' (also when omitted): Vigil picks a free one for `${PORT}`. */
+    port: z.union([z.number().int().min(1).max(65535), z.literal('auto')]).default('auto'),
+    health: HealthSchema.prefault({}),
+    restart: RestartSchema.prefault({}),
+    stop: StopSchema.prefault({}),
+    memoryLimit: size.nullable().default(null),
+    autostart: z.boolean().default(true),
+    keepRunningOnQuit: z.boolean().default(false),
+  })
+  .superRefine((b, ctx) => {
+    // An auto port only reaches the backend through `${PORT}`; without it the
+    // probe would knock on a port nobody listens on.
+    if (b.port === 'auto' && b.health.path !== null && !hasPortMacro(b.cmd)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['port'],
+        message: "no port: set `port: <number>` or put ${PORT} in cmd so Vigil can choose one (or `health: {path: none}`)",
+      });
+    }
+  });
+
+const percentOrSize = z.union([z.string(), z.number()]).transform((v, ctx) => {
+  if (typeof v === 'string') {
+    const pm = /^\s*(\d+(?:\.\d+)?)\s*%\s*$/.exec(v);
+    if (pm) return { percent: Number(pm[1]) } as { percent: number } | { bytes: number };
+  }
+  const bytes = parseSize(v);
+  if (bytes === null) {
+    ctx.addIssue({ code: 'custom', message: `invalid threshold ${JSON.stringify(v)}: use a size (2G) or a percent (5%)` });
+    return z.NEVER;
+  }
+  return { bytes } as { percent: number } | { bytes: number };
+});
+
+export const AlertsSchema = z.strictObject({
+  memAvailableBelow: percentOrSize.prefault('5%'),
+  psiFullAvg10Above: z.number().min(0).max(100).default(10),
+  limitMarginPercent: z.number().min(0).max(100).default(10),
+});
+
+export const ConfigFileSchema = z.strictObject({
+  version: z.literal(1).optional(),
+  backends: z.record(BackendId, BackendSchema).default({}),
+  alerts: AlertsSchema.prefault({}),
+  kernelLog: z
+    .strictObject({ sources: z.array(z.enum(['kmsg', 'journal'])).min(1).default(['kmsg', 'journal']) })
+    .prefault({}),
+  sampling: z.strictObject({ intervalMs: z.number().int().min(100).max(60_000).default(1000) }).prefault({}),
+});
+
+/** One backend as a user writes it (durations/sizes as strings, cmd as string or argv). */
+export type BackendConfigInput = z.input<typeof BackendSchema>;
+/** One backend after the schema, before cmd splitting. */
+export type ParsedBackend = z.output<typeof BackendSchema>;
+/** One backend, fully normalised: ms, bytes, argv. This is what the supervisor runs. */
+export type BackendConfig = Omit<ParsedBackend, 'cmd'> & { id: string; cmd: string[] };
+export type ConfigFileInput = z.input<typeof ConfigFileSchema>;
+export type ParsedConfigFile = z.output<typeof ConfigFileSchema>;
+/** The whole file, normalised. */
+export type VigilConfig = Omit<ParsedConfigFile, 'backends'> & { backends: Record<string, BackendConfig> };

@@ -1,0 +1,100 @@
+// Reloads the config when its file changes. Watches the directory, not the
+// file: editors save by rename, which would orphan a watch on the old inode.
+// An invalid edit keeps the last good config in force and reports the issues.
+import { watch, type FSWatcher } from 'node:fs';
+import path from 'node:path';
+import type { VigilConfig } from '../../common/config-schema.js';
+import type { ConfigStatus } from '../../common/state.js';
+import { loadConfig, type ConfigLoadResult } from './load-config.js';
+
+export interface ConfigChange {
+  /** The config in force (the last good one when `result` failed). */
+  config: VigilConfig | null;
+  result: ConfigLoadResult;
+  status: ConfigStatus;
+}
+
+export class ConfigWatcher {
+  private watcher: FSWatcher | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private listeners = new Set<(c: ConfigChange) => void>();
+  private lastGood: VigilConfig | null = null;
+  private loading: Promise<ConfigChange> | null = null;
+  private again = false;
+  private state: ConfigStatus;
+
+  constructor(
+    readonly file: string,
+    private readonly debounceMs = 150,
+  ) {
+    this.state = { path: file, loadedAt: null, errors: [], ignored: [], format: null, created: false };
+  }
+
+  get config(): VigilConfig | null {
+    return this.lastGood;
+  }
+  get status(): ConfigStatus {
+    return this.state;
+  }
+
+  /** Loads once (creating the example when absent) and starts watching. */
+  async start(): Promise<ConfigChange> {
+    const first = await this.reload({ create: true });
+    const dir = path.dirname(this.file);
+    const base = path.basename(this.file);
+    this.watcher = watch(dir, (_ev, name) => {
+      if (name !== null && name !== base) return;
+      if (this.timer) clearTimeout(this.timer);
+      this.timer = setTimeout(() => {
+        this.timer = null;
+        void this.reload();
+      }, this.debounceMs);
+    });
+    this.watcher.on('error', () => {
+      /* directory removed: keep the last good config */
+    });
+    return first;
+  }
+
+  onChange(cb: (c: ConfigChange) => void): () => void {
+    this.listeners.add(cb);
+    return () => this.listeners.delete(cb);
+  }
+
+  /** Reloads now; concurrent calls coalesce into one more load after the current. */
+  async reload(opts: { create?: boolean } = {}): Promise<ConfigChange> {
+    if (this.loading) {
+      this.again = true;
+      return this.loading;
+    }
+    this.loading = (async () => {
+      let change: ConfigChange;
+      do {
+        this.again = false;
+        const result = await loadConfig(this.file, opts);
+        if (result.ok) {
+          this.lastGood = result.config;
+          this.state = { path: this.file, loadedAt: Date.now(), errors: [], ignored: result.ignored, format: result.format, created: result.created };
+        } else {
+          this.state = { ...this.state, errors: result.issues };
+        }
+        change = { config: this.lastGood, result, status: this.state };
+      } while (this.again);
+      return change;
+    })();
+    try {
+      const change = await this.loading;
+      for (const cb of this.listeners) cb(change);
+      return change;
+    } finally {
+      this.loading = null;
+    }
+  }
+
+  stop(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.watcher?.close();
+    this.watcher = null;
+  }
+}

@@ -1,0 +1,44 @@
+// The commented config Vigil writes on first run. It must parse (a test loads
+// it) and start nothing that is not installed: the backend is not autostarted.
+export const EXAMPLE_CONFIG = `# Vigil configuration. Vigil reloads this file when you save it; if an edit
+# is invalid, the last good configuration stays in force and the error is shown.
+version: 1
+
+backends:
+  # The key is the backend id (letters, digits, . _ -).
+  llama:
+    name: llama.cpp server
+    # An argv list, or one string split like a shell would (no shell is run:
+    # pipes, redirections and $VARIABLES are not interpreted).
+    # \${PORT} is replaced by the port below, or by a free one when port is auto.
+    cmd: llama-server -m /path/to/model.gguf --host 127.0.0.1 --port \${PORT} --ctx-size 8192
+    port: auto
+    env: {}
+    # cwd: /path/to/workdir
+    health:
+      path: /health        # llama-server answers 503 while loading, 200 when ready; 'none' = no probe
+      interval: 2s
+      timeout: 1s
+      unhealthyAfter: 3    # failed probes before the backend is shown unhealthy
+      restartAfter: 6      # failed probes before it is restarted as unresponsive
+      startupTimeout: 10m  # loading a large model takes a while
+    restart:
+      policy: on-failure   # always | on-failure | never
+      backoff: { initial: 1s, factor: 2, max: 60s }
+      limit: { count: 5, window: 10m }   # then 'failed' until you act
+    stop: { signal: SIGTERM, grace: 10s }
+    # memoryLimit: 48G     # hard limit (cgroup); the kernel OOM-kills above it
+    autostart: false       # set to true once cmd points at a real model
+    keepRunningOnQuit: false
+
+alerts:
+  memAvailableBelow: 5%    # or a size, e.g. 2G
+  psiFullAvg10Above: 10
+  limitMarginPercent: 10
+
+kernelLog:
+  sources: [kmsg, journal]
+
+sampling:
+  intervalMs: 1000
+`;
