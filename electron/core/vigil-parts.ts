@@ -1,0 +1,227 @@
+// The parts createVigil wires together, behind small interfaces so tests can
+// swap one and so the facade does not depend on each module's details.
+// Where a sibling module (journal, logs, memory, cgroup) has not landed yet,
+// the part here is a plain, working minimum — noted at each one.
+import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, renameSync, statSync, watch, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseDocument } from 'yaml';
+import type { CommandResult, EventsRequest, HistoryRequest, LogLine } from '../common/api.js';
+import { BackendSchema, type VigilConfig } from '../common/config-schema.js';
+import type { ConfigIssue, History, OomKill, VigilEvent } from '../common/state.js';
+import { loadConfig } from './config/load-config.js';
+import { attributeKill, KernelLogWatcher, type BackendForAttribution } from './oom/index.js';
+import type { VigilStore } from './store.js';
+import type { BackendSupervisor } from './supervisor/backend-supervisor.js';
+import type { CgroupFactory, EventDraft } from './supervisor/types.js';
+import type { CreateVigilOptions } from './vigil.js';
+
+export interface JournalLike {
+  append(ev: Omit<VigilEvent, 'seq'>): VigilEvent;
+  query(req: EventsRequest): VigilEvent[];
+  close(): void;
+}
+
+export interface LogLike {
+  readonly path: string;
+  tail(lines: number): LogLine[] | Promise<LogLine[]>;
+  subscribe(cb: (lines: LogLine[]) => void): () => void;
+  appendVigilLine(text: string): void;
+  close?(): void;
+}
+
+export interface ConfigLoad {
+  config: VigilConfig | null;
+  errors: ConfigIssue[];
+  ignored: string[];
+  format: 'vigil' | 'llama-swap' | null;
+  created: boolean;
+}
+
+export interface FeedContext {
+  opts: CreateVigilOptions;
+  stateDir: string;
+  store: VigilStore;
+  emit: (d: EventDraft) => VigilEvent;
+  onKill: (k: OomKill) => void;
+  backends: () => BackendSupervisor[];
+  log: (msg: string) => void;
+}
+
+export interface CoreParts {
+  defaultConfigPath(): string;
+  defaultStateDir(): string;
+  loadConfig(file: string): Promise<ConfigLoad>;
+  watchConfig(file: string, onChange: () => void): () => void;
+  openJournal(stateDir: string): JournalLike;
+  openLog(stateDir: string, id: string): LogLike;
+  cgroupSupport(opts: CreateVigilOptions): { factory: CgroupFactory | null; why: string };
+  attributeKill(kill: OomKill, backends: BackendForAttribution[]): { backend: string | null; likelyCause: string | null };
+  /** Starts memory/OOM feeds; returns their stop function. */
+  startFeeds(ctx: FeedContext): Promise<() => void>;
+  history(req: HistoryRequest): History;
+  appendBackend(configFile: string, id: string, config: Record<string, unknown>): Promise<CommandResult>;
+}
+
+// ---- config ---------------------------------------------------------------------
+
+async function load(file: string): Promise<ConfigLoad> {
+  const r = await loadConfig(file, { create: true });
+  if (r.ok) return { config: r.config, errors: [], ignored: r.ignored, format: r.format, created: r.created };
+  return { config: null, errors: r.issues, ignored: [], format: r.format, created: false };
+}
+
+/** Watch the config's directory (editors replace files by rename), debounced. */
+function watchConfig(file: string, onChange: () => void): () => void {
+  let timer: NodeJS.Timeout | null = null;
+  let w: ReturnType<typeof watch> | null = null;
+  try {
+    w = watch(path.dirname(file), (_ev, name) => {
+      if (name !== null && name !== path.basename(file)) return;
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(onChange, 150);
+    });
+    w.on('error', () => {});
+  } catch {
+    // directory gone: reload on demand only
+  }
+  return () => {
+    if (timer) clearTimeout(timer);
+    w?.close();
+  };
+}
+
+/** Append one backend to the file with yaml's Document API, so comments and layout survive. */
+async function appendBackend(file: string, id: string, config: Record<string, unknown>): Promise<CommandResult> {
+  const parsed = BackendSchema.safeParse(config);
+  if (!parsed.success) {
+    const i = parsed.error.issues[0]!;
+    return { ok: false, message: `backends.${id}${i.path.length ? `.${i.path.join('.')}` : ''}: ${i.message}` };
+  }
+  const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
+  const doc = parseDocument(text);
+  if (doc.errors.length) return { ok: false, message: `${file}: cannot add to a file with YAML errors (${doc.errors[0]!.message})` };
+  if (doc.hasIn(['backends', id])) return { ok: false, message: `backend '${id}' already exists in ${file}` };
+  if (!doc.has('backends') || doc.get('backends') === null) doc.set('backends', doc.createNode({}));
+  doc.setIn(['backends', id], doc.createNode(config));
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, doc.toString());
+  renameSync(tmp, file);
+  return { ok: true, message: `added backend '${id}' to ${file}` };
+}
+
+// ---- journal (minimal JSONL until electron/core/journal lands) --------------------
+
+function openJsonlJournal(stateDir: string): JournalLike {
+  const file = path.join(stateDir, 'events.jsonl');
+  mkdirSync(stateDir, { recursive: true });
+  const readAll = (): VigilEvent[] => {
+    if (!existsSync(file)) return [];
+    const out: VigilEvent[] = [];
+    for (const line of readFileSync(file, 'utf8').split('\n')) {
+      if (!line) continue;
+      try {
+        out.push(JSON.parse(line) as VigilEvent);
+      } catch {
+        // a line torn by a crash: skip it
+      }
+    }
+    return out;
+  };
+  let seq = readAll().reduce((m, e) => Math.max(m, e.seq), 0);
+  return {
+    append(ev) {
+      const full = { ...ev, seq: ++seq } as VigilEvent;
+      appendFileSync(file, JSON.stringify(full) + '\n');
+      return full;
+    },
+    query(req) {
+      const all = readAll().filter(
+        (e) => (req.backend === undefined || e.backend === req.backend) && (req.since === undefined || e.time >= req.since) && (req.until === undefined || e.time <= req.until),
+      );
+      return all.slice(-(req.limit ?? 1000));
+    },
+    close() {},
+  };
+}
+
+// ---- backend logs (minimal file tail until electron/core/logs lands) ----------------
+
+function openFileLog(stateDir: string, id: string): LogLike {
+  const file = path.join(stateDir, 'logs', `${id}.log`);
+  mkdirSync(path.dirname(file), { recursive: true });
+  const readTail = (maxBytes: number): string => {
+    if (!existsSync(file)) return '';
+    const size = statSync(file).size;
+    const start = Math.max(0, size - maxBytes);
+    const fd = openSync(file, 'r');
+    try {
+      const buf = Buffer.alloc(size - start);
+      readSync(fd, buf, 0, buf.length, start);
+      return buf.toString('utf8');
+    } finally {
+      closeSync(fd);
+    }
+  };
+  const toLines = (text: string): LogLine[] =>
+    text
+      .split('\n')
+      .filter((t) => t.length > 0)
+      .map((t) => (t.startsWith('[vigil] ') ? { time: Date.now(), stream: 'vigil' as const, text: t.slice(8) } : { time: Date.now(), stream: 'stdout' as const, text: t }));
+  return {
+    path: file,
+    tail: (n) => toLines(readTail(256 * 1024)).slice(-n),
+    subscribe(cb) {
+      let offset = existsSync(file) ? statSync(file).size : 0;
+      const t = setInterval(() => {
+        const size = existsSync(file) ? statSync(file).size : 0;
+        if (size < offset) offset = 0;
+        if (size === offset) return;
+        const fd = openSync(file, 'r');
+        const buf = Buffer.alloc(size - offset);
+        readSync(fd, buf, 0, buf.length, offset);
+        closeSync(fd);
+        offset = size;
+        const lines = toLines(buf.toString('utf8'));
+        if (lines.length) cb(lines);
+      }, 250);
+      t.unref();
+      return () => clearInterval(t);
+    },
+    appendVigilLine: (text) => appendFileSync(file, `[vigil] ${text}\n`),
+  };
+}
+
+// ---- defaults -------------------------------------------------------------------------
+
+const xdg = (name: string, fallback: string): string => process.env[name] || path.join(os.homedir(), fallback);
+
+export async function defaultParts(_opts: CreateVigilOptions): Promise<CoreParts> {
+  return {
+    defaultConfigPath: () => path.join(xdg('XDG_CONFIG_HOME', '.config'), 'vigil', 'config.yaml'),
+    defaultStateDir: () => path.join(xdg('XDG_STATE_HOME', '.local/state'), 'vigil'),
+    loadConfig: load,
+    watchConfig,
+    openJournal: openJsonlJournal,
+    openLog: openFileLog,
+    cgroupSupport: () => ({ factory: null, why: 'the cgroup module is not part of this build yet' }),
+    attributeKill,
+    startFeeds: async (ctx) => {
+      const sources = ctx.opts.kernelLogSources ?? ['kmsg', 'journal'];
+      if (ctx.opts.kmsgPath === null && ctx.opts.journalctl === null) return () => {};
+      const w = new KernelLogWatcher({
+        stateDir: ctx.stateDir,
+        ...(ctx.opts.kmsgPath ? { kmsgPath: ctx.opts.kmsgPath } : {}),
+        journalctl: ctx.opts.journalctl === undefined ? 'journalctl' : ctx.opts.journalctl,
+        sources: ctx.opts.kmsgPath === null ? sources.filter((s) => s !== 'kmsg') : sources,
+        onKill: ctx.onKill,
+        onStatus: (s) => ctx.store.setKernelLog(s),
+        onError: (e) => ctx.log(`kernel log: ${e.message}`),
+      });
+      await w.start().catch((e: unknown) => ctx.log(`kernel log watcher failed to start: ${(e as Error).message}`));
+      return () => w.stop();
+    },
+    history: () => ({ resolution: 1, t: [], series: {} }),
+    appendBackend,
+  };
+}
