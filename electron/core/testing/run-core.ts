@@ -1,0 +1,17 @@
+// Runs a core on <config> <stateDir> until killed: the "Vigil process" of the
+// adoption tests (they kill -9 it). Prints READY <json of backends> once started.
+import { createVigil } from '../vigil.js';
+
+const [configPath, stateDir] = process.argv.slice(2);
+if (!configPath || !stateDir) {
+  console.error('usage: run-core.ts <config.yaml> <stateDir>');
+  process.exit(2);
+}
+const core = await createVigil({ configPath, stateDir, kmsgPath: null, journalctl: null });
+const report = (): void => {
+  const s = core.getState();
+  console.log(`STATE ${JSON.stringify(s.backends.map((b) => ({ id: b.id, status: b.status, pid: b.pid, adopted: b.adopted })))}`);
+};
+core.subscribe(() => undefined);
+setInterval(report, 200);
+process.on('SIGTERM', () => void core.shutdown().then(() => process.exit(0)));
