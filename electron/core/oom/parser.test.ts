@@ -106,6 +106,12 @@ describe('OomParser line forms', () => {
     expect(kill).toMatchObject({ pid: 77, comm: 'a (b)/c #1', totalVmKb: 1234, anonRssKb: 2000, uid: 1000, oomScoreAdj: -17, scope: 'global' });
   });
 
+  it('a ) later in the line (log quoted in prose) does not extend the comm; a cut comm is no kill', () => {
+    const [kill] = one('(dmesg said: Out of memory: Killed process 5 (x) total-vm:1kB, anon-rss:2kB, file-rss:0kB)');
+    expect(kill).toMatchObject({ pid: 5, comm: 'x', anonRssKb: 2, fileRssKb: 0 });
+    expect(one('Out of memory: Killed process 5 (pyth')).toEqual([]);
+  });
+
   it('RHEL 6 puts UID before the comm', () => {
     const [kill] = one('Killed process 9, UID 48, (httpd) total-vm:100kB, anon-rss:50kB, file-rss:2kB');
     expect(kill).toMatchObject({ pid: 9, comm: 'httpd', uid: 48, totalVmKb: 100, anonRssKb: 50, fileRssKb: 2, shmemRssKb: null });
