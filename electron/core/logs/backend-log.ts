@@ -1,0 +1,159 @@
+// Tails a backend's log file. The child writes its stdout/stderr straight into
+// <stateDir>/logs/<id>.log (opened O_APPEND by the spawn), so the backend
+// outlives a crash of Vigil — no pipe to break — and Vigil only reads. Vigil's
+// own notes go into the same file, marked, so the order of events is kept.
+import { appendFileSync, closeSync, copyFileSync, mkdirSync, openSync, readSync, statSync, truncateSync, watch, type FSWatcher } from 'node:fs';
+import path from 'node:path';
+import type { LogLine } from '../../common/api.js';
+
+/** Prefix of lines Vigil itself writes; read back as stream 'vigil'. */
+export const VIGIL_MARK = '[vigil] ';
+
+export interface BackendLogOptions {
+  /** Lines kept in memory for tail(). */
+  ringSize?: number;
+  /** Rotate (copy to <id>.1.log, then truncate) above this size. */
+  maxBytes?: number;
+  /** Backstop poll period: fs.watch may coalesce or miss events. */
+  pollMs?: number;
+  /** Bytes of an existing file read at start to fill the ring. */
+  seedBytes?: number;
+}
+
+const MAX_LINE = 64 * 1024;
+
+export class BackendLog {
+  private ring: LogLine[] = [];
+  private offset = 0;
+  private partial = '';
+  private watcher: FSWatcher | null = null;
+  private poll: NodeJS.Timeout | null = null;
+  private subs = new Set<(lines: LogLine[]) => void>();
+  private readonly ringSize: number;
+  private readonly maxBytes: number;
+  private readonly pollMs: number;
+  private readonly seedBytes: number;
+  /** Times the file was rotated by this tailer (for tests and display). */
+  rotations = 0;
+
+  constructor(
+    readonly path: string,
+    opts: BackendLogOptions = {},
+  ) {
+    this.ringSize = opts.ringSize ?? 2000;
+    this.maxBytes = opts.maxBytes ?? 20 * 1024 * 1024;
+    this.pollMs = opts.pollMs ?? 500;
+    this.seedBytes = opts.seedBytes ?? 256 * 1024;
+  }
+
+  get rotatedPath(): string {
+    return this.path.replace(/\.log$/, '') + '.1.log';
+  }
+
+  start(): void {
+    if (this.watcher || this.poll) return;
+    mkdirSync(path.dirname(this.path), { recursive: true });
+    closeSync(openSync(this.path, 'a'));
+    // Seed the ring from the end of an existing file, starting at a line boundary.
+    const size = statSync(this.path).size;
+    this.offset = Math.max(0, size - this.seedBytes);
+    this.read(this.offset > 0);
+    this.watcher = watch(this.path, () => this.read());
+    this.watcher.on('error', () => {
+      /* file replaced or removed: the poll keeps going */
+    });
+    this.poll = setInterval(() => this.read(), this.pollMs);
+    this.poll.unref();
+  }
+
+  stop(): void {
+    this.read();
+    this.watcher?.close();
+    this.watcher = null;
+    if (this.poll) clearInterval(this.poll);
+    this.poll = null;
+  }
+
+  tail(n: number): LogLine[] {
+    return n <= 0 ? [] : this.ring.slice(-n);
+  }
+
+  subscribe(cb: (lines: LogLine[]) => void): () => void {
+    this.subs.add(cb);
+    return () => this.subs.delete(cb);
+  }
+
+  /** Appends a Vigil note ('spawned pid 123'); subscribers see it through the tail, in order. */
+  appendVigilLine(text: string): void {
+    mkdirSync(path.dirname(this.path), { recursive: true });
+    const stamp = new Date().toISOString();
+    appendFileSync(this.path, `${VIGIL_MARK}${stamp} ${text.replace(/\n/g, ' ')}\n`);
+    if (this.watcher) this.read();
+  }
+
+  /** Reads whatever was appended since the last read; rotates when too big. */
+  read(skipFirstLine = false): void {
+    let size: number;
+    try {
+      size = statSync(this.path).size;
+    } catch {
+      return; // removed; the next start or write recreates it
+    }
+    if (size < this.offset) {
+      // Truncated by someone else: start over from the beginning.
+      this.offset = 0;
+      this.partial = '';
+    }
+    if (size > this.offset) this.consume(size, skipFirstLine);
+    if (size > this.maxBytes) this.rotate();
+  }
+
+  private consume(size: number, skipFirstLine: boolean): void {
+    const fd = openSync(this.path, 'r');
+    const chunks: string[] = [];
+    try {
+      const buf = Buffer.alloc(Math.min(1024 * 1024, size - this.offset));
+      while (this.offset < size) {
+        const n = readSync(fd, buf, 0, Math.min(buf.length, size - this.offset), this.offset);
+        if (n <= 0) break;
+        chunks.push(buf.toString('utf8', 0, n));
+        this.offset += n;
+      }
+    } finally {
+      closeSync(fd);
+    }
+    let text = this.partial + chunks.join('');
+    if (skipFirstLine) text = text.slice(text.indexOf('\n') + 1);
+    const parts = text.split('\n');
+    // The last part has no newline yet: hold it until one arrives (unless huge).
+    this.partial = parts.pop() ?? '';
+    if (this.partial.length > MAX_LINE) {
+      parts.push(this.partial);
+      this.partial = '';
+    }
+    if (parts.length === 0) return;
+    const now = Date.now();
+    const lines: LogLine[] = parts.map((raw) => {
+      const t = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+      return t.startsWith(VIGIL_MARK) ? { time: now, stream: 'vigil', text: t.slice(VIGIL_MARK.length) } : { time: now, stream: 'stdout', text: t };
+    });
+    this.ring.push(...lines);
+    if (this.ring.length > this.ringSize) this.ring.splice(0, this.ring.length - this.ringSize);
+    for (const cb of this.subs) cb(lines);
+  }
+
+  // copy-then-truncate: the child keeps its O_APPEND descriptor, whose next
+  // write lands at the new end of the same file. Bytes written between the
+  // copy and the truncate are lost — the known cost of copytruncate.
+  private rotate(): void {
+    try {
+      copyFileSync(this.path, this.rotatedPath);
+      truncateSync(this.path, 0);
+    } catch {
+      return;
+    }
+    this.rotations++;
+    this.offset = 0;
+    this.partial = '';
+  }
+}
