@@ -2,14 +2,16 @@
 // swap one and so the facade does not depend on each module's details.
 // Where a sibling module (journal, logs, memory, cgroup) has not landed yet,
 // the part here is a plain, working minimum — noted at each one.
+// Journal: electron/core/journal (engineer D).
 import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, renameSync, statSync, watch, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
 import type { CommandResult, EventsRequest, HistoryRequest, LogLine } from '../common/api.js';
 import { BackendSchema, type VigilConfig } from '../common/config-schema.js';
 import type { ConfigIssue, History, OomKill, VigilEvent } from '../common/state.js';
 import { loadConfig } from './config/load-config.js';
+import { EventJournal } from './journal/event-journal.js';
+import { backendLogPath, resolveConfigPath, resolveStateDir } from './paths.js';
 import { attributeKill, KernelLogWatcher, type BackendForAttribution } from './oom/index.js';
 import type { VigilStore } from './store.js';
 import type { BackendSupervisor } from './supervisor/backend-supervisor.js';
@@ -110,45 +112,10 @@ async function appendBackend(file: string, id: string, config: Record<string, un
   return { ok: true, message: `added backend '${id}' to ${file}` };
 }
 
-// ---- journal (minimal JSONL until electron/core/journal lands) --------------------
-
-function openJsonlJournal(stateDir: string): JournalLike {
-  const file = path.join(stateDir, 'events.jsonl');
-  mkdirSync(stateDir, { recursive: true });
-  const readAll = (): VigilEvent[] => {
-    if (!existsSync(file)) return [];
-    const out: VigilEvent[] = [];
-    for (const line of readFileSync(file, 'utf8').split('\n')) {
-      if (!line) continue;
-      try {
-        out.push(JSON.parse(line) as VigilEvent);
-      } catch {
-        // a line torn by a crash: skip it
-      }
-    }
-    return out;
-  };
-  let seq = readAll().reduce((m, e) => Math.max(m, e.seq), 0);
-  return {
-    append(ev) {
-      const full = { ...ev, seq: ++seq } as VigilEvent;
-      appendFileSync(file, JSON.stringify(full) + '\n');
-      return full;
-    },
-    query(req) {
-      const all = readAll().filter(
-        (e) => (req.backend === undefined || e.backend === req.backend) && (req.since === undefined || e.time >= req.since) && (req.until === undefined || e.time <= req.until),
-      );
-      return all.slice(-(req.limit ?? 1000));
-    },
-    close() {},
-  };
-}
-
 // ---- backend logs (minimal file tail until electron/core/logs lands) ----------------
 
 function openFileLog(stateDir: string, id: string): LogLike {
-  const file = path.join(stateDir, 'logs', `${id}.log`);
+  const file = backendLogPath(stateDir, id);
   mkdirSync(path.dirname(file), { recursive: true });
   const readTail = (maxBytes: number): string => {
     if (!existsSync(file)) return '';
@@ -194,15 +161,13 @@ function openFileLog(stateDir: string, id: string): LogLike {
 
 // ---- defaults -------------------------------------------------------------------------
 
-const xdg = (name: string, fallback: string): string => process.env[name] || path.join(os.homedir(), fallback);
-
 export async function defaultParts(_opts: CreateVigilOptions): Promise<CoreParts> {
   return {
-    defaultConfigPath: () => path.join(xdg('XDG_CONFIG_HOME', '.config'), 'vigil', 'config.yaml'),
-    defaultStateDir: () => path.join(xdg('XDG_STATE_HOME', '.local/state'), 'vigil'),
+    defaultConfigPath: () => resolveConfigPath(),
+    defaultStateDir: () => resolveStateDir(),
     loadConfig: load,
     watchConfig,
-    openJournal: openJsonlJournal,
+    openJournal: (dir) => EventJournal.open(dir, { onWarning: (m) => _opts.log?.(`journal: ${m}`) }),
     openLog: openFileLog,
     cgroupSupport: () => ({ factory: null, why: 'the cgroup module is not part of this build yet' }),
     attributeKill,

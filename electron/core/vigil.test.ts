@@ -24,7 +24,7 @@ function tmp(): string {
 }
 
 const backendYaml = (id: string, extra = ''): string => `  ${id}:
-    cmd: [${JSON.stringify(process.execPath)}, ${JSON.stringify(FAKE_SERVER)}, --port, "\${PORT}", --tag, ${id}]
+    cmd: [${JSON.stringify(process.execPath)}, ${JSON.stringify(FAKE_SERVER)}, --port, "\${PORT}", --alias, ${id}]
     health: { interval: 200ms, timeout: 300ms }
     restart: { policy: always, backoff: { initial: 100ms } }
     stop: { grace: 2s }
@@ -90,7 +90,7 @@ describe('createVigil', () => {
     writeFileSync(cfg, 'backends: {}\n');
     const state = path.join(dir, 'state');
     const tag = `orphan-${process.pid}`;
-    const orphan = spawn(process.execPath, [FAKE_SERVER, '--port', '0', '--tag', tag], { stdio: 'ignore', detached: true });
+    const orphan = spawn(process.execPath, [FAKE_SERVER, '--port', '0', '--alias', tag], { stdio: 'ignore', detached: true });
     children.push(orphan);
     await waitUntil(() => fixturePids(tag).length === 1, 5000);
     const st = readFileSync(`/proc/${orphan.pid}/stat`, 'utf8');
@@ -125,7 +125,15 @@ describe('createVigil', () => {
     expect(e1[0]).toMatchObject({ file: cfg });
     expect(e1[0]!.line).toBeGreaterThanOrEqual(2);
 
-    writeFileSync(cfg, `backends:\n${backendYaml(tag)}    health: { interval: soon }\n`.replace(/    health: \{ interval: 200ms, timeout: 300ms \}\n/, ''));
+    const bad = [
+      'backends:',
+      `  ${tag}:`,
+      `    cmd: [${JSON.stringify(process.execPath)}, ${JSON.stringify(FAKE_SERVER)}, --port, "\${PORT}"]`,
+      '    restart: { policy: always }',
+      '    stop: { grace: 2s }',
+      '    health: { interval: soon }',
+    ];
+    writeFileSync(cfg, bad.join('\n') + '\n');
     await core.reloadConfig();
     const e2 = core.getState().config.errors;
     expect(e2[0]).toMatchObject({ file: cfg, field: `backends.${tag}.health.interval` });

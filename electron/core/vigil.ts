@@ -243,7 +243,10 @@ export async function createVigil(opts: CreateVigilOptions = {}): Promise<VigilC
         onProgress?.(`${s.id}: left running`);
       }
       // Detach all: kept ones stay in running.json for the next Vigil.
-      for (const s of all) (keep.includes(s) ? s.detach() : s.dispose());
+      for (const s of all) {
+        if (keep.includes(s)) s.detach();
+        else s.dispose();
+      }
       for (const l of logs.values()) l.close?.();
       journal.close();
     },

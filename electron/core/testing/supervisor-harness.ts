@@ -11,9 +11,8 @@ import { RunningRegistry } from '../supervisor/running-registry.js';
 import type { EventDraft, SupervisedBackendConfig } from '../supervisor/types.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const shared = path.resolve(here, '../../../e2e/fixtures/fake-llama-server.mjs');
-/** The fake llama-server: engineer D's fixture when present, else our minimal stand-in. */
-export const FAKE_SERVER = existsSync(shared) ? shared : path.join(here, 'fake-backend.mjs');
+/** The fake llama-server fixture (flags: --port, --load-ms, --crash-after-ms, --hang-after-ms, --ignore-sigterm …). */
+export const FAKE_SERVER = path.resolve(here, '../../../e2e/fixtures/fake-llama-server.mjs');
 
 export function fakeBackend(id: string, args: string[], over: Partial<SupervisedBackendConfig> = {}): SupervisedBackendConfig {
   return {
