@@ -2,8 +2,8 @@
 // swap one and so the facade does not depend on each module's details.
 // Where a sibling module (journal, logs, memory, cgroup) has not landed yet,
 // the part here is a plain, working minimum — noted at each one.
-// Journal: electron/core/journal (engineer D).
-import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, renameSync, statSync, watch, writeFileSync } from 'node:fs';
+// Journal and logs: electron/core/journal, electron/core/logs (engineer D).
+import { existsSync, readFileSync, renameSync, watch, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
 import type { CommandResult, EventsRequest, HistoryRequest, LogLine } from '../common/api.js';
@@ -11,6 +11,7 @@ import { BackendSchema, type VigilConfig } from '../common/config-schema.js';
 import type { ConfigIssue, History, OomKill, VigilEvent } from '../common/state.js';
 import { loadConfig } from './config/load-config.js';
 import { EventJournal } from './journal/event-journal.js';
+import { BackendLog } from './logs/backend-log.js';
 import { backendLogPath, resolveConfigPath, resolveStateDir } from './paths.js';
 import { attributeKill, KernelLogWatcher, type BackendForAttribution } from './oom/index.js';
 import type { VigilStore } from './store.js';
@@ -112,50 +113,17 @@ async function appendBackend(file: string, id: string, config: Record<string, un
   return { ok: true, message: `added backend '${id}' to ${file}` };
 }
 
-// ---- backend logs (minimal file tail until electron/core/logs lands) ----------------
+// ---- backend logs ----------------------------------------------------------------------
 
-function openFileLog(stateDir: string, id: string): LogLike {
-  const file = backendLogPath(stateDir, id);
-  mkdirSync(path.dirname(file), { recursive: true });
-  const readTail = (maxBytes: number): string => {
-    if (!existsSync(file)) return '';
-    const size = statSync(file).size;
-    const start = Math.max(0, size - maxBytes);
-    const fd = openSync(file, 'r');
-    try {
-      const buf = Buffer.alloc(size - start);
-      readSync(fd, buf, 0, buf.length, start);
-      return buf.toString('utf8');
-    } finally {
-      closeSync(fd);
-    }
-  };
-  const toLines = (text: string): LogLine[] =>
-    text
-      .split('\n')
-      .filter((t) => t.length > 0)
-      .map((t) => (t.startsWith('[vigil] ') ? { time: Date.now(), stream: 'vigil' as const, text: t.slice(8) } : { time: Date.now(), stream: 'stdout' as const, text: t }));
+function openBackendLog(stateDir: string, id: string): LogLike {
+  const l = new BackendLog(backendLogPath(stateDir, id));
+  l.start();
   return {
-    path: file,
-    tail: (n) => toLines(readTail(256 * 1024)).slice(-n),
-    subscribe(cb) {
-      let offset = existsSync(file) ? statSync(file).size : 0;
-      const t = setInterval(() => {
-        const size = existsSync(file) ? statSync(file).size : 0;
-        if (size < offset) offset = 0;
-        if (size === offset) return;
-        const fd = openSync(file, 'r');
-        const buf = Buffer.alloc(size - offset);
-        readSync(fd, buf, 0, buf.length, offset);
-        closeSync(fd);
-        offset = size;
-        const lines = toLines(buf.toString('utf8'));
-        if (lines.length) cb(lines);
-      }, 250);
-      t.unref();
-      return () => clearInterval(t);
-    },
-    appendVigilLine: (text) => appendFileSync(file, `[vigil] ${text}\n`),
+    path: l.path,
+    tail: (n) => l.tail(n),
+    subscribe: (cb) => l.subscribe(cb),
+    appendVigilLine: (text) => l.appendVigilLine(text),
+    close: () => l.stop(),
   };
 }
 
@@ -168,7 +136,7 @@ export async function defaultParts(_opts: CreateVigilOptions): Promise<CoreParts
     loadConfig: load,
     watchConfig,
     openJournal: (dir) => EventJournal.open(dir, { onWarning: (m) => _opts.log?.(`journal: ${m}`) }),
-    openLog: openFileLog,
+    openLog: openBackendLog,
     cgroupSupport: () => ({ factory: null, why: 'the cgroup module is not part of this build yet' }),
     attributeKill,
     startFeeds: async (ctx) => {

@@ -659,7 +659,8 @@ function readFrom(p: string, offset: number, max: number): string {
   }
   try {
     const size = fileSize(p);
-    const start = Math.max(offset, size - max);
+    // The log may have been rotated (copy-truncate) since the spawn: then read from the start.
+    const start = Math.max(offset > size ? 0 : offset, size - max);
     const len = Math.max(0, size - start);
     const buf = Buffer.alloc(len);
     const n = readSync(fd, buf, 0, len, start);
