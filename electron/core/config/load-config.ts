@@ -145,7 +145,7 @@ function mapZodIssue(
   // A record-key problem (bad backend id) points at the key.
   const atKey = zi.code === 'invalid_key';
   const loc = locate(doc, lc, toSource(p));
-  const missing = !atKey && loc !== null && loc.depth < toSource(p).length;
+  const missing = !atKey && zi.code !== 'custom' && loc !== null && loc.depth < toSource(p).length;
   const message = atKey
     ? `invalid backend id ${JSON.stringify(p[p.length - 1])}: letters, digits, . _ - (max 64)`
     : missing

@@ -105,7 +105,12 @@ export class BackendLog {
       this.partial = '';
     }
     if (size > this.offset) this.consume(size, skipFirstLine);
-    if (size > this.maxBytes) this.rotate();
+    if (size > this.maxBytes) {
+      // Catch up first so only bytes that race the copy can be lost.
+      const now = statSync(this.path).size;
+      if (now > this.offset) this.consume(now, false);
+      this.rotate();
+    }
   }
 
   private consume(size: number, skipFirstLine: boolean): void {
