@@ -143,4 +143,35 @@ describe('createVigil', () => {
     expect(core.getState().backends[0]).toMatchObject({ status: 'ready', pid });
     expect(core.getState().events.some((e) => e.kind === 'config' && e.reason.startsWith('config rejected'))).toBe(true);
   });
+
+  it('config reload: a changed backend is restarted with its new command, a removed one is stopped, addBackend appends keeping comments', async () => {
+    const dir = tmp();
+    const cfg = path.join(dir, 'config.yaml');
+    const a = `ra-${process.pid}`;
+    const b = `rb-${process.pid}`;
+    writeFileSync(cfg, `# my backends\nbackends:\n${backendYaml(a)}${backendYaml(b)}`);
+    const core = await newCore(cfg, path.join(dir, 'state'));
+    const view = (id: string) => core.getState().backends.find((x) => x.id === id);
+    await waitUntil(() => view(a)?.status === 'ready' && view(b)?.status === 'ready', 10_000);
+    const pidA = view(a)!.pid;
+    const pidB = view(b)!.pid;
+
+    writeFileSync(cfg, `# my backends\nbackends:\n${backendYaml(a).replace('--alias', '--load-ms, "300", --alias')}`);
+    await core.reloadConfig();
+    expect(view(b)).toBeUndefined();
+    expect(fixturePids(b)).toEqual([]);
+    await waitUntil(() => view(a)?.status === 'ready' && view(a)?.pid !== pidA, 10_000);
+    expect(view(a)!.command).toContain('--load-ms');
+    expect(pidB).not.toBeNull();
+
+    const r = await core.addBackend({ id: 'added', config: { cmd: ['/bin/sleep', '1000'], health: { path: 'none' }, autostart: false } });
+    expect(r).toMatchObject({ ok: true });
+    const text = readFileSync(cfg, 'utf8');
+    expect(text.startsWith('# my backends\n')).toBe(true);
+    expect(view('added')).toMatchObject({ status: 'stopped' });
+    const bad = await core.addBackend({ id: 'bad', config: { cmd: ['x'], health: { interval: 'soon' } } });
+    expect(bad.ok).toBe(false);
+    expect(bad.message).toMatch(/^backends\.bad\.health\.interval: invalid duration/);
+    expect((await core.addBackend({ id: 'added', config: { cmd: ['x'] } })).message).toBe("backend 'added' already exists");
+  });
 });

@@ -152,10 +152,15 @@ export async function createVigil(opts: CreateVigilOptions = {}): Promise<VigilC
   // Autostart whatever was not adopted (an adopted backend is already running: no duplicate).
   await Promise.all([...supervisors.values()].filter((s) => configs.get(s.id)?.autostart && s.status === 'stopped').map((s) => s.start()));
 
-  const reloadConfig = async (): Promise<void> => {
-    if (closed) return;
-    const next = await load();
-    if (next) await apply(next, false);
+  // Reloads run one after another: the file watcher and an explicit call may overlap.
+  let reloading: Promise<void> = Promise.resolve();
+  const reloadConfig = (): Promise<void> => {
+    reloading = reloading.then(async () => {
+      if (closed) return;
+      const next = await load();
+      if (next) await apply(next, false);
+    });
+    return reloading;
   };
   const stopWatch = parts.watchConfig(configPath, () => void reloadConfig().catch((e: unknown) => log(`config reload failed: ${(e as Error).message}`)));
 
