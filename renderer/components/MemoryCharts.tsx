@@ -4,15 +4,17 @@
 import { useEffect, useRef, useState } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import type { GpuMemory, SystemMemory } from '../../electron/common/state.js';
+import { SERIES, type GpuMemory, type SystemMemory } from '../../electron/common/state.js';
 import { chartSpecs, specsSignature, type ChartSpec } from '../lib/chart-specs.js';
 import { formatBytes } from '../lib/format.js';
-import { appendHistory, createHistoryBuffer, lastTime, stack, type HistoryBuffer } from '../lib/history-buffer.js';
+import { appendHistory, createHistoryBuffer, decimate, groupLargest, lastTime, stack, sumColumns, type HistoryBuffer, type Reduce } from '../lib/history-buffer.js';
 import { useUi } from '../store/store.js';
 
 type Range = 'hour' | 'day';
 const WINDOW: Record<Range, number> = { hour: 3600, day: 86400 };
 const POLL_MS = 1500;
+/** Bands drawn in the stacked RSS chart; beyond that the smallest fold into "others". */
+const MAX_BANDS = 10;
 const PALETTE = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'];
 
 function cssVar(name: string, fallback: string): string {
@@ -22,15 +24,30 @@ function cssVar(name: string, fallback: string): string {
 interface Chart {
   spec: ChartSpec;
   plot: uPlot;
+  /** History series summed into each drawn series (one each, except "others"). */
+  groups: { label: string; members: string[] }[];
+  /** The decimated, unstacked values drawn last (the legend shows these). */
+  raw: (number | null)[][];
 }
 
-function chartData(buf: HistoryBuffer, spec: ChartSpec): uPlot.AlignedData {
-  const cols = spec.series.map((s) => buf.series.get(s.name) ?? []);
-  const ys = spec.stacked ? stack(cols, buf.t.length) : cols;
-  return [buf.t, ...ys] as uPlot.AlignedData;
+/** About one point per two pixels: more cannot be seen, only paid for (software canvas here). */
+const chartWidth = (host: HTMLElement): number => Math.max(300, host.clientWidth - 16);
+
+function chartData(buf: HistoryBuffer, chart: Pick<Chart, 'spec' | 'raw' | 'groups'>, width: number): uPlot.AlignedData {
+  const cols = chart.groups.map((g) => sumColumns(g.members.map((m) => buf.series.get(m) ?? []), buf.t.length));
+  const reduce = chart.groups.map((g): Reduce => (g.members[0] === SERIES.memAvailable ? 'min' : 'max'));
+  const d = decimate(buf.t, cols, Math.max(100, Math.floor(width / 2)), reduce);
+  chart.raw = d.cols;
+  const ys = chart.spec.stacked ? stack(d.cols, d.t.length) : d.cols;
+  return [d.t, ...ys] as uPlot.AlignedData;
 }
 
 function makeChart(host: HTMLElement, spec: ChartSpec, buf: HistoryBuffer): Chart {
+  const labelOf = new Map(spec.series.map((s) => [s.name, s.label]));
+  const groups = spec.stacked
+    ? groupLargest(buf, spec.series.map((s) => s.name), MAX_BANDS).map((g) => ({ label: g.label ?? labelOf.get(g.members[0]!)!, members: g.members }))
+    : spec.series.map((s) => ({ label: s.label, members: [s.name] }));
+  const chart = { spec, raw: [], groups } as unknown as Chart;
   const fmt = spec.unit === 'bytes' ? (v: number | null) => formatBytes(v) : (v: number | null) => (v === null ? '—' : `${v.toFixed(1)} %`);
   const fg = cssVar('--fg-muted', '#888');
   const grid = cssVar('--grid', 'rgba(128,128,128,0.2)');
@@ -42,19 +59,19 @@ function makeChart(host: HTMLElement, spec: ChartSpec, buf: HistoryBuffer): Char
   el.append(cap);
   host.append(el);
   const opts: uPlot.Options = {
-    width: Math.max(300, host.clientWidth - 16),
+    width: chartWidth(host),
     height: 200,
     series: [
       {},
-      ...spec.series.map((s, i) => ({
-        label: s.label,
+      ...groups.map((g, i) => ({
+        label: g.label,
         stroke: PALETTE[i % PALETTE.length],
         fill: spec.stacked ? `${PALETTE[i % PALETTE.length]}55` : undefined,
         width: 1.5,
         spanGaps: false,
         // Stacked charts draw sums; the legend shows the series' own value.
         value: (_u: uPlot, v: number | null, _si: number, idx: number | null) =>
-          spec.stacked && idx !== null ? fmt(buf.series.get(s.name)?.[idx] ?? null) : fmt(v),
+          spec.stacked && idx !== null ? fmt(chart.raw[i]?.[idx] ?? null) : fmt(v),
       })),
     ],
     axes: [
@@ -66,8 +83,10 @@ function makeChart(host: HTMLElement, spec: ChartSpec, buf: HistoryBuffer): Char
     cursor: { drag: { x: false, y: false } },
   };
   // Stacked bands fill between consecutive sums, not down to zero.
-  if (spec.stacked) opts.bands = spec.series.slice(1).map((_, i) => ({ series: [i + 2, i + 1] as [number, number] }));
-  return { spec, plot: new uPlot(opts, chartData(buf, spec), el) };
+  if (spec.stacked) opts.bands = groups.slice(1).map((_, i) => ({ series: [i + 2, i + 1] as [number, number] }));
+  const data = chartData(buf, chart, opts.width);
+  chart.plot = new uPlot(opts, data, el);
+  return chart;
 }
 
 function Charts({ range }: { range: Range }) {
@@ -83,6 +102,8 @@ function Charts({ range }: { range: Range }) {
     let timer: ReturnType<typeof setTimeout> | null = null;
 
     const render = (): void => {
+      // A named measure per redraw, so benchmarks and DevTools can see its cost.
+      const t0 = performance.now();
       const specs = chartSpecs(buf.series.keys());
       const sig = specsSignature(specs);
       if (sig !== signature) {
@@ -93,8 +114,9 @@ function Charts({ range }: { range: Range }) {
         signature = sig;
         setEmpty(specs.length === 0);
       } else {
-        for (const c of charts) c.plot.setData(chartData(buf, c.spec));
+        for (const c of charts) c.plot.setData(chartData(buf, c, c.plot.width));
       }
+      performance.measure('vigil:charts-update', { start: t0, end: performance.now() });
     };
     const poll = async (): Promise<void> => {
       try {
@@ -111,7 +133,7 @@ function Charts({ range }: { range: Range }) {
     };
     void poll();
     const ro = new ResizeObserver(() => {
-      for (const c of charts) c.plot.setSize({ width: Math.max(300, el.clientWidth - 16), height: 200 });
+      for (const c of charts) c.plot.setSize({ width: chartWidth(el), height: 200 });
     });
     ro.observe(el);
     return () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { appendHistory, createHistoryBuffer, lastTime, stack } from './history-buffer.js';
+import { appendHistory, createHistoryBuffer, decimate, groupLargest, lastTime, stack, sumColumns } from './history-buffer.js';
 
 describe('appendHistory', () => {
   it('appends only samples newer than the last one', () => {
@@ -36,5 +36,43 @@ describe('stack', () => {
   it('sums columns cumulatively and keeps all-null points as gaps', () => {
     const out = stack([[1, null, null], [2, 5, null], [3, 1, null]], 3);
     expect(out).toEqual([[1, null, null], [3, 5, null], [6, 6, null]]);
+  });
+});
+
+describe('decimate', () => {
+  it('keeps peaks (max) or dips (min) per bucket and the bucket end time', () => {
+    const t = [1, 2, 3, 4, 5, 6];
+    const used = [1, 9, 2, 3, null, null];
+    const avail = [8, 1, 7, 6, 5, 4];
+    const out = decimate(t, [used, avail], 3, ['max', 'min']);
+    expect(out.t).toEqual([2, 4, 6]);
+    expect(out.cols).toEqual([[9, 3, null], [1, 6, 4]]);
+  });
+  it('returns copies unchanged when already small enough', () => {
+    const out = decimate([1, 2], [[1, 2]], 10);
+    expect(out).toEqual({ t: [1, 2], cols: [[1, 2]] });
+  });
+  it('covers every input point exactly once with uneven bucket sizes', () => {
+    const t = Array.from({ length: 10 }, (_, i) => i);
+    const out = decimate(t, [t.map(() => 1)], 3);
+    expect(out.t).toEqual([2, 5, 9]);
+    expect(out.t.length).toBe(3);
+  });
+});
+
+describe('groupLargest / sumColumns', () => {
+  it('keeps the largest series by peak and folds the rest into "others"', () => {
+    const b = createHistoryBuffer(3600);
+    appendHistory(b, { resolution: 1, t: [1, 2], series: { a: [1, 1], b: [5, 50], c: [3, 3], d: [10, null] } });
+    const g = groupLargest(b, ['a', 'b', 'c', 'd'], 3);
+    expect(g).toEqual([
+      { label: null, members: ['b'] },
+      { label: null, members: ['d'] },
+      { label: '2 others', members: ['c', 'a'] },
+    ]);
+    expect(groupLargest(b, ['a', 'b'], 3)).toEqual([{ label: null, members: ['a'] }, { label: null, members: ['b'] }]);
+  });
+  it('sums element-wise, keeping all-null points null', () => {
+    expect(sumColumns([[1, null, null], [2, 3, null]], 3)).toEqual([3, 3, null]);
   });
 });

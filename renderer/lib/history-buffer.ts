@@ -87,3 +87,70 @@ export function stack(cols: readonly (readonly (number | null)[])[], length: num
   }
   return out;
 }
+
+export type Reduce = 'max' | 'min';
+
+/**
+ * Shrinks aligned columns to at most `buckets` points for drawing: a chart
+ * cannot show more points than it has pixels, and drawing 50 stacked series
+ * of 3600+ points every poll costs more than a frame. Each bucket keeps its
+ * last time and, per column, the max (peaks are what OOM hunting needs) or
+ * the min (for "available" figures, dips matter). All-null buckets stay null.
+ */
+export function decimate(
+  t: readonly number[],
+  cols: readonly (readonly (number | null)[])[],
+  buckets: number,
+  reduce: readonly Reduce[] = [],
+): { t: number[]; cols: (number | null)[][] } {
+  const n = t.length;
+  if (n <= buckets || buckets < 1) return { t: t.slice(), cols: cols.map((c) => c.slice(0, n)) };
+  const size = n / buckets;
+  const outT = new Array<number>(buckets);
+  const outCols = cols.map(() => new Array<number | null>(buckets));
+  for (let b = 0; b < buckets; b++) {
+    const from = Math.floor(b * size);
+    const to = Math.min(n, Math.floor((b + 1) * size));
+    outT[b] = t[to - 1]!;
+    for (let c = 0; c < cols.length; c++) {
+      const col = cols[c]!;
+      const min = reduce[c] === 'min';
+      let acc: number | null = null;
+      for (let i = from; i < to; i++) {
+        const v = col[i];
+        if (v === null || v === undefined) continue;
+        if (acc === null || (min ? v < acc : v > acc)) acc = v;
+      }
+      outCols[c]![b] = acc;
+    }
+  }
+  return { t: outT, cols: outCols };
+}
+
+/**
+ * Groups many stacked series into the `keep - 1` largest (by peak over the
+ * buffer) plus one "others" sum: 50 coloured bands are unreadable and each
+ * filled band costs a full-width canvas fill. Returns the member names of each
+ * drawn series, largest first; the last group is 'others' when any were folded.
+ */
+export function groupLargest(buf: HistoryBuffer, names: readonly string[], keep: number): { label: string | null; members: string[] }[] {
+  if (names.length <= keep) return names.map((n) => ({ label: null, members: [n] }));
+  const peak = (n: string): number => (buf.series.get(n) ?? []).reduce<number>((m, v) => (v !== null && v > m ? v : m), 0);
+  const ranked = [...names].sort((a, b) => peak(b) - peak(a));
+  const top = ranked.slice(0, keep - 1);
+  const rest = ranked.slice(keep - 1);
+  return [...names.filter((n) => top.includes(n)).map((n) => ({ label: null, members: [n] })), { label: `${rest.length} others`, members: rest }];
+}
+
+/** Element-wise sum of columns; a point where all are null stays null. */
+export function sumColumns(cols: readonly (readonly (number | null)[])[], length: number): (number | null)[] {
+  if (cols.length === 1) return cols[0]!.slice(0, length);
+  const out = new Array<number | null>(length).fill(null);
+  for (const col of cols) {
+    for (let i = 0; i < length; i++) {
+      const v = col[i];
+      if (v !== null && v !== undefined) out[i] = (out[i] ?? 0) + v;
+    }
+  }
+  return out;
+}
