@@ -87,7 +87,7 @@ describe('llama-swap import', () => {
     expect(r).toMatchObject({ ok: true, dest, backends: ['qwen2.5-7b', 'embed'] });
     const text = readFileSync(dest, 'utf8');
     expect(text).toMatch(/^# Imported by Vigil from /);
-    expect(text).toMatch(/#   models\.qwen2\.5:7b\.ttl/);
+    expect(text).toMatch(/# {3}models\.qwen2\.5:7b\.ttl/);
     const loaded = await loadConfig(dest);
     const direct = parseConfigText(LLAMA_SWAP, src);
     if (!loaded.ok || !direct.ok) throw new Error('both should load');
