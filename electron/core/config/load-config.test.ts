@@ -1,7 +1,8 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseDuration, parseSize } from '../../common/config-schema.js';
+import { parseDuration, parseSize, type BackendConfig } from '../../common/config-schema.js';
+import type { SupervisedBackendConfig } from '../supervisor/types.js';
 import { tempDir } from '../testing/helpers.js';
 import { EXAMPLE_CONFIG } from './example-config.js';
 import { ensureConfig, loadConfig, parseConfigText } from './load-config.js';
@@ -180,3 +181,7 @@ describe('first run', () => {
     expect(existsSync(f)).toBe(true);
   });
 });
+
+// Compile-time: a loaded backend is passed straight to the supervisor, so a
+// drift between the two shapes must fail `tsc -b`.
+export const _backendConfigFitsSupervisor = (b: BackendConfig): SupervisedBackendConfig => b;
