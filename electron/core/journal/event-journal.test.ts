@@ -111,3 +111,14 @@ describe('EventJournal', () => {
     expect(() => j.append(ev())).toThrow(/closed/);
   });
 });
+
+describe('EventJournal as the supervisor sink', () => {
+  it('accepts a draft without the nullable fields and fills them with null', () => {
+    const t = tempDir('vigil-journal-');
+    cleanups.push(t.cleanup);
+    const j = EventJournal.open(t.dir);
+    cleanups.push(() => j.close());
+    const stored = j.append({ kind: 'command', reason: 'start requested' });
+    expect(stored).toEqual({ seq: 1, time: expect.any(Number), kind: 'command', reason: 'start requested', backend: null, from: null, to: null, pid: null, exit: null, oom: null });
+  });
+});

@@ -9,7 +9,9 @@ import { closeSync, existsSync, fstatSync, fsyncSync, mkdirSync, openSync, readF
 import path from 'node:path';
 import type { VigilEvent } from '../../common/state.js';
 
-export type EventInput = Omit<VigilEvent, 'seq' | 'time'> & { time?: number };
+type Nullable = 'time' | 'backend' | 'from' | 'to' | 'pid' | 'exit' | 'oom';
+/** An event without seq; time and the nullable fields may be left out (the supervisor's EventDraft fits). */
+export type EventInput = Omit<VigilEvent, 'seq' | Nullable> & Partial<Pick<VigilEvent, Nullable>>;
 
 export interface JournalOptions {
   /** Rotate when the live file would exceed this many bytes. */
@@ -85,7 +87,7 @@ export class EventJournal {
   /** Assigns seq (and time when absent), stores and returns the event. */
   append(input: EventInput): VigilEvent {
     if (this.closed) throw new Error('event journal is closed');
-    const ev: VigilEvent = { ...input, seq: ++this.seq, time: input.time ?? Date.now() };
+    const ev: VigilEvent = { backend: null, from: null, to: null, pid: null, exit: null, oom: null, ...input, seq: ++this.seq, time: input.time ?? Date.now() };
     const line = `${JSON.stringify(ev)}\n`;
     this.pending.push(line);
     this.pendingBytes += Buffer.byteLength(line);
