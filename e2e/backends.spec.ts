@@ -52,6 +52,7 @@ test('Restart asks for confirmation (Escape cancels) and gives a new pid', async
   await expect(dialog).toBeVisible();
   await page.keyboard.press('Escape');
   await expect(dialog).toBeHidden();
+  await expect(page.getByRole('button', { name: 'Restart llama' })).toBeFocused();
   expect(await pidOf(page, 'llama')).toBe(pid);
 
   await page.getByRole('button', { name: 'Restart llama' }).click();

@@ -14,8 +14,13 @@ export function ConfirmDialog({ title, message, confirmLabel, onConfirm, onCance
   const ref = useRef<HTMLDialogElement>(null);
   useEffect(() => {
     const d = ref.current;
+    // The dialog is unmounted on close, so give focus back to what opened it.
+    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     if (d && !d.open) d.showModal();
-    return () => d?.close();
+    return () => {
+      d?.close();
+      opener?.focus();
+    };
   }, []);
   return (
     <dialog

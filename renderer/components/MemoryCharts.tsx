@@ -177,6 +177,8 @@ function Now({ sys, gpus }: { sys: SystemMemory | null; gpus: GpuMemory[] }) {
 
 export function MemoryCharts() {
   const memory = useUi((s) => s.state?.memory);
+  // uPlot takes its axis colours at creation: rebuild the charts on a theme change.
+  const theme = useUi((s) => s.theme);
   const [range, setRange] = useState<Range>('hour');
   return (
     <section aria-labelledby="mem-title">
@@ -189,7 +191,7 @@ export function MemoryCharts() {
           </button>
         ))}
       </div>
-      <Charts key={range} range={range} />
+      <Charts key={`${range}:${theme}`} range={range} />
     </section>
   );
 }
