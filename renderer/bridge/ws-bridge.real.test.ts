@@ -17,11 +17,11 @@ afterEach(async () => {
 /** A minimal host: answers getState, records subscriptions, pushes a log line on subscribe. */
 function serve(port: number, received: ClientMessage[]): Promise<WebSocketServer> {
   return new Promise((resolve) => {
-    const wss = new WebSocketServer({ port, host: '127.0.0.1' }, () => resolve(wss));
+    const wss: WebSocketServer = new WebSocketServer({ port, host: '127.0.0.1' }, () => resolve(wss));
     servers.push(wss);
-    wss.on('connection', (ws) => {
+    wss.on('connection', (ws: WebSocket) => {
       const send = (m: ServerMessage) => ws.send(JSON.stringify(m));
-      ws.on('message', (raw) => {
+      ws.on('message', (raw: unknown) => {
         const msg = JSON.parse(String(raw)) as ClientMessage;
         received.push(msg);
         const actual = (wss.address() as { port: number }).port;
