@@ -17,14 +17,14 @@ test('a backend goes starting → loading → ready on screen', async ({ page },
   const status = page.getByTestId('status-llama');
   await expect(status).toHaveText('stopped');
   await recordStatuses(page, 'llama');
-  await page.getByRole('button', { name: 'Start llama' }).click();
+  await page.getByRole('button', { name: 'Start llama', exact: true }).click();
   await expect(status).toHaveText('ready', { timeout: 30_000 });
   const seen = (await recordedStatuses(page, 'llama')).filter((s) => ['starting', 'loading', 'ready'].includes(s));
   // 'starting' can be shorter than a frame (the fixture listens at once); loading lasts 3 s.
   expect(seen.slice(-2)).toEqual(['loading', 'ready']);
   if (seen.length === 3) expect(seen[0]).toBe('starting');
   // The journal has every transition, including the brief ones.
-  await page.getByRole('button', { name: 'Logs of llama' }).click();
+  await page.getByRole('button', { name: 'Logs of llama', exact: true }).click();
   const events = page.getByTestId('events-llama');
   await expect(events).toContainText('starting → loading');
   await expect(events).toContainText('loading → ready');
@@ -47,16 +47,16 @@ test('Restart asks for confirmation (Escape cancels) and gives a new pid', async
   host = await startHost({ llama: fakeLlama([], { restart: { policy: 'on-failure' } }) });
   await page.goto(host.url);
   const pid = await waitNewPid(page, 'llama', null);
-  await page.getByRole('button', { name: 'Restart llama' }).click();
+  await page.getByRole('button', { name: 'Restart llama', exact: true }).click();
   const dialog = page.getByRole('dialog', { name: 'Restart llama?' });
   await expect(dialog).toBeVisible();
   await page.keyboard.press('Escape');
   await expect(dialog).toBeHidden();
-  await expect(page.getByRole('button', { name: 'Restart llama' })).toBeFocused();
+  await expect(page.getByRole('button', { name: 'Restart llama', exact: true })).toBeFocused();
   expect(await pidOf(page, 'llama')).toBe(pid);
 
-  await page.getByRole('button', { name: 'Restart llama' }).click();
-  await dialog.getByRole('button', { name: 'Restart' }).click();
+  await page.getByRole('button', { name: 'Restart llama', exact: true }).click();
+  await dialog.getByRole('button', { name: 'Restart', exact: true }).click();
   const next = await waitNewPid(page, 'llama', pid);
   expect(next).not.toBe(pid);
 });
@@ -66,7 +66,7 @@ test('with policy never an exited child waits to be reaped and Reap collects its
   await page.goto(host.url);
   await expect(page.getByTestId('status-llama')).toHaveText('exited', { timeout: 30_000 });
   await expect(page.getByTestId('awaiting-reap-llama')).toBeVisible();
-  const reap = page.getByRole('button', { name: 'Reap llama' });
+  const reap = page.getByRole('button', { name: 'Reap llama', exact: true });
   await expect(reap).toBeEnabled();
   await reap.click();
   await expect(page.getByTestId('result-llama')).toContainText('exited with code 42');

@@ -36,7 +36,9 @@ export async function startHost(backends: Record<string, Record<string, unknown>
   const configPath = path.join(dir, 'vigil.yaml');
   const stateDir = path.join(dir, 'state');
   writeFileSync(configPath, stringify({ version: 1, backends }));
-  const child: ChildProcess = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--config', configPath, '--state-dir', stateDir], {
+  // VIGIL_E2E_HOST runs another host entry (a .ts file, via tsx) with the same CLI, e.g. from source.
+  const entry = process.env.VIGIL_E2E_HOST ? ['--import', 'tsx', process.env.VIGIL_E2E_HOST] : [CLI];
+  const child: ChildProcess = spawn(process.execPath, [...entry, 'serve', '--port', '0', '--config', configPath, '--state-dir', stateDir], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, NO_COLOR: '1' },
