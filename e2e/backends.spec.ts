@@ -28,6 +28,14 @@ test('a backend goes starting → loading → ready on screen', async ({ page },
   const events = page.getByTestId('events-llama');
   await expect(events).toContainText('starting → loading');
   await expect(events).toContainText('loading → ready');
+  // The live tail shows the backend's own output, and the search narrows it.
+  const log = page.getByTestId('log-llama');
+  await expect(log).toContainText("main: loading model");
+  await expect(log).toContainText('main: model loaded');
+  await page.getByLabel('Filter log lines').fill('MODEL LOADED');
+  await expect(log).toContainText('main: model loaded');
+  await expect(log).not.toContainText('loading model');
+  await page.getByLabel('Filter log lines').fill('');
   await shot(page, info, 'logs');
 });
 

@@ -21,7 +21,18 @@ test('first run: no backends shows how to add one, and the form names bad fields
   await shot(page, info, 'first-run');
 });
 
-test('memory view draws charts from the host history; OOM view names the log source', async ({ page }, info) => {
+test('OOM view names the kernel-log source in use', async ({ page }, info) => {
+  host = await startHost({});
+  await page.goto(host.url);
+  await page.getByTestId('nav-ooms').click();
+  const source = page.getByTestId('oom-source');
+  await expect(source).toHaveText(/^(kmsg|journal|cgroup|none)$/);
+  // The header badge and the view agree on the source.
+  await expect(page.getByTestId('kernel-log-source')).toHaveText(`OOM source: ${await source.textContent()}`);
+  await shot(page, info, 'oom-timeline');
+});
+
+test('memory view shows system memory and draws charts from the host history', async ({ page }, info) => {
   host = await startHost({ llama: fakeLlama() });
   await page.goto(host.url);
   await waitNewPid(page, 'llama', null);
@@ -30,9 +41,6 @@ test('memory view draws charts from the host history; OOM view names the log sou
   await expect(page.getByTestId('chart-system')).toBeVisible({ timeout: 20_000 });
   await expect(page.getByTestId('chart-backends')).toBeVisible({ timeout: 20_000 });
   await shot(page, info, 'memory');
-  await page.getByTestId('nav-ooms').click();
-  await expect(page.getByTestId('oom-source')).toHaveText(/kmsg|journal|cgroup|none/);
-  await shot(page, info, 'oom-timeline');
 });
 
 test('a lost connection is shown as stale data, not hidden', async ({ page }, info) => {
