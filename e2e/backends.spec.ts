@@ -1,4 +1,5 @@
 // Backend lifecycle as the user sees it, against the real host and real processes.
+import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { fakeLlama, startHost, type Host } from './support/host.js';
 import { pidOf, recordStatuses, recordedStatuses, shot, waitNewPid } from './support/page.js';
@@ -36,6 +37,12 @@ test('a backend goes starting → loading → ready on screen', async ({ page },
   await expect(log).toContainText('main: model loaded');
   await expect(log).not.toContainText('loading model');
   await page.getByLabel('Filter log lines').fill('');
+  // Download is a Blob URL made in the page: it must pass the strict CSP.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download', exact: true }).click()]);
+  expect(download.suggestedFilename()).toBe('llama.log');
+  const file = info.outputPath('llama.log');
+  await download.saveAs(file);
+  expect(readFileSync(file, 'utf8')).toContain('main: model loaded');
   await shot(page, info, 'logs');
 });
 
