@@ -1,0 +1,140 @@
+// Ring buffers for charts. Columns are Float64Arrays with NaN for "no
+// sample", so a day of 50 backends costs a few MB and no per-sample objects.
+import type { History } from '../../common/state.js';
+
+/** A ring of timestamped rows with named columns (created on first use). */
+export class RingSeries {
+  private readonly t: Float64Array;
+  private readonly cols = new Map<string, Float64Array>();
+  /** Next slot to write. */
+  private head = 0;
+  private count = 0;
+
+  constructor(readonly capacity: number, readonly resolution: number) {
+    if (!Number.isInteger(capacity) || capacity <= 0) throw new Error(`RingSeries: capacity must be a positive integer, got ${capacity}`);
+    this.t = new Float64Array(capacity).fill(Number.NaN);
+  }
+
+  get length(): number {
+    return this.count;
+  }
+
+  /** Time of the newest row, or null when empty. */
+  get lastTime(): number | null {
+    return this.count ? this.t[(this.head - 1 + this.capacity) % this.capacity]! : null;
+  }
+
+  /**
+   * Append a row at time `time` (seconds). A row at the same time as the
+   * newest replaces it; a time older than the newest is ignored (clock went back).
+   */
+  push(time: number, values: Readonly<Record<string, number | null>>): void {
+    const last = this.lastTime;
+    if (last !== null && time < last) return;
+    let slot: number;
+    if (last !== null && time === last) {
+      slot = (this.head - 1 + this.capacity) % this.capacity;
+    } else {
+      slot = this.head;
+      this.head = (this.head + 1) % this.capacity;
+      if (this.count < this.capacity) this.count++;
+    }
+    this.t[slot] = time;
+    for (const col of this.cols.values()) col[slot] = Number.NaN;
+    for (const name in values) {
+      const v = values[name];
+      if (v === null || v === undefined || !Number.isFinite(v)) continue;
+      let col = this.cols.get(name);
+      if (!col) {
+        col = new Float64Array(this.capacity).fill(Number.NaN);
+        this.cols.set(name, col);
+      }
+      col[slot] = v;
+    }
+  }
+
+  seriesNames(): string[] {
+    return [...this.cols.keys()];
+  }
+
+  /** Columnar export, oldest first; rows with t > since only; series limited to `series` when given. */
+  export(opts: { series?: readonly string[]; since?: number } = {}): History {
+    const names = opts.series ? [...opts.series] : this.seriesNames();
+    const since = opts.since ?? Number.NEGATIVE_INFINITY;
+    // Walk back from the newest row to find the first row after `since`.
+    let n = 0;
+    while (n < this.count && this.t[(this.head - 1 - n + 2 * this.capacity) % this.capacity]! > since) n++;
+    const t: number[] = new Array<number>(n);
+    const series: Record<string, (number | null)[]> = {};
+    for (const name of names) series[name] = new Array<number | null>(n);
+    const first = (this.head - n + this.capacity) % this.capacity;
+    for (let i = 0; i < n; i++) {
+      const slot = (first + i) % this.capacity;
+      t[i] = this.t[slot]!;
+      for (const name of names) {
+        const v = this.cols.get(name)?.[slot];
+        series[name]![i] = v === undefined || Number.isNaN(v) ? null : v;
+      }
+    }
+    return { resolution: this.resolution, t, series };
+  }
+}
+
+export interface MemoryHistoryOptions {
+  /** Rows of the fine tier (default 3600 = an hour at 1 s). */
+  hourSlots?: number;
+  /** Seconds per coarse bucket (default 60). */
+  bucketSeconds?: number;
+  /** Rows of the coarse tier (default 1440 = a day of minutes). */
+  daySlots?: number;
+}
+
+/**
+ * Two tiers: every sample (1 s) for the last hour, and per-minute averages
+ * for a day. A minute bucket is written to the day tier when the first
+ * sample of the next minute arrives, so the day export has complete buckets only.
+ */
+export class MemoryHistory {
+  readonly hour: RingSeries;
+  readonly day: RingSeries;
+  private readonly bucketSeconds: number;
+  private bucketStart: number | null = null;
+  private readonly sums = new Map<string, { sum: number; n: number }>();
+
+  constructor(opts: MemoryHistoryOptions = {}) {
+    this.hour = new RingSeries(opts.hourSlots ?? 3600, 1);
+    this.bucketSeconds = opts.bucketSeconds ?? 60;
+    this.day = new RingSeries(opts.daySlots ?? 1440, this.bucketSeconds);
+  }
+
+  record(timeSec: number, values: Readonly<Record<string, number | null>>): void {
+    const t = Math.floor(timeSec);
+    const last = this.hour.lastTime;
+    if (last !== null && t < last) return;
+    this.hour.push(t, values);
+    const bucket = t - (t % this.bucketSeconds);
+    if (this.bucketStart !== null && bucket !== this.bucketStart) this.flush();
+    this.bucketStart = bucket;
+    for (const name in values) {
+      const v = values[name];
+      if (v === null || v === undefined || !Number.isFinite(v)) continue;
+      const acc = this.sums.get(name);
+      if (acc) {
+        acc.sum += v;
+        acc.n++;
+      } else this.sums.set(name, { sum: v, n: 1 });
+    }
+  }
+
+  export(range: 'hour' | 'day', opts?: { series?: readonly string[]; since?: number }): History {
+    return (range === 'hour' ? this.hour : this.day).export(opts);
+  }
+
+  private flush(): void {
+    if (this.bucketStart === null) return;
+    const row: Record<string, number> = {};
+    for (const [name, { sum, n }] of this.sums) row[name] = sum / n;
+    this.day.push(this.bucketStart, row);
+    this.sums.clear();
+  }
+}

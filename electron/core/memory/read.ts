@@ -1,0 +1,64 @@
+// Small, allocation-light file readers for procfs/sysfs. Files there vanish
+// under us (a process exits between readdir and open), so "gone" is a normal
+// answer, not an exception.
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
+
+/** errno codes that mean "the process/file went away": not an error. */
+const GONE = new Set(['ENOENT', 'ESRCH']);
+
+export const errnoOf = (e: unknown): string | undefined => (e as NodeJS.ErrnoException | null)?.code;
+
+/** A read that failed for a reason other than the file being gone. */
+export class ReadFailure extends Error {
+  constructor(readonly path: string, readonly code: string | undefined, cause: unknown) {
+    super(`${path}: ${code ?? (cause as Error)?.message ?? String(cause)}`);
+    this.name = 'ReadFailure';
+  }
+}
+
+// procfs stat/status files are < 4 KiB; one reused buffer avoids a Buffer
+// allocation per pid per tick (readFileSync also fstat()s first, which
+// procfs answers with size 0, so it would read in a loop anyway).
+let scratch = Buffer.alloc(16 * 1024);
+
+/**
+ * Text of a small procfs/sysfs file; null when it does not exist (ENOENT/ESRCH).
+ * Throws ReadFailure for anything else (EACCES, EIO …) so callers can report once.
+ */
+export function readSmall(path: string): string | null {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (e) {
+    if (GONE.has(errnoOf(e) ?? '')) return null;
+    throw new ReadFailure(path, errnoOf(e), e);
+  }
+  try {
+    let total = 0;
+    for (;;) {
+      const n = readSync(fd, scratch, total, scratch.length - total, null);
+      if (n === 0) break;
+      total += n;
+      if (total === scratch.length) {
+        const bigger = Buffer.alloc(scratch.length * 2);
+        scratch.copy(bigger);
+        scratch = bigger;
+      }
+    }
+    return scratch.toString('latin1', 0, total);
+  } catch (e) {
+    if (GONE.has(errnoOf(e) ?? '')) return null;
+    throw new ReadFailure(path, errnoOf(e), e);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Like readSmall, but for files whose absence is an error worth naming. */
+export function readRequired(path: string): string {
+  try {
+    return readFileSync(path, 'latin1');
+  } catch (e) {
+    throw new ReadFailure(path, errnoOf(e), e);
+  }
+}

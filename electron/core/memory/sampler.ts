@@ -1,0 +1,172 @@
+// Ties the readers together on one timer: system memory, GPUs and each
+// backend's process tree, recorded into MemoryHistory under SERIES names.
+import type { GpuMemory, MemoryBreakdown, SystemMemory } from '../../common/state.js';
+import { SERIES } from '../../common/state.js';
+import { readAmdGpus } from './gpu-amd.js';
+import { findOnPath, readNvidiaGpus } from './gpu-nvidia.js';
+import { MemoryHistory } from './history.js';
+import { listProcesses, sumTreeMemory, sumTreePss } from './processes.js';
+import { readSystemMemory } from './system.js';
+
+export type BackendMemory = MemoryBreakdown & { pids: number[] };
+
+export interface MemorySample {
+  system: SystemMemory | null;
+  gpus: GpuMemory[];
+  backends: Record<string, BackendMemory>;
+}
+
+export interface MemorySamplerOptions {
+  procRoot?: string;
+  sysRoot?: string;
+  intervalMs?: number;
+  /** PSS (smaps_rollup) every N ticks; the first tick always reads it. */
+  pssEveryN?: number;
+  /** Path to nvidia-smi; undefined = look it up on PATH; null = never query. */
+  nvidiaSmi?: string | null;
+  nvidiaTimeoutMs?: number;
+  /** After a failed nvidia-smi run, wait this long before trying again (a hung tool must not stall every tick). */
+  nvidiaRetryMs?: number;
+  getBackends: () => { id: string; pid: number | null }[];
+  onSample?: (s: MemorySample) => void;
+  /** Each distinct problem is reported once (not every second). */
+  onError?: (e: Error) => void;
+  history?: MemoryHistory;
+}
+
+export class MemorySampler {
+  readonly history: MemoryHistory;
+  private readonly procRoot: string;
+  private readonly sysRoot: string;
+  private readonly intervalMs: number;
+  private readonly pssEveryN: number;
+  private readonly nvidiaBin: string | null;
+  private readonly nvidiaTimeoutMs: number;
+  private readonly nvidiaRetryMs: number;
+  private nvidiaRetryAt = 0;
+  private lastNvidia: GpuMemory[] = [];
+  private tick = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private busy = false;
+  private readonly pssCache = new Map<string, { root: number; pss: number | null }>();
+  private readonly reported = new Set<string>();
+
+  constructor(private readonly opts: MemorySamplerOptions) {
+    this.procRoot = opts.procRoot ?? '/proc';
+    this.sysRoot = opts.sysRoot ?? '/sys';
+    this.intervalMs = opts.intervalMs ?? 1000;
+    this.pssEveryN = Math.max(1, opts.pssEveryN ?? 10);
+    this.nvidiaBin = opts.nvidiaSmi === undefined ? findOnPath('nvidia-smi') : opts.nvidiaSmi;
+    this.nvidiaTimeoutMs = opts.nvidiaTimeoutMs ?? 2000;
+    this.nvidiaRetryMs = opts.nvidiaRetryMs ?? 30_000;
+    this.history = opts.history ?? new MemoryHistory();
+  }
+
+  start(): void {
+    if (this.timer) return;
+    const run = (): void => {
+      // A slow tick (hung nvidia-smi up to its timeout) skips the next one instead of piling up.
+      if (this.busy) return;
+      this.sampleOnce().catch((e: unknown) => this.report(e));
+    };
+    run();
+    this.timer = setInterval(run, this.intervalMs);
+    this.timer.unref?.();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  /** Take one sample, record it in history and hand it to onSample. Never throws for read problems (they go to onError). */
+  async sampleOnce(now = Date.now()): Promise<MemorySample> {
+    this.busy = true;
+    try {
+      const nvidia = this.queryNvidia();
+      const system = this.guard('meminfo', () => readSystemMemory(this.procRoot, now)) ?? null;
+      const amd = this.guard('amdgpu', () => readAmdGpus(this.sysRoot)) ?? [];
+      const backends = this.sampleBackends();
+      const gpus = [...amd, ...(await nvidia)];
+      const sample: MemorySample = { system, gpus, backends };
+      this.tick++;
+      this.history.record(now / 1000, toSeries(sample));
+      this.opts.onSample?.(sample);
+      return sample;
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private sampleBackends(): Record<string, BackendMemory> {
+    const out: Record<string, BackendMemory> = {};
+    const wanted = this.opts.getBackends().filter((b): b is { id: string; pid: number } => b.pid !== null);
+    if (wanted.length === 0) return out;
+    const onErr = (e: unknown): void => this.report(e);
+    const table = this.guard('proc', () => listProcesses(this.procRoot, onErr));
+    if (!table) return out;
+    const pssTick = this.tick % this.pssEveryN === 0;
+    for (const { id, pid } of wanted) {
+      const pids = table.treeOf(pid);
+      const mem = sumTreeMemory(this.procRoot, pids, onErr);
+      let cached = this.pssCache.get(id);
+      // A new root pid (restart) invalidates the old PSS figure at once.
+      if (pssTick || !cached || cached.root !== pid) {
+        cached = { root: pid, pss: sumTreePss(this.procRoot, mem.pids, onErr) };
+        this.pssCache.set(id, cached);
+      }
+      out[id] = { ...mem, pss: cached.pss };
+    }
+    for (const id of this.pssCache.keys()) if (!(id in out)) this.pssCache.delete(id);
+    return out;
+  }
+
+  private async queryNvidia(): Promise<GpuMemory[]> {
+    if (!this.nvidiaBin || Date.now() < this.nvidiaRetryAt) return this.nvidiaBin ? this.lastNvidia : [];
+    try {
+      this.lastNvidia = await readNvidiaGpus(this.nvidiaBin, this.nvidiaTimeoutMs);
+      this.nvidiaRetryAt = 0;
+    } catch (e) {
+      this.lastNvidia = [];
+      this.nvidiaRetryAt = Date.now() + this.nvidiaRetryMs;
+      this.report(e);
+    }
+    return this.lastNvidia;
+  }
+
+  private guard<T>(what: string, fn: () => T): T | undefined {
+    try {
+      return fn();
+    } catch (e) {
+      this.report(e, what);
+      return undefined;
+    }
+  }
+
+  private report(e: unknown, what?: string): void {
+    const err = e instanceof Error ? e : new Error(String(e));
+    // Dedupe by message with pids blanked, so "/proc/123/status: EACCES" and "/proc/456/status: EACCES" count once.
+    const key = `${what ?? ''}:${err.message.replace(/\/\d+\//g, '/<pid>/')}`;
+    if (this.reported.has(key)) return;
+    this.reported.add(key);
+    this.opts.onError?.(err);
+  }
+}
+
+/** The History row of one sample. */
+export function toSeries(s: MemorySample): Record<string, number | null> {
+  const row: Record<string, number | null> = {};
+  if (s.system) {
+    row[SERIES.memAvailable] = s.system.memAvailable;
+    row[SERIES.memUsed] = s.system.memTotal - s.system.memAvailable;
+    row[SERIES.swapUsed] = s.system.swapTotal - s.system.swapFree;
+    row[SERIES.psiSomeAvg10] = s.system.psi?.someAvg10 ?? null;
+    row[SERIES.psiFullAvg10] = s.system.psi?.fullAvg10 ?? null;
+  }
+  for (const [id, b] of Object.entries(s.backends)) row[SERIES.backendRss(id)] = b.processes ? b.rss : null;
+  for (const g of s.gpus) {
+    row[SERIES.gpuVram(g.id)] = g.vramUsed;
+    row[SERIES.gpuGtt(g.id)] = g.gttUsed;
+  }
+  return row;
+}

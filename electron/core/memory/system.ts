@@ -1,0 +1,81 @@
+// System-wide memory: /proc/meminfo and PSI (/proc/pressure/memory).
+import path from 'node:path';
+import type { SystemMemory } from '../../common/state.js';
+import { errnoOf, readRequired, ReadFailure } from './read.js';
+
+const MEMINFO_FIELDS = ['MemTotal', 'MemAvailable', 'SwapTotal', 'SwapFree'] as const;
+type MeminfoField = (typeof MEMINFO_FIELDS)[number];
+
+/** Parse /proc/meminfo text; values in bytes. Throws naming the file, line and field on bad input. */
+export function parseMeminfo(text: string, file = '/proc/meminfo'): Record<MeminfoField, number> {
+  const out: Partial<Record<MeminfoField, number>> = {};
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    const colon = line.indexOf(':');
+    if (colon < 0) continue;
+    const key = line.slice(0, colon) as MeminfoField;
+    if (!MEMINFO_FIELDS.includes(key)) continue;
+    const m = /^\s*(\d+)\s*(kB)?\s*$/.exec(line.slice(colon + 1));
+    if (!m) throw new Error(`${file}:${i + 1}: field ${key}: expected "<number> kB", got ${JSON.stringify(line.slice(colon + 1).trim())}`);
+    out[key] = Number(m[1]) * (m[2] ? 1024 : 1);
+  }
+  for (const f of MEMINFO_FIELDS) {
+    if (out[f] === undefined) throw new Error(`${file}: missing field ${f}`);
+  }
+  return out as Record<MeminfoField, number>;
+}
+
+export type Psi = NonNullable<SystemMemory['psi']>;
+
+/** Parse /proc/pressure/memory text. Throws naming file, line and field on bad input. */
+export function parsePsi(text: string, file = '/proc/pressure/memory'): Psi {
+  const found: Record<string, { avg10: number; avg60: number }> = {};
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!.trim();
+    if (!line) continue;
+    const [kind, ...pairs] = line.split(/\s+/);
+    if (kind !== 'some' && kind !== 'full') throw new Error(`${file}:${i + 1}: expected "some" or "full", got ${JSON.stringify(kind)}`);
+    const kv = new Map(pairs.map((p) => p.split('=') as [string, string]));
+    const num = (k: string): number => {
+      const v = Number(kv.get(k));
+      if (kv.get(k) === undefined || !Number.isFinite(v)) throw new Error(`${file}:${i + 1}: field ${kind}.${k}: expected a number, got ${JSON.stringify(kv.get(k) ?? null)}`);
+      return v;
+    };
+    found[kind] = { avg10: num('avg10'), avg60: num('avg60') };
+  }
+  const some = found.some;
+  if (!some) throw new Error(`${file}: missing "some" line`);
+  // Kernels before 5.13 (and the CPU file) had no "full" line for every resource; treat it as zero pressure.
+  const full = found.full ?? { avg10: 0, avg60: 0 };
+  return { someAvg10: some.avg10, someAvg60: some.avg60, fullAvg10: full.avg10, fullAvg60: full.avg60 };
+}
+
+/** PSI for memory, or null when the kernel has none (file absent, or psi=0 → EOPNOTSUPP). */
+export function readPsi(procRoot = '/proc'): Psi | null {
+  const file = path.join(procRoot, 'pressure/memory');
+  let text: string;
+  try {
+    text = readRequired(file);
+  } catch (e) {
+    const code = e instanceof ReadFailure ? e.code : errnoOf(e);
+    if (code === 'ENOENT' || code === 'EOPNOTSUPP') return null;
+    throw e;
+  }
+  return parsePsi(text, file);
+}
+
+/** meminfo + PSI. Throws a clear error when meminfo is missing or malformed. */
+export function readSystemMemory(procRoot = '/proc', now = Date.now()): SystemMemory {
+  const file = path.join(procRoot, 'meminfo');
+  const m = parseMeminfo(readRequired(file), file);
+  return {
+    time: now,
+    memTotal: m.MemTotal,
+    memAvailable: m.MemAvailable,
+    swapTotal: m.SwapTotal,
+    swapFree: m.SwapFree,
+    psi: readPsi(procRoot),
+  };
+}
