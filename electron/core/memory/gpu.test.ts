@@ -1,0 +1,69 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { readAmdGpus } from './gpu-amd.js';
+import { findOnPath, parseNvidiaCsv, readNvidiaGpus } from './gpu-nvidia.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const fx = (p: string): string => path.join(here, 'fixtures', p);
+const FAKE_SMI = path.resolve(here, '../../../e2e/fixtures/bin/nvidia-smi');
+
+describe('amdgpu sysfs', () => {
+  it('dGPU: reads VRAM and GTT, names it from product_name, skips other vendors and connectors', () => {
+    expect(readAmdGpus(fx('sys-dgpu'))).toEqual([
+      { id: 'card0', vendor: 'amd', name: 'AMD Radeon RX 7900 XTX', vramUsed: 21474836480, vramTotal: 25753026560, gttUsed: 52428800, gttTotal: 33554432000 },
+    ]);
+  });
+
+  it('APU: small VRAM carve-out, large GTT; empty product_name falls back to the card', () => {
+    const [g] = readAmdGpus(fx('sys-apu'));
+    expect(g).toEqual({ id: 'card1', vendor: 'amd', name: 'card1', vramUsed: 402653184, vramTotal: 536870912, gttUsed: 68719476736, gttTotal: 103079215104 });
+    expect(g!.gttTotal!).toBeGreaterThan(100 * g!.vramTotal);
+  });
+
+  it('no DRM class at all (this VM) → no GPUs', () => {
+    expect(readAmdGpus(fx('proc-nopsi'))).toEqual([]);
+  });
+});
+
+describe('nvidia-smi', () => {
+  afterEach(() => {
+    delete process.env.FAKE_NVIDIA_SMI;
+  });
+
+  it('parses the fake tool output (MiB → bytes), names with commas kept', async () => {
+    const gpus = await readNvidiaGpus(FAKE_SMI);
+    expect(gpus).toEqual([
+      { id: 'nvidia0', vendor: 'nvidia', name: 'NVIDIA GeForce RTX 4090', vramUsed: 18432 * 2 ** 20, vramTotal: 24564 * 2 ** 20, gttUsed: null, gttTotal: null },
+      { id: 'nvidia1', vendor: 'nvidia', name: 'NVIDIA RTX A6000', vramUsed: 512 * 2 ** 20, vramTotal: 49140 * 2 ** 20, gttUsed: null, gttTotal: null },
+    ]);
+    expect(parseNvidiaCsv('3, Tesla, Big, 100, 200\n')[0]).toMatchObject({ id: 'nvidia3', name: 'Tesla, Big' });
+  });
+
+  it('missing binary means no NVIDIA, silently', async () => {
+    await expect(readNvidiaGpus('/nonexistent/nvidia-smi')).resolves.toEqual([]);
+    expect(findOnPath('nvidia-smi', '/nonexistent:/also-not')).toBeNull();
+    expect(findOnPath('nvidia-smi', `/nonexistent:${path.dirname(FAKE_SMI)}`)).toBe(FAKE_SMI);
+  });
+
+  it('a failing tool gives a one-line error with its exit code and first output line', async () => {
+    process.env.FAKE_NVIDIA_SMI = 'fail';
+    const err = await readNvidiaGpus(FAKE_SMI).catch((e: Error) => e);
+    expect(err).toBeInstanceOf(Error);
+    expect((err as Error).message).toMatch(/nvidia-smi failed \(exit 9\): NVIDIA-SMI has failed because it couldn't communicate/);
+    expect((err as Error).message).not.toContain('\n');
+  });
+
+  it('a hung tool is killed at the timeout with a clear error', async () => {
+    process.env.FAKE_NVIDIA_SMI = 'hang';
+    const t0 = Date.now();
+    const err = await readNvidiaGpus(FAKE_SMI, 500).catch((e: Error) => e);
+    expect((err as Error).message).toBe(`${FAKE_SMI} timed out after 500 ms`);
+    expect(Date.now() - t0).toBeLessThan(10_000); // bounded, not a speed claim
+  });
+
+  it('garbage output names the line', async () => {
+    process.env.FAKE_NVIDIA_SMI = 'garbage';
+    await expect(readNvidiaGpus(FAKE_SMI)).rejects.toThrow(/nvidia-smi output line 1: expected "index, name, used, total"/);
+  });
+});

@@ -1,0 +1,120 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SERIES } from '../../common/state.js';
+import { listProcesses } from './processes.js';
+import { MemorySampler, type MemorySample } from './sampler.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const fx = (p: string): string => path.join(here, 'fixtures', p);
+const FAKE_SMI = path.resolve(here, '../../../e2e/fixtures/bin/nvidia-smi');
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+const children: ChildProcess[] = [];
+afterEach(() => {
+  delete process.env.FAKE_NVIDIA_SMI;
+  for (const c of children.splice(0)) {
+    try {
+      process.kill(-c.pid!, 'SIGKILL'); // the whole session's group
+    } catch {
+      /* gone */
+    }
+  }
+});
+
+describe('MemorySampler on fixtures', () => {
+  it('combines system, amdgpu, nvidia and backend trees and records SERIES', async () => {
+    const errors: Error[] = [];
+    const samples: MemorySample[] = [];
+    const s = new MemorySampler({
+      procRoot: fx('proc-psi'),
+      sysRoot: fx('sys-dgpu'),
+      nvidiaSmi: FAKE_SMI,
+      getBackends: () => [{ id: 'llama', pid: 100 }, { id: 'off', pid: null }, { id: 'gone', pid: 4242 }],
+      onSample: (x) => samples.push(x),
+      onError: (e) => errors.push(e),
+    });
+    const x = await s.sampleOnce(1_700_000_000_500);
+    expect(errors).toEqual([]);
+    expect(samples).toEqual([x]);
+    expect(x.system?.memAvailable).toBe(4096000 * 1024);
+    expect(x.gpus.map((g) => g.id)).toEqual(['card0', 'nvidia0', 'nvidia1']);
+    expect(x.backends.llama).toMatchObject({ processes: 4, pids: [100, 101, 102, 103], rss: 4521000 * 1024, pss: 4408900 * 1024 });
+    expect(x.backends.gone).toMatchObject({ processes: 0, rss: 0, pss: null });
+    expect(Object.keys(x.backends)).toEqual(['llama', 'gone']);
+    const h = s.history.export('hour');
+    expect(h.t).toEqual([1_700_000_000]);
+    expect(h.series[SERIES.backendRss('llama')]).toEqual([4521000 * 1024]);
+    // A series that never had a value has no column; asked for by name it is all null.
+    expect(h.series[SERIES.backendRss('gone')]).toBeUndefined();
+    expect(s.history.export('hour', { series: [SERIES.backendRss('gone')] }).series).toEqual({ [SERIES.backendRss('gone')]: [null] });
+    expect(h.series[SERIES.memUsed]).toEqual([(65536000 - 4096000) * 1024]);
+    expect(h.series[SERIES.psiFullAvg10]).toEqual([7.75]);
+    expect(h.series[SERIES.gpuGtt('card0')]).toEqual([52428800]);
+    expect(h.series[SERIES.gpuVram('nvidia0')]).toEqual([18432 * 2 ** 20]);
+  });
+
+  it('reports a failing nvidia-smi and a missing meminfo once each, never throws, keeps sampling', async () => {
+    process.env.FAKE_NVIDIA_SMI = 'fail';
+    const errors: string[] = [];
+    const s = new MemorySampler({
+      procRoot: fx('sys-apu'), // no meminfo here
+      sysRoot: fx('sys-apu'),
+      nvidiaSmi: FAKE_SMI,
+      nvidiaRetryMs: 0,
+      getBackends: () => [],
+      onError: (e) => errors.push(e.message),
+    });
+    for (let i = 0; i < 3; i++) {
+      const x = await s.sampleOnce();
+      expect(x.system).toBeNull();
+      expect(x.gpus.map((g) => g.id)).toEqual(['card1']);
+    }
+    expect(errors).toHaveLength(2);
+    expect(errors.some((m) => /sys-apu\/meminfo: ENOENT/.test(m))).toBe(true);
+    expect(errors.some((m) => /nvidia-smi failed \(exit 9\)/.test(m))).toBe(true);
+  });
+
+  it('the timer samples repeatedly and stop() ends it', async () => {
+    let n = 0;
+    const s = new MemorySampler({ intervalMs: 50, nvidiaSmi: null, getBackends: () => [], onSample: () => n++ });
+    s.start();
+    await sleep(400);
+    s.stop();
+    const seen = n;
+    expect(seen).toBeGreaterThanOrEqual(3);
+    await sleep(200);
+    expect(n).toBe(seen);
+  });
+});
+
+describe('MemorySampler on a live process tree', () => {
+  it("sums the session of `sh -c 'sleep 30 & sleep 30'`: 3 processes, RSS > 0, PSS on the first tick", async () => {
+    const child = spawn('sh', ['-c', 'sleep 30 & sleep 30'], { detached: true, stdio: 'ignore' });
+    children.push(child);
+    const pid = child.pid!;
+    // Wait for both sleeps to exist (sh forks them right after start).
+    for (let i = 0; i < 100 && listProcesses().treeOf(pid).length < 3; i++) await sleep(20);
+    const errors: Error[] = [];
+    const s = new MemorySampler({ nvidiaSmi: null, pssEveryN: 2, getBackends: () => [{ id: 'sh', pid }], onError: (e) => errors.push(e) });
+    const first = await s.sampleOnce();
+    const b = first.backends.sh!;
+    expect(b.processes).toBe(3);
+    expect(b.pids[0]).toBe(pid);
+    expect(b.rss).toBeGreaterThan(0);
+    expect(b.anon + b.file + b.shmem).toBe(b.rss);
+    expect(b.pss).toBeGreaterThan(0);
+    expect(b.pss!).toBeLessThanOrEqual(b.rss);
+    expect(errors).toEqual([]);
+
+    // Kill one sleep: the next tick sees 2 processes.
+    const victim = b.pids[1]!;
+    process.kill(victim, 'SIGKILL');
+    for (let i = 0; i < 100 && listProcesses().treeOf(pid).includes(victim); i++) await sleep(20);
+    // Waited until sh reaped it (a zombie would still be listed, with no memory).
+    const second = await s.sampleOnce();
+    expect(second.backends.sh!.pids).not.toContain(victim);
+    expect(second.backends.sh!.processes).toBe(2);
+  });
+});
