@@ -1,0 +1,61 @@
+// Prometheus exposition of the state, via prom-client with a private
+// registry (no default process metrics mixed in from other users of the
+// library). Gauges are filled from the state snapshot at scrape time.
+import { Gauge, Registry } from 'prom-client';
+import { BACKEND_STATUSES, type VigilState } from '../common/state.js';
+
+export interface MetricsExporter {
+  contentType: string;
+  render(): Promise<string>;
+}
+
+export function createMetrics(getState: () => VigilState): MetricsExporter {
+  const registry = new Registry();
+  const g = <L extends string>(name: string, help: string, labelNames: readonly L[] = []) =>
+    new Gauge<L>({ name, help, labelNames, registers: [registry] });
+
+  const up = g('vigil_backend_up', '1 when the backend is ready (health answers 200).', ['backend']);
+  const state = g('vigil_backend_state', '1 for the backend\'s current lifecycle state, 0 for the others.', ['backend', 'state']);
+  // A gauge, not a counter: the value comes from the core and resets on manual start (DESIGN: restarts since last manual start).
+  const restarts = g('vigil_backend_restarts_total', 'Restarts performed by policy since the last manual start.', ['backend']);
+  const rss = g('vigil_backend_rss_bytes', 'Resident memory of the backend\'s process tree.', ['backend']);
+  const health = g('vigil_backend_health_latency_seconds', 'Latency of the last answered health probe.', ['backend']);
+  const ooms = g('vigil_oom_kills_total', 'OOM kills attributed to the backend among the kills Vigil has seen.', ['backend']);
+  const memAvail = g('vigil_memory_available_bytes', 'MemAvailable from /proc/meminfo.');
+  const memTotal = g('vigil_memory_total_bytes', 'MemTotal from /proc/meminfo.');
+  const swapFree = g('vigil_swap_free_bytes', 'SwapFree from /proc/meminfo.');
+  const psiFull = g('vigil_psi_memory_full_avg10', 'Memory pressure (full, avg10, percent) from /proc/pressure/memory.');
+  const gpuMem = g('vigil_gpu_memory_used_bytes', 'GPU memory in use, per pool (vram, gtt).', ['gpu', 'pool']);
+
+  const collect = (): void => {
+    registry.resetMetrics();
+    const s = getState();
+    for (const b of s.backends) {
+      up.set({ backend: b.id }, b.status === 'ready' ? 1 : 0);
+      for (const st of BACKEND_STATUSES) state.set({ backend: b.id, state: st }, st === b.status ? 1 : 0);
+      restarts.set({ backend: b.id }, b.restarts);
+      if (b.memory) rss.set({ backend: b.id }, b.memory.rss);
+      if (b.healthLatencyMs !== null) health.set({ backend: b.id }, b.healthLatencyMs / 1000);
+      ooms.set({ backend: b.id }, s.ooms.filter((k) => k.backend === b.id).length);
+    }
+    const m = s.memory.system;
+    if (m) {
+      memAvail.set(m.memAvailable);
+      memTotal.set(m.memTotal);
+      swapFree.set(m.swapFree);
+      if (m.psi) psiFull.set(m.psi.fullAvg10);
+    }
+    for (const gpu of s.memory.gpus) {
+      gpuMem.set({ gpu: gpu.id, pool: 'vram' }, gpu.vramUsed);
+      if (gpu.gttUsed !== null) gpuMem.set({ gpu: gpu.id, pool: 'gtt' }, gpu.gttUsed);
+    }
+  };
+
+  return {
+    contentType: registry.contentType,
+    render: async () => {
+      collect();
+      return registry.metrics();
+    },
+  };
+}
