@@ -1,0 +1,157 @@
+// `vigil` subcommands. Returns the exit code; only `serve` keeps running
+// (until SIGINT/SIGTERM). Bad flags give one clear line and exit code 2.
+import { spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { importLlamaSwap } from '../core/config/index.js';
+import { runOomScan } from '../core/oom/index.js';
+import { resolveConfigPath, resolveStateDir } from '../core/paths.js';
+import { createVigil } from '../core/vigil.js';
+import { ServerConfigError, startServer } from '../serve/server.js';
+import { defaultRendererDir, packageVersion } from './paths.js';
+
+export interface CliIo {
+  stdin: NodeJS.ReadableStream;
+  stdout: { write(s: string): unknown };
+  stderr: { write(s: string): unknown };
+  env: NodeJS.ProcessEnv;
+  /** Resolves when the process is asked to stop (SIGINT/SIGTERM). */
+  stopSignal(): Promise<string>;
+}
+
+export const HELP = `usage: vigil <command> [options]
+
+commands:
+  serve [--config P] [--host H] [--port N] [--token T] [--allow-remote] [--state-dir D] [--open]
+        run the monitor headless and serve the dashboard, REST API (/api/…) and
+        Prometheus metrics (/metrics, needs 'Authorization: Bearer <token>')
+  oom-scan [FILE|-] [--json]
+        list OOM kills found in a saved kernel log / dmesg / journalctl output
+  import-llama-swap SRC [DEST]
+        write a Vigil config from a llama-swap config (DEST defaults to the Vigil config path)
+
+  --help, -h       this text
+  --version, -v    print the version
+`;
+
+class UsageError extends Error {}
+
+function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T, allowPositionals: boolean) {
+  try {
+    return parseArgs({ args, options, allowPositionals, strict: true });
+  } catch (e) {
+    // node's messages are already one line ("Unknown option '--x'…"); keep the first sentence.
+    throw new UsageError((e as Error).message.split('. ')[0] ?? (e as Error).message);
+  }
+}
+
+function parsePort(v: string | undefined): number {
+  if (v === undefined) return 0;
+  if (!/^\d+$/.test(v) || Number(v) > 65535) throw new UsageError(`--port: '${v}' is not a port number (0-65535)`);
+  return Number(v);
+}
+
+async function serve(args: string[], io: CliIo): Promise<number> {
+  const { values } = parse(args, {
+    config: { type: 'string' },
+    host: { type: 'string' },
+    port: { type: 'string' },
+    token: { type: 'string' },
+    'allow-remote': { type: 'boolean' },
+    'state-dir': { type: 'string' },
+    open: { type: 'boolean' },
+  }, false);
+  const port = parsePort(values.port);
+  const log = (m: string): void => void io.stderr.write(`vigil: ${m}\n`);
+  const configPath = values.config ? path.resolve(values.config) : resolveConfigPath([], io.env);
+  const stateDir = values['state-dir'] ? path.resolve(values['state-dir']) : resolveStateDir(io.env);
+
+  const core = await createVigil({ configPath, stateDir, log });
+  let server;
+  try {
+    server = await startServer({
+      service: core, host: values.host, port, token: values.token, allowRemote: values['allow-remote'] ?? false,
+      rendererDir: defaultRendererDir(io.env), log,
+    });
+  } catch (e) {
+    await core.shutdown();
+    throw e;
+  }
+  io.stdout.write(`Vigil dashboard: ${server.url}\n`);
+  for (const err of core.getState().config.errors) log(`config: ${err.file}${err.line ? `:${err.line}` : ''}${err.field ? ` ${err.field}` : ''}: ${err.message}`);
+  if (values.open) openBrowser(server.url, io.env, log);
+
+  const sig = await io.stopSignal();
+  log(`${sig}: stopping backends…`);
+  await core.shutdown((m) => log(m));
+  await server.close();
+  return 0;
+}
+
+/** xdg-open only where a desktop session exists; detached so Vigil does not wait for the browser. */
+export function openBrowser(url: string, env: NodeJS.ProcessEnv, log: (m: string) => void): void {
+  if (!env.DISPLAY && !env.WAYLAND_DISPLAY) {
+    log('no DISPLAY/WAYLAND_DISPLAY: open the URL above in a browser');
+    return;
+  }
+  const child = spawn('xdg-open', [url], { detached: true, stdio: 'ignore' });
+  child.on('error', (e) => log(`cannot run xdg-open: ${e.message}`));
+  child.unref();
+}
+
+async function importCmd(args: string[], io: CliIo): Promise<number> {
+  const { positionals } = parse(args, {}, true);
+  const [src, dest, extra] = positionals;
+  if (!src) throw new UsageError('import-llama-swap: missing SRC (the llama-swap config file)');
+  if (extra) throw new UsageError(`import-llama-swap: unexpected argument '${extra}'`);
+  const target = dest ? path.resolve(dest) : resolveConfigPath([], io.env);
+  const r = await importLlamaSwap(path.resolve(src), target);
+  if (!r.ok) {
+    for (const i of r.issues) io.stderr.write(`vigil import-llama-swap: ${i.file}${i.line ? `:${i.line}` : ''}${i.column ? `:${i.column}` : ''}${i.field ? ` ${i.field}` : ''}: ${i.message}\n`);
+    return 1;
+  }
+  io.stdout.write(`wrote ${r.dest} with ${r.backends.length} backend(s): ${r.backends.join(', ')}\n`);
+  if (r.ignored.length) io.stdout.write(`left out (no meaning in Vigil): ${r.ignored.join(', ')}\n`);
+  return 0;
+}
+
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const [cmd, ...rest] = argv;
+  try {
+    switch (cmd) {
+      case undefined:
+      case '--help':
+      case '-h':
+      case 'help':
+        io.stdout.write(HELP);
+        return cmd === undefined ? 2 : 0;
+      case '--version':
+      case '-v':
+        io.stdout.write(`vigil ${packageVersion()}\n`);
+        return 0;
+      case 'serve':
+        if (rest.includes('--help') || rest.includes('-h')) {
+          io.stdout.write(HELP);
+          return 0;
+        }
+        return await serve(rest, io);
+      case 'oom-scan':
+        return await runOomScan(rest, { stdin: io.stdin, stdout: io.stdout, stderr: io.stderr, readFile: (p) => readFile(p, 'utf8') });
+      case 'import-llama-swap':
+        return await importCmd(rest, io);
+      default:
+        throw new UsageError(`unknown command '${cmd}' (try vigil --help)`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.stderr.write(`vigil: ${e.message}\n`);
+      return 2;
+    }
+    if (e instanceof ServerConfigError) {
+      io.stderr.write(`vigil: ${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+}
