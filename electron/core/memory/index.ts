@@ -5,4 +5,5 @@ export * from './history.js';
 export * from './processes.js';
 export * from './read.js';
 export * from './sampler.js';
+export * from './scanner.js';
 export * from './system.js';

@@ -3,7 +3,6 @@
 // /proc/<pid>/status (+ smaps_rollup for PSS, which is expensive: the kernel
 // walks every VMA, so callers sample it less often).
 import { readdirSync } from 'node:fs';
-import path from 'node:path';
 import type { MemoryBreakdown } from '../../common/state.js';
 import { readSmall } from './read.js';
 
@@ -23,13 +22,22 @@ export function parseStatLine(line: string): ProcEntry | null {
   const close = line.lastIndexOf(')');
   if (close < 0) return null;
   const pid = Number.parseInt(line, 10);
-  const rest = line.slice(close + 2).split(' ');
-  // rest[0] = field 3 (state); field n is rest[n - 3].
-  const state = rest[0];
-  const ppid = Number(rest[1]);
-  const pgrp = Number(rest[2]);
-  const session = Number(rest[3]);
-  const starttime = Number(rest[19]);
+  // Walk spaces instead of split(): only fields 3–6 and 22 are needed, and
+  // this runs for every pid every tick.
+  const fields: string[] = [];
+  let start = close + 2;
+  for (let field = 3; field <= 22 && start < line.length; field++) {
+    let end = line.indexOf(' ', start);
+    if (end < 0) end = line.length;
+    if (field <= 6 || field === 22) fields.push(line.slice(start, end));
+    start = end + 1;
+  }
+  if (fields.length !== 5) return null;
+  const [state, ppidS, pgrpS, sessionS, startS] = fields as [string, string, string, string, string];
+  const ppid = Number(ppidS);
+  const pgrp = Number(pgrpS);
+  const session = Number(sessionS);
+  const starttime = Number(startS);
   if (!state || !Number.isFinite(pid) || !Number.isFinite(ppid) || !Number.isFinite(session) || !Number.isFinite(starttime)) return null;
   return { pid, ppid, pgrp, session, state, starttime };
 }
@@ -110,27 +118,21 @@ export interface StatusMemory {
   swap: number;
 }
 
-const STATUS_KEYS: Record<string, keyof StatusMemory> = {
-  VmRSS: 'rss',
-  RssAnon: 'anon',
-  RssFile: 'file',
-  RssShmem: 'shmem',
-  VmSwap: 'swap',
-};
+const STATUS_KEYS: [string, keyof StatusMemory][] = [
+  ['\nVmRSS:', 'rss'],
+  ['\nRssAnon:', 'anon'],
+  ['\nRssFile:', 'file'],
+  ['\nRssShmem:', 'shmem'],
+  ['\nVmSwap:', 'swap'],
+];
 
 /** Memory fields of /proc/<pid>/status in bytes. Kernel threads have none of them: all zero. */
 export function parseStatus(text: string): StatusMemory {
   const out: StatusMemory = { rss: 0, anon: 0, file: 0, shmem: 0, swap: 0 };
-  let start = 0;
-  while (start < text.length) {
-    let end = text.indexOf('\n', start);
-    if (end < 0) end = text.length;
-    const colon = text.indexOf(':', start);
-    if (colon > start && colon < end) {
-      const key = STATUS_KEYS[text.slice(start, colon)];
-      if (key) out[key] = Number.parseInt(text.slice(colon + 1, end).trim(), 10) * 1024 || 0;
-    }
-    start = end + 1;
+  // Five native indexOf scans beat splitting ~55 lines per pid per tick.
+  for (const [needle, key] of STATUS_KEYS) {
+    const at = text.indexOf(needle);
+    if (at >= 0) out[key] = Number.parseInt(text.slice(at + needle.length, text.indexOf('\n', at + 1) >>> 0).trim(), 10) * 1024 || 0;
   }
   return out;
 }
@@ -143,13 +145,13 @@ export function parseSmapsRollupPss(text: string): number | null {
 
 /** status of one pid; null when gone. Throws ReadFailure when unreadable. */
 export function readStatusMemory(procRoot: string, pid: number): StatusMemory | null {
-  const text = readSmall(path.join(procRoot, String(pid), 'status'));
+  const text = readSmall(`${procRoot}/${pid}/status`);
   return text === null ? null : parseStatus(text);
 }
 
 /** PSS of one pid (bytes); null when gone or the kernel gives none (kernel thread). Throws ReadFailure when unreadable. */
 export function readPss(procRoot: string, pid: number): number | null {
-  const text = readSmall(path.join(procRoot, String(pid), 'smaps_rollup'));
+  const text = readSmall(`${procRoot}/${pid}/smaps_rollup`);
   return text === null ? null : parseSmapsRollupPss(text);
 }
 

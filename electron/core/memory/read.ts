@@ -36,9 +36,12 @@ export function readSmall(path: string): string | null {
   try {
     let total = 0;
     for (;;) {
-      const n = readSync(fd, scratch, total, scratch.length - total, null);
-      if (n === 0) break;
+      const room = scratch.length - total;
+      const n = readSync(fd, scratch, total, room, null);
       total += n;
+      // A short read is EOF for procfs/sysfs (seq_file fills the buffer when
+      // it can); skipping the extra read() that would return 0 saves a syscall per file.
+      if (n < room) break;
       if (total === scratch.length) {
         const bigger = Buffer.alloc(scratch.length * 2);
         scratch.copy(bigger);
@@ -59,6 +62,33 @@ export function readRequired(path: string): string {
   try {
     return readFileSync(path, 'latin1');
   } catch (e) {
+    throw new ReadFailure(path, errnoOf(e), e);
+  }
+}
+
+/**
+ * Re-read a procfs file through an fd kept open across ticks: one pread
+ * instead of open+read+close. An fd of /proc/<pid>/… stays bound to that
+ * process, so it answers ESRCH (→ null) once the process is gone and can
+ * never show a newer process that reused the pid.
+ */
+export function preadSmall(fd: number, pathForErrors: string): string | null {
+  try {
+    const n = readSync(fd, scratch, 0, scratch.length, 0);
+    if (n === scratch.length) return readSmall(pathForErrors); // larger than the buffer: rare, take the slow path that grows it
+    return scratch.toString('latin1', 0, n);
+  } catch (e) {
+    if (GONE.has(errnoOf(e) ?? '')) return null;
+    throw new ReadFailure(pathForErrors, errnoOf(e), e);
+  }
+}
+
+/** open(2) for a kept fd; null when the file is gone. Throws ReadFailure otherwise. */
+export function openSmall(path: string): number | null {
+  try {
+    return openSync(path, 'r');
+  } catch (e) {
+    if (GONE.has(errnoOf(e) ?? '')) return null;
     throw new ReadFailure(path, errnoOf(e), e);
   }
 }

@@ -5,7 +5,8 @@ import { SERIES } from '../../common/state.js';
 import { readAmdGpus } from './gpu-amd.js';
 import { findOnPath, readNvidiaGpus } from './gpu-nvidia.js';
 import { MemoryHistory } from './history.js';
-import { listProcesses, sumTreeMemory, sumTreePss } from './processes.js';
+import { sumTreePss } from './processes.js';
+import { ProcessScanner } from './scanner.js';
 import { readSystemMemory } from './system.js';
 
 export type BackendMemory = MemoryBreakdown & { pids: number[] };
@@ -48,6 +49,7 @@ export class MemorySampler {
   private tick = 0;
   private timer: NodeJS.Timeout | null = null;
   private busy = false;
+  private readonly scanner: ProcessScanner;
   private readonly pssCache = new Map<string, { root: number; pss: number | null }>();
   private readonly reported = new Set<string>();
 
@@ -60,6 +62,7 @@ export class MemorySampler {
     this.nvidiaTimeoutMs = opts.nvidiaTimeoutMs ?? 2000;
     this.nvidiaRetryMs = opts.nvidiaRetryMs ?? 30_000;
     this.history = opts.history ?? new MemoryHistory();
+    this.scanner = new ProcessScanner(this.procRoot, this.pssEveryN, (e) => this.report(e));
   }
 
   start(): void {
@@ -77,6 +80,7 @@ export class MemorySampler {
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    this.scanner.close();
   }
 
   /** Take one sample, record it in history and hand it to onSample. Never throws for read problems (they go to onError). */
@@ -103,12 +107,20 @@ export class MemorySampler {
     const wanted = this.opts.getBackends().filter((b): b is { id: string; pid: number } => b.pid !== null);
     if (wanted.length === 0) return out;
     const onErr = (e: unknown): void => this.report(e);
-    const table = this.guard('proc', () => listProcesses(this.procRoot, onErr));
-    if (!table) return out;
+    const scan = this.guard('proc', () => this.scanner.scan(wanted.map((b) => b.pid)));
+    if (!scan) return out;
     const pssTick = this.tick % this.pssEveryN === 0;
     for (const { id, pid } of wanted) {
-      const pids = table.treeOf(pid);
-      const mem = sumTreeMemory(this.procRoot, pids, onErr);
+      const pids = scan.trees.get(pid) ?? [];
+      const mem = { rss: 0, anon: 0, file: 0, shmem: 0, swap: 0, processes: pids.length, pids };
+      for (const p of pids) {
+        const m = scan.memory.get(p)!;
+        mem.rss += m.rss;
+        mem.anon += m.anon;
+        mem.file += m.file;
+        mem.shmem += m.shmem;
+        mem.swap += m.swap;
+      }
       let cached = this.pssCache.get(id);
       // A new root pid (restart) invalidates the old PSS figure at once.
       if (pssTick || !cached || cached.root !== pid) {
