@@ -95,19 +95,8 @@ export const REQUEST_SCHEMAS: { [K in RequestName]: z.ZodType | null } = {
 };
 export const REQUEST_NAMES = Object.keys(REQUEST_SCHEMAS) as RequestName[];
 
-/** IPC channel names (Electron) — also the `method` field on the WebSocket bridge. */
-export const CHANNELS = {
-  request: (name: RequestName) => `vigil:${name}` as const,
-  /** main → renderer: full state snapshot. */
-  state: 'vigil:state',
-  /** renderer → main: subscribe/unsubscribe to a backend's log lines. */
-  logSubscribe: 'vigil:log-subscribe',
-  logUnsubscribe: 'vigil:log-unsubscribe',
-  /** main → renderer: new log lines (LogChunk). */
-  log: 'vigil:log',
-  /** main → renderer: focus a backend (from a notification click). */
-  focus: 'vigil:focus',
-} as const;
+// Defined in channels.ts (zod-free, for the sandboxed preload); re-exported here unchanged.
+export { CHANNELS } from './channels.js';
 
 export type Unsubscribe = () => void;
 

@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import type { LogChunk } from '../common/api.js';
+import type { VigilState } from '../common/state.js';
 import type { ServerMessage } from '../common/ws-protocol.js';
 import { backend, baseState, fakeService, type FakeService } from './fake-service.test-helper.js';
 import { startServer, type RunningServer } from './server.js';
@@ -31,6 +33,8 @@ afterEach(async () => {
 });
 
 const auth = { Authorization: `Bearer ${TOKEN}` };
+type ErrorBody = { error: string; field: string | null };
+const errorBody = async (r: Response): Promise<ErrorBody> => (await r.json()) as ErrorBody;
 
 /** Opens a WS and collects messages; resolves once open or rejects with the HTTP status. */
 function connect(url: string, headers: Record<string, string> = {}): Promise<{ ws: WebSocket; messages: ServerMessage[]; next(pred: (m: ServerMessage) => boolean): Promise<ServerMessage> }> {
@@ -62,7 +66,7 @@ describe('auth', () => {
     for (const p of ['/', '/assets/app.js', '/api/state', '/metrics', '/api/events']) {
       const r = await fetch(base + p);
       expect(r.status, p).toBe(401);
-      expect((await r.json()).error).toMatch(/token/);
+      expect((await errorBody(r)).error).toMatch(/token/);
     }
     expect((await fetch(`${base}/api/state`, { headers: { Authorization: 'Bearer wrong-token-xxxxxxxxxxxx' } })).status).toBe(401);
     await expect(connect(`ws://127.0.0.1:${srv.port}/ws`)).rejects.toThrow('HTTP 401');
@@ -185,14 +189,14 @@ describe('WebSocket bridge', () => {
 
 describe('REST', () => {
   it('state, commands, logs, events and history go through the validated service calls', async () => {
-    const st = await (await fetch(`${base}/api/state`, { headers: auth })).json();
+    const st = (await (await fetch(`${base}/api/state`, { headers: auth })).json()) as VigilState;
     expect(st.backends).toHaveLength(2);
     for (const action of ['start', 'stop', 'restart', 'reap']) {
       const r = await fetch(`${base}/api/backends/beta/${action}`, { method: 'POST', headers: auth });
       expect(await r.json()).toEqual({ ok: true, message: `${action} beta` });
     }
-    const logs = await (await fetch(`${base}/api/backends/alpha/logs?lines=10`, { headers: auth })).json();
-    expect(logs.lines[0].text).toBe('hello');
+    const logs = (await (await fetch(`${base}/api/backends/alpha/logs?lines=10`, { headers: auth })).json()) as LogChunk;
+    expect(logs.lines[0]?.text).toBe('hello');
     await fetch(`${base}/api/events?backend=alpha&since=5&limit=7`, { headers: auth });
     await fetch(`${base}/api/history?range=hour`, { headers: auth });
     expect(svc.calls.slice(4)).toEqual([
@@ -212,13 +216,13 @@ describe('REST', () => {
     for (const [p, field] of cases) {
       const r = await fetch(base + p, { headers: auth });
       expect(r.status, p).toBe(400);
-      const body = await r.json();
+      const body = await errorBody(r);
       expect(body.field, p).toBe(field);
       expect(body.error, p).toContain(`'${field}'`);
     }
     const badId = await fetch(`${base}/api/backends/${encodeURIComponent('../x')}/start`, { method: 'POST', headers: auth });
     expect(badId.status).toBe(400);
-    expect((await badId.json()).field).toBe('id');
+    expect((await errorBody(badId)).field).toBe('id');
     expect((await fetch(`${base}/api/backends/alpha/explode`, { method: 'POST', headers: auth })).status).toBe(404);
     expect(svc.calls).toEqual([]);
   });

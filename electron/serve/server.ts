@@ -69,7 +69,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const metrics = createMetrics(() => service.getState());
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1 << 20 });
   const bridge = attachBridge(wss, service, log);
-  let port = 0;
+
 
   /** For loopback binds the Host must be a loopback name (DNS rebinding); its origin is then ours. */
   const ownOrigins = (req: IncomingMessage): string[] | null => {
@@ -157,7 +157,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     server.listen(opts.port ?? 0, host);
   });
   const addr = server.address();
-  port = typeof addr === 'object' && addr ? addr.port : 0;
+  const port = typeof addr === 'object' && addr ? addr.port : 0;
   const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
   const url = `http://${urlHost}:${port}/?${TOKEN_PARAM}=${encodeURIComponent(token)}`;
 
