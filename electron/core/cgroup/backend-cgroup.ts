@@ -66,7 +66,7 @@ class CgroupImpl implements BackendCgroup {
     try {
       writeFileSync(path.join(this.path, 'cgroup.procs'), `${pid}\n`);
     } catch (e) {
-      throw new Error(`cannot move pid ${pid} into ${this.path}: ${errText(e)}${(e as NodeJS.ErrnoException).code === 'ESRCH' ? ' (process already gone)' : ''}`);
+      throw new Error(`cannot move pid ${pid} into ${this.path}: ${errText(e)}${(e as NodeJS.ErrnoException).code === 'ESRCH' ? ' (process already gone)' : ''}`, { cause: e });
     }
   }
 
@@ -110,7 +110,7 @@ class CgroupImpl implements BackendCgroup {
         if (code === 'ENOENT') return;
         // EBUSY: tasks still attached (exiting tasks linger briefly).
         if (code !== 'EBUSY' || Date.now() > deadline) {
-          throw new Error(`cannot remove cgroup ${this.path}: ${code ?? (e as Error).message} (pids still there: ${this.pids().join(' ') || 'none'})`);
+          throw new Error(`cannot remove cgroup ${this.path}: ${code ?? (e as Error).message} (pids still there: ${this.pids().join(' ') || 'none'})`, { cause: e });
         }
       }
       await new Promise((r) => setTimeout(r, 20));

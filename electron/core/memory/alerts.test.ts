@@ -40,7 +40,7 @@ describe('AlertTracker', () => {
     for (const g of seq) {
       const { raised, cleared } = t.update(sys(g), []);
       for (const a of raised) log.push(`raise@${g}:${a.figures.memAvailable! / GiB}`);
-      for (const a of cleared) log.push(`clear@${g}`);
+      for (const _ of cleared) log.push(`clear@${g}`);
     }
     // 4.1, 4.2, 4.39 stay inside the 10% band (< 4.4): no clear; 4.5 clears; 4.3 is above 4: nothing; 3.8 raises again.
     expect(log).toEqual(['raise@3.9:3.9', 'clear@4.5', 'raise@3.8:3.8']);

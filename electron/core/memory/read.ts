@@ -11,7 +11,7 @@ export const errnoOf = (e: unknown): string | undefined => (e as NodeJS.ErrnoExc
 /** A read that failed for a reason other than the file being gone. */
 export class ReadFailure extends Error {
   constructor(readonly path: string, readonly code: string | undefined, cause: unknown) {
-    super(`${path}: ${code ?? (cause as Error)?.message ?? String(cause)}`);
+    super(`${path}: ${code ?? (cause as Error)?.message ?? String(cause)}`, { cause });
     this.name = 'ReadFailure';
   }
 }
