@@ -7,6 +7,7 @@ import { BackendId } from '../common/api.js';
 import type { ClientMessage, ServerMessage } from '../common/ws-protocol.js';
 import type { VigilState } from '../common/state.js';
 import { dispatch, isRequestName } from './dispatch.js';
+import { throttleLatest } from './throttle.js';
 
 /** At most 20 state pushes a second: the UI cannot show more, and JSON of 50 backends is not free. */
 export const STATE_PUSH_INTERVAL_MS = 50;
@@ -15,35 +16,6 @@ export interface Bridge {
   /** Push something to every client (e.g. focus). */
   broadcast(msg: ServerMessage): void;
   close(): void;
-}
-
-/** Calls `send(latest)` at most once per `intervalMs`, never dropping the last value. */
-export function throttleLatest<T>(intervalMs: number, send: (v: T) => void): { push(v: T): void; cancel(): void } {
-  let last = 0;
-  let pending: { v: T } | null = null;
-  let timer: NodeJS.Timeout | null = null;
-  const flush = (): void => {
-    timer = null;
-    if (!pending) return;
-    const { v } = pending;
-    pending = null;
-    last = Date.now();
-    send(v);
-  };
-  return {
-    push(v) {
-      pending = { v };
-      if (timer) return;
-      const wait = last + intervalMs - Date.now();
-      if (wait <= 0) flush();
-      else timer = setTimeout(flush, wait);
-    },
-    cancel() {
-      if (timer) clearTimeout(timer);
-      timer = null;
-      pending = null;
-    },
-  };
 }
 
 export function attachBridge(wss: WebSocketServer, service: VigilService, log: (msg: string) => void): Bridge {

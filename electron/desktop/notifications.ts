@@ -1,0 +1,118 @@
+// Desktop notifications from state diffs: OOM kill, crash, restart limit
+// reached, early memory warning, recovery. One per backend+kind per
+// interval, so a crash loop does not flood the desktop. Clicking one opens
+// the dashboard on that backend. Notification is injected (tests use a fake).
+import type { NotificationConstructorOptions, Notification as NotificationT } from 'electron';
+import type { BackendView, VigilEvent, VigilState } from '../common/state.js';
+
+export type NoticeKind = 'oom' | 'crash' | 'failed' | 'warning' | 'recovered';
+
+export interface NotifierDeps {
+  Notification: new (opts: NotificationConstructorOptions) => NotificationT;
+}
+
+export interface NotifierOptions {
+  onClick(backendId: string | null): void;
+  /** Per backend+kind (default 30 s). */
+  minIntervalMs?: number;
+  now?: () => number;
+}
+
+export interface Notice {
+  kind: NoticeKind;
+  backend: string | null;
+  title: string;
+  body: string;
+}
+
+export interface Notifier {
+  update(state: VigilState): void;
+}
+
+const gib = (kb: number): string => `${(kb / 1024 / 1024).toFixed(kb >= 1024 * 1024 ? 1 : 2)} GiB`;
+
+/** What the supervisor will do next, from the backend's view now. */
+function nextStep(b: BackendView | undefined, now: number): string {
+  if (!b) return '';
+  if (b.status === 'failed') return 'held: restart limit reached';
+  if (b.status === 'backoff' && b.nextRestartAt !== null) return `restarting in ${Math.max(0, Math.round((b.nextRestartAt - now) / 1000))}s`;
+  if (b.status === 'starting' || b.status === 'loading' || b.status === 'ready') return 'restarted';
+  if (b.restartPolicy === 'never') return 'not restarting (restart policy: never)';
+  return `restart policy: ${b.restartPolicy}`;
+}
+
+/** The notices a batch of new events (and new alerts) call for; pure. */
+export function noticesFor(events: readonly VigilEvent[], state: VigilState, newAlerts: VigilState['alerts'], crashed: Set<string>, now: number): Notice[] {
+  const byId = new Map(state.backends.map((b) => [b.id, b]));
+  const out: Notice[] = [];
+  // An OOM event in the same batch explains the exit: say OOM, not crash.
+  const oomIn = new Set(events.filter((e) => e.kind === 'oom' && e.backend).map((e) => e.backend));
+  for (const e of events) {
+    const b = e.backend ? byId.get(e.backend) : undefined;
+    const name = b?.name ?? e.backend ?? 'a process';
+    if (e.kind === 'oom' && e.backend) {
+      crashed.add(e.backend);
+      const kill = e.oom ?? e.exit?.oom ?? null;
+      const rss = kill?.anonRssKb ?? kill?.rssKb ?? null;
+      out.push({
+        kind: 'oom', backend: e.backend, title: `${name} was killed by the OOM killer`,
+        body: [rss !== null ? `anon RSS at death ${gib(rss)}` : null, nextStep(b, now)].filter(Boolean).join('; '),
+      });
+    } else if (e.kind === 'exit' && e.backend && e.exit && !e.exit.oomKilled && !oomIn.has(e.backend) && e.from !== 'stopping' && !e.reason.startsWith('reaped')) {
+      // A clean exit after the user's stop is not a crash (the supervisor enters 'stopping' first).
+      if (b?.status === 'stopped' || b?.status === 'stopping') continue;
+      crashed.add(e.backend);
+      out.push({ kind: 'crash', backend: e.backend, title: `${name} crashed`, body: `${e.exit.reason}; ${nextStep(b, now)}` });
+    } else if (e.kind === 'transition' && e.backend && e.to === 'failed') {
+      out.push({ kind: 'failed', backend: e.backend, title: `${name} is held`, body: e.reason || 'restart limit reached' });
+    } else if (e.kind === 'transition' && e.backend && e.to === 'ready' && crashed.has(e.backend)) {
+      crashed.delete(e.backend);
+      out.push({ kind: 'recovered', backend: e.backend, title: `${name} is back`, body: 'ready again after the crash' });
+    }
+  }
+  for (const a of newAlerts) out.push({ kind: 'warning', backend: a.backend, title: 'Memory is running low', body: a.message });
+  return out;
+}
+
+export function createNotifier(deps: NotifierDeps, opts: NotifierOptions): Notifier {
+  const interval = opts.minIntervalMs ?? 30_000;
+  const now = opts.now ?? Date.now;
+  const lastShown = new Map<string, number>();
+  const crashed = new Set<string>();
+  // Electron drops click handlers of notifications that were garbage-collected: keep them until closed.
+  const live = new Set<NotificationT>();
+  let lastSeq: number | null = null;
+  let alertIds = new Set<string>();
+
+  const show = (n: Notice): void => {
+    const key = `${n.backend ?? '*'}:${n.kind}`;
+    const t = now();
+    const prev = lastShown.get(key);
+    if (prev !== undefined && t - prev < interval) return;
+    lastShown.set(key, t);
+    const note = new deps.Notification({ title: n.title, body: n.body, urgency: n.kind === 'recovered' ? 'low' : 'critical' });
+    live.add(note);
+    note.on('click', () => opts.onClick(n.backend));
+    note.on('close', () => live.delete(note));
+    note.show();
+  };
+
+  return {
+    update(state) {
+      const maxSeq = state.events.reduce((m, e) => Math.max(m, e.seq), -1);
+      const ids = new Set(state.alerts.map((a) => a.id));
+      if (lastSeq === null) {
+        // First snapshot: history, not news.
+        lastSeq = maxSeq;
+        alertIds = ids;
+        return;
+      }
+      const since = lastSeq;
+      const fresh = state.events.filter((e) => e.seq > since).sort((a, b) => a.seq - b.seq);
+      const newAlerts = state.alerts.filter((a) => !alertIds.has(a.id));
+      lastSeq = Math.max(lastSeq, maxSeq);
+      alertIds = ids;
+      for (const n of noticesFor(fresh, state, newAlerts, crashed, now())) show(n);
+    },
+  };
+}

@@ -1,0 +1,54 @@
+// What the tray shows, as plain data from the state (no Electron here), so
+// the aggregate rules are testable on their own.
+import type { BackendStatus, BackendView, VigilState } from '../common/state.js';
+
+export type TrayLevel = 'ok' | 'busy' | 'down' | 'idle';
+export const TRAY_LEVELS: readonly TrayLevel[] = ['ok', 'busy', 'down', 'idle'];
+
+const DOWN: ReadonlySet<BackendStatus> = new Set(['exited', 'failed', 'unhealthy']);
+const BUSY: ReadonlySet<BackendStatus> = new Set(['starting', 'loading', 'backoff', 'stopping']);
+
+/** Down if the last exit was the OOM killer and it is not back yet. */
+const oomDown = (b: BackendView): boolean => b.status !== 'ready' && b.status !== 'stopped' && b.lastExit?.oomKilled === true;
+
+/**
+ * Worst state wins: down > busy > ok. Backends the user stopped are not
+ * wanted, so they do not count; none wanted → idle.
+ */
+export function trayLevel(backends: readonly BackendView[]): TrayLevel {
+  const wanted = backends.filter((b) => b.status !== 'stopped');
+  if (wanted.length === 0) return 'idle';
+  if (wanted.some((b) => DOWN.has(b.status) || oomDown(b))) return 'down';
+  if (wanted.some((b) => BUSY.has(b.status))) return 'busy';
+  return 'ok';
+}
+
+export function trayTooltip(state: VigilState): string {
+  if (state.backends.length === 0) return 'Vigil — no backends configured';
+  const counts = new Map<BackendStatus, number>();
+  for (const b of state.backends) counts.set(b.status, (counts.get(b.status) ?? 0) + 1);
+  const parts = [...counts].map(([s, n]) => `${n} ${s}`);
+  return `Vigil — ${parts.join(', ')}`;
+}
+
+export type BackendCommand = 'start' | 'stop' | 'restart' | 'reap';
+
+export interface TrayBackendItem {
+  id: string;
+  label: string;
+  commands: { command: BackendCommand; enabled: boolean }[];
+}
+
+export function trayBackendItems(backends: readonly BackendView[]): TrayBackendItem[] {
+  return backends.map((b) => {
+    const running = b.pid !== null && b.status !== 'exited' && b.status !== 'stopped' && b.status !== 'failed' && b.status !== 'backoff';
+    const commands: TrayBackendItem['commands'] = [
+      { command: 'start', enabled: !running && b.status !== 'stopping' },
+      { command: 'stop', enabled: running || b.status === 'backoff' },
+      { command: 'restart', enabled: b.status !== 'stopping' },
+    ];
+    if (b.awaitingReap) commands.push({ command: 'reap', enabled: true });
+    const oom = b.lastExit?.oomKilled && b.status !== 'ready' ? ' (OOM-killed)' : '';
+    return { id: b.id, label: `${b.name}: ${b.status}${oom}`, commands };
+  });
+}

@@ -1,0 +1,58 @@
+// The sandboxed preload: exposes window.vigil (VigilApi) as one typed
+// method per action over IPC. No raw ipcRenderer reaches the page, and
+// nothing but 'electron' and zod-free constants is bundled in.
+import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import type { AddBackendRequest, EventsRequest, HistoryRequest, LogChunk, LogsRequest, RequestName, Unsubscribe, VigilApi } from './common/api.js';
+import { CHANNELS } from './common/channels.js';
+import type { VigilState } from './common/state.js';
+
+const invoke = <T>(name: RequestName, payload?: unknown): Promise<T> => ipcRenderer.invoke(CHANNELS.request(name), payload) as Promise<T>;
+
+function listen<T>(channel: string, cb: (v: T) => void): Unsubscribe {
+  const fn = (_e: IpcRendererEvent, v: T): void => cb(v);
+  ipcRenderer.on(channel, fn);
+  return () => void ipcRenderer.removeListener(channel, fn);
+}
+
+// Several views may follow one backend's log; main is asked once per backend.
+const logListeners = new Map<string, Set<(c: LogChunk) => void>>();
+ipcRenderer.on(CHANNELS.log, (_e, chunk: LogChunk) => {
+  for (const cb of logListeners.get(chunk.id) ?? []) cb(chunk);
+});
+
+const api: VigilApi = {
+  getState: () => invoke('getState'),
+  start: (id) => invoke('start', { id }),
+  stop: (id) => invoke('stop', { id }),
+  restart: (id) => invoke('restart', { id }),
+  reap: (id) => invoke('reap', { id }),
+  getLogs: (req: LogsRequest) => invoke('getLogs', req),
+  getEvents: (req: EventsRequest) => invoke('getEvents', req),
+  getHistory: (req: HistoryRequest) => invoke('getHistory', req),
+  addBackend: (req: AddBackendRequest) => invoke('addBackend', req),
+  openConfig: () => invoke('openConfig'),
+  onState: (cb) => listen<VigilState>(CHANNELS.state, cb),
+  onFocus: (cb) => listen<string>(CHANNELS.focus, cb),
+  onLog(id, cb) {
+    let set = logListeners.get(id);
+    if (!set) {
+      set = new Set();
+      logListeners.set(id, set);
+      ipcRenderer.send(CHANNELS.logSubscribe, id);
+    }
+    set.add(cb);
+    return () => {
+      const s = logListeners.get(id);
+      if (!s?.delete(cb) || s.size > 0) return;
+      logListeners.delete(id);
+      ipcRenderer.send(CHANNELS.logUnsubscribe, id);
+    };
+  },
+  // IPC to our own main process cannot drop; report connected once.
+  onConnection(cb) {
+    queueMicrotask(() => cb('connected'));
+    return () => {};
+  },
+};
+
+contextBridge.exposeInMainWorld('vigil', api);
