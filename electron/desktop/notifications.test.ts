@@ -1,0 +1,87 @@
+// Notifications from state diffs with a fake Notification: each kind, the
+// per backend+kind rate limit, and click → focus on that backend.
+import type { NotificationConstructorOptions } from 'electron';
+import { describe, expect, it } from 'vitest';
+import type { BackendView, ExitInfo, VigilEvent, VigilState } from '../common/state.js';
+import { backend, baseState } from '../serve/fake-service.test-helper.js';
+import { createNotifier, type NotifierDeps } from './notifications.js';
+
+function fakeNotification() {
+  const shown: { opts: NotificationConstructorOptions; click: () => void }[] = [];
+  class Notification {
+    private handlers = new Map<string, () => void>();
+    constructor(readonly opts: NotificationConstructorOptions) {}
+    on(ev: string, fn: () => void) { this.handlers.set(ev, fn); return this; }
+    show() { shown.push({ opts: this.opts, click: () => this.handlers.get('click')?.() }); }
+  }
+  return { shown, deps: { Notification } as unknown as NotifierDeps };
+}
+
+let seq = 0;
+const ev = (e: Partial<VigilEvent>): VigilEvent => ({ seq: ++seq, time: 0, kind: 'system', backend: 'llama', from: null, to: null, reason: '', pid: 1, exit: null, oom: null, ...e });
+const exit = (over: Partial<ExitInfo> = {}): ExitInfo => ({ time: 0, pid: 1, code: 1, signal: null, signalName: null, coreDumped: false, reaped: true, oomKilled: false, oom: null, reason: 'exited with code 1', ...over });
+const state = (events: VigilEvent[], backends: BackendView[] = [backend('llama')], alerts: VigilState['alerts'] = []): VigilState => ({ ...baseState(backends), events, alerts });
+
+describe('createNotifier', () => {
+  it('announces OOM (RSS at death, next step), crash, restart limit, memory warning and recovery — not history', () => {
+    const { shown, deps } = fakeNotification();
+    let now = 1_000_000;
+    const clicks: (string | null)[] = [];
+    const n = createNotifier(deps, { onClick: (id) => clicks.push(id), now: () => now });
+    const history = [ev({ kind: 'oom', oom: null })];
+    n.update(state(history));
+    expect(shown).toEqual([]);
+
+    const oomKill = { anonRssKb: 12 * 1024 * 1024 } as VigilEvent['oom'];
+    const events = [...history, ev({ kind: 'exit', exit: exit({ oomKilled: true, code: null, signal: 9, reason: 'oom-killed' }) }), ev({ kind: 'oom', oom: oomKill })];
+    n.update(state(events, [backend('llama', { status: 'backoff', nextRestartAt: now + 2000 })]));
+    expect(shown.map((s) => [s.opts.title, s.opts.body])).toEqual([['llama was killed by the OOM killer', 'anon RSS at death 12.0 GiB; restarting in 2s']]);
+    shown[0]!.click();
+    expect(clicks).toEqual(['llama']);
+
+    now += 31_000;
+    events.push(ev({ kind: 'transition', from: 'starting', to: 'ready' }));
+    n.update(state(events));
+    expect(shown.at(-1)!.opts.title).toBe('llama is back');
+
+    events.push(ev({ kind: 'exit', from: 'ready', exit: exit() }));
+    n.update(state(events, [backend('llama', { status: 'failed' })]));
+    expect(shown.at(-1)!.opts).toMatchObject({ title: 'llama crashed', body: 'exited with code 1; held: restart limit reached' });
+
+    events.push(ev({ kind: 'transition', from: 'backoff', to: 'failed', reason: 'restart limit reached: 5 restarts in 60s' }));
+    n.update(state(events, [backend('llama', { status: 'failed' })]));
+    expect(shown.at(-1)!.opts).toMatchObject({ title: 'llama is held', body: 'restart limit reached: 5 restarts in 60s' });
+
+    const alert = { id: 'mem-available', backend: null, message: 'MemAvailable 0.9 GiB (< 1 GiB)', since: now, figures: {} };
+    n.update(state(events, [backend('llama')], [alert]));
+    expect(shown.at(-1)!.opts).toMatchObject({ title: 'Memory is running low', body: alert.message });
+    // The same alert still active: no repeat.
+    const count = shown.length;
+    n.update(state(events, [backend('llama')], [alert]));
+    expect(shown.length).toBe(count);
+  });
+
+  it('rate-limits per backend and kind, and a user stop is no crash', () => {
+    const { shown, deps } = fakeNotification();
+    let now = 0;
+    const n = createNotifier(deps, { onClick: () => {}, now: () => now, minIntervalMs: 30_000 });
+    const events: VigilEvent[] = [];
+    n.update(state(events));
+    for (let i = 0; i < 5; i++) {
+      events.push(ev({ kind: 'exit', from: 'ready', exit: exit() }));
+      n.update(state(events, [backend('llama', { status: 'backoff', nextRestartAt: now + 1000 })]));
+      now += 5_000;
+    }
+    expect(shown.map((s) => s.opts.title)).toEqual(['llama crashed']);
+    events.push(ev({ kind: 'exit', backend: 'other', from: 'ready', exit: exit() }));
+    n.update(state(events, [backend('llama'), backend('other', { status: 'exited' })]));
+    expect(shown.map((s) => s.opts.title)).toEqual(['llama crashed', 'other crashed']);
+    now += 30_000;
+    events.push(ev({ kind: 'exit', from: 'stopping', exit: exit({ code: 0, reason: 'exited with code 0' }) }));
+    n.update(state(events, [backend('llama', { status: 'stopped' })]));
+    expect(shown).toHaveLength(2);
+    events.push(ev({ kind: 'exit', from: 'ready', exit: exit() }));
+    n.update(state(events, [backend('llama', { status: 'backoff', nextRestartAt: now + 1000 })]));
+    expect(shown).toHaveLength(3);
+  });
+});

@@ -1,0 +1,90 @@
+// The tray with fake Electron constructors: icon per aggregate state,
+// tooltip counts, menu contents and rebuild on change, clicks → callbacks.
+import type { MenuItemConstructorOptions } from 'electron';
+import { describe, expect, it } from 'vitest';
+import type { BackendView } from '../common/state.js';
+import { backend, baseState } from '../serve/fake-service.test-helper.js';
+import { createTrayService, type TrayDeps } from './tray.js';
+import { trayLevel } from './tray-model.js';
+
+function fakes() {
+  const rec = { images: [] as string[], tooltips: [] as string[], menus: [] as MenuItemConstructorOptions[][], clickHandlers: [] as (() => void)[], destroyed: false };
+  class Tray {
+    constructor(img: { path: string }) { rec.images.push(img.path); }
+    setImage(img: { path: string }) { rec.images.push(img.path); }
+    setToolTip(t: string) { rec.tooltips.push(t); }
+    setContextMenu(m: MenuItemConstructorOptions[]) { rec.menus.push(m); }
+    on(ev: string, fn: () => void) { if (ev === 'click') rec.clickHandlers.push(fn); }
+    destroy() { rec.destroyed = true; }
+  }
+  const deps = {
+    Tray,
+    Menu: { buildFromTemplate: (t: MenuItemConstructorOptions[]) => t },
+    nativeImage: { createFromPath: (p: string) => ({ path: p }) },
+  } as unknown as TrayDeps;
+  return { rec, deps };
+}
+
+const oomed = (id: string, status: BackendView['status']): BackendView =>
+  backend(id, { status, lastExit: { time: 1, pid: 9, code: null, signal: 9, signalName: 'SIGKILL', coreDumped: false, reaped: true, oomKilled: true, oom: null, reason: 'oom-killed' } });
+
+describe('tray level', () => {
+  it('aggregates: idle / ok / busy / down, worst wins, stopped backends do not count', () => {
+    expect(trayLevel([])).toBe('idle');
+    expect(trayLevel([backend('a', { status: 'stopped' })])).toBe('idle');
+    expect(trayLevel([backend('a'), backend('b', { status: 'stopped' })])).toBe('ok');
+    for (const s of ['starting', 'loading', 'backoff', 'stopping'] as const) expect(trayLevel([backend('a'), backend('b', { status: s })]), s).toBe('busy');
+    for (const s of ['exited', 'failed', 'unhealthy'] as const) expect(trayLevel([backend('a', { status: 'loading' }), backend('b', { status: s })]), s).toBe('down');
+    // OOM-killed and waiting to restart is down, not merely busy; once ready again it is ok.
+    expect(trayLevel([oomed('a', 'backoff')])).toBe('down');
+    expect(trayLevel([oomed('a', 'ready')])).toBe('ok');
+  });
+});
+
+describe('createTrayService', () => {
+  it('sets the icon, tooltip and menu for each state and rebuilds the menu only when it changes', () => {
+    const { rec, deps } = fakes();
+    const calls: string[] = [];
+    const tray = createTrayService(deps, {
+      iconsDir: '/icons', onOpen: (id) => calls.push(`open:${id ?? ''}`), onCommand: (c, id) => calls.push(`${c}:${id}`), onQuit: () => calls.push('quit'),
+    });
+    expect(rec.images).toEqual(['/icons/tray-idle.png']);
+
+    tray.update(baseState([]));
+    expect(rec.tooltips.at(-1)).toBe('Vigil — no backends configured');
+    expect(rec.menus.at(-1)?.map((i) => i.label)).toEqual(['No backends configured', 'Open dashboard', 'Quit']);
+
+    tray.update(baseState([backend('llama'), backend('whisper', { status: 'loading' })]));
+    expect(tray.level()).toBe('busy');
+    expect(rec.images.at(-1)).toBe('/icons/tray-busy.png');
+    expect(rec.tooltips.at(-1)).toBe('Vigil — 1 ready, 1 loading');
+    const menu = rec.menus.at(-1)!;
+    expect(menu.map((i) => i.label ?? i.type)).toEqual(['llama: ready', 'whisper: loading', 'separator', 'Open dashboard', 'Quit']);
+    const llama = menu[0]!.submenu as MenuItemConstructorOptions[];
+    expect(llama.map((i) => [i.label ?? i.type, i.enabled])).toEqual([['Show', undefined], ['separator', undefined], ['Start', false], ['Stop', true], ['Restart', true]]);
+    llama.find((i) => i.label === 'Restart')!.click!({} as never, undefined, {} as never);
+    llama.find((i) => i.label === 'Show')!.click!({} as never, undefined, {} as never);
+    menu.find((i) => i.label === 'Quit')!.click!({} as never, undefined, {} as never);
+    rec.clickHandlers[0]!();
+    expect(calls).toEqual(['restart:llama', 'open:llama', 'quit', 'open:']);
+
+    // A memory-only change: same menu, no rebuild.
+    const menusBefore = rec.menus.length;
+    tray.update(baseState([backend('llama', { memory: null }), backend('whisper', { status: 'loading' })]));
+    expect(rec.menus.length).toBe(menusBefore);
+
+    tray.update(baseState([backend('llama'), backend('whisper', { status: 'failed', awaitingReap: true, pid: null })]));
+    expect(rec.images.at(-1)).toBe('/icons/tray-down.png');
+    const whisper = rec.menus.at(-1)![1]!;
+    expect(whisper.label).toBe('whisper: failed');
+    expect((whisper.submenu as MenuItemConstructorOptions[]).map((i) => [i.label, i.enabled]).slice(2)).toEqual([['Start', true], ['Stop', false], ['Restart', true], ['Reap', true]]);
+
+    tray.update(baseState([backend('llama'), backend('whisper')]));
+    expect(rec.images.at(-1)).toBe('/icons/tray-ok.png');
+
+    tray.setNote('Vigil — quitting: stopping llama');
+    expect(rec.tooltips.at(-1)).toBe('Vigil — quitting: stopping llama');
+    tray.destroy();
+    expect(rec.destroyed).toBe(true);
+  });
+});

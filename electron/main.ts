@@ -1,0 +1,116 @@
+// The Electron host: one window (hidden to the tray on close), the tray,
+// notifications and IPC around the core. Quitting stops the backends first
+// (progress in the tray tooltip), then exits.
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { app, BrowserWindow, ipcMain, Menu, nativeImage, Notification, session, shell, Tray } from 'electron';
+import type { CommandResult, VigilService } from './common/api.js';
+import { resolveConfigPath, resolveStateDir } from './core/paths.js';
+import { createVigil } from './core/vigil.js';
+import { registerIpc } from './desktop/ipc.js';
+import { createNotifier } from './desktop/notifications.js';
+import { createTrayService } from './desktop/tray.js';
+import { hardenWebContents, installCsp, windowOptions } from './desktop/window.js';
+
+const here = import.meta.dirname; // out/main when built
+const devUrl = process.env.ELECTRON_RENDERER_URL ?? null; // set by `electron-vite dev`
+const pageUrl = devUrl ?? pathToFileURL(path.join(here, '..', 'renderer', 'index.html')).href;
+const iconsDir = path.join(app.getAppPath(), 'build', 'icons');
+const log = (m: string): void => console.error(`vigil: ${m}`);
+
+async function main(): Promise<void> {
+  if (!app.requestSingleInstanceLock()) {
+    // Another Vigil owns the backends; it shows its window (second-instance below).
+    app.quit();
+    return;
+  }
+  await app.whenReady();
+  const core = await createVigil({ configPath: resolveConfigPath(process.argv), stateDir: resolveStateDir(), log });
+  // In the desktop, "open config" means the user's editor, not a path string.
+  const service: VigilService = Object.assign(Object.create(core) as VigilService, {
+    openConfig: async (): Promise<CommandResult> => {
+      const err = await shell.openPath(core.configPath);
+      return err ? { ok: false, message: `cannot open ${core.configPath}: ${err}` } : { ok: true, message: core.configPath };
+    },
+  });
+
+  installCsp(session.defaultSession, devUrl ? new URL(devUrl).origin : null);
+  let win: BrowserWindow | null = null;
+  let quitting = false;
+
+  const showWindow = (focusBackend?: string | null): void => {
+    if (!win || win.isDestroyed()) {
+      win = new BrowserWindow(windowOptions(path.join(here, '..', 'preload', 'preload.cjs'), path.join(iconsDir, 'vigil.png')));
+      hardenWebContents(win.webContents);
+      win.on('close', (e) => {
+        // Closing the window hides it: the backends stay watched from the tray.
+        if (!quitting) {
+          e.preventDefault();
+          win?.hide();
+        }
+      });
+      win.once('ready-to-show', () => win?.show());
+      void win.loadURL(pageUrl);
+    } else {
+      win.show();
+      win.focus();
+    }
+    if (focusBackend) {
+      const id = focusBackend;
+      const send = (): void => ipc.focus(id);
+      if (win.webContents.isLoading()) win.webContents.once('did-finish-load', send);
+      else send();
+    }
+  };
+
+  const ipc = registerIpc(ipcMain, { service, getWebContents: () => (win && !win.isDestroyed() ? win.webContents : null), allowedUrl: pageUrl, log });
+
+  const quit = async (): Promise<void> => {
+    if (quitting) return;
+    quitting = true;
+    const progress = new Notification({ title: 'Vigil is quitting', body: 'stopping backends…', silent: true });
+    progress.show();
+    await service.shutdown((msg) => {
+      tray.setNote(`Vigil — quitting: ${msg}`);
+      log(msg);
+    });
+    progress.close();
+    ipc.dispose();
+    tray.destroy();
+    app.exit(0);
+  };
+
+  const tray = createTrayService({ Tray, Menu, nativeImage }, {
+    iconsDir,
+    onOpen: (id) => showWindow(id),
+    onCommand: (command, id) => {
+      void service[command]({ id }).then((r) => {
+        if (!r.ok) new Notification({ title: `${command} ${id}`, body: r.message }).show();
+      });
+    },
+    onQuit: () => void quit(),
+  });
+  const notifier = createNotifier({ Notification }, { onClick: (id) => showWindow(id) });
+  const onState = (s: ReturnType<VigilService['getState']>): void => {
+    tray.update(s);
+    notifier.update(s);
+  };
+  onState(service.getState());
+  service.subscribe(onState);
+
+  app.on('second-instance', () => showWindow());
+  // The tray keeps Vigil alive without windows.
+  app.on('window-all-closed', () => {});
+  app.on('before-quit', (e) => {
+    if (!quitting) {
+      e.preventDefault();
+      void quit();
+    }
+  });
+  showWindow();
+}
+
+main().catch((e: Error) => {
+  log(`cannot start: ${e.stack ?? e.message}`);
+  app.exit(1);
+});
