@@ -1,0 +1,135 @@
+// Headless host: (a) resident memory of a `vigil serve` process idling with
+// 10 fake llama-servers ready (with and without a dashboard client); (b) WS
+// state-push latency from a core state change to a WebSocket client
+// receiving it (the browser-DOM part is measured by bench/ui.bench.ts).
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import WebSocket from 'ws';
+import type { VigilState } from '../electron/common/state.js';
+import type { ServerMessage } from '../electron/common/ws-protocol.js';
+import { createVigil } from '../electron/core/vigil.js';
+import { startServer } from '../electron/serve/server.js';
+import { FAKE_SERVER } from '../electron/core/testing/supervisor-harness.js';
+import { fmt, nowNs, summarize, table, percentile } from './stats.js';
+
+const BACKENDS = 10;
+const IDLE_SECONDS = 20;
+const PUSH_SAMPLES = 300;
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+function configYaml(): string {
+  const lines = ['backends:'];
+  for (let i = 0; i < BACKENDS; i++) {
+    lines.push(`  fake${i}:`, `    cmd: [${JSON.stringify(process.execPath)}, ${JSON.stringify(FAKE_SERVER)}, --port, "\${PORT}"]`, '    health: { interval: 2s, timeout: 1s }');
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+const vmRssKb = (pid: number): number => Number(/^VmRSS:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN);
+
+async function until<T>(f: () => Promise<T | null> | T | null, ms: number, what: string): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await f();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out: ${what}`);
+    await sleep(100);
+  }
+}
+
+async function idleRss(dir: string): Promise<string> {
+  const built = path.join(root, 'out/main/cli.js');
+  const usesBuilt = existsSync(built);
+  const argv = usesBuilt ? [built] : ['--import', 'tsx', path.join(root, 'electron/cli/vigil.ts')];
+  const child = spawn(process.execPath, [...argv, 'serve', '--config', path.join(dir, 'config.yaml'), '--state-dir', path.join(dir, 'state-rss'), '--port', '0'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  try {
+    const m = await until(() => /(http:\/\/127\.0\.0\.1:(\d+))\/\?token=(\S+)/.exec(out), 30_000, 'dashboard URL');
+    const base = m[1]!;
+    const token = m[3]!;
+    const auth = { Authorization: `Bearer ${token}` };
+    await until(async () => {
+      const s = (await (await fetch(`${base}/api/state`, { headers: auth })).json()) as VigilState;
+      return s.backends.length === BACKENDS && s.backends.every((b) => b.status === 'ready') ? s : null;
+    }, 60_000, 'all backends ready');
+    const sample = async (): Promise<number[]> => {
+      const xs: number[] = [];
+      for (let i = 0; i < IDLE_SECONDS; i++) {
+        await sleep(1000);
+        xs.push(vmRssKb(child.pid!) / 1024);
+      }
+      return xs;
+    };
+    const idle = await sample();
+    const ws = new WebSocket(`${base.replace('http', 'ws')}/ws?token=${token}`);
+    await new Promise((r, j) => (ws.once('message', r), ws.once('error', j)));
+    const withClient = await sample();
+    ws.close();
+    const row = (label: string, xs: number[]): string[] => { const s = summarize(xs); return [label, fmt(s.min, 1), fmt(s.p50, 1), fmt(s.max, 1)]; };
+    return [
+      `VmRSS of the \`vigil serve\` process (${usesBuilt ? 'built out/main/cli.js' : 'tsx from source — build first for the shipped figure'}), ${BACKENDS} fake llama-servers ready, health every 2 s, sampled each second for ${IDLE_SECONDS} s after all were ready. Backends are separate processes and not counted.`,
+      '',
+      table(['phase', 'min MiB', 'median MiB', 'max MiB'], [row('idle, no client', idle), row('idle, one WS dashboard client', withClient)]),
+    ].join('\n');
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+  }
+}
+
+async function pushLatency(dir: string): Promise<string> {
+  writeFileSync(path.join(dir, 'config2.yaml'), configYaml());
+  const core = await createVigil({ configPath: path.join(dir, 'config2.yaml'), stateDir: path.join(dir, 'state-lat'), kmsgPath: null, journalctl: null });
+  const server = await startServer({ service: core, rendererDir: dir });
+  try {
+    await until(() => (core.getState().backends.every((b) => b.status === 'ready') ? true : null), 60_000, 'all backends ready');
+    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws?token=${server.token}`);
+    let waiting: { marker: string; resolve: (t: number) => void } | null = null;
+    let bytes = 0;
+    ws.on('message', (d: Buffer) => {
+      const m = JSON.parse(d.toString()) as ServerMessage;
+      if (m.type !== 'state' || !waiting) return;
+      bytes = d.length;
+      if (m.state.config.ignored[0] === waiting.marker) waiting.resolve(nowNs());
+    });
+    await new Promise((r) => ws.once('open', r));
+    const samples: number[] = [];
+    for (let i = 0; i < PUSH_SAMPLES; i++) {
+      // Spaced wider than the 50 ms throttle window, with jitter, so the sampler's
+      // own state changes sometimes land in the window (as they do in real use).
+      await sleep(60 + Math.random() * 60);
+      const marker = `bench-${i}`;
+      const got = new Promise<number>((resolve) => (waiting = { marker, resolve }));
+      const t0 = nowNs();
+      core.store.setConfig({ ignored: [marker] });
+      samples.push((await got - t0) / 1e6);
+    }
+    ws.close();
+    const s = [...samples].sort((a, b) => a - b);
+    return [
+      `WebSocket state push, in one process: core store change → \`state\` message parsed by a \`ws\` client on 127.0.0.1 (${BACKENDS} ready backends, state message ≈ ${(bytes / 1024).toFixed(1)} KiB). ${PUSH_SAMPLES} changes spaced 60–120 ms; pushes are throttled to ≤ 20/s, so a change landing within 50 ms of the previous push waits for the window.`,
+      '',
+      table(['n', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms'], [[String(s.length), fmt(percentile(s, 50)), fmt(percentile(s, 95)), fmt(percentile(s, 99)), fmt(s.at(-1)!)]]),
+    ].join('\n');
+  } finally {
+    await server.close();
+    await core.shutdown();
+  }
+}
+
+export default async function (): Promise<string> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'vigil-bench-host-'));
+  try {
+    writeFileSync(path.join(dir, 'config.yaml'), configYaml());
+    const rss = await idleRss(dir);
+    const lat = await pushLatency(dir);
+    return `${rss}\n\n${lat}\n`;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
