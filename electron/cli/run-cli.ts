@@ -8,7 +8,7 @@ import { importLlamaSwap } from '../core/config/index.js';
 import { runOomScan } from '../core/oom/index.js';
 import { resolveConfigPath, resolveStateDir } from '../core/paths.js';
 import { createVigil } from '../core/vigil.js';
-import { ServerConfigError, startServer } from '../serve/server.js';
+import { checkPortFree, checkServerOptions, ServerConfigError, startServer } from '../serve/server.js';
 import { defaultRendererDir, packageVersion } from './paths.js';
 
 export interface CliIo {
@@ -67,6 +67,10 @@ async function serve(args: string[], io: CliIo): Promise<number> {
   const configPath = values.config ? path.resolve(values.config) : resolveConfigPath([], io.env);
   const stateDir = values['state-dir'] ? path.resolve(values['state-dir']) : resolveStateDir(io.env);
 
+  // Refuse bad binds before the core starts any backend.
+  const bind = { host: values.host ?? '127.0.0.1', token: values.token, allowRemote: values['allow-remote'] ?? false };
+  checkServerOptions(bind);
+  await checkPortFree(bind.host, port);
   const core = await createVigil({ configPath, stateDir, log });
   let server;
   try {

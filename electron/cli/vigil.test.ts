@@ -1,7 +1,7 @@
 // The `vigil` command as a real child process: flags, oom-scan, a port in
 // use, and `serve` with the real core and the fake llama-server until SIGTERM.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -74,7 +74,7 @@ describe('vigil CLI', () => {
     expect(missing.err()).toContain('cannot read /nonexistent/kern.log: no such file');
   });
 
-  it('serve --port on a port in use says so and exits non-zero without leaving backends', async () => {
+  it('serve refuses a port in use and a non-loopback host without --allow-remote, before starting any backend', async () => {
     const dir = tmp();
     const blocker = createServer();
     await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
@@ -83,7 +83,13 @@ describe('vigil CLI', () => {
       writeFileSync(path.join(dir, 'config.yaml'), 'backends: {}\n');
       const s = cli(['serve', '--config', path.join(dir, 'config.yaml'), '--state-dir', path.join(dir, 'state'), '--port', String(port)]);
       expect(await s.done).toBe(1);
-      expect(s.err()).toContain(`vigil: port ${port} is in use; pick another with --port or 0`);
+      expect(s.err()).toBe(`vigil: port ${port} is in use; pick another with --port or 0\n`);
+      // Refused before the core started: it never created its state directory.
+      expect(existsSync(path.join(dir, 'state'))).toBe(false);
+      const r = cli(['serve', '--config', path.join(dir, 'config.yaml'), '--state-dir', path.join(dir, 'state'), '--host', '0.0.0.0']);
+      expect(await r.done).toBe(1);
+      expect(r.err()).toMatch(/^vigil: host 0\.0\.0\.0 is not a loopback address.*--allow-remote/);
+      expect(existsSync(path.join(dir, 'state'))).toBe(false);
     } finally {
       blocker.close();
     }

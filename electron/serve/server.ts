@@ -2,7 +2,7 @@
 // bridge, REST and Prometheus metrics on one node:http server. Everything
 // but /healthz needs the token; loopback only unless allowRemote.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { isIP } from 'node:net';
+import { createServer as createNetServer, isIP } from 'node:net';
 import type { Duplex } from 'node:stream';
 import path from 'node:path';
 import { WebSocketServer } from 'ws';
@@ -43,6 +43,32 @@ export function isLoopback(host: string): boolean {
   return host === '::1';
 }
 
+/** The option checks that need no socket, so a CLI can run them before starting the core. */
+export function checkServerOptions(opts: Pick<ServerOptions, 'host' | 'token' | 'allowRemote'>): void {
+  const host = opts.host ?? '127.0.0.1';
+  if (opts.token !== undefined && opts.token.length < 16) throw new ServerConfigError('--token: use at least 16 characters (or leave it out for a random one)');
+  if (!isLoopback(host) && !opts.allowRemote) {
+    throw new ServerConfigError(`host ${host} is not a loopback address: binding it exposes Vigil to the network; pass --allow-remote if that is what you want`);
+  }
+}
+
+/** Fails like startServer would when the port is taken, without holding it (checked before backends are started). */
+export async function checkPortFree(host: string, port: number): Promise<void> {
+  if (port === 0) return;
+  const probe = createNetServer();
+  await new Promise<void>((resolve, reject) => {
+    probe.once('error', (e: NodeJS.ErrnoException) => reject(bindError(e, host, port)));
+    probe.listen(port, host, () => probe.close(() => resolve()));
+  });
+}
+
+function bindError(e: NodeJS.ErrnoException, host: string, port: number): Error {
+  if (e.code === 'EADDRINUSE') return new ServerConfigError(`port ${port} is in use; pick another with --port or 0`);
+  if (e.code === 'EADDRNOTAVAIL') return new ServerConfigError(`cannot bind ${host}: no such local address`);
+  if (e.code === 'EACCES') return new ServerConfigError(`port ${port}: permission denied (ports below 1024 need privileges)`);
+  return e;
+}
+
 const SECURITY_HEADERS = { 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer', 'X-Frame-Options': 'DENY' };
 
 function json(res: ServerResponse, status: number, body: unknown): void {
@@ -58,12 +84,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const host = opts.host ?? '127.0.0.1';
   const log = opts.log ?? (() => {});
   const rendererDir = path.resolve(opts.rendererDir ?? 'out/renderer');
-  if (opts.token !== undefined && opts.token.length < 16) throw new ServerConfigError('token: use at least 16 characters (or leave it out for a random one)');
+  checkServerOptions(opts);
   const token = opts.token ?? newToken();
   const loopback = isLoopback(host);
-  if (!loopback && !opts.allowRemote) {
-    throw new ServerConfigError(`host ${host} is not a loopback address: binding it exposes Vigil to the network; pass --allow-remote if that is what you want`);
-  }
   if (!loopback) log(`WARNING: listening on ${host}: anyone on the network who has the token can start and stop backends; traffic is not encrypted (put it behind TLS)`);
 
   const metrics = createMetrics(() => service.getState());
@@ -143,10 +166,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   await new Promise<void>((resolve, reject) => {
     const onError = (e: NodeJS.ErrnoException): void => {
       server.off('listening', onListening);
-      if (e.code === 'EADDRINUSE') reject(new ServerConfigError(`port ${opts.port ?? 0} is in use; pick another with --port or 0`));
-      else if (e.code === 'EADDRNOTAVAIL') reject(new ServerConfigError(`cannot bind ${host}: no such local address`));
-      else if (e.code === 'EACCES') reject(new ServerConfigError(`port ${opts.port ?? 0}: permission denied (ports below 1024 need privileges)`));
-      else reject(e);
+      reject(bindError(e, host, opts.port ?? 0));
     };
     const onListening = (): void => {
       server.off('error', onError);
