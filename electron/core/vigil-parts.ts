@@ -3,13 +3,12 @@
 // Where a sibling module (journal, logs, memory, cgroup) has not landed yet,
 // the part here is a plain, working minimum — noted at each one.
 // Journal and logs: electron/core/journal, electron/core/logs (engineer D).
-import { existsSync, readFileSync, renameSync, watch, writeFileSync } from 'node:fs';
-import path from 'node:path';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import type { CommandResult, EventsRequest, HistoryRequest, LogLine } from '../common/api.js';
 import { BackendSchema, type VigilConfig } from '../common/config-schema.js';
 import type { ConfigIssue, History, OomKill, VigilEvent } from '../common/state.js';
-import { loadConfig } from './config/load-config.js';
+import { ConfigWatcher, loadConfig, type ConfigLoadResult } from './config/index.js';
 import { EventJournal } from './journal/event-journal.js';
 import { BackendLog } from './logs/backend-log.js';
 import { backendLogPath, resolveConfigPath, resolveStateDir } from './paths.js';
@@ -55,7 +54,8 @@ export interface CoreParts {
   defaultConfigPath(): string;
   defaultStateDir(): string;
   loadConfig(file: string): Promise<ConfigLoad>;
-  watchConfig(file: string, onChange: () => void): () => void;
+  /** Calls onChange with the freshly loaded file after each edit; returns stop. */
+  watchConfig(file: string, onChange: (loaded: ConfigLoad) => void): () => void;
   openJournal(stateDir: string): JournalLike;
   openLog(stateDir: string, id: string): LogLike;
   cgroupSupport(opts: CreateVigilOptions): { factory: CgroupFactory | null; why: string };
@@ -68,29 +68,36 @@ export interface CoreParts {
 
 // ---- config ---------------------------------------------------------------------
 
-async function load(file: string): Promise<ConfigLoad> {
-  const r = await loadConfig(file, { create: true });
+function toLoad(r: ConfigLoadResult): ConfigLoad {
   if (r.ok) return { config: r.config, errors: [], ignored: r.ignored, format: r.format, created: r.created };
   return { config: null, errors: r.issues, ignored: [], format: r.format, created: false };
 }
 
-/** Watch the config's directory (editors replace files by rename), debounced. */
-function watchConfig(file: string, onChange: () => void): () => void {
-  let timer: NodeJS.Timeout | null = null;
-  let w: ReturnType<typeof watch> | null = null;
-  try {
-    w = watch(path.dirname(file), (_ev, name) => {
-      if (name !== null && name !== path.basename(file)) return;
-      if (timer) clearTimeout(timer);
-      timer = setTimeout(onChange, 150);
+async function load(file: string): Promise<ConfigLoad> {
+  return toLoad(await loadConfig(file, { create: true }));
+}
+
+/**
+ * D's ConfigWatcher (directory watch, debounce, coalesced reloads). Its own
+ * start-up load repeats the core's first load, so listening begins after it.
+ */
+function watchConfig(file: string, onChange: (loaded: ConfigLoad) => void): () => void {
+  const w = new ConfigWatcher(file);
+  let stopped = false;
+  let off: (() => void) | null = null;
+  w.start()
+    .then(() => {
+      if (stopped) return w.stop();
+      off = w.onChange((c) => onChange(toLoad(c.result)));
+    })
+    .catch(() => {
+      // directory gone or unwatchable: reload on demand only
+      w.stop();
     });
-    w.on('error', () => {});
-  } catch {
-    // directory gone: reload on demand only
-  }
   return () => {
-    if (timer) clearTimeout(timer);
-    w?.close();
+    stopped = true;
+    off?.();
+    w.stop();
   };
 }
 

@@ -12,7 +12,7 @@ import { adoptRecorded } from './supervisor/adoption.js';
 import { BackendSupervisor } from './supervisor/backend-supervisor.js';
 import { RunningRegistry } from './supervisor/running-registry.js';
 import type { CgroupFactory, EventDraft } from './supervisor/types.js';
-import { defaultParts, type CoreParts, type LogLike } from './vigil-parts.js';
+import { defaultParts, type ConfigLoad, type CoreParts, type LogLike } from './vigil-parts.js';
 
 export interface CreateVigilOptions {
   configPath?: string;
@@ -103,8 +103,8 @@ export async function createVigil(opts: CreateVigilOptions = {}): Promise<VigilC
   };
 
   /** Load the file; on errors keep the last good config (and say why in state). */
-  const load = async (): Promise<Map<string, BackendConfig> | null> => {
-    const r = await parts.loadConfig(configPath);
+  const load = async (loaded?: ConfigLoad): Promise<Map<string, BackendConfig> | null> => {
+    const r = loaded ?? (await parts.loadConfig(configPath));
     const status: Partial<ConfigStatus> = { path: configPath, errors: r.errors, ignored: r.ignored, format: r.format, created: r.created };
     if (r.config) status.loadedAt = Date.now();
     store.setConfig(status);
@@ -154,15 +154,15 @@ export async function createVigil(opts: CreateVigilOptions = {}): Promise<VigilC
 
   // Reloads run one after another: the file watcher and an explicit call may overlap.
   let reloading: Promise<void> = Promise.resolve();
-  const reloadConfig = (): Promise<void> => {
+  const reloadConfig = (loaded?: ConfigLoad): Promise<void> => {
     reloading = reloading.then(async () => {
       if (closed) return;
-      const next = await load();
+      const next = await load(loaded);
       if (next) await apply(next, false);
     });
     return reloading;
   };
-  const stopWatch = parts.watchConfig(configPath, () => void reloadConfig().catch((e: unknown) => log(`config reload failed: ${(e as Error).message}`)));
+  const stopWatch = parts.watchConfig(configPath, (loaded) => void reloadConfig(loaded).catch((e: unknown) => log(`config reload failed: ${(e as Error).message}`)));
 
   // OOM kills from the kernel log: attribute and tell the backend's supervisor.
   const onKill = (kill: OomKill): void => {
@@ -201,7 +201,7 @@ export async function createVigil(opts: CreateVigilOptions = {}): Promise<VigilC
     configPath,
     stateDir,
     supervisor: (id) => supervisors.get(id),
-    reloadConfig,
+    reloadConfig: () => reloadConfig(),
     getState: (): VigilState => store.get(),
     start: (req) => withSup(req, (s) => s.start()),
     stop: (req) => withSup(req, (s) => s.stop()),

@@ -7,6 +7,7 @@
 // callbacks carry a generation number so a stale watcher/timer of an old
 // process can never act on the new one.
 import { mkdirSync, openSync, readSync, closeSync, statSync } from 'node:fs';
+import type { Agent } from 'node:http';
 import path from 'node:path';
 import {
   adoptProcess,
@@ -23,7 +24,8 @@ import {
 } from '../../../native-bindings/process.js';
 import type { CommandResult } from '../../common/api.js';
 import type { BackendStatus, BackendView, ExitInfo, MemoryBreakdown, OomKill, VigilEvent } from '../../common/state.js';
-import { probeHealth } from '../health/http-probe.js';
+import { createProbeAgent, probeHealth } from '../health/http-probe.js';
+import { everyShared } from './shared-interval.js';
 import { pickFreePort } from '../ports.js';
 import type { VigilStore } from '../store.js';
 import { CommandQueue } from './command-queue.js';
@@ -54,6 +56,11 @@ const OOM_LATE_MS = 10_000;
 const PORT_IN_USE = /address already in use|couldn'?t bind|EADDRINUSE/i;
 // Probe faster while the backend comes up, so `ready` shows promptly.
 const STARTUP_PROBE_MS = 250;
+// Health latency is stored (and pushed to every window) only when it moved
+// noticeably or went stale: an idle, healthy backend is not news every probe.
+const LATENCY_MIN_DELTA_MS = 5;
+const LATENCY_MIN_DELTA_RATIO = 0.25;
+const LATENCY_REFRESH_MS = 15_000;
 
 export class BackendSupervisor {
   readonly id: string;
@@ -71,7 +78,12 @@ export class BackendSupervisor {
   private failures = 0;
   private unwatch: (() => void) | null = null;
   private probeTimer: NodeJS.Timeout | null = null;
-  private pollTimer: NodeJS.Timeout | null = null;
+  private stopBackstop: (() => void) | null = null;
+  /** Registration on the shared steady-state probe timer, while on it. */
+  private stopBeat: (() => void) | null = null;
+  private probing = false;
+  private agent: Agent | null = null;
+  private latencyAt = 0;
   private startupTimer: NodeJS.Timeout | null = null;
   private backoffTimer: NodeJS.Timeout | null = null;
   private cgroup: CgroupHandle | null = null;
@@ -423,11 +435,11 @@ export class BackendSupervisor {
     const h = this.handle!;
     this.clearTimers();
     this.unwatch = watchExit(h, () => this.onExit(gen));
-    const pollMs = this.deps.pollMs ?? 1000;
-    this.pollTimer = setInterval(() => {
+    // One shared timer checks every supervised process (see shared-interval.ts).
+    this.stopBackstop = everyShared(this.deps.pollMs ?? 1000, () => {
       if (this.gen === gen && this.handle === h && !isRunning(h)) this.onExit(gen);
-    }, pollMs);
-    this.pollTimer.unref();
+    });
+    this.agent = createProbeAgent();
     this.startupTimer = setTimeout(() => {
       if (this.gen !== gen) return;
       const s = this.status;
@@ -439,10 +451,30 @@ export class BackendSupervisor {
     this.scheduleProbe(gen, 0);
   }
 
+  /**
+   * Next probe: after `ms` (start-up, fast), or — at the steady interval —
+   * on the timer shared with every other backend of that interval, joined
+   * once and left only when the pace changes or the process goes.
+   */
   private scheduleProbe(gen: number, ms: number): void {
     if (this.gen !== gen) return;
+    const interval = this.cfg.health.intervalMs;
+    if (ms === interval && ms > 0) {
+      if (this.probeTimer) clearTimeout(this.probeTimer);
+      this.probeTimer = null;
+      this.stopBeat ??= everyShared(interval, () => {
+        if (!this.probing) void this.tick(gen);
+      });
+      return;
+    }
+    this.leaveBeat();
     this.probeTimer = setTimeout(() => void this.tick(gen), ms);
     this.probeTimer.unref();
+  }
+
+  private leaveBeat(): void {
+    this.stopBeat?.();
+    this.stopBeat = null;
   }
 
   private nextProbeDelay(): number {
@@ -467,16 +499,22 @@ export class BackendSupervisor {
       this.failures = 0;
       return this.scheduleProbe(gen, hc.intervalMs);
     }
-    const r = await probeHealth({ port: this.port, path: hc.path, timeoutMs: hc.timeoutMs });
+    this.probing = true;
+    let r;
+    try {
+      r = await probeHealth({ port: this.port, path: hc.path, timeoutMs: hc.timeoutMs, ...(this.agent ? { agent: this.agent } : {}) });
+    } finally {
+      this.probing = false;
+    }
     if (this.gen !== gen) return;
     const s = this.status;
     if (r.outcome === 'ready') {
       this.failures = 0;
-      this.patch({ healthLatencyMs: r.latencyMs });
+      this.noteLatency(r.latencyMs, s !== 'ready');
       if (s !== 'ready') this.transition('ready', `health ${hc.path}: 200 in ${r.latencyMs} ms`, h.pid);
     } else if (r.outcome === 'loading') {
       this.failures = 0;
-      this.patch({ healthLatencyMs: r.latencyMs });
+      this.noteLatency(r.latencyMs, s !== 'loading');
       if (s !== 'loading') this.transition('loading', `health ${hc.path}: 503 (loading)`, h.pid);
     } else if (r.outcome === 'refused' && s === 'starting') {
       // not listening yet: the startup timeout decides when that is too long
@@ -484,6 +522,16 @@ export class BackendSupervisor {
       this.failure(gen, `health ${hc.path}: ${r.detail}`, false);
     }
     this.scheduleProbe(gen, this.nextProbeDelay());
+  }
+
+  /** Store the probe latency when it is news (changed noticeably, stale, or a transition follows). */
+  private noteLatency(ms: number, force: boolean): void {
+    const prev = this.view().healthLatencyMs;
+    const now = Date.now();
+    const moved = prev === null || Math.abs(ms - prev) >= Math.max(LATENCY_MIN_DELTA_MS, prev * LATENCY_MIN_DELTA_RATIO);
+    if (!force && !moved && now - this.latencyAt < LATENCY_REFRESH_MS) return;
+    this.latencyAt = now;
+    if (ms !== prev) this.patch({ healthLatencyMs: ms });
   }
 
   private failure(gen: number, detail: string, immediate: boolean): void {
@@ -588,9 +636,15 @@ export class BackendSupervisor {
   private clearTimers(): void {
     this.unwatch?.();
     this.unwatch = null;
-    for (const t of [this.probeTimer, this.startupTimer]) if (t) clearTimeout(t);
-    if (this.pollTimer) clearInterval(this.pollTimer);
-    this.probeTimer = this.startupTimer = this.pollTimer = null;
+    if (this.probeTimer) clearTimeout(this.probeTimer);
+    if (this.startupTimer) clearTimeout(this.startupTimer);
+    this.probeTimer = this.startupTimer = null;
+    this.stopBackstop?.();
+    this.stopBackstop = null;
+    this.leaveBeat();
+    // Pooled probe connections belong to this process: none may reach a successor on the same port.
+    this.agent?.destroy();
+    this.agent = null;
   }
 
   // ---- state ----------------------------------------------------------------------
