@@ -3,18 +3,19 @@
 // its CPU time can be read from /proc/<pid>/stat without the bench harness
 // or tsx start-up in the figure. Prints READY once every backend is ready;
 // on SIGTERM stops them all and exits.
-// usage: supervisor-idle-core.ts <stateDir> <count>
+// The bench runs it bundled with plain node (as the app runs its built core):
+// an idle node with the tsx loader alone costs ~1 % of a core here.
+// usage: supervisor-idle-core.ts <stateDir> <count> <fake-llama-server.mjs>
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { createVigil } from '../electron/core/vigil.js';
-import { FAKE_SERVER } from '../electron/core/testing/supervisor-harness.js';
 
-const [stateDir, countArg] = process.argv.slice(2);
+const [stateDir, countArg, FAKE_SERVER] = process.argv.slice(2);
 const count = Number(countArg);
-if (!stateDir || !(count > 0)) {
-  console.error('usage: supervisor-idle-core.ts <stateDir> <count>');
+if (!stateDir || !(count > 0) || !FAKE_SERVER) {
+  console.error('usage: supervisor-idle-core.ts <stateDir> <count> <fake-llama-server.mjs>');
   process.exit(2);
 }
 const backends: Record<string, unknown> = {};

@@ -2,7 +2,9 @@
 // spawn with backoff 0, against a naive 1 s kill(pid, 0) poller; (b) CPU cost
 // of an idle supervisor watching 50 ready backends probed every 2 s.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+// esbuild comes with tsx, which every bench already runs under.
+import { build } from 'esbuild';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,7 +13,7 @@ import type { VigilEvent } from '../electron/common/state.js';
 import { createVigilStore } from '../electron/core/store.js';
 import { BackendSupervisor } from '../electron/core/supervisor/backend-supervisor.js';
 import { RunningRegistry } from '../electron/core/supervisor/running-registry.js';
-import { eventSink, fakeBackend, waitUntil } from '../electron/core/testing/supervisor-harness.js';
+import { eventSink, FAKE_SERVER, fakeBackend, waitUntil } from '../electron/core/testing/supervisor-harness.js';
 import type { SupervisedBackendConfig } from '../electron/core/supervisor/types.js';
 import { fmt, nowNs, summarize, table } from './stats.js';
 
@@ -125,7 +127,22 @@ function lines(child: ChildProcess): (prefix: string, timeoutMs: number) => Prom
  * neither tsx start-up, this harness nor the fake backends are counted.
  */
 export async function idleCoreCpu(dir: string, backends = IDLE_BACKENDS, seconds = IDLE_SECONDS): Promise<{ percent: number; userPercent: number; sysPercent: number; wallS: number; snapshotsPerS: number }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'supervisor-idle-core.ts'), dir, String(backends)], {
+  // Bundled and run with plain node, like the app's built core (see supervisor-idle-core.ts).
+  const entry = path.join(dir, 'idle-core.mjs');
+  await build({
+    entryPoints: [path.join(here, 'supervisor-idle-core.ts')],
+    outfile: entry,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    nodePaths: [],
+    logLevel: 'warning',
+  });
+  // Bare package imports resolve from the bundle's folder upwards: link the project's node_modules next to it.
+  symlinkSync(path.join(here, '..', 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+  const child = spawn(process.execPath, [entry, dir, String(backends), FAKE_SERVER], {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env },
   });
@@ -173,7 +190,7 @@ export default async function (): Promise<string> {
       '',
       `The naive poller never notices: the killed child is an unreaped zombie and \`kill(pid, 0)\` succeeds on zombies (isRunning() on the same zombie said ${naive.isRunningSaid ? 'running ❌' : 'not running ✅'}). Even where something else reaps the child, a 1 s poller adds ~500 ms on average (up to 1 s) before any restart.`,
       '',
-      `Idle: the Vigil core (createVigil in its own process, \`bench/supervisor-idle-core.ts\`) with ${IDLE_BACKENDS} ready fake llama-servers (node), each HTTP-probed every 2 s, plus the isRunning backstop; CPU from /proc/<core pid>/stat (utime+stime) over ${fmt(idle.wallS, 1)} s after a ${IDLE_WARMUP_MS / 1000} s warm-up (~${Math.round((idle.wallS / 2) * IDLE_BACKENDS)} probes; the fake backends and this harness are not counted): **${fmt(idle.percent, 2)} % of one core** (user ${fmt(idle.userPercent, 2)} %, system ${fmt(idle.sysPercent, 2)} %; target < ${TARGET_IDLE_CPU} % ${idle.percent < TARGET_IDLE_CPU ? '✅' : '❌'}); state snapshots a host would push: ${fmt(idle.snapshotsPerS, 1)}/s.`,
+      `Idle: the Vigil core (createVigil in its own process: \`bench/supervisor-idle-core.ts\` bundled with esbuild, plain node) with ${IDLE_BACKENDS} ready fake llama-servers (node), each HTTP-probed every 2 s, plus the isRunning backstop; CPU from /proc/<core pid>/stat (utime+stime) over ${fmt(idle.wallS, 1)} s after a ${IDLE_WARMUP_MS / 1000} s warm-up (~${Math.round((idle.wallS / 2) * IDLE_BACKENDS)} probes; the fake backends and this harness are not counted): **${fmt(idle.percent, 2)} % of one core** (user ${fmt(idle.userPercent, 2)} %, system ${fmt(idle.sysPercent, 2)} %; target < ${TARGET_IDLE_CPU} % ${idle.percent < TARGET_IDLE_CPU ? '✅' : '❌'}); state snapshots a host would push: ${fmt(idle.snapshotsPerS, 1)}/s.`,
     ].join('\n');
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -7,7 +7,6 @@
 // callbacks carry a generation number so a stale watcher/timer of an old
 // process can never act on the new one.
 import { mkdirSync, openSync, readSync, closeSync, statSync } from 'node:fs';
-import type { Agent } from 'node:http';
 import path from 'node:path';
 import {
   adoptProcess,
@@ -24,7 +23,7 @@ import {
 } from '../../../native-bindings/process.js';
 import type { CommandResult } from '../../common/api.js';
 import type { BackendStatus, BackendView, ExitInfo, MemoryBreakdown, OomKill, VigilEvent } from '../../common/state.js';
-import { createProbeAgent, probeHealth } from '../health/http-probe.js';
+import { ProbeConnection, probeHealth } from '../health/http-probe.js';
 import { everyShared } from './shared-interval.js';
 import { pickFreePort } from '../ports.js';
 import type { VigilStore } from '../store.js';
@@ -57,9 +56,11 @@ const PORT_IN_USE = /address already in use|couldn'?t bind|EADDRINUSE/i;
 // Probe faster while the backend comes up, so `ready` shows promptly.
 const STARTUP_PROBE_MS = 250;
 // Health latency is stored (and pushed to every window) only when it moved
-// noticeably or went stale: an idle, healthy backend is not news every probe.
-const LATENCY_MIN_DELTA_MS = 5;
-const LATENCY_MIN_DELTA_RATIO = 0.25;
+// noticeably (by 50 ms and by half: probes fired together on a busy machine
+// jitter by tens of ms) or went stale: an idle, healthy backend is not news
+// every probe, and each store update is a snapshot pushed to every window.
+const LATENCY_MIN_DELTA_MS = 50;
+const LATENCY_MIN_DELTA_RATIO = 0.5;
 const LATENCY_REFRESH_MS = 15_000;
 
 export class BackendSupervisor {
@@ -82,7 +83,8 @@ export class BackendSupervisor {
   /** Registration on the shared steady-state probe timer, while on it. */
   private stopBeat: (() => void) | null = null;
   private probing = false;
-  private agent: Agent | null = null;
+  private viewIdx = -1;
+  private conn: ProbeConnection | null = null;
   private latencyAt = 0;
   private startupTimer: NodeJS.Timeout | null = null;
   private backoffTimer: NodeJS.Timeout | null = null;
@@ -107,7 +109,12 @@ export class BackendSupervisor {
   }
 
   view(): BackendView {
-    return this.deps.store.getBackend(this.id) ?? this.initialView();
+    // Read on every probe and transition: remember our index instead of a find() over all backends.
+    const list = this.deps.store.get().backends;
+    const hit = list[this.viewIdx];
+    if (hit?.id === this.id) return hit;
+    this.viewIdx = list.findIndex((b) => b.id === this.id);
+    return list[this.viewIdx] ?? this.initialView();
   }
 
   get status(): BackendStatus {
@@ -439,7 +446,7 @@ export class BackendSupervisor {
     this.stopBackstop = everyShared(this.deps.pollMs ?? 1000, () => {
       if (this.gen === gen && this.handle === h && !isRunning(h)) this.onExit(gen);
     });
-    this.agent = createProbeAgent();
+    this.conn = new ProbeConnection();
     this.startupTimer = setTimeout(() => {
       if (this.gen !== gen) return;
       const s = this.status;
@@ -502,7 +509,7 @@ export class BackendSupervisor {
     this.probing = true;
     let r;
     try {
-      r = await probeHealth({ port: this.port, path: hc.path, timeoutMs: hc.timeoutMs, ...(this.agent ? { agent: this.agent } : {}) });
+      r = await probeHealth({ port: this.port, path: hc.path, timeoutMs: hc.timeoutMs, ...(this.conn ? { conn: this.conn } : {}) });
     } finally {
       this.probing = false;
     }
@@ -643,8 +650,8 @@ export class BackendSupervisor {
     this.stopBackstop = null;
     this.leaveBeat();
     // Pooled probe connections belong to this process: none may reach a successor on the same port.
-    this.agent?.destroy();
-    this.agent = null;
+    this.conn?.destroy();
+    this.conn = null;
   }
 
   // ---- state ----------------------------------------------------------------------
