@@ -125,7 +125,7 @@ async function appendBackend(file: string, id: string, config: Record<string, un
 function openBackendLog(stateDir: string, id: string): LogLike {
   // fs.watch delivers appends at once; the poll is only its backstop, and at
   // the default 500 ms, 50 backends' polls were 100 stat calls a second.
-  const l = new BackendLog(backendLogPath(stateDir, id), { pollMs: 2000 });
+  const l = new BackendLog(backendLogPath(stateDir, id), { pollMs: 5000 });
   l.start();
   return {
     path: l.path,

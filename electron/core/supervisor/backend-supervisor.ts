@@ -84,6 +84,8 @@ export class BackendSupervisor {
   private stopBeat: (() => void) | null = null;
   private probing = false;
   private viewIdx = -1;
+  /** When a tick last checked liveness (performance.now()). */
+  private checkedAt = 0;
   private conn: ProbeConnection | null = null;
   private latencyAt = 0;
   private startupTimer: NodeJS.Timeout | null = null;
@@ -443,7 +445,10 @@ export class BackendSupervisor {
     this.clearTimers();
     this.unwatch = watchExit(h, () => this.onExit(gen));
     // One shared timer checks every supervised process (see shared-interval.ts).
-    this.stopBackstop = everyShared(this.deps.pollMs ?? 1000, () => {
+    const pollMs = this.deps.pollMs ?? 1000;
+    this.stopBackstop = everyShared(pollMs, () => {
+      // A probe tick checks liveness too: skip when one just did.
+      if (performance.now() - this.checkedAt < pollMs / 2) return;
       if (this.gen === gen && this.handle === h && !isRunning(h)) this.onExit(gen);
     });
     this.conn = new ProbeConnection();
@@ -494,6 +499,7 @@ export class BackendSupervisor {
     const h = this.handle;
     if (this.gen !== gen || !h) return;
     const ps = probe(h);
+    this.checkedAt = performance.now();
     if (ps.state !== this.view().procState) this.patch({ procState: ps.state });
     if (ps.state === 'zombie' || ps.state === 'gone' || !isRunning(h)) return this.onExit(gen);
     const hc = this.cfg.health;
