@@ -13,6 +13,8 @@ import { EventJournal } from './journal/event-journal.js';
 import { BackendLog } from './logs/backend-log.js';
 import { backendLogPath, resolveConfigPath, resolveStateDir } from './paths.js';
 import { attributeKill, KernelLogWatcher, type BackendForAttribution } from './oom/index.js';
+import { createBackendCgroup, detectMemoryHierarchy } from './cgroup/index.js';
+import { AlertTracker, MemorySampler, type AlertConfig } from './memory/index.js';
 import type { VigilStore } from './store.js';
 import type { BackendSupervisor } from './supervisor/backend-supervisor.js';
 import type { CgroupFactory, EventDraft } from './supervisor/types.js';
@@ -47,6 +49,10 @@ export interface FeedContext {
   emit: (d: EventDraft) => VigilEvent;
   onKill: (k: OomKill) => void;
   backends: () => BackendSupervisor[];
+  /** The config in force (last good load), for sampling interval and alert thresholds. */
+  config: () => VigilConfig | null;
+  /** Filled by the memory feed: each backend's process-tree pids at the last sample (for OOM attribution). */
+  treePids: Map<string, number[]>;
   log: (msg: string) => void;
 }
 
@@ -136,9 +142,79 @@ function openBackendLog(stateDir: string, id: string): LogLike {
   };
 }
 
+// ---- cgroups ----------------------------------------------------------------------
+
+function cgroupSupport(opts: CreateVigilOptions): { factory: CgroupFactory | null; why: string } {
+  const env = opts.procRoot ? { procRoot: opts.procRoot } : {};
+  const det = detectMemoryHierarchy(env);
+  if (!det.ok) return { factory: null, why: det.reason };
+  const factory: CgroupFactory = (id, limitBytes) => {
+    const r = createBackendCgroup({ id, limitBytes, ...env });
+    // The supervisor turns a throw into its one 'system' event with this reason.
+    if (!r.ok) throw new Error(r.reason);
+    const cg = r.cg;
+    return { path: cg.path, addProcess: (pid) => cg.addProcess(pid), oomKillCount: () => cg.oomKillCount(), remove: () => cg.remove() };
+  };
+  return { factory, why: '' };
+}
+
+// ---- memory --------------------------------------------------------------------------
+
+function alertConfig(c: VigilConfig | null): AlertConfig {
+  if (!c) return {};
+  const a = c.alerts;
+  const below = a.memAvailableBelow as { percent: number } | { bytes: number };
+  return {
+    ...('percent' in below ? { memAvailableBelowPercent: below.percent } : { memAvailableBelowBytes: below.bytes }),
+    psiFullAvg10Above: a.psiFullAvg10Above,
+    limitMarginPercent: a.limitMarginPercent,
+  };
+}
+
+/** Sampler → per-backend memory, system/GPU state, alerts as 'warning' events. Returns stop. */
+function startMemory(ctx: FeedContext, onSampler: (s: MemorySampler) => void): () => void {
+  let tracker = new AlertTracker(alertConfig(ctx.config()));
+  let trackedFor = ctx.config()?.alerts;
+  const sampler = new MemorySampler({
+    ...(ctx.opts.procRoot ? { procRoot: ctx.opts.procRoot } : {}),
+    ...(ctx.opts.sysRoot ? { sysRoot: ctx.opts.sysRoot } : {}),
+    intervalMs: ctx.config()?.sampling.intervalMs ?? 1000,
+    ...(ctx.opts.nvidiaSmi !== undefined ? { nvidiaSmi: ctx.opts.nvidiaSmi } : {}),
+    getBackends: () => ctx.backends().map((s) => ({ id: s.id, pid: s.process?.pid ?? null })),
+    onError: (e) => ctx.log(`memory sampler: ${e.message}`),
+    onSample: (sample) => {
+      const sups = ctx.backends();
+      ctx.treePids.clear();
+      for (const s of sups) {
+        const m = sample.backends[s.id];
+        if (m) ctx.treePids.set(s.id, m.pids);
+        s.setMemory(m ? { rss: m.rss, pss: m.pss, anon: m.anon, file: m.file, shmem: m.shmem, swap: m.swap, processes: m.processes } : null);
+      }
+      ctx.store.setSystemMemory(sample.system, sample.gpus);
+      // A config reload may change thresholds: start a fresh tracker for them.
+      const cfg = ctx.config();
+      if (cfg?.alerts !== trackedFor) {
+        trackedFor = cfg?.alerts;
+        tracker = new AlertTracker(alertConfig(cfg));
+      }
+      const t = tracker.update(
+        sample,
+        sups.map((s) => ({ id: s.id, memoryLimit: s.view().memoryLimit, rss: sample.backends[s.id]?.rss ?? 0 })),
+      );
+      for (const a of t.raised) ctx.emit({ kind: 'warning', backend: a.backend, reason: a.message, details: { alert: a } });
+      for (const a of t.cleared) ctx.emit({ kind: 'warning', backend: a.backend, reason: `cleared: ${a.message}`, details: { alert: a, cleared: true } });
+      if (t.raised.length || t.cleared.length || tracker.active().length) ctx.store.setAlerts(tracker.active());
+    },
+  });
+  onSampler(sampler);
+  sampler.start();
+  return () => sampler.stop();
+}
+
 // ---- defaults -------------------------------------------------------------------------
 
 export async function defaultParts(_opts: CreateVigilOptions): Promise<CoreParts> {
+  let sampler: MemorySampler | null = null;
   return {
     defaultConfigPath: () => resolveConfigPath(),
     defaultStateDir: () => resolveStateDir(),
@@ -146,9 +222,22 @@ export async function defaultParts(_opts: CreateVigilOptions): Promise<CoreParts
     watchConfig,
     openJournal: (dir) => EventJournal.open(dir, { onWarning: (m) => _opts.log?.(`journal: ${m}`) }),
     openLog: openBackendLog,
-    cgroupSupport: () => ({ factory: null, why: 'the cgroup module is not part of this build yet' }),
+    cgroupSupport,
     attributeKill,
     startFeeds: async (ctx) => {
+      const stopMemory = startMemory(ctx, (s) => (sampler = s));
+      const stopKernel = await startKernelLog(ctx);
+      return () => {
+        stopMemory();
+        stopKernel();
+      };
+    },
+    history: (req) => (sampler ? sampler.history.export(req.range, { ...(req.series ? { series: req.series } : {}), ...(req.since !== undefined ? { since: req.since } : {}) }) : { resolution: 1, t: [], series: {} }),
+    appendBackend,
+  };
+}
+
+async function startKernelLog(ctx: FeedContext): Promise<() => void> {
       const sources = ctx.opts.kernelLogSources ?? ['kmsg', 'journal'];
       if (ctx.opts.kmsgPath === null && ctx.opts.journalctl === null) return () => {};
       const w = new KernelLogWatcher({
@@ -162,8 +251,4 @@ export async function defaultParts(_opts: CreateVigilOptions): Promise<CoreParts
       });
       await w.start().catch((e: unknown) => ctx.log(`kernel log watcher failed to start: ${(e as Error).message}`));
       return () => w.stop();
-    },
-    history: () => ({ resolution: 1, t: [], series: {} }),
-    appendBackend,
-  };
 }

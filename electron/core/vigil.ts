@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { AddBackendRequest, CommandResult, EventsRequest, HistoryRequest, IdRequest, LogChunk, LogsRequest, Unsubscribe, VigilService } from '../common/api.js';
-import type { BackendConfig } from '../common/config-schema.js';
+import type { BackendConfig, VigilConfig } from '../common/config-schema.js';
 import type { ConfigStatus, History, OomKill, VigilEvent, VigilState } from '../common/state.js';
 import { createVigilStore, initialState, type VigilStore } from './store.js';
 import { adoptRecorded } from './supervisor/adoption.js';
@@ -63,6 +63,8 @@ export async function createVigil(opts: CreateVigilOptions = {}): Promise<VigilC
   const supervisors = new Map<string, BackendSupervisor>();
   const logs = new Map<string, LogLike>();
   let configs = new Map<string, BackendConfig>();
+  let lastConfig: VigilConfig | null = null;
+  const treePids = new Map<string, number[]>();
   let closed = false;
 
   const cgroup: { factory: CgroupFactory | null; why: string } = parts.cgroupSupport(opts);
@@ -112,6 +114,7 @@ export async function createVigil(opts: CreateVigilOptions = {}): Promise<VigilC
       emit({ kind: 'config', reason: `config rejected: ${r.errors.map((e) => `${path.basename(e.file)}:${e.line ?? '?'}${e.field ? ` ${e.field}` : ''}: ${e.message}`).join('; ')}`, details: { errors: r.errors } });
       return null;
     }
+    lastConfig = r.config;
     emit({ kind: 'config', reason: `config loaded: ${Object.keys(r.config.backends).length} backend(s)${r.created ? ' (created from the example)' : ''}` });
     return new Map(Object.entries(r.config.backends).map(([id, b]) => [id, { ...b, id }]));
   };
@@ -170,7 +173,8 @@ export async function createVigil(opts: CreateVigilOptions = {}): Promise<VigilC
       kill,
       [...supervisors.values()].map((s) => ({
         id: s.id,
-        pids: s.process ? [s.process.pid] : s.view().lastExit ? [s.view().lastExit!.pid] : [],
+        // The whole tree from the last memory sample (a child may be the victim), plus the leader.
+        pids: [...new Set([...(s.process ? [s.process.pid] : s.view().lastExit ? [s.view().lastExit!.pid] : []), ...(treePids.get(s.id) ?? [])])],
         cgroupPath: s.cgroupPath,
         rssBytes: s.view().memory?.rss ?? 0,
       })),
@@ -188,6 +192,8 @@ export async function createVigil(opts: CreateVigilOptions = {}): Promise<VigilC
     emit,
     onKill,
     backends: () => [...supervisors.values()],
+    config: () => lastConfig,
+    treePids,
     log,
   });
 

@@ -6,7 +6,7 @@
 // All state changes that spawn or kill run through a per-backend queue, and
 // callbacks carry a generation number so a stale watcher/timer of an old
 // process can never act on the new one.
-import { mkdirSync, openSync, readSync, closeSync, statSync } from 'node:fs';
+import { mkdirSync, openSync, readFileSync, readSync, closeSync, statSync } from 'node:fs';
 import path from 'node:path';
 import {
   adoptProcess,
@@ -23,6 +23,7 @@ import {
 } from '../../../native-bindings/process.js';
 import type { CommandResult } from '../../common/api.js';
 import type { BackendStatus, BackendView, ExitInfo, MemoryBreakdown, OomKill, VigilEvent } from '../../common/state.js';
+import { watchOomKills } from '../cgroup/index.js';
 import { ProbeConnection, probeHealth } from '../health/http-probe.js';
 import { everyShared } from './shared-interval.js';
 import { pickFreePort } from '../ports.js';
@@ -93,6 +94,9 @@ export class BackendSupervisor {
   private cgroup: CgroupHandle | null = null;
   private cgroupWarned = false;
   private oomBaseline = 0;
+  private stopOomWatch: (() => void) | null = null;
+  /** The leader's comm, read right after spawn, for cgroup-counter OOM records. */
+  private comm: string | null = null;
   private earlyOom: { kill: OomKill; at: number } | null = null;
   private disposed = false;
 
@@ -164,16 +168,19 @@ export class BackendSupervisor {
       if (s === 'backoff') {
         this.cancelBackoff();
         this.transition('stopped', 'stopped by user (pending restart cancelled)');
+        await this.releaseCgroup();
         return { ok: true, message: 'pending restart cancelled' };
       }
       if (!LIVE.includes(s) || !this.handle) {
         // exited or failed: collect a zombie so none is left behind, then rest.
         if (this.view().awaitingReap) this.collectZombie();
         this.transition('stopped', 'stopped by user');
+        await this.releaseCgroup();
         return { ok: true, message: `stopped (was ${s})` };
       }
       const exit = await this.terminateCurrent('stopped by user');
       this.transition('stopped', 'stopped by user', exit.pid);
+      await this.releaseCgroup();
       return { ok: true, message: `stopped (${exit.reason})` };
     });
   }
@@ -195,6 +202,8 @@ export class BackendSupervisor {
       if (!this.view().awaitingReap || !this.handle) return { ok: false, message: 'no exited child to reap' };
       this.emitCommand('reap');
       const exit = this.collectZombie();
+      // Nothing of this backend runs now; a later start makes a fresh cgroup.
+      if (!LIVE.includes(this.status) && this.status !== 'backoff') await this.releaseCgroup();
       return { ok: true, message: `reaped pid ${exit.pid}: ${exit.reason}`, exit };
     });
   }
@@ -253,6 +262,8 @@ export class BackendSupervisor {
     this.gen++;
     this.clearTimers();
     this.cancelBackoff();
+    this.stopOomWatch?.();
+    this.stopOomWatch = null;
     if (this.handle) closeHandle(this.handle);
   }
 
@@ -260,11 +271,12 @@ export class BackendSupervisor {
   dispose(): void {
     this.detach();
     if (this.cgroup && !this.handle) {
-      try {
-        this.cgroup.remove();
-      } catch {
-        // still has tasks or already gone: harmless, it is reused next time
-      }
+      const cg = this.cgroup;
+      this.cgroup = null;
+      // still has tasks or already gone: harmless, it is reused next time
+      void Promise.resolve()
+        .then(() => cg.remove())
+        .catch(() => {});
     }
   }
 
@@ -321,6 +333,8 @@ export class BackendSupervisor {
       // spawn reports the real problem (the log file cannot be opened)
     }
     this.logOffset = fileSize(this.deps.logPath);
+    // The cgroup exists (with its limit) before the process does, so it is placed at once.
+    this.ensureCgroup();
     this.deps.note?.(`starting: ${argv.join(' ')}`);
     let h: ProcessHandle;
     try {
@@ -363,22 +377,89 @@ export class BackendSupervisor {
     return { ok: true, message: `started pid ${h.pid}${port !== null ? ` on port ${port}` : ''}` };
   }
 
-  private placeInCgroup(pid: number): void {
-    if (this.cfg.memoryLimit === null) return;
-    const warnOnce = (why: string): void => {
-      if (this.cgroupWarned) return;
-      this.cgroupWarned = true;
-      this.deps.emit({ kind: 'system', backend: this.id, reason: `memory limit not enforced: ${why}; running without it` });
-    };
+  private warnNoLimit(why: string): void {
+    if (this.cgroupWarned) return;
+    this.cgroupWarned = true;
+    this.deps.emit({ kind: 'system', backend: this.id, reason: `memory limit not enforced: ${why}; running without it` });
+  }
+
+  /** Create the memory-limit cgroup (once; reused across crash restarts) and watch its OOM counter. */
+  private ensureCgroup(): void {
+    if (this.cfg.memoryLimit === null || this.cgroup) return;
     const factory = this.deps.cgroupFactory;
-    if (!factory) return warnOnce(this.deps.cgroupUnavailable ?? 'cgroup support unavailable');
+    if (!factory) return this.warnNoLimit(this.deps.cgroupUnavailable ?? 'cgroup support unavailable');
     try {
-      this.cgroup ??= factory(this.id, this.cfg.memoryLimit);
+      this.cgroup = factory(this.id, this.cfg.memoryLimit);
+    } catch (e) {
+      return this.warnNoLimit((e as Error).message);
+    }
+    const cg = this.cgroup;
+    this.stopOomWatch?.();
+    this.stopOomWatch = watchOomKills(cg, () => this.onCgroupOom(cg), {
+      intervalMs: 250,
+      onError: () => {
+        // cgroup removed under us: the exit path still compares counters where it can
+      },
+    });
+  }
+
+  private placeInCgroup(pid: number): void {
+    if (this.cfg.memoryLimit === null || !this.cgroup) return;
+    this.comm = readComm(pid) ?? path.basename(this.view().command[0] ?? this.id);
+    try {
       this.cgroup.addProcess(pid);
       this.oomBaseline = safeCount(this.cgroup);
       this.patch({ cgroup: this.cgroup.path });
     } catch (e) {
-      warnOnce((e as Error).message);
+      this.warnNoLimit((e as Error).message);
+    }
+  }
+
+  /** The cgroup's oom_kill counter rose: record it, unless the kernel log already did. */
+  private onCgroupOom(cg: CgroupHandle): void {
+    if (this.cgroup !== cg) return;
+    const last = this.view().lastExit;
+    const pid = this.handle?.pid ?? last?.pid;
+    if (pid === undefined) return;
+    if (this.earlyOom?.kill.pid === pid) return;
+    if (!this.handle && last && last.pid === pid && last.oomKilled) return;
+    const kill: OomKill = {
+      id: `cgroup:${cg.path}:${Date.now()}`,
+      time: Date.now(),
+      timeText: null,
+      pid,
+      comm: this.comm ?? path.basename(this.view().command[0] ?? this.id),
+      scope: 'memcg',
+      constraint: null,
+      memcg: cg.path,
+      totalVmKb: null,
+      anonRssKb: null,
+      fileRssKb: null,
+      shmemRssKb: null,
+      uid: null,
+      oomScoreAdj: null,
+      killer: 'kernel',
+      trigger: null,
+      backend: this.id,
+      likelyCause: null,
+      source: 'cgroup',
+    };
+    this.oomBaseline = safeCount(cg);
+    this.markOomKilled(kill);
+  }
+
+  /** After a stop or reap: stop watching and remove the cgroup (awaited, so a next start cannot race the rmdir). */
+  private async releaseCgroup(): Promise<void> {
+    this.stopOomWatch?.();
+    this.stopOomWatch = null;
+    const cg = this.cgroup;
+    if (!cg || this.handle) return;
+    this.cgroup = null;
+    this.patch({ cgroup: null });
+    try {
+      await cg.remove();
+    } catch {
+      // still has tasks or already gone: the next start reuses the path
     }
   }
 
@@ -697,6 +778,14 @@ export class BackendSupervisor {
       command: this.argvFor(c.port === 'auto' ? null : c.port),
       restartPolicy: c.restart.policy,
     };
+  }
+}
+
+function readComm(pid: number): string | null {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() || null;
+  } catch {
+    return null;
   }
 }
 

@@ -47,7 +47,8 @@ export interface CgroupHandle {
   path: string;
   addProcess(pid: number): void;
   oomKillCount(): number;
-  remove(): void;
+  /** Awaited before a fresh start may reuse the same path. */
+  remove(): void | Promise<void>;
 }
 export type CgroupFactory = (backendId: string, limitBytes: number) => CgroupHandle;
 
