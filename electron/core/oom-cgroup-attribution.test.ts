@@ -38,6 +38,8 @@ itPrivileged('kernel log disabled: the cgroup counter attributes a real OOM kill
   const b = c.getState().backends.find((x) => x.id === id)!;
   expect(b.cgroup).toMatch(/vigil/);
   expect(b.lastExit?.reason).toMatch(/oom-killed/);
+  expect(b.lastExit?.oom?.source).toBe('cgroup');
+  expect(c.getState().ooms.some((k) => k.backend === id && k.pid === b.lastExit?.pid && k.scope === 'memcg')).toBe(true); // the timeline lists it
   expect(b.awaitingReap).toBe(true); // policy never: the zombie keeps its status
   const reaped = await c.reap({ id });
   expect(reaped.ok).toBe(true);

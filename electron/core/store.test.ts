@@ -28,4 +28,17 @@ describe('VigilStore', () => {
     s.setBackend('nope', { status: 'ready' });
     expect(s.get().backends).toEqual([]);
   });
+
+  it('keeps one record of a kill seen by both the cgroup counter and the kernel log, preferring the kernel figures', () => {
+    const cg = { id: 'cgroup:/x:1', pid: 7, comm: 'hog', backend: 'hog', source: 'cgroup', anonRssKb: null } as unknown as OomKill;
+    const kern = { id: 'boot:42', pid: 7, comm: 'hog', backend: 'hog', source: 'kmsg', anonRssKb: 65000 } as unknown as OomKill;
+    const s1 = createVigilStore();
+    s1.pushOom(cg);
+    s1.pushOom(kern);
+    expect(s1.get().ooms).toEqual([kern]);
+    const s2 = createVigilStore();
+    s2.pushOom(kern);
+    s2.pushOom(cg);
+    expect(s2.get().ooms).toEqual([kern]);
+  });
 });

@@ -83,8 +83,12 @@ export function createVigilStore(init: VigilState = initialState()): VigilStore 
     pushEvent: (ev) => set((s) => ({ events: capped(s.events, ev, EVENT_CAP) })),
     pushOom: (kill) =>
       set((s) => {
-        // The same kill may arrive from kmsg and the cgroup counter: keep one.
-        const i = s.ooms.findIndex((o) => o.id === kill.id);
+        // The same kill may arrive from the kernel log and the cgroup counter:
+        // keep one, preferring the kernel's figures over the counter's bare fact.
+        const samePid = (o: OomKill): boolean => o.pid === kill.pid && o.backend === kill.backend;
+        // (The counter may also be read twice for one kill: at exit and by its poller.)
+        if (kill.source === 'cgroup' && s.ooms.some(samePid)) return {};
+        const i = s.ooms.findIndex((o) => o.id === kill.id || (kill.source !== 'cgroup' && o.source === 'cgroup' && samePid(o)));
         if (i >= 0) {
           const ooms = s.ooms.slice();
           ooms[i] = { ...ooms[i]!, ...kill };

@@ -423,7 +423,15 @@ export class BackendSupervisor {
     if (pid === undefined) return;
     if (this.earlyOom?.kill.pid === pid) return;
     if (!this.handle && last && last.pid === pid && last.oomKilled) return;
-    const kill: OomKill = {
+    const kill = this.cgroupKill(cg, pid);
+    this.deps.store.pushOom(kill);
+    this.oomBaseline = safeCount(cg);
+    this.markOomKilled(kill);
+  }
+
+  /** What the cgroup counter tells of a kill: the victim is taken to be the backend's leader (the counter cannot say). */
+  private cgroupKill(cg: CgroupHandle, pid: number): OomKill {
+    return {
       id: `cgroup:${cg.path}:${Date.now()}`,
       time: Date.now(),
       timeText: null,
@@ -444,8 +452,6 @@ export class BackendSupervisor {
       likelyCause: null,
       source: 'cgroup',
     };
-    this.oomBaseline = safeCount(cg);
-    this.markOomKilled(kill);
   }
 
   /** After a stop or reap: stop watching and remove the cgroup (awaited, so a next start cannot race the rmdir). */
@@ -484,7 +490,11 @@ export class BackendSupervisor {
   private finishExit(h: ProcessHandle, r: ReapResult | null, unreaped: string, keepZombie = false): ExitInfo {
     let exit = exitFromReap(h.pid, r, unreaped);
     if (this.earlyOom && this.earlyOom.kill.pid === h.pid) exit = withOom(exit, this.earlyOom.kill, this.earlyOom.kill.source);
-    else if (this.cgroup && safeCount(this.cgroup) > this.oomBaseline) exit = withOom(exit, null, 'cgroup memory limit');
+    else if (this.cgroup && safeCount(this.cgroup) > this.oomBaseline) {
+      const kill = this.cgroupKill(this.cgroup, h.pid);
+      this.deps.store.pushOom(kill);
+      exit = withOom(exit, kill, 'cgroup memory limit');
+    }
     if (this.cgroup) this.oomBaseline = safeCount(this.cgroup);
     this.earlyOom = null;
     if (!keepZombie) {
