@@ -18,7 +18,12 @@ export const BACKEND_STATUSES: readonly BackendStatus[] = [
   'stopped', 'starting', 'loading', 'ready', 'unhealthy', 'stopping', 'exited', 'backoff', 'failed',
 ];
 
-/** Process state as /proc/<pid>/stat shows it, for display. */
+/**
+ * Process state as /proc/<pid>/stat shows it, for display. A live process's
+ * moves among running, sleeping and disk-sleep are not re-published (a server
+ * flips between them on every request), so those three mean "alive"; stopped,
+ * zombie and gone are always current.
+ */
 export type ProcState = 'running' | 'sleeping' | 'disk-sleep' | 'stopped' | 'zombie' | 'gone' | 'other';
 
 export interface ExitInfo {

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { EVENT_CAP, type OomKill, type VigilEvent } from '../common/state.js';
+import { EVENT_CAP, type BackendView, type OomKill, type VigilEvent } from '../common/state.js';
 import { createVigilStore } from './store.js';
 
+const MEM = { rss: 1, pss: null, anon: 1, file: 0, shmem: 0, swap: 0, processes: 1 };
+const backend = (id: string): BackendView => ({
+  id, name: id, status: 'stopped', reason: '', since: 0, pid: null, pgid: null, procState: null, startedAt: null, port: null,
+  adopted: false, restarts: 0, lastExit: null, awaitingReap: false, healthLatencyMs: null, nextRestartAt: null,
+  memory: null, memoryLimit: null, cgroup: null, command: ['x'], restartPolicy: 'always',
+});
 const ev = (seq: number): VigilEvent => ({ seq, time: seq, kind: 'system', backend: null, from: null, to: null, reason: `e${seq}`, pid: null, exit: null, oom: null });
 
 describe('VigilStore', () => {
@@ -40,5 +46,56 @@ describe('VigilStore', () => {
     s2.pushOom(kern);
     s2.pushOom(cg);
     expect(s2.get().ooms).toEqual([kern]);
+  });
+
+  it('treats a cgroup record of the same backend and pid a minute later as a new kill (recycled pid)', () => {
+    const cg = { id: 'cgroup:/x:1', pid: 7, comm: 'hog', backend: 'hog', source: 'cgroup', time: 1_000_000 } as unknown as OomKill;
+    const s = createVigilStore();
+    s.pushOom(cg);
+    s.pushOom({ ...cg, id: 'cgroup:/x:1b', time: 1_000_500 }); // the same kill read twice
+    s.pushOom({ ...cg, id: 'cgroup:/x:2', time: 1_000_000 + 61_000 });
+    expect(s.get().ooms.map((o) => o.id)).toEqual(['cgroup:/x:1', 'cgroup:/x:2']);
+  });
+
+  it('notifies nobody for a mutation that changes nothing', () => {
+    const s = createVigilStore();
+    s.upsertBackend({ ...backend('a'), memory: { ...MEM } });
+    let n = 0;
+    s.subscribe(() => void n++);
+    s.setBackend('a', { status: 'stopped', memory: { ...MEM } });
+    s.setBackend('a', { memory: { ...MEM } }); // equal figures, new object
+    s.setAlerts([]);
+    expect(n).toBe(0);
+    s.setBackend('a', { memory: { ...MEM, rss: 2 } });
+    expect(n).toBe(1);
+  });
+
+  it('batch folds many mutations into one snapshot, visible to get() inside the batch', () => {
+    const s = createVigilStore();
+    s.upsertBackend(backend('a'));
+    s.upsertBackend(backend('b'));
+    const seen: string[] = [];
+    s.subscribe((st) => seen.push(st.backends.map((b) => b.memory?.rss ?? '-').join(',')));
+    s.batch(() => {
+      s.setBackend('a', { memory: { ...MEM, rss: 10 } });
+      expect(s.getBackend('a')!.memory!.rss).toBe(10);
+      s.batch(() => s.setBackend('b', { memory: { ...MEM, rss: 20 } })); // nested: joins the outer
+      expect(seen).toEqual([]);
+    });
+    expect(seen).toEqual(['10,20']);
+    s.batch(() => s.setBackend('a', { memory: { ...MEM, rss: 10 } })); // no change: no snapshot
+    expect(seen).toHaveLength(1);
+  });
+
+  it('a throwing batch still publishes what it changed before the throw', () => {
+    const s = createVigilStore();
+    s.upsertBackend(backend('a'));
+    expect(() =>
+      s.batch(() => {
+        s.setBackend('a', { status: 'ready' });
+        throw new Error('boom');
+      }),
+    ).toThrow('boom');
+    expect(s.api.getState().backends[0]!.status).toBe('ready');
   });
 });

@@ -1,6 +1,8 @@
 // The one authoritative state store (zustand vanilla). Mutators are small and
 // typed; every mutation stamps `time` so subscribers get a fresh snapshot
-// object (hosts diff by reference).
+// object (hosts diff by reference). A mutation that changes nothing notifies
+// nobody, and batch() folds many mutations (one sampler tick over 50
+// backends) into one snapshot: each snapshot is a push to every window.
 import { hostname } from 'node:os';
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import {
@@ -47,7 +49,12 @@ export interface VigilStore {
   setSystemMemory(system: SystemMemory | null, gpus?: GpuMemory[]): void;
   setKernelLog(status: KernelLogStatus): void;
   setAlerts(alerts: MemoryAlert[]): void;
+  /** Run fn; subscribers see one snapshot with all of its mutations (nested batches join the outer one). */
+  batch(fn: () => void): void;
 }
+
+/** A cgroup-counter record and a kernel-log record of one kill are read at most this far apart. */
+const SAME_KILL_WINDOW_MS = 60_000;
 
 const capped = <T>(arr: T[], item: T, cap: number): T[] => {
   const next = arr.length >= cap ? arr.slice(arr.length - cap + 1) : arr.slice();
@@ -55,12 +62,31 @@ const capped = <T>(arr: T[], item: T, cap: number): T[] => {
   return next;
 };
 
+/** Equal for the store's purposes: the same value, or flat objects with the same fields (memory figures). */
+function same(a: unknown, b: unknown): boolean {
+  if (Object.is(a, b)) return true;
+  if (!a || !b || typeof a !== 'object' || typeof b !== 'object' || Array.isArray(a) || Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  return ka.every((k) => Object.is((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+}
+
 export function createVigilStore(init: VigilState = initialState()): VigilStore {
   const api = createStore<VigilState>()(() => init);
-  const set = (f: (s: VigilState) => Partial<VigilState>): void => api.setState((s) => ({ ...f(s), time: Date.now() }));
+  let draft: VigilState | null = null;
+  let depth = 0;
+  const current = (): VigilState => draft ?? api.getState();
+  const set = (f: (s: VigilState) => Partial<VigilState>): void => {
+    const s = current();
+    const patch = f(s);
+    if (Object.keys(patch).length === 0) return; // nothing changed: no snapshot
+    const next = { ...s, ...patch, time: Date.now() };
+    if (depth > 0) draft = next;
+    else api.setState(next, true);
+  };
   return {
     api,
-    get: () => api.getState(),
+    get: current,
     subscribe: (cb) => api.subscribe((s) => cb(s)),
     upsertBackend: (view) =>
       set((s) => {
@@ -74,18 +100,22 @@ export function createVigilStore(init: VigilState = initialState()): VigilStore 
       set((s) => {
         const i = s.backends.findIndex((b) => b.id === id);
         if (i < 0) return {};
+        const cur = s.backends[i]!;
+        if ((Object.keys(patch) as (keyof BackendView)[]).every((k) => same(cur[k], patch[k]))) return {};
         const backends = s.backends.slice();
         backends[i] = { ...backends[i]!, ...patch };
         return { backends };
       }),
     removeBackend: (id) => set((s) => ({ backends: s.backends.filter((b) => b.id !== id) })),
-    getBackend: (id) => api.getState().backends.find((b) => b.id === id),
+    getBackend: (id) => current().backends.find((b) => b.id === id),
     pushEvent: (ev) => set((s) => ({ events: capped(s.events, ev, EVENT_CAP) })),
     pushOom: (kill) =>
       set((s) => {
         // The same kill may arrive from the kernel log and the cgroup counter:
         // keep one, preferring the kernel's figures over the counter's bare fact.
-        const samePid = (o: OomKill): boolean => o.pid === kill.pid && o.backend === kill.backend;
+        // Same victim and close in time: a recycled pid killed again later is a new kill.
+        const samePid = (o: OomKill): boolean =>
+          o.pid === kill.pid && o.backend === kill.backend && (o.time == null || kill.time == null || Math.abs(o.time - kill.time) <= SAME_KILL_WINDOW_MS);
         // (The counter may also be read twice for one kill: at exit and by its poller.)
         if (kill.source === 'cgroup' && s.ooms.some(samePid)) return {};
         const i = s.ooms.findIndex((o) => o.id === kill.id || (kill.source !== 'cgroup' && o.source === 'cgroup' && samePid(o)));
@@ -99,6 +129,18 @@ export function createVigilStore(init: VigilState = initialState()): VigilStore 
     setConfig: (patch) => set((s) => ({ config: { ...s.config, ...patch } })),
     setSystemMemory: (system, gpus) => set((s) => ({ memory: { system, gpus: gpus ?? s.memory.gpus } })),
     setKernelLog: (kernelLog) => set(() => ({ kernelLog })),
-    setAlerts: (alerts) => set(() => ({ alerts })),
+    setAlerts: (alerts) => set((s) => (s.alerts.length === alerts.length && s.alerts.every((a, i) => same(a, alerts[i])) ? {} : { alerts })),
+    batch: (fn) => {
+      depth++;
+      try {
+        fn();
+      } finally {
+        if (--depth === 0 && draft) {
+          const d = draft;
+          draft = null;
+          api.setState(d, true);
+        }
+      }
+    },
   };
 }

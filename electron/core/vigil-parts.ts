@@ -182,7 +182,8 @@ function startMemory(ctx: FeedContext, onSampler: (s: MemorySampler) => void): (
     ...(ctx.opts.nvidiaSmi !== undefined ? { nvidiaSmi: ctx.opts.nvidiaSmi } : {}),
     getBackends: () => ctx.backends().map((s) => ({ id: s.id, pid: s.process?.pid ?? null })),
     onError: (e) => ctx.log(`memory sampler: ${e.message}`),
-    onSample: (sample) => {
+    // One snapshot per tick, not one per backend.
+    onSample: (sample) => ctx.store.batch(() => {
       const sups = ctx.backends();
       ctx.treePids.clear();
       for (const s of sups) {
@@ -204,7 +205,7 @@ function startMemory(ctx: FeedContext, onSampler: (s: MemorySampler) => void): (
       for (const a of t.raised) ctx.emit({ kind: 'warning', backend: a.backend, reason: a.message, details: { alert: a } });
       for (const a of t.cleared) ctx.emit({ kind: 'warning', backend: a.backend, reason: `cleared: ${a.message}`, details: { alert: a, cleared: true } });
       if (t.raised.length || t.cleared.length || tracker.active().length) ctx.store.setAlerts(tracker.active());
-    },
+    }),
   });
   onSampler(sampler);
   sampler.start();

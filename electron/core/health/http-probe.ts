@@ -2,13 +2,15 @@
 // 503 → loading, connection refused → still starting, anything else
 // (timeout, reset, other status) → a failure that counts toward unhealthy.
 //
-// Written on a plain socket rather than node:http: a probe needs one fixed
-// request and the status line, and with 50 backends probed every 2 s the
-// http client's per-request machinery was most of an idle Vigil's CPU
-// (measured: 50 aligned probes / 2 s, http keep-alive agent 1.1 % of a
-// core, this 0.35 %). A ProbeConnection per backend process keeps one
-// connection open between probes; destroy it when the process goes.
+// Written on a plain socket rather than node:http, because with 50 backends
+// probed every 2 s the probe is most of an idle Vigil's CPU (measured: http
+// keep-alive agent 1.1 % of a core, a raw socket 0.35 %). For the same
+// reason a kept-alive socket reads through `onread` into one buffer (no
+// readable-stream machinery per response), the request bytes are encoded
+// once, and every pending probe shares one deadline timer
+// (deadlines.ts) instead of arming and clearing its own.
 import { connect, type Socket } from 'node:net';
+import { Deadlines } from './deadlines.js';
 
 export type HealthOutcome = 'ready' | 'loading' | 'refused' | 'failure';
 
@@ -36,137 +38,177 @@ const MAX_RESPONSE = 64 * 1024;
 // The server may close an idle kept-alive connection just as we reuse it:
 // one retry on a fresh connection then tells the truth, the error does not.
 const STALE = new Set(['ECONNRESET', 'EPIPE']);
-const noop = (): void => {};
+const deadlines = new Deadlines();
 
-/** At most one idle keep-alive socket to one backend process. */
+interface Pending {
+  target: ProbeTarget;
+  host: string;
+  started: number;
+  /** The socket was kept from an earlier probe (a failure before any byte may be a stale socket). */
+  reused: boolean;
+  mayRetry: boolean;
+  resolve: (r: HealthResult | Promise<HealthResult>) => void;
+  cancelDeadline: () => void;
+}
+
+/**
+ * One backend process's probe channel: at most one open socket, reused
+ * between probes while the server keeps it alive. destroy() when the
+ * process goes. Probes on one connection must not overlap (the supervisor
+ * runs one at a time).
+ */
 export class ProbeConnection {
-  private idle: Socket | null = null;
+  private sock: Socket | null = null;
   private key = '';
+  private request: Buffer | null = null;
+  private requestKey = '';
+  private pending: Pending | null = null;
+  // Response bytes so far ('latin1': one char per byte, so lengths are byte counts).
+  private buf = '';
+  private readonly readBuf = Buffer.allocUnsafe(16 * 1024);
   private destroyed = false;
 
-  /** The idle socket to host:port, if one is open (it is then in use until give() or destroy). */
-  take(host: string, port: number): Socket | null {
-    const s = this.idle;
-    this.idle = null;
-    if (!s) return null;
-    s.removeListener('close', this.onIdleClose);
-    s.removeListener('data', this.onIdleData);
-    if (this.key !== `${host}:${port}` || s.destroyed || !s.writable) {
-      s.destroy();
-      return null;
-    }
-    s.ref();
-    return s;
-  }
-
-  /** Park a socket whose last response was read completely. */
-  give(s: Socket, host: string, port: number): void {
-    if (this.destroyed || this.idle) return void s.destroy();
-    this.idle = s;
-    this.key = `${host}:${port}`;
-    s.on('close', this.onIdleClose);
-    // Bytes nobody asked for mean the stream is out of step: drop it.
-    s.on('data', this.onIdleData);
-    s.unref(); // an idle probe connection must not keep the process alive
+  /** GET path on host:port; never rejects. */
+  probe(t: ProbeTarget, started = performance.now(), mayRetry = true): Promise<HealthResult> {
+    const host = t.host ?? '127.0.0.1';
+    return new Promise((resolve) => {
+      const key = `${host}:${t.port}`;
+      const reused = this.sock !== null && this.key === key && !this.sock.destroyed && this.sock.writable;
+      if (!reused) this.drop();
+      if (!this.sock) this.open(host, t.port, key);
+      const sock = this.sock!;
+      const remaining = Math.max(0, t.timeoutMs - (performance.now() - started));
+      const p: Pending = {
+        target: t,
+        host,
+        started,
+        reused,
+        mayRetry,
+        resolve,
+        cancelDeadline: () => {},
+      };
+      this.pending = p;
+      this.buf = '';
+      p.cancelDeadline = deadlines.add(remaining, () => {
+        if (this.pending === p) this.finish('failure', null, `timeout after ${t.timeoutMs} ms`, false);
+      });
+      sock.ref();
+      sock.write(this.requestFor(t.path, key));
+    });
   }
 
   destroy(): void {
     this.destroyed = true;
-    this.idle?.destroy();
-    this.idle = null;
+    if (this.pending) this.finish('failure', null, 'probe connection closed', false);
+    this.drop();
   }
 
-  private onIdleClose = (): void => {
-    this.idle = null;
-  };
+  private open(host: string, port: number, key: string): void {
+    const sock = connect({
+      port,
+      host,
+      noDelay: true,
+      onread: {
+        buffer: this.readBuf,
+        callback: (n) => {
+          this.onBytes(sock, this.readBuf.toString('latin1', 0, n));
+          return true; // keep reading
+        },
+      },
+    });
+    sock.on('error', (e: NodeJS.ErrnoException) => this.onError(sock, e));
+    sock.on('close', () => this.onClose(sock));
+    this.sock = sock;
+    this.key = key;
+  }
 
-  private onIdleData = (): void => {
-    this.idle?.destroy();
-    this.idle = null;
-  };
-}
+  private drop(): void {
+    const s = this.sock;
+    this.sock = null;
+    s?.destroy();
+  }
 
-/** GET http://host:port/path once; never rejects. */
-export function probeHealth(t: ProbeTarget): Promise<HealthResult> {
-  return attempt(t, performance.now(), true);
-}
-
-function attempt(t: ProbeTarget, started: number, mayRetry: boolean): Promise<HealthResult> {
-  const host = t.host ?? '127.0.0.1';
-  return new Promise((resolve) => {
-    const reused = t.conn?.take(host, t.port) ?? null;
-    let sock: Socket;
-    if (reused) sock = reused;
-    else {
-      sock = connect({ port: t.port, host, noDelay: true });
-      // Once per socket: errors after this probe settled (or while parked) only end it.
-      sock.on('error', noop);
+  private requestFor(path: string, key: string): Buffer {
+    const k = `${path} ${key}`;
+    if (this.requestKey !== k || !this.request) {
+      this.request = Buffer.from(`GET ${path} HTTP/1.1\r\nHost: ${key}\r\nUser-Agent: vigil-health\r\nAccept: */*\r\n\r\n`, 'latin1');
+      this.requestKey = k;
     }
-    let buf = '';
-    let settled = false;
+    return this.request;
+  }
 
-    const cleanup = (): void => {
-      clearTimeout(timer);
-      sock.removeListener('data', onData);
-      sock.removeListener('error', onError);
-      sock.removeListener('close', onClose);
-    };
-    const done = (outcome: HealthOutcome, status: number | null, detail: string, keep = false): void => {
-      if (settled) return;
-      settled = true;
-      cleanup();
-      if (keep && t.conn) t.conn.give(sock, host, t.port);
-      else sock.destroy();
-      resolve({ outcome, status, latencyMs: Math.round((performance.now() - started) * 10) / 10, detail });
-    };
-    const retry = (): void => {
-      settled = true;
-      cleanup();
-      sock.destroy();
-      resolve(attempt(t, started, false));
-    };
+  private onBytes(sock: Socket, chunk: string): void {
+    if (sock !== this.sock) return;
+    // Bytes nobody asked for mean the stream is out of step: drop it.
+    if (!this.pending) return this.drop();
+    this.buf += chunk;
+    const buf = this.buf;
+    if (buf.length > MAX_RESPONSE) return this.finish('failure', null, `response larger than ${MAX_RESPONSE} bytes`, false);
+    const end = buf.indexOf('\r\n\r\n');
+    if (end < 0) return;
+    const m = /^HTTP\/1\.([01]) (\d{3})/.exec(buf);
+    if (!m) return this.finish('failure', null, 'malformed HTTP response', false);
+    const status = Number(m[2]);
+    const head = buf.slice(0, end);
+    // Reuse the connection only when the body's end is known (length or
+    // chunked) and nothing beyond it arrived; a close-delimited body: the
+    // status suffices, close.
+    let bodyEnd: number | null = -1;
+    const len = /\r\ncontent-length:[ \t]*(\d+)/i.exec(head);
+    if (len) bodyEnd = end + 4 + Number(len[1]);
+    else if (/\r\ntransfer-encoding:[ \t]*chunked/i.test(head)) bodyEnd = chunkedEnd(buf, end + 4);
+    if (bodyEnd === null || (bodyEnd > 0 && buf.length < bodyEnd)) return; // body still coming
+    const closing = /\r\nconnection:[ \t]*close/i.test(head) || (m[1] === '0' && !/\r\nconnection:[ \t]*keep-alive/i.test(head));
+    const keep = bodyEnd > 0 && !closing && buf.length === bodyEnd;
+    if (status === 200) this.finish('ready', status, 'HTTP 200', keep);
+    else if (status === 503) this.finish('loading', status, 'HTTP 503', keep);
+    else this.finish('failure', status, `HTTP ${status}`, keep);
+  }
 
-    const onData = (d: Buffer): void => {
-      buf += d.toString('latin1');
-      if (buf.length > MAX_RESPONSE) return done('failure', null, `response larger than ${MAX_RESPONSE} bytes`);
-      const end = buf.indexOf('\r\n\r\n');
-      if (end < 0) return;
-      const m = /^HTTP\/1\.([01]) (\d{3})/.exec(buf);
-      if (!m) return done('failure', null, 'malformed HTTP response');
-      const status = Number(m[2]);
-      const head = buf.slice(0, end);
-      // Reuse the connection only when the body's end is known (length or
-      // chunked) and nothing beyond it arrived; a close-delimited body: the
-      // status suffices, close.
-      let bodyEnd: number | null = -1;
-      const len = /\r\ncontent-length:[ \t]*(\d+)/i.exec(head);
-      if (len) bodyEnd = end + 4 + Number(len[1]);
-      else if (/\r\ntransfer-encoding:[ \t]*chunked/i.test(head)) bodyEnd = chunkedEnd(buf, end + 4);
-      if (bodyEnd === null || (bodyEnd > 0 && buf.length < bodyEnd)) return; // body still coming
-      const closing = /\r\nconnection:[ \t]*close/i.test(head) || (m[1] === '0' && !/\r\nconnection:[ \t]*keep-alive/i.test(head));
-      const keep = bodyEnd > 0 && !closing && buf.length === bodyEnd;
-      if (status === 200) done('ready', status, 'HTTP 200', keep);
-      else if (status === 503) done('loading', status, 'HTTP 503', keep);
-      else done('failure', status, `HTTP ${status}`, keep);
-    };
-    const onError = (e: NodeJS.ErrnoException): void => {
-      if (reused && mayRetry && buf === '' && STALE.has(e.code ?? '')) return retry();
-      if (e.code === 'ECONNREFUSED') done('refused', null, 'connection refused');
-      else done('failure', null, e.code ?? e.message);
-    };
-    const onClose = (): void => {
-      // A kept-alive connection the server had already closed: try a fresh one.
-      if (reused && mayRetry && buf === '') return retry();
-      done('failure', null, buf === '' ? 'ECONNRESET' : 'connection closed mid-response');
-    };
+  private onError(sock: Socket, e: NodeJS.ErrnoException): void {
+    // Errors of a socket already dropped, or while parked, only end it.
+    if (sock !== this.sock) return;
+    const p = this.pending;
+    if (!p) return this.drop();
+    if (p.reused && p.mayRetry && this.buf === '' && STALE.has(e.code ?? '')) return this.retry(p);
+    if (e.code === 'ECONNREFUSED') this.finish('refused', null, 'connection refused', false);
+    else this.finish('failure', null, e.code ?? e.message, false);
+  }
 
-    // Our own timer covers connect + request + response.
-    const timer = setTimeout(() => done('failure', null, `timeout after ${t.timeoutMs} ms`), Math.max(0, t.timeoutMs - (performance.now() - started)));
-    sock.on('data', onData);
-    sock.on('error', onError);
-    sock.on('close', onClose);
-    sock.write(`GET ${t.path} HTTP/1.1\r\nHost: ${host}:${t.port}\r\nUser-Agent: vigil-health\r\nAccept: */*\r\n\r\n`, 'latin1');
-  });
+  private onClose(sock: Socket): void {
+    if (sock !== this.sock) return;
+    this.sock = null;
+    const p = this.pending;
+    if (!p) return;
+    // A kept-alive connection the server had already closed: try a fresh one.
+    if (p.reused && p.mayRetry && this.buf === '') return this.retry(p);
+    this.finish('failure', null, this.buf === '' ? 'ECONNRESET' : 'connection closed mid-response', false);
+  }
+
+  private retry(p: Pending): void {
+    p.cancelDeadline();
+    this.pending = null;
+    this.drop();
+    p.resolve(this.probe(p.target, p.started, false));
+  }
+
+  private finish(outcome: HealthOutcome, status: number | null, detail: string, keep: boolean): void {
+    const p = this.pending;
+    if (!p) return;
+    this.pending = null;
+    p.cancelDeadline();
+    this.buf = '';
+    if (keep && !this.destroyed) this.sock?.unref(); // an idle probe connection must not keep the process alive
+    else this.drop();
+    p.resolve({ outcome, status, latencyMs: Math.round((performance.now() - p.started) * 10) / 10, detail });
+  }
+}
+
+/** GET http://host:port/path once; never rejects. Without `conn`, on a connection of its own, closed after. */
+export function probeHealth(t: ProbeTarget): Promise<HealthResult> {
+  if (t.conn) return t.conn.probe(t);
+  const once = new ProbeConnection();
+  return once.probe(t).finally(() => once.destroy());
 }
 
 /** Index just past a chunked body starting at `pos`; null while incomplete, -1 when malformed. */

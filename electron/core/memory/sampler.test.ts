@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -74,6 +76,25 @@ describe('MemorySampler on fixtures', () => {
     expect(errors).toHaveLength(2);
     expect(errors.some((m) => /sys-apu\/meminfo: ENOENT/.test(m))).toBe(true);
     expect(errors.some((m) => /nvidia-smi failed \(exit 9\)/.test(m))).toBe(true);
+  });
+
+  it('reads PSS on the first tick, then each backend every N ticks, staggered', async () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'vigil-pss-'));
+    cpSync(fx('proc-psi'), root, { recursive: true });
+    const ids = ['a', 'b', 'c'];
+    // Three backends over the same tree: only the tick that re-reads one can see a new figure.
+    const s = new MemorySampler({ procRoot: root, nvidiaSmi: null, pssEveryN: 3, getBackends: () => ids.map((id) => ({ id, pid: 100 })) });
+    const pss = (x: MemorySample): (number | null)[] => ids.map((id) => x.backends[id]!.pss);
+    const first = pss(await s.sampleOnce());
+    expect(first.every((p) => p === 4408900 * 1024)).toBe(true);
+    const rollup = path.join(root, '100', 'smaps_rollup');
+    writeFileSync(rollup, readFileSync(rollup, 'latin1').replace(/^Pss:\s+\d+/m, 'Pss: 4100001'));
+    const grown = 4408901 * 1024;
+    const old = first[0]!;
+    expect(pss(await s.sampleOnce())).toEqual([old, old, grown]); // tick 1: c (1 + 2 ≡ 0 mod 3)
+    expect(pss(await s.sampleOnce())).toEqual([old, grown, grown]); // tick 2: b
+    expect(pss(await s.sampleOnce())).toEqual([grown, grown, grown]); // tick 3: a
+    rmSync(root, { recursive: true, force: true });
   });
 
   it('the timer samples repeatedly and stop() ends it', async () => {

@@ -22,10 +22,10 @@ import {
   type ReapResult,
 } from '../../../native-bindings/process.js';
 import type { CommandResult } from '../../common/api.js';
-import type { BackendStatus, BackendView, ExitInfo, MemoryBreakdown, OomKill, VigilEvent } from '../../common/state.js';
+import type { BackendStatus, BackendView, ExitInfo, MemoryBreakdown, OomKill, ProcState, VigilEvent } from '../../common/state.js';
 import { watchOomKills } from '../cgroup/index.js';
 import { ProbeConnection, probeHealth } from '../health/http-probe.js';
-import { everyShared } from './shared-interval.js';
+import { everyShared } from '../shared-interval.js';
 import { pickFreePort } from '../ports.js';
 import type { VigilStore } from '../store.js';
 import { CommandQueue } from './command-queue.js';
@@ -56,13 +56,14 @@ const OOM_LATE_MS = 10_000;
 const PORT_IN_USE = /address already in use|couldn'?t bind|EADDRINUSE/i;
 // Probe faster while the backend comes up, so `ready` shows promptly.
 const STARTUP_PROBE_MS = 250;
+const STOPPED = 'process is stopped (T)';
 // Health latency is stored (and pushed to every window) only when it moved
 // noticeably (by 50 ms and by half: probes fired together on a busy machine
 // jitter by tens of ms) or went stale: an idle, healthy backend is not news
 // every probe, and each store update is a snapshot pushed to every window.
 const LATENCY_MIN_DELTA_MS = 50;
 const LATENCY_MIN_DELTA_RATIO = 0.5;
-const LATENCY_REFRESH_MS = 15_000;
+const LATENCY_REFRESH_MS = 60_000;
 
 export class BackendSupervisor {
   readonly id: string;
@@ -589,16 +590,24 @@ export class BackendSupervisor {
   private async tick(gen: number): Promise<void> {
     const h = this.handle;
     if (this.gen !== gen || !h) return;
-    const ps = probe(h);
     this.checkedAt = performance.now();
-    if (ps.state !== this.view().procState) this.patch({ procState: ps.state });
-    if (ps.state === 'zombie' || ps.state === 'gone' || !isRunning(h)) return this.onExit(gen);
+    if (!isRunning(h)) return this.onExit(gen);
     const hc = this.cfg.health;
-    if (ps.state === 'stopped') {
-      this.failure(gen, 'process is stopped (T)', true);
-      return this.scheduleProbe(gen, this.nextProbeDelay());
+    const probes = hc.path !== null && this.port !== null;
+    // /proc is read only when no good answer vouches for the process: no
+    // probe, start-up, or a failing one (a stopped (T) process and a hung one
+    // look alike on the wire). Healthy steady ticks skip it: at 50 backends
+    // it was an open+read+close per probe.
+    const s0 = this.status;
+    if (!probes || this.failures > 0 || (s0 !== 'ready' && s0 !== 'loading')) {
+      const ps = this.readProcState(h);
+      if (ps === 'zombie' || ps === 'gone') return this.onExit(gen);
+      if (ps === 'stopped') {
+        this.failure(gen, STOPPED, true);
+        return this.scheduleProbe(gen, this.nextProbeDelay());
+      }
     }
-    if (hc.path === null || this.port === null) {
+    if (!probes) {
       if (this.status !== 'ready') this.transition('ready', hc.path === null ? 'process running (no health check)' : 'process running (no port to probe)', h.pid);
       this.failures = 0;
       return this.scheduleProbe(gen, hc.intervalMs);
@@ -606,7 +615,7 @@ export class BackendSupervisor {
     this.probing = true;
     let r;
     try {
-      r = await probeHealth({ port: this.port, path: hc.path, timeoutMs: hc.timeoutMs, ...(this.conn ? { conn: this.conn } : {}) });
+      r = await probeHealth({ port: this.port!, path: hc.path!, timeoutMs: hc.timeoutMs, ...(this.conn ? { conn: this.conn } : {}) });
     } finally {
       this.probing = false;
     }
@@ -623,9 +632,21 @@ export class BackendSupervisor {
     } else if (r.outcome === 'refused' && s === 'starting') {
       // not listening yet: the startup timeout decides when that is too long
     } else {
-      this.failure(gen, `health ${hc.path}: ${r.detail}`, false);
+      // A stopped process explains a failed probe better than its timeout does.
+      const ps = this.readProcState(h);
+      if (ps === 'zombie' || ps === 'gone') return this.onExit(gen);
+      if (ps === 'stopped') this.failure(gen, STOPPED, true);
+      else this.failure(gen, `health ${hc.path}: ${r.detail}`, false);
     }
     this.scheduleProbe(gen, this.nextProbeDelay());
+  }
+
+  /** /proc state of the process, published when its class changes. */
+  private readProcState(h: ProcessHandle): ProcState {
+    const ps = probe(h).state;
+    // running ⇄ sleeping flips on every request a server answers: not news worth a snapshot.
+    if (procClass(ps) !== procClass(this.view().procState)) this.patch({ procState: ps });
+    return ps;
   }
 
   /** Store the probe latency when it is news (changed noticeably, stale, or a transition follows). */
@@ -789,6 +810,11 @@ export class BackendSupervisor {
       restartPolicy: c.restart.policy,
     };
   }
+}
+
+/** running, sleeping and disk-sleep are one class: alive (see ProcState). */
+function procClass(s: ProcState | null): string | null {
+  return s === 'running' || s === 'sleeping' || s === 'disk-sleep' ? 'alive' : s;
 }
 
 function readComm(pid: number): string | null {

@@ -1,5 +1,5 @@
-// One timer per period shared by every supervisor: the isRunning backstop
-// and the steady-state health probes of all backends fire together. 50
+// One timer per period shared by every backend: the isRunning backstop, the
+// steady-state health probes and the log polls of all backends fire together. 50
 // backends on 50 unaligned timers meant ~25 separate event-loop wake-ups a
 // second, and on a VM each wake-up costs more than the probe work itself
 // (measured: 50 keep-alive probes every 2 s, unaligned 3.4 % of a core,
