@@ -153,7 +153,19 @@ function cgroupSupport(opts: CreateVigilOptions): { factory: CgroupFactory | nul
     // The supervisor turns a throw into its one 'system' event with this reason.
     if (!r.ok) throw new Error(r.reason);
     const cg = r.cg;
-    return { path: cg.path, addProcess: (pid) => cg.addProcess(pid), oomKillCount: () => cg.oomKillCount(), remove: () => cg.remove() };
+    return {
+      path: cg.path,
+      addProcess: (pid) => cg.addProcess(pid),
+      oomKillCount: () => cg.oomKillCount(),
+      usage: () => {
+        try {
+          return cg.usage();
+        } catch {
+          return null; // cgroup gone or file unreadable: the alert falls back to RSS
+        }
+      },
+      remove: () => cg.remove(),
+    };
   };
   return { factory, why: '' };
 }
@@ -200,7 +212,8 @@ function startMemory(ctx: FeedContext, onSampler: (s: MemorySampler) => void): (
       }
       const t = tracker.update(
         sample,
-        sups.map((s) => ({ id: s.id, memoryLimit: s.view().memoryLimit, rss: sample.backends[s.id]?.rss ?? 0 })),
+        // The cgroup's charge is what its limit is enforced on; RSS only without a cgroup.
+        sups.map((s) => ({ id: s.id, memoryLimit: s.view().memoryLimit, rss: sample.backends[s.id]?.rss ?? 0, cgroupUsage: s.cgroupUsage() })),
       );
       for (const a of t.raised) ctx.emit({ kind: 'warning', backend: a.backend, reason: a.message, details: { alert: a } });
       for (const a of t.cleared) ctx.emit({ kind: 'warning', backend: a.backend, reason: `cleared: ${a.message}`, details: { alert: a, cleared: true } });

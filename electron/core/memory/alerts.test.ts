@@ -23,7 +23,28 @@ describe('evaluateAlerts', () => {
       { id: 'nolimit', memoryLimit: null, rss: 60 * GiB },
     ]);
     expect(alerts.map((a) => a.id)).toEqual(['psi-full', 'limit:llama']);
-    expect(alerts[1]).toMatchObject({ backend: 'llama', figures: { percentOfLimit: 95 } });
+    expect(alerts[1]).toMatchObject({ backend: 'llama', figures: { percentOfLimit: 95, used: 9.5 * GiB, rss: 9.5 * GiB } });
+    expect(alerts[1]!.message).toBe('llama uses 9728 MiB (process RSS), 95.0% of its 10240 MiB limit');
+  });
+
+  it('judges a backend with a cgroup by the cgroup charge, not its (larger) process RSS', () => {
+    const MiB = 2 ** 20;
+    const cfg = { limitMarginPercent: 10 }; // threshold 57.6 MiB of 64
+    // The real case: RSS counts the shared node binary's file pages and pre-move
+    // charges, so it read 77 MiB ("119.6%") while the cgroup held far less.
+    expect(evaluateAlerts(cfg, sys(30), [{ id: 'fake', memoryLimit: 64 * MiB, rss: 77 * MiB, cgroupUsage: 20 * MiB }])).toEqual([]);
+    const [a] = evaluateAlerts(cfg, sys(30), [{ id: 'fake', memoryLimit: 64 * MiB, rss: 77 * MiB, cgroupUsage: 60 * MiB }]);
+    expect(a!.message).toBe('fake uses 60 MiB (cgroup usage), 93.8% of its 64 MiB limit');
+    expect(a!.figures).toEqual({ used: 60 * MiB, cgroupUsage: 60 * MiB, memoryLimit: 64 * MiB, percentOfLimit: 93.75, threshold: 0.9 * 64 * MiB });
+    // No cgroup figure (runs without one, or the read failed): RSS, and the message says so.
+    for (const cgroupUsage of [null, undefined]) {
+      const [r] = evaluateAlerts(cfg, sys(30), [{ id: 'fake', memoryLimit: 64 * MiB, rss: 77 * MiB, ...(cgroupUsage === null ? { cgroupUsage } : {}) }]);
+      expect(r!.message).toBe('fake uses 77 MiB (process RSS), 120.3% of its 64 MiB limit');
+      expect(r!.figures).toMatchObject({ used: 77 * MiB, rss: 77 * MiB });
+      expect(r!.figures.cgroupUsage).toBeUndefined();
+    }
+    // A zero charge is a figure, not a missing one.
+    expect(evaluateAlerts(cfg, sys(30), [{ id: 'fake', memoryLimit: 64 * MiB, rss: 77 * MiB, cgroupUsage: 0 }])).toEqual([]);
   });
 
   it('no system sample: only backend alerts can fire; no thresholds configured: nothing', () => {
@@ -58,5 +79,18 @@ describe('AlertTracker', () => {
     expect(t.update({ system: null }, []).cleared).toEqual([]);
     expect(t.update(sys(30, 1), []).cleared.map((x) => x.id)).toEqual(['psi-full']);
     expect(t.active()).toEqual([]);
+  });
+
+  it('limit alert on cgroup usage: hysteresis applies to the cgroup figure', () => {
+    const MiB = 2 ** 20;
+    const t = new AlertTracker({ limitMarginPercent: 10, hysteresisPercent: 10 }); // raise at 57.6 MiB, clear below 51.84
+    const b = (cg: number) => [{ id: 'x', memoryLimit: 64 * MiB, rss: 200 * MiB, cgroupUsage: cg * MiB }];
+    const log: string[] = [];
+    for (const cg of [40, 58, 55, 52, 51, 60]) {
+      const { raised, cleared } = t.update(sys(30), b(cg));
+      for (const a of raised) log.push(`raise@${cg}:${a.figures.cgroupUsage! / MiB}`);
+      for (const _ of cleared) log.push(`clear@${cg}`);
+    }
+    expect(log).toEqual(['raise@58:58', 'clear@51', 'raise@60:60']);
   });
 });

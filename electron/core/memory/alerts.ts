@@ -1,5 +1,10 @@
 // Early memory warnings before the OOM killer acts: low MemAvailable, PSI
-// "full" stall time, a backend near its configured limit. AlertTracker turns
+// "full" stall time, a backend near its configured limit. The limit is judged
+// against what the kernel enforces it on, the cgroup's charge: process RSS
+// counts file pages charged elsewhere (the shared binary, a cached model) and
+// memory charged before the move into the cgroup, so it can read well over a
+// limit the cgroup cannot exceed. RSS is only the fallback for a backend that
+// runs without its cgroup. AlertTracker turns
 // the per-tick set into raise/clear events with hysteresis, so a value
 // hovering at a threshold yields one event, not one per second.
 import type { MemoryAlert, SystemMemory } from '../../common/state.js';
@@ -8,7 +13,7 @@ export interface AlertConfig {
   memAvailableBelowBytes?: number;
   memAvailableBelowPercent?: number;
   psiFullAvg10Above?: number;
-  /** Warn when a backend's RSS is within this percent of its memoryLimit. */
+  /** Warn when a backend's memory (cgroup usage, else RSS) is within this percent of its memoryLimit. */
   limitMarginPercent?: number;
   /** An active alert clears only once the value is this percent (relative) past its threshold on the safe side. Default 10. */
   hysteresisPercent?: number;
@@ -17,7 +22,10 @@ export interface AlertConfig {
 export interface AlertBackend {
   id: string;
   memoryLimit: number | null;
+  /** Process-tree RSS in bytes: compared with the limit only when cgroupUsage is absent. */
   rss: number;
+  /** Bytes the kernel charges to the backend's memory cgroup; null or absent without a cgroup (or when it could not be read). */
+  cgroupUsage?: number | null;
 }
 
 const MIB = 1024 * 1024;
@@ -75,14 +83,17 @@ export function evaluateAlerts(
       const id = `limit:${b.id}`;
       const threshold = b.memoryLimit * (1 - cfg.limitMarginPercent / 100);
       const effective = active.has(id) ? threshold * (1 - h) : threshold;
-      if (b.rss >= effective) {
-        const pct = (100 * b.rss) / b.memoryLimit;
+      const fromCgroup = typeof b.cgroupUsage === 'number';
+      const used = b.cgroupUsage ?? b.rss;
+      if (used >= effective) {
+        const pct = (100 * used) / b.memoryLimit;
         out.push({
           id,
           backend: b.id,
-          message: `${b.id} uses ${mib(b.rss)}, ${pct.toFixed(1)}% of its ${mib(b.memoryLimit)} limit`,
+          message: `${b.id} uses ${mib(used)} (${fromCgroup ? 'cgroup usage' : 'process RSS'}), ${pct.toFixed(1)}% of its ${mib(b.memoryLimit)} limit`,
           since,
-          figures: { rss: b.rss, memoryLimit: b.memoryLimit, percentOfLimit: pct, threshold },
+          // The bytes compared sit under the name of their source: cgroupUsage or rss.
+          figures: { used, [fromCgroup ? 'cgroupUsage' : 'rss']: used, memoryLimit: b.memoryLimit, percentOfLimit: pct, threshold },
         });
       }
     }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryHistory, RingSeries } from './history.js';
+import { SERIES } from '../../common/state.js';
+import { MemoryHistory, RingSeries, worstOf } from './history.js';
 
 describe('RingSeries', () => {
   it('keeps the newest `capacity` rows across wraparound, oldest first, with null gaps', () => {
@@ -34,7 +35,7 @@ describe('RingSeries', () => {
 });
 
 describe('MemoryHistory', () => {
-  it('hour tier holds 3600 s; day tier holds per-minute averages of complete minutes', () => {
+  it('hour tier holds 3600 s; day tier holds per-minute worst values of complete minutes', () => {
     const h = new MemoryHistory();
     const start = 1_700_000_000 - (1_700_000_000 % 60); // minute-aligned
     // 2 h of samples: x = seconds since start; backend present only in the 2nd minute.
@@ -48,15 +49,58 @@ describe('MemoryHistory', () => {
     expect(day.resolution).toBe(60);
     expect(day.t.length).toBe(119); // minute 119 is still open
     expect(day.t[0]).toBe(start);
-    expect(day.series.x![0]).toBe(29.5); // mean of 0..59
-    expect(day.series.x![1]).toBe(89.5);
+    expect(day.series.x![0]).toBe(59); // max of 0..59
+    expect(day.series.x![1]).toBe(119);
     expect(day.series.y!.slice(0, 3)).toEqual([null, 1, null]);
   });
 
   it('day tier wraps after daySlots buckets', () => {
     const h = new MemoryHistory({ hourSlots: 10, daySlots: 3, bucketSeconds: 10 });
     for (let s = 0; s < 60; s++) h.record(s, { v: s });
-    expect(h.export('day')).toEqual({ resolution: 10, t: [20, 30, 40], series: { v: [24.5, 34.5, 44.5] } });
+    expect(h.export('day')).toEqual({ resolution: 10, t: [20, 30, 40], series: { v: [29, 39, 49] } });
     expect(h.export('hour').t).toEqual([50, 51, 52, 53, 54, 55, 56, 57, 58, 59]);
+  });
+
+  it('a one-second spike survives into the day tier: peaks for usage, the dip for MemAvailable', () => {
+    const GiB = 2 ** 30;
+    const h = new MemoryHistory({ bucketSeconds: 60 });
+    const rss = SERIES.backendRss('llama');
+    // A steady minute with one bad second at s = 37: the backend jumps to 30 GiB
+    // and MemAvailable drops to 1 GiB. An average would show ~8.4 GiB and ~31.5 GiB.
+    for (let s = 0; s <= 60; s++) {
+      const spike = s === 37;
+      h.record(s, {
+        [rss]: spike ? 30 * GiB : 8 * GiB,
+        [SERIES.memAvailable]: spike ? 1 * GiB : 32 * GiB,
+        [SERIES.memUsed]: spike ? 63 * GiB : 32 * GiB,
+        [SERIES.psiFullAvg10]: spike ? 40 : 0,
+        // Swap shows up only part of the minute; null seconds do not count.
+        [SERIES.swapUsed]: s < 10 ? null : s,
+      });
+    }
+    const day = h.export('day');
+    expect(day.t).toEqual([0]);
+    expect(day.series[rss]).toEqual([30 * GiB]);
+    expect(day.series[SERIES.memAvailable]).toEqual([1 * GiB]);
+    expect(day.series[SERIES.memUsed]).toEqual([63 * GiB]);
+    expect(day.series[SERIES.psiFullAvg10]).toEqual([40]);
+    expect(day.series[SERIES.swapUsed]).toEqual([59]);
+  });
+
+  it('worstOf: the minimum only for MemAvailable, the maximum for every other series', () => {
+    expect(worstOf(SERIES.memAvailable)).toBe('min');
+    for (const s of [SERIES.memUsed, SERIES.swapUsed, SERIES.psiSomeAvg10, SERIES.psiFullAvg10, SERIES.backendRss('a'), SERIES.gpuVram('card0'), SERIES.gpuGtt('card0')]) {
+      expect(worstOf(s)).toBe('max');
+    }
+  });
+
+  it('a sample repeated within the same second still counts toward the bucket', () => {
+    const h = new MemoryHistory({ bucketSeconds: 10, hourSlots: 20 });
+    h.record(3.1, { [SERIES.memAvailable]: 5 });
+    h.record(3.9, { [SERIES.memAvailable]: 2 }); // replaces the hour row, but the dip is still the minute's worst
+    h.record(4, { [SERIES.memAvailable]: 6 });
+    h.record(10, { [SERIES.memAvailable]: 9 });
+    expect(h.export('hour').series[SERIES.memAvailable]).toEqual([2, 6, 9]);
+    expect(h.export('day')).toEqual({ resolution: 10, t: [0], series: { [SERIES.memAvailable]: [2] } });
   });
 });

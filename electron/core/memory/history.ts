@@ -1,6 +1,6 @@
 // Ring buffers for charts. Columns are Float64Arrays with NaN for "no
 // sample", so a day of 50 backends costs a few MB and no per-sample objects.
-import type { History } from '../../common/state.js';
+import { SERIES, type History } from '../../common/state.js';
 
 /** A ring of timestamped rows with named columns (created on first use). */
 export class RingSeries {
@@ -90,16 +90,32 @@ export interface MemoryHistoryOptions {
 }
 
 /**
- * Two tiers: every sample (1 s) for the last hour, and per-minute averages
- * for a day. A minute bucket is written to the day tier when the first
- * sample of the next minute arrives, so the day export has complete buckets only.
+ * How a minute of one series is summarised in the day tier: by its worst
+ * second. For memory an average hides the spike that precedes an OOM kill,
+ * so every series keeps its maximum, except MemAvailable, where low is bad
+ * and the minimum is kept. (The renderer's chart decimation picks max/min
+ * by the same rule when it thins points.)
+ */
+export function worstOf(series: string): 'max' | 'min' {
+  return series === SERIES.memAvailable ? 'min' : 'max';
+}
+
+/**
+ * Two tiers: every sample (1 s) for the last hour, and for a day one row per
+ * minute holding each series' worst value in that minute (see worstOf: the
+ * peak, or the dip of MemAvailable), not its average. Worst values of
+ * different series may come from different seconds, so a stack of backend
+ * peaks can exceed what was ever resident at one instant. A minute bucket is
+ * written to the day tier when the first sample of the next minute arrives,
+ * so the day export has complete buckets only.
  */
 export class MemoryHistory {
   readonly hour: RingSeries;
   readonly day: RingSeries;
   private readonly bucketSeconds: number;
   private bucketStart: number | null = null;
-  private readonly sums = new Map<string, { sum: number; n: number }>();
+  /** Worst value so far in the open bucket, per series. */
+  private readonly worst = new Map<string, number>();
 
   constructor(opts: MemoryHistoryOptions = {}) {
     this.hour = new RingSeries(opts.hourSlots ?? 3600, 1);
@@ -118,11 +134,8 @@ export class MemoryHistory {
     for (const name in values) {
       const v = values[name];
       if (v === null || v === undefined || !Number.isFinite(v)) continue;
-      const acc = this.sums.get(name);
-      if (acc) {
-        acc.sum += v;
-        acc.n++;
-      } else this.sums.set(name, { sum: v, n: 1 });
+      const prev = this.worst.get(name);
+      if (prev === undefined || (worstOf(name) === 'min' ? v < prev : v > prev)) this.worst.set(name, v);
     }
   }
 
@@ -132,9 +145,7 @@ export class MemoryHistory {
 
   private flush(): void {
     if (this.bucketStart === null) return;
-    const row: Record<string, number> = {};
-    for (const [name, { sum, n }] of this.sums) row[name] = sum / n;
-    this.day.push(this.bucketStart, row);
-    this.sums.clear();
+    this.day.push(this.bucketStart, Object.fromEntries(this.worst));
+    this.worst.clear();
   }
 }

@@ -137,6 +137,15 @@ export class BackendSupervisor {
     return this.cgroup?.path ?? null;
   }
 
+  /** Bytes charged to the memory-limit cgroup now; null without one or when unreadable (never throws: read per sampler tick). */
+  cgroupUsage(): number | null {
+    try {
+      return this.cgroup?.usage?.()?.current ?? null;
+    } catch {
+      return null;
+    }
+  }
+
   /** Replace the config (the caller restarts when it matters). */
   setConfig(cfg: SupervisedBackendConfig): void {
     this.cfg = cfg;

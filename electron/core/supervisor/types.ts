@@ -47,6 +47,12 @@ export interface CgroupHandle {
   path: string;
   addProcess(pid: number): void;
   oomKillCount(): number;
+  /**
+   * What the kernel charges to the cgroup now (bytes) and its limit (null:
+   * unlimited); null when it cannot be read. Never throws: it is read every
+   * sampler tick. Optional so a handle without it means "no cgroup figure".
+   */
+  usage?(): { current: number; limit: number | null } | null;
   /** Awaited before a fresh start may reuse the same path. */
   remove(): void | Promise<void>;
 }
