@@ -39,6 +39,7 @@ async function main(): Promise<void> {
   let quitting = false;
 
   const showWindow = (focusBackend?: string | null): void => {
+    const fresh = !win || win.isDestroyed();
     if (!win || win.isDestroyed()) {
       win = new BrowserWindow(windowOptions(path.join(here, '..', 'preload', 'preload.cjs'), path.join(iconsDir, 'vigil.png')));
       hardenWebContents(win.webContents);
@@ -52,13 +53,16 @@ async function main(): Promise<void> {
       win.once('ready-to-show', () => win?.show());
       void win.loadURL(pageUrl);
     } else {
+      // show() does not bring back a minimized window everywhere (Electron's own single-instance example restores first).
+      if (win.isMinimized()) win.restore();
       win.show();
       win.focus();
     }
     if (focusBackend) {
       const id = focusBackend;
       const send = (): void => ipc.focus(id);
-      if (win.webContents.isLoading()) win.webContents.once('did-finish-load', send);
+      // A page still loading (or not yet started) would drop the message: its onFocus listener is not there yet.
+      if (fresh || win.webContents.isLoading()) win.webContents.once('did-finish-load', send);
       else send();
     }
   };

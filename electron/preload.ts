@@ -6,7 +6,13 @@ import type { AddBackendRequest, EventsRequest, HistoryRequest, LogChunk, LogsRe
 import { CHANNELS } from './common/channels.js';
 import type { VigilState } from './common/state.js';
 
-const invoke = <T>(name: RequestName, payload?: unknown): Promise<T> => ipcRenderer.invoke(CHANNELS.request(name), payload) as Promise<T>;
+// Electron rejects with "Error invoking remote method 'vigil:start': Error: <message>"; the
+// dashboard names the action itself, so pass on the main process's message alone.
+const REMOTE_PREFIX = /^Error invoking remote method '[^']*': (?:\w*Error: )?/;
+const invoke = <T>(name: RequestName, payload?: unknown): Promise<T> =>
+  (ipcRenderer.invoke(CHANNELS.request(name), payload) as Promise<T>).catch((e: unknown) => {
+    throw new Error((e instanceof Error ? e.message : String(e)).replace(REMOTE_PREFIX, ''), { cause: e });
+  });
 
 function listen<T>(channel: string, cb: (v: T) => void): Unsubscribe {
   const fn = (_e: IpcRendererEvent, v: T): void => cb(v);

@@ -1,6 +1,8 @@
 // One validated path from a request name + untrusted payload to the service,
 // shared by the Electron IPC handlers, the WebSocket bridge and REST, so the
 // three transports accept and reject exactly the same things.
+// Messages say what is wrong, not which request: every caller already knows
+// (response id, URL, channel), and the dashboard names the action itself.
 import { REQUEST_SCHEMAS, type RequestName, type VigilService } from '../common/api.js';
 
 export class RequestError extends Error {
@@ -21,7 +23,7 @@ export function isRequestName(name: unknown): name is RequestName {
 export function validateRequest(name: RequestName, payload: unknown): unknown {
   const schema = REQUEST_SCHEMAS[name];
   if (schema === null) {
-    if (payload !== undefined && payload !== null) throw new RequestError(`${name}: takes no payload`, null);
+    if (payload !== undefined && payload !== null) throw new RequestError(`${name} takes no payload`, null);
     return undefined;
   }
   const r = schema.safeParse(payload);
@@ -30,7 +32,7 @@ export function validateRequest(name: RequestName, payload: unknown): unknown {
   // zod 4 reports unknown keys in `keys` with an empty path.
   const keys = issue && 'keys' in issue && Array.isArray(issue.keys) ? (issue.keys as string[]) : [];
   const field = issue ? [...issue.path.map(String), ...keys].join('.') || null : null;
-  throw new RequestError(`${name}: ${field ? `field '${field}': ` : ''}${issue?.message ?? 'invalid payload'}`, field);
+  throw new RequestError(`${field ? `field '${field}': ` : ''}${issue?.message ?? 'invalid payload'}`, field);
 }
 
 /** Validates then calls the service method of that name. */

@@ -24,6 +24,10 @@ beforeAll(async () => {
     cmd: [${JSON.stringify(process.execPath)}, ${JSON.stringify(FAKE_SERVER)}, --port, "\${PORT}", --load-ms, "200"]
     health: { interval: 200ms, timeout: 500ms }
     stop: { grace: 2s }
+  ghost:
+    cmd: [/nonexistent/llama-server]
+    health: { path: none }
+    autostart: false
 `);
   core = await createVigil({ configPath: path.join(dir, 'config.yaml'), stateDir: path.join(dir, 'state'), kmsgPath: null, journalctl: null });
   srv = await startServer({ service: core, rendererDir: dir });
@@ -40,9 +44,11 @@ describe('serve with the real core', () => {
     const base = `http://127.0.0.1:${srv.port}`;
     const seen: BackendStatus[] = [];
     const ws = new WebSocket(`ws://127.0.0.1:${srv.port}/ws?token=${srv.token}`);
+    const responses = new Map<number, ServerMessage>();
     ws.on('message', (d) => {
       const m = JSON.parse(d.toString()) as ServerMessage;
-      const st = m.type === 'state' ? m.state.backends[0]?.status : undefined;
+      if (m.type === 'response') responses.set(m.id, m);
+      const st = m.type === 'state' ? m.state.backends.find((b) => b.id === 'fake')?.status : undefined;
       if (st && seen.at(-1) !== st) seen.push(st);
     });
     const waitStatus = async (s: BackendStatus): Promise<void> => {
@@ -68,9 +74,29 @@ describe('serve with the real core', () => {
     const logs = (await (await fetch(`${base}/api/backends/fake/logs?lines=50`, { headers: auth })).json()) as LogChunk;
     expect(logs.lines.length).toBeGreaterThan(0);
     const state = (await (await fetch(`${base}/api/state`, { headers: auth })).json()) as VigilState;
-    expect(state.backends[0]).toMatchObject({ id: 'fake', status: 'ready' });
+    expect(state.backends.find((b) => b.id === 'fake')).toMatchObject({ id: 'fake', status: 'ready' });
     const unknown = (await (await fetch(`${base}/api/backends/nope/start`, { method: 'POST', headers: auth })).json()) as CommandResult;
     expect(unknown).toEqual({ ok: false, message: "unknown backend 'nope'" });
+
+    // What the dashboard gets over the WebSocket and shows as "start: <message>": no message may
+    // name the action again ("start: start: …").
+    let nextId = 1;
+    const ask = async (method: string, payload: unknown): Promise<ServerMessage> => {
+      const id = nextId++;
+      ws.send(JSON.stringify({ type: 'request', id, method, payload }));
+      const end = Date.now() + 10_000;
+      while (!responses.has(id)) {
+        if (Date.now() > end) throw new Error(`no response to ${method}`);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      return responses.get(id)!;
+    };
+    expect(await ask('start', { id: 'fake' })).toMatchObject({ ok: true, result: { ok: false, message: 'already running (ready)' } });
+    expect(await ask('start', { id: 'ghost' })).toMatchObject({ ok: true, result: { ok: false, message: 'spawn failed: ENOENT /nonexistent/llama-server' } });
+    expect(await ask('reap', { id: 'ghost' })).toMatchObject({ ok: true, result: { ok: false, message: 'no exited child to reap' } });
+    expect(await ask('stop', { id: 'nope' })).toMatchObject({ ok: true, result: { ok: false, message: "unknown backend 'nope'" } });
+    const bad = await ask('start', { id: '../x' });
+    expect(bad.type === 'response' && !bad.ok && bad.error).toMatch(/^field 'id': /);
     ws.close();
   }, 40_000);
 });

@@ -147,7 +147,8 @@ describe('WebSocket bridge', () => {
 
     c.ws.send(JSON.stringify({ type: 'request', id: 2, method: 'getLogs', payload: { id: 'alpha', lines: -3 } }));
     const r2 = await c.next((m) => m.type === 'response' && m.id === 2);
-    expect(r2.type === 'response' && !r2.ok && r2.error).toMatch(/field 'lines'/);
+    // No 'getLogs: ' in front: the dashboard names the action, and a second name reads 'getLogs: getLogs: …'.
+    expect(r2.type === 'response' && !r2.ok && r2.error).toMatch(/^field 'lines': /);
     c.ws.send(JSON.stringify({ type: 'request', id: 3, method: 'rm -rf', payload: {} }));
     const r3 = await c.next((m) => m.type === 'response' && m.id === 3);
     expect(r3.type === 'response' && !r3.ok && r3.error).toMatch(/unknown method/);
@@ -155,6 +156,23 @@ describe('WebSocket bridge', () => {
     svc.setState(baseState([backend('gamma')]));
     const pushed = await c.next((m) => m.type === 'state' && m.state.backends[0]?.id === 'gamma');
     expect(pushed.type).toBe('state');
+    c.ws.close();
+  });
+
+  it('passes errors on as the service and the validator word them, naming the action nowhere', async () => {
+    svc.start = async () => {
+      throw new Error('pidfd_open: EPERM');
+    };
+    const c = await connect(`ws://127.0.0.1:${srv.port}/ws?token=${TOKEN}`);
+    const ask = async (id: number, method: string, payload: unknown): Promise<ServerMessage> => {
+      c.ws.send(JSON.stringify({ type: 'request', id, method, payload }));
+      return c.next((m) => m.type === 'response' && m.id === id);
+    };
+    expect(await ask(1, 'start', { id: 'alpha' })).toEqual({ type: 'response', id: 1, ok: false, error: 'pidfd_open: EPERM' });
+    const bad = await ask(2, 'start', { id: '../etc' });
+    expect(bad.type === 'response' && !bad.ok && bad.error).toMatch(/^field 'id': backend id/);
+    const extra = await ask(3, 'getState', { x: 1 });
+    expect(extra.type === 'response' && !extra.ok && extra.error).toBe('getState takes no payload');
     c.ws.close();
   });
 
@@ -218,7 +236,7 @@ describe('REST', () => {
       expect(r.status, p).toBe(400);
       const body = await errorBody(r);
       expect(body.field, p).toBe(field);
-      expect(body.error, p).toContain(`'${field}'`);
+      expect(body.error, p).toMatch(new RegExp(`^field '${field}': `));
     }
     const badId = await fetch(`${base}/api/backends/${encodeURIComponent('../x')}/start`, { method: 'POST', headers: auth });
     expect(badId.status).toBe(400);

@@ -94,7 +94,8 @@ describe('ws bridge', () => {
     last().receive({ type: 'response', id: rb!.id, ok: false, error: 'unknown backend x' });
     last().receive({ type: 'response', id: ra!.id, ok: true, result: { ok: true, message: 'restarting' } });
     await expect(a).resolves.toEqual({ ok: true, message: 'restarting' });
-    await expect(b).rejects.toThrow('getLogs: unknown backend x');
+    // The host's message as it is: the dashboard names the action, so no 'getLogs: ' here.
+    await expect(b).rejects.toThrow(/^unknown backend x$/);
   });
 
   it('queues requests until connected and times out unanswered ones', async () => {
@@ -104,7 +105,7 @@ describe('ws bridge', () => {
     last().open();
     expect(last().sent).toHaveLength(1);
     timers.advance(1000);
-    await expect(p).rejects.toThrow(/getState: no answer from Vigil within 1000 ms/);
+    await expect(p).rejects.toThrow(/^no answer from Vigil within 1000 ms/);
   });
 
   it('fails in-flight requests on disconnect, reconnects with backoff and re-subscribes logs', async () => {
@@ -117,7 +118,7 @@ describe('ws bridge', () => {
     expect(last().sent).toEqual([{ type: 'subscribeLogs', backend: 'llama' }]);
     const inflight = bridge.stop('llama');
     last().drop();
-    await expect(inflight).rejects.toThrow(/connection to Vigil lost/);
+    await expect(inflight).rejects.toThrow(/^connection to Vigil lost/);
     expect(bridge.connection).toBe('disconnected');
 
     // Backoff doubles while the host stays down: 100, 200, 400, 400 (cap).

@@ -2,6 +2,8 @@
 // VigilApi the Electron preload exposes, so the dashboard cannot tell them apart.
 // Requests carry ids and resolve on the matching response; the socket
 // reconnects with capped exponential backoff and re-subscribes log tails.
+// Errors carry no method prefix: the caller (the dashboard) names the action,
+// as it does with the preload, so a message reads once.
 import type { CommandResult, ConnectionStatus, LogChunk, RequestName, Unsubscribe, VigilApi } from '../../electron/common/api.js';
 import type { ClientMessage, ServerMessage } from '../../electron/common/ws-protocol.js';
 import type { VigilState } from '../../electron/common/state.js';
@@ -46,7 +48,6 @@ interface Pending {
   timer: unknown;
   /** Serialized request; null once sent (then a dropped socket fails it). */
   wire: string | null;
-  method: RequestName;
 }
 
 const defaultTimers: Timers = {
@@ -134,7 +135,7 @@ export function createWsBridge(opts: BridgeOptions): WsBridge {
         if (p.wire === null) {
           pending.delete(id);
           timers.clearTimeout(p.timer);
-          p.reject(new Error(`${p.method}: connection to Vigil lost before it answered`));
+          p.reject(new Error('connection to Vigil lost before it answered'));
         }
       }
       if (closed) return;
@@ -178,7 +179,7 @@ export function createWsBridge(opts: BridgeOptions): WsBridge {
         pending.delete(msg.id);
         timers.clearTimeout(p.timer);
         if (msg.ok) p.resolve(msg.result);
-        else p.reject(new Error(`${p.method}: ${msg.error}`));
+        else p.reject(new Error(msg.error));
         return;
       }
       case 'state':
@@ -198,7 +199,7 @@ export function createWsBridge(opts: BridgeOptions): WsBridge {
   }
 
   function request<T>(method: RequestName, payload?: unknown): Promise<T> {
-    if (closed) return Promise.reject(new Error(`${method}: bridge closed`));
+    if (closed) return Promise.reject(new Error('bridge closed'));
     const id = nextId++;
     const msg: ClientMessage = payload === undefined ? { type: 'request', id, method } : { type: 'request', id, method, payload };
     const wire = JSON.stringify(msg);
@@ -207,10 +208,9 @@ export function createWsBridge(opts: BridgeOptions): WsBridge {
         resolve: resolve as (v: unknown) => void,
         reject,
         wire,
-        method,
         timer: timers.setTimeout(() => {
           pending.delete(id);
-          reject(new Error(`${method}: no answer from Vigil within ${requestTimeout} ms (${status})`));
+          reject(new Error(`no answer from Vigil within ${requestTimeout} ms (${status})`));
         }, requestTimeout),
       };
       pending.set(id, p);
@@ -247,7 +247,7 @@ export function createWsBridge(opts: BridgeOptions): WsBridge {
       for (const [id, p] of pending) {
         pending.delete(id);
         timers.clearTimeout(p.timer);
-        p.reject(new Error(`${p.method}: bridge closed`));
+        p.reject(new Error('bridge closed'));
       }
       setStatus('disconnected');
       s?.close();

@@ -304,7 +304,7 @@ export class BackendSupervisor {
     this.inflight.add(name);
     return this.queue
       .run(fn)
-      .catch((e: unknown): CommandResult => ({ ok: false, message: `${name} failed: ${(e as Error).message}` }))
+      .catch((e: unknown): CommandResult => ({ ok: false, message: (e as Error).message }))
       .finally(() => this.inflight.delete(name));
   }
 
