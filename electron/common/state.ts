@@ -249,5 +249,14 @@ export const SERIES = {
   gpuGtt: (id: string) => `gpu.${id}.gtt`,
 } as const;
 
+/**
+ * How a series is summarised when many samples become one point (the day
+ * tier, a decimated chart): its worst value — the peak, or for MemAvailable,
+ * where low is bad, the dip. An average would hide the spike before an OOM kill.
+ */
+export function worstOf(series: string): 'max' | 'min' {
+  return series === SERIES.memAvailable ? 'min' : 'max';
+}
+
 export const EVENT_CAP = 300;
 export const OOM_CAP = 200;

@@ -4,7 +4,7 @@
 import { useEffect, useRef, useState } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { SERIES, type GpuMemory, type SystemMemory } from '../../electron/common/state.js';
+import { worstOf, type GpuMemory, type SystemMemory } from '../../electron/common/state.js';
 import { chartSpecs, specsSignature, type ChartSpec } from '../lib/chart-specs.js';
 import { formatBytes } from '../lib/format.js';
 import { appendHistory, createHistoryBuffer, decimate, groupLargest, lastTime, stack, sumColumns, type HistoryBuffer, type Reduce } from '../lib/history-buffer.js';
@@ -35,7 +35,7 @@ const chartWidth = (host: HTMLElement): number => Math.max(300, host.clientWidth
 
 function chartData(buf: HistoryBuffer, chart: Pick<Chart, 'spec' | 'raw' | 'groups'>, width: number): uPlot.AlignedData {
   const cols = chart.groups.map((g) => sumColumns(g.members.map((m) => buf.series.get(m) ?? []), buf.t.length));
-  const reduce = chart.groups.map((g): Reduce => (g.members[0] === SERIES.memAvailable ? 'min' : 'max'));
+  const reduce = chart.groups.map((g): Reduce => worstOf(g.members[0]!));
   const d = decimate(buf.t, cols, Math.max(100, Math.floor(width / 2)), reduce);
   chart.raw = d.cols;
   const ys = chart.spec.stacked ? stack(d.cols, d.t.length) : d.cols;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SERIES } from '../../common/state.js';
-import { MemoryHistory, RingSeries, worstOf } from './history.js';
+import { worstOf } from '../../common/state.js';
+import { MemoryHistory, RingSeries } from './history.js';
 
 describe('RingSeries', () => {
   it('keeps the newest `capacity` rows across wraparound, oldest first, with null gaps', () => {

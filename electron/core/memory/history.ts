@@ -1,6 +1,6 @@
 // Ring buffers for charts. Columns are Float64Arrays with NaN for "no
 // sample", so a day of 50 backends costs a few MB and no per-sample objects.
-import { SERIES, type History } from '../../common/state.js';
+import { worstOf, type History } from '../../common/state.js';
 
 /** A ring of timestamped rows with named columns (created on first use). */
 export class RingSeries {
@@ -87,17 +87,6 @@ export interface MemoryHistoryOptions {
   bucketSeconds?: number;
   /** Rows of the coarse tier (default 1440 = a day of minutes). */
   daySlots?: number;
-}
-
-/**
- * How a minute of one series is summarised in the day tier: by its worst
- * second. For memory an average hides the spike that precedes an OOM kill,
- * so every series keeps its maximum, except MemAvailable, where low is bad
- * and the minimum is kept. (The renderer's chart decimation picks max/min
- * by the same rule when it thins points.)
- */
-export function worstOf(series: string): 'max' | 'min' {
-  return series === SERIES.memAvailable ? 'min' : 'max';
 }
 
 /**
