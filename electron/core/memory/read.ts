@@ -1,7 +1,7 @@
 // Small, allocation-light file readers for procfs/sysfs. Files there vanish
 // under us (a process exits between readdir and open), so "gone" is a normal
 // answer, not an exception.
-import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 
 /** errno codes that mean "the process/file went away": not an error. */
 const GONE = new Set(['ENOENT', 'ESRCH']);
@@ -59,11 +59,9 @@ export function readSmall(path: string): string | null {
 
 /** Like readSmall, but for files whose absence is an error worth naming. */
 export function readRequired(path: string): string {
-  try {
-    return readFileSync(path, 'latin1');
-  } catch (e) {
-    throw new ReadFailure(path, errnoOf(e), e);
-  }
+  const text = readSmall(path);
+  if (text === null) throw new ReadFailure(path, 'ENOENT', new Error('ENOENT'));
+  return text;
 }
 
 /**
