@@ -4,6 +4,7 @@ import type { GpuMemory, MemoryBreakdown, SystemMemory } from '../../common/stat
 import { SERIES } from '../../common/state.js';
 import { readAmdGpus } from './gpu-amd.js';
 import { findOnPath, readNvidiaGpus } from './gpu-nvidia.js';
+import { everyShared } from '../shared-interval.js';
 import { MemoryHistory } from './history.js';
 import { sumTreePss } from './processes.js';
 import { ProcessScanner } from './scanner.js';
@@ -60,7 +61,7 @@ export class MemorySampler {
   private nvidiaRetryAt = 0;
   private lastNvidia: GpuMemory[] = [];
   private tick = 0;
-  private timer: NodeJS.Timeout | null = null;
+  private stopTimer: (() => void) | null = null;
   private busy = false;
   private readonly scanner: ProcessScanner;
   private readonly pssCache = new Map<string, { root: number; pss: number | null }>();
@@ -79,20 +80,20 @@ export class MemorySampler {
   }
 
   start(): void {
-    if (this.timer) return;
+    if (this.stopTimer) return;
     const run = (): void => {
       // A slow tick (hung nvidia-smi up to its timeout) skips the next one instead of piling up.
       if (this.busy) return;
       this.sampleOnce().catch((e: unknown) => this.report(e));
     };
     run();
-    this.timer = setInterval(run, this.intervalMs);
-    this.timer.unref?.();
+    // On the shared ticker of its period: the same wake-up as the backends' 1 s backstop.
+    this.stopTimer = everyShared(this.intervalMs, run);
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
+    this.stopTimer?.();
+    this.stopTimer = null;
     this.scanner.close();
   }
 
