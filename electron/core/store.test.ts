@@ -75,6 +75,7 @@ describe('VigilStore', () => {
     s.upsertBackend(backend('a'));
     s.upsertBackend(backend('b'));
     const seen: string[] = [];
+    const published = s.get();
     s.subscribe((st) => seen.push(st.backends.map((b) => b.memory?.rss ?? '-').join(',')));
     s.batch(() => {
       s.setBackend('a', { memory: { ...MEM, rss: 10 } });
@@ -83,6 +84,9 @@ describe('VigilStore', () => {
       expect(seen).toEqual([]);
     });
     expect(seen).toEqual(['10,20']);
+    // The batch wrote into a copy: the snapshot published before it is untouched.
+    expect(published.backends.map((b) => b.memory)).toEqual([null, null]);
+    expect(s.get().backends).not.toBe(published.backends);
     s.batch(() => s.setBackend('a', { memory: { ...MEM, rss: 10 } })); // no change: no snapshot
     expect(seen).toHaveLength(1);
   });

@@ -75,6 +75,9 @@ export function createVigilStore(init: VigilState = initialState()): VigilStore 
   const api = createStore<VigilState>()(() => init);
   let draft: VigilState | null = null;
   let depth = 0;
+  // The draft's backends array once copied in this batch: later patches in the
+  // batch write into it instead of copying 50 views again (a sampler tick patches each).
+  let ownBackends: BackendView[] | null = null;
   const current = (): VigilState => draft ?? api.getState();
   const set = (f: (s: VigilState) => Partial<VigilState>): void => {
     const s = current();
@@ -102,8 +105,9 @@ export function createVigilStore(init: VigilState = initialState()): VigilStore 
         if (i < 0) return {};
         const cur = s.backends[i]!;
         if ((Object.keys(patch) as (keyof BackendView)[]).every((k) => same(cur[k], patch[k]))) return {};
-        const backends = s.backends.slice();
-        backends[i] = { ...backends[i]!, ...patch };
+        const backends = depth > 0 && s.backends === ownBackends ? ownBackends : s.backends.slice();
+        backends[i] = { ...cur, ...patch };
+        if (depth > 0) ownBackends = backends;
         return { backends };
       }),
     removeBackend: (id) => set((s) => ({ backends: s.backends.filter((b) => b.id !== id) })),
@@ -135,10 +139,11 @@ export function createVigilStore(init: VigilState = initialState()): VigilStore 
       try {
         fn();
       } finally {
-        if (--depth === 0 && draft) {
+        if (--depth === 0) {
+          ownBackends = null;
           const d = draft;
           draft = null;
-          api.setState(d, true);
+          if (d) api.setState(d, true);
         }
       }
     },

@@ -59,11 +59,11 @@ const STARTUP_PROBE_MS = 250;
 const STOPPED = 'process is stopped (T)';
 // Health latency is stored (and pushed to every window) only when it moved
 // noticeably (by 50 ms and by half: probes fired together on a busy machine
-// jitter by tens of ms) or went stale: an idle, healthy backend is not news
-// every probe, and each store update is a snapshot pushed to every window.
+// jitter by tens of ms): an idle, healthy backend is not news every probe,
+// and each store update is a snapshot pushed to every window. So the figure
+// shown is the last notable one, not the last probe's.
 const LATENCY_MIN_DELTA_MS = 50;
 const LATENCY_MIN_DELTA_RATIO = 0.5;
-const LATENCY_REFRESH_MS = 60_000;
 
 export class BackendSupervisor {
   readonly id: string;
@@ -89,7 +89,6 @@ export class BackendSupervisor {
   /** When a tick last checked liveness (performance.now()). */
   private checkedAt = 0;
   private conn: ProbeConnection | null = null;
-  private latencyAt = 0;
   private startupTimer: NodeJS.Timeout | null = null;
   private backoffTimer: NodeJS.Timeout | null = null;
   private cgroup: CgroupHandle | null = null;
@@ -658,14 +657,11 @@ export class BackendSupervisor {
     return ps;
   }
 
-  /** Store the probe latency when it is news (changed noticeably, stale, or a transition follows). */
+  /** Store the probe latency when it is news (changed noticeably, or a transition follows). */
   private noteLatency(ms: number, force: boolean): void {
     const prev = this.view().healthLatencyMs;
-    const now = Date.now();
     const moved = prev === null || Math.abs(ms - prev) >= Math.max(LATENCY_MIN_DELTA_MS, prev * LATENCY_MIN_DELTA_RATIO);
-    if (!force && !moved && now - this.latencyAt < LATENCY_REFRESH_MS) return;
-    this.latencyAt = now;
-    if (ms !== prev) this.patch({ healthLatencyMs: ms });
+    if ((force || moved) && ms !== prev) this.patch({ healthLatencyMs: ms });
   }
 
   private failure(gen: number, detail: string, immediate: boolean): void {
