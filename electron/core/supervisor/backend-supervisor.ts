@@ -430,7 +430,7 @@ export class BackendSupervisor {
     const last = this.view().lastExit;
     const pid = this.handle?.pid ?? last?.pid;
     if (pid === undefined) return;
-    if (this.earlyOom?.kill.pid === pid) return;
+    if (this.recentEarlyOom(pid)) return;
     if (!this.handle && last && last.pid === pid && last.oomKilled) return;
     const kill = this.cgroupKill(cg, pid);
     this.deps.store.pushOom(kill);
@@ -498,7 +498,11 @@ export class BackendSupervisor {
   /** Common bookkeeping after a process is gone: registry, pidfd, OOM classification. */
   private finishExit(h: ProcessHandle, r: ReapResult | null, unreaped: string, keepZombie = false): ExitInfo {
     let exit = exitFromReap(h.pid, r, unreaped);
-    if (this.earlyOom && this.earlyOom.kill.pid === h.pid) exit = withOom(exit, this.earlyOom.kill, this.earlyOom.kill.source);
+    // Only a recent notice explains this exit: a cgroup counter that rose
+    // because another process of the tree was killed names the leader, who
+    // may live on for hours and then stop for another reason.
+    const early = this.recentEarlyOom(h.pid);
+    if (early) exit = withOom(exit, early, early.source);
     else if (this.cgroup && safeCount(this.cgroup) > this.oomBaseline) {
       const kill = this.cgroupKill(this.cgroup, h.pid);
       this.deps.store.pushOom(kill);
@@ -515,6 +519,12 @@ export class BackendSupervisor {
     if (exit.oomKilled) this.deps.emit({ kind: 'oom', backend: this.id, reason: exit.reason, pid: h.pid, exit, oom: exit.oom });
     this.patch({ pid: keepZombie ? h.pid : null, procState: keepZombie ? probe(h).state : 'gone', healthLatencyMs: null });
     return exit;
+  }
+
+  /** The OOM notice for `pid` received before its exit, if recent enough to explain it. */
+  private recentEarlyOom(pid: number): OomKill | null {
+    const e = this.earlyOom;
+    return e && e.kill.pid === pid && Date.now() - e.at < OOM_LATE_MS ? e.kill : null;
   }
 
   private collectZombie(): ExitInfo {

@@ -1,7 +1,7 @@
 // markOomKilled with a real killed process, in both arrival orders of the
 // kernel's kill line and the exit (the kill record here is built by hand; the
 // real kmsg path is covered by electron/core/oom's tests).
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { OomKill } from '../../common/state.js';
 import { fakeBackend, makeHarness, type Harness } from '../testing/supervisor-harness.js';
 
@@ -45,5 +45,23 @@ describe('markOomKilled', () => {
     expect(h.sup.view().lastExit).toMatchObject({ pid, oomKilled: true, signal: 9, reaped: true });
     expect(h.sup.view().lastExit!.reason).toBe('oom-killed (kmsg), killed by SIGKILL');
     expect(h.events.find((e) => e.kind === 'exit')!.exit!.oomKilled).toBe(true);
+  });
+
+  it('a notice naming the leader explains only an exit soon after it (a child of the tree may have been the victim)', async () => {
+    h = makeHarness(fakeBackend('x', [], { restart: { policy: 'on-failure', backoff: { initialMs: 5000, factor: 1, maxMs: 5000 }, limit: { count: 5, windowMs: 60_000 } } }));
+    await h.sup.start();
+    await h.waitFor('ready');
+    const pid = h.sup.view().pid!;
+    h.sup.markOomKilled({ ...killOf(pid), source: 'cgroup' });
+    // The leader lives on; it dies 11 s later of something else.
+    const realNow = Date.now.bind(Date);
+    const clock = vi.spyOn(Date, 'now').mockImplementation(() => realNow() + 11_000);
+    try {
+      process.kill(pid, 'SIGKILL');
+      await h.waitFor('backoff');
+    } finally {
+      clock.mockRestore();
+    }
+    expect(h.sup.view().lastExit).toMatchObject({ pid, oomKilled: false, signal: 9 });
   });
 });
