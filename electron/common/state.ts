@@ -81,7 +81,7 @@ export interface BackendView {
   lastExit: ExitInfo | null;
   /** An exited child is still a zombie waiting for `reap`. */
   awaitingReap: boolean;
-  /** Latency of the last health probe, ms; null when none answered. */
+  /** Health probe latency, ms (a moving average, republished when it moves noticeably); null when none answered. */
   healthLatencyMs: number | null;
   /** ms since epoch of the planned restart while in backoff. */
   nextRestartAt: number | null;

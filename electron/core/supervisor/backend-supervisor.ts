@@ -57,11 +57,11 @@ const PORT_IN_USE = /address already in use|couldn'?t bind|EADDRINUSE/i;
 // Probe faster while the backend comes up, so `ready` shows promptly.
 const STARTUP_PROBE_MS = 250;
 const STOPPED = 'process is stopped (T)';
-// Health latency is stored (and pushed to every window) only when it moved
-// noticeably (by 50 ms and by half: probes fired together on a busy machine
-// jitter by tens of ms): an idle, healthy backend is not news every probe,
-// and each store update is a snapshot pushed to every window. So the figure
-// shown is the last notable one, not the last probe's.
+// Health latency is a moving average of the probes (one slow probe on a busy
+// machine is not a slow server), stored — and pushed to every window — only
+// when it moved noticeably (by 50 ms and by half): an idle, healthy backend
+// is not news every probe, and each store update is a snapshot.
+const LATENCY_SMOOTHING = 0.3;
 const LATENCY_MIN_DELTA_MS = 50;
 const LATENCY_MIN_DELTA_RATIO = 0.5;
 
@@ -89,6 +89,8 @@ export class BackendSupervisor {
   /** When a tick last checked liveness (performance.now()). */
   private checkedAt = 0;
   private conn: ProbeConnection | null = null;
+  /** Smoothed probe latency of the current process, ms. */
+  private latencyAvg: number | null = null;
   private startupTimer: NodeJS.Timeout | null = null;
   private backoffTimer: NodeJS.Timeout | null = null;
   private cgroup: CgroupHandle | null = null;
@@ -228,6 +230,7 @@ export class BackendSupervisor {
       this.handle = h;
       this.port = rec.port;
       this.gen++;
+      this.latencyAvg = null;
       this.deps.registry.set(rec);
       this.patch({
         pid: h.pid,
@@ -381,6 +384,7 @@ export class BackendSupervisor {
       healthLatencyMs: null,
       procState: 'running',
     });
+    this.latencyAvg = null;
     this.transition('starting', why, h.pid);
     this.watch(this.gen);
     return { ok: true, message: `started pid ${h.pid}${port !== null ? ` on port ${port}` : ''}` };
@@ -517,6 +521,7 @@ export class BackendSupervisor {
     this.deps.registry.delete(this.id);
     this.deps.emit({ kind: 'exit', backend: this.id, reason: exit.reason, pid: h.pid, exit, oom: exit.oom });
     if (exit.oomKilled) this.deps.emit({ kind: 'oom', backend: this.id, reason: exit.reason, pid: h.pid, exit, oom: exit.oom });
+    this.latencyAvg = null;
     this.patch({ pid: keepZombie ? h.pid : null, procState: keepZombie ? probe(h).state : 'gone', healthLatencyMs: null });
     return exit;
   }
@@ -667,11 +672,14 @@ export class BackendSupervisor {
     return ps;
   }
 
-  /** Store the probe latency when it is news (changed noticeably, or a transition follows). */
+  /** Fold a probe's latency into the smoothed figure; store that when it is news (moved noticeably, or a transition follows). */
   private noteLatency(ms: number, force: boolean): void {
+    const avg = this.latencyAvg === null ? ms : this.latencyAvg + LATENCY_SMOOTHING * (ms - this.latencyAvg);
+    this.latencyAvg = avg;
+    const shown = Math.round(avg * 10) / 10;
     const prev = this.view().healthLatencyMs;
-    const moved = prev === null || Math.abs(ms - prev) >= Math.max(LATENCY_MIN_DELTA_MS, prev * LATENCY_MIN_DELTA_RATIO);
-    if ((force || moved) && ms !== prev) this.patch({ healthLatencyMs: ms });
+    const moved = prev === null || Math.abs(shown - prev) >= Math.max(LATENCY_MIN_DELTA_MS, prev * LATENCY_MIN_DELTA_RATIO);
+    if ((force || moved) && shown !== prev) this.patch({ healthLatencyMs: shown });
   }
 
   private failure(gen: number, detail: string, immediate: boolean): void {
