@@ -1,6 +1,6 @@
 // Memory sampler cost: 200 real processes in 10 sessions (10 "backends"),
 // sampled once a second. Vigil's way (one readdir + /proc/<pid>/stat for
-// new pids (every pid each 10th tick), status only for backend trees, each
+// new pids (every pid each FULL_SCAN_EVERY_N ticks), status only for backend trees, each
 // backend's smaps_rollup once every DEFAULT_PSS_EVERY_N ticks, staggered)
 // against two naive ways: `ps` every second, and /proc/<pid>/smaps for every
 // backend pid every second. Target: < 1% of one core.
@@ -8,6 +8,7 @@ import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { listProcesses } from '../electron/core/memory/processes.js';
 import { DEFAULT_PSS_EVERY_N, MemorySampler } from '../electron/core/memory/sampler.js';
+import { FULL_SCAN_EVERY_N } from '../electron/core/memory/scanner.js';
 import { fmt, table } from './stats.js';
 
 const SESSIONS = 10;
@@ -116,7 +117,7 @@ export default async function (): Promise<string> {
       '',
       table(['method', 'ticks', 'CPU ms / tick', 'share of one core at 1 Hz'], rows),
       '',
-      `Rows 1–2 are measured with process.cpuUsage() (user + system, all threads) over ${TIMER_SECONDS} one-second ticks after a JIT warm-up; row 2 adds work the ticks cause outside themselves (GC) and is noisy when other jobs share the 2 cores. The other rows run ${BURST_TICKS} ticks back to back and extrapolate CPU per tick to one tick per second. \`ps\` CPU comes from cutime/cstime (10 ms resolution). Per tick the sampler reads /proc/<pid>/stat only for new pids (all pids every 10th tick), one kept-open /proc/<pid>/status per backend pid, and the PSS of each backend every ${N}th tick, staggered so a tick reads about 1/${N} of them. Result (in-tick CPU): the sampler ${verdict} the < 1 % target.`,
+      `Rows 1–2 are measured with process.cpuUsage() (user + system, all threads) over ${TIMER_SECONDS} one-second ticks after a JIT warm-up; row 2 adds work the ticks cause outside themselves (GC) and is noisy when other jobs share the 2 cores. The other rows run ${BURST_TICKS} ticks back to back and extrapolate CPU per tick to one tick per second. \`ps\` CPU comes from cutime/cstime (10 ms resolution). Per tick the sampler reads /proc/<pid>/stat only for new pids (all pids every ${FULL_SCAN_EVERY_N}th tick), one kept-open /proc/<pid>/status per backend pid, and the PSS of each backend every ${N}th tick, staggered so a tick reads about 1/${N} of them. Result (in-tick CPU): the sampler ${verdict} the < 1 % target.`,
     ].join('\n');
   } finally {
     for (const c of sessions) {
