@@ -14,7 +14,7 @@ import { BackendLog } from './logs/backend-log.js';
 import { backendLogPath, resolveConfigPath, resolveStateDir } from './paths.js';
 import { attributeKill, KernelLogWatcher, type BackendForAttribution } from './oom/index.js';
 import { createBackendCgroup, detectMemoryHierarchy } from './cgroup/index.js';
-import { AlertTracker, MemorySampler, type AlertConfig } from './memory/index.js';
+import { AlertTracker, backendMemoryMoved, MemorySampler, systemMemoryMoved, type AlertConfig } from './memory/index.js';
 import type { VigilStore } from './store.js';
 import type { BackendSupervisor } from './supervisor/backend-supervisor.js';
 import type { CgroupFactory, EventDraft } from './supervisor/types.js';
@@ -201,9 +201,11 @@ function startMemory(ctx: FeedContext, onSampler: (s: MemorySampler) => void): (
       for (const s of sups) {
         const m = sample.backends[s.id];
         if (m) ctx.treePids.set(s.id, m.pids);
-        s.setMemory(m ? { rss: m.rss, pss: m.pss, anon: m.anon, file: m.file, shmem: m.shmem, swap: m.swap, processes: m.processes } : null);
+        const mem = m ? { rss: m.rss, pss: m.pss, anon: m.anon, file: m.file, shmem: m.shmem, swap: m.swap, processes: m.processes } : null;
+        // The history has every sample; the state only figures that moved (see publish.ts).
+        if (backendMemoryMoved(s.view().memory, mem)) s.setMemory(mem);
       }
-      ctx.store.setSystemMemory(sample.system, sample.gpus);
+      if (systemMemoryMoved(ctx.store.get().memory, sample)) ctx.store.setSystemMemory(sample.system, sample.gpus);
       // A config reload may change thresholds: start a fresh tracker for them.
       const cfg = ctx.config();
       if (cfg?.alerts !== trackedFor) {

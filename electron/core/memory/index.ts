@@ -3,6 +3,7 @@ export * from './gpu-amd.js';
 export * from './gpu-nvidia.js';
 export * from './history.js';
 export * from './processes.js';
+export * from './publish.js';
 export * from './read.js';
 export * from './sampler.js';
 export * from './scanner.js';
