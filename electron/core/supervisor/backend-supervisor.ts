@@ -6,7 +6,7 @@
 // All state changes that spawn or kill run through a per-backend queue, and
 // callbacks carry a generation number so a stale watcher/timer of an old
 // process can never act on the new one.
-import { mkdirSync, openSync, readFileSync, readSync, closeSync, statSync } from 'node:fs';
+import { mkdirSync, openSync, readSync, closeSync, statSync } from 'node:fs';
 import path from 'node:path';
 import {
   adoptProcess,
@@ -23,16 +23,16 @@ import {
 } from '../../../native-bindings/process.js';
 import type { CommandResult } from '../../common/api.js';
 import type { BackendStatus, BackendView, ExitInfo, MemoryBreakdown, OomKill, ProcState, VigilEvent } from '../../common/state.js';
-import { watchOomKills } from '../cgroup/index.js';
 import { ProbeConnection, probeHealth } from '../health/http-probe.js';
 import { everyShared } from '../shared-interval.js';
 import { pickFreePort } from '../ports.js';
 import type { VigilStore } from '../store.js';
 import { CommandQueue } from './command-queue.js';
+import { MemoryLimit } from './memory-limit.js';
 import { exitFromReap, withOom } from './exit-info.js';
 import { backoffDelay, RestartLimiter, wantsRestart } from './restart-policy.js';
 import type { RunningRecord, RunningRegistry } from './running-registry.js';
-import type { CgroupFactory, CgroupHandle, EventDraft, SupervisedBackendConfig } from './types.js';
+import type { CgroupFactory, EventDraft, SupervisedBackendConfig } from './types.js';
 
 export interface SupervisorDeps {
   store: VigilStore;
@@ -93,12 +93,7 @@ export class BackendSupervisor {
   private latencyAvg: number | null = null;
   private startupTimer: NodeJS.Timeout | null = null;
   private backoffTimer: NodeJS.Timeout | null = null;
-  private cgroup: CgroupHandle | null = null;
-  private cgroupWarned = false;
-  private oomBaseline = 0;
-  private stopOomWatch: (() => void) | null = null;
-  /** The leader's comm, read right after spawn, for cgroup-counter OOM records. */
-  private comm: string | null = null;
+  private readonly limit: MemoryLimit;
   private earlyOom: { kill: OomKill; at: number } | null = null;
   private disposed = false;
 
@@ -107,6 +102,14 @@ export class BackendSupervisor {
     this.cfg = cfg;
     this.deps = deps;
     this.limiter = new RestartLimiter(cfg.restart.limit);
+    this.limit = new MemoryLimit({
+      backendId: cfg.id,
+      factory: deps.cgroupFactory,
+      unavailable: deps.cgroupUnavailable,
+      warn: (why) => this.deps.emit({ kind: 'system', backend: this.id, reason: `memory limit not enforced: ${why}; running without it` }),
+      onPath: (p) => this.patch({ cgroup: p }),
+      onCounterRose: () => this.onCgroupOom(),
+    });
     deps.store.upsertBackend(this.initialView());
   }
 
@@ -135,16 +138,12 @@ export class BackendSupervisor {
   }
 
   get cgroupPath(): string | null {
-    return this.cgroup?.path ?? null;
+    return this.limit.path;
   }
 
   /** Bytes charged to the memory-limit cgroup now; null without one or when unreadable (never throws: read per sampler tick). */
   cgroupUsage(): number | null {
-    try {
-      return this.cgroup?.usage?.()?.current ?? null;
-    } catch {
-      return null;
-    }
+    return this.limit.usage();
   }
 
   /** Replace the config (the caller restarts when it matters). */
@@ -274,22 +273,14 @@ export class BackendSupervisor {
     this.gen++;
     this.clearTimers();
     this.cancelBackoff();
-    this.stopOomWatch?.();
-    this.stopOomWatch = null;
+    this.limit.stopWatching();
     if (this.handle) closeHandle(this.handle);
   }
 
   /** Detach and drop the cgroup (after stop). */
   dispose(): void {
     this.detach();
-    if (this.cgroup && !this.handle) {
-      const cg = this.cgroup;
-      this.cgroup = null;
-      // still has tasks or already gone: harmless, it is reused next time
-      void Promise.resolve()
-        .then(() => cg.remove())
-        .catch(() => {});
-    }
+    void this.limit.release(this.handle !== null);
   }
 
   /** Queued command count (tests, shutdown). */
@@ -346,7 +337,7 @@ export class BackendSupervisor {
     }
     this.logOffset = fileSize(this.deps.logPath);
     // The cgroup exists (with its limit) before the process does, so it is placed at once.
-    this.ensureCgroup();
+    this.limit.ensure(this.cfg.memoryLimit);
     this.deps.note?.(`starting: ${argv.join(' ')}`);
     let h: ProcessHandle;
     try {
@@ -370,7 +361,7 @@ export class BackendSupervisor {
     this.failures = 0;
     this.earlyOom = null;
     const startedAt = Date.now();
-    this.placeInCgroup(h.pid);
+    this.limit.place(h.pid, this.cfg.memoryLimit);
     this.deps.registry.set({ id: this.id, pid: h.pid, startTime: h.startTime, pgid: h.pgid, port, logPath: this.deps.logPath, command: argv, startedAt });
     this.patch({
       pid: h.pid,
@@ -390,96 +381,26 @@ export class BackendSupervisor {
     return { ok: true, message: `started pid ${h.pid}${port !== null ? ` on port ${port}` : ''}` };
   }
 
-  private warnNoLimit(why: string): void {
-    if (this.cgroupWarned) return;
-    this.cgroupWarned = true;
-    this.deps.emit({ kind: 'system', backend: this.id, reason: `memory limit not enforced: ${why}; running without it` });
-  }
-
-  /** Create the memory-limit cgroup (once; reused across crash restarts) and watch its OOM counter. */
-  private ensureCgroup(): void {
-    if (this.cfg.memoryLimit === null || this.cgroup) return;
-    const factory = this.deps.cgroupFactory;
-    if (!factory) return this.warnNoLimit(this.deps.cgroupUnavailable ?? 'cgroup support unavailable');
-    try {
-      this.cgroup = factory(this.id, this.cfg.memoryLimit);
-    } catch (e) {
-      return this.warnNoLimit((e as Error).message);
-    }
-    const cg = this.cgroup;
-    this.stopOomWatch?.();
-    this.stopOomWatch = watchOomKills(cg, () => this.onCgroupOom(cg), {
-      intervalMs: 250,
-      onError: () => {
-        // cgroup removed under us: the exit path still compares counters where it can
-      },
-    });
-  }
-
-  private placeInCgroup(pid: number): void {
-    if (this.cfg.memoryLimit === null || !this.cgroup) return;
-    this.comm = readComm(pid) ?? path.basename(this.view().command[0] ?? this.id);
-    try {
-      this.cgroup.addProcess(pid);
-      this.oomBaseline = safeCount(this.cgroup);
-      this.patch({ cgroup: this.cgroup.path });
-    } catch (e) {
-      this.warnNoLimit((e as Error).message);
-    }
-  }
-
   /** The cgroup's oom_kill counter rose: record it, unless the kernel log already did. */
-  private onCgroupOom(cg: CgroupHandle): void {
-    if (this.cgroup !== cg) return;
+  private onCgroupOom(): void {
     const last = this.view().lastExit;
     const pid = this.handle?.pid ?? last?.pid;
     if (pid === undefined) return;
     if (this.recentEarlyOom(pid)) return;
     if (!this.handle && last && last.pid === pid && last.oomKilled) return;
-    const kill = this.cgroupKill(cg, pid);
+    const kill = this.limit.killRecord(pid, this.commandName());
     this.deps.store.pushOom(kill);
-    this.oomBaseline = safeCount(cg);
+    this.limit.takeRise();
     this.markOomKilled(kill);
   }
 
-  /** What the cgroup counter tells of a kill: the victim is taken to be the backend's leader (the counter cannot say). */
-  private cgroupKill(cg: CgroupHandle, pid: number): OomKill {
-    return {
-      id: `cgroup:${cg.path}:${Date.now()}`,
-      time: Date.now(),
-      timeText: null,
-      pid,
-      comm: this.comm ?? path.basename(this.view().command[0] ?? this.id),
-      scope: 'memcg',
-      constraint: null,
-      memcg: cg.path,
-      totalVmKb: null,
-      anonRssKb: null,
-      fileRssKb: null,
-      shmemRssKb: null,
-      uid: null,
-      oomScoreAdj: null,
-      killer: 'kernel',
-      trigger: null,
-      backend: this.id,
-      likelyCause: null,
-      source: 'cgroup',
-    };
+  private commandName(): string {
+    return path.basename(this.view().command[0] ?? this.id);
   }
 
-  /** After a stop or reap: stop watching and remove the cgroup (awaited, so a next start cannot race the rmdir). */
-  private async releaseCgroup(): Promise<void> {
-    this.stopOomWatch?.();
-    this.stopOomWatch = null;
-    const cg = this.cgroup;
-    if (!cg || this.handle) return;
-    this.cgroup = null;
-    this.patch({ cgroup: null });
-    try {
-      await cg.remove();
-    } catch {
-      // still has tasks or already gone: the next start reuses the path
-    }
+  /** After a stop or reap: stop watching the cgroup and remove it (awaited, so a next start cannot race the rmdir). */
+  private releaseCgroup(): Promise<void> {
+    return this.limit.release(this.handle !== null);
   }
 
   /** Terminate the live process (group, signal, grace, SIGKILL), record its exit. */
@@ -506,13 +427,13 @@ export class BackendSupervisor {
     // because another process of the tree was killed names the leader, who
     // may live on for hours and then stop for another reason.
     const early = this.recentEarlyOom(h.pid);
+    const counterRose = this.limit.takeRise();
     if (early) exit = withOom(exit, early, early.source);
-    else if (this.cgroup && safeCount(this.cgroup) > this.oomBaseline) {
-      const kill = this.cgroupKill(this.cgroup, h.pid);
+    else if (counterRose) {
+      const kill = this.limit.killRecord(h.pid, this.commandName());
       this.deps.store.pushOom(kill);
       exit = withOom(exit, kill, 'cgroup memory limit');
     }
-    if (this.cgroup) this.oomBaseline = safeCount(this.cgroup);
     this.earlyOom = null;
     if (!keepZombie) {
       closeHandle(h);
@@ -838,22 +759,6 @@ export class BackendSupervisor {
 /** running, sleeping and disk-sleep are one class: alive (see ProcState). */
 function procClass(s: ProcState | null): string | null {
   return s === 'running' || s === 'sleeping' || s === 'disk-sleep' ? 'alive' : s;
-}
-
-function readComm(pid: number): string | null {
-  try {
-    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() || null;
-  } catch {
-    return null;
-  }
-}
-
-function safeCount(cg: CgroupHandle): number {
-  try {
-    return cg.oomKillCount();
-  } catch {
-    return 0;
-  }
 }
 
 function fileSize(p: string): number {
