@@ -545,7 +545,7 @@ export class BackendSupervisor {
     const s0 = this.status;
     if (!probes || this.failures > 0 || (s0 !== 'ready' && s0 !== 'loading')) {
       const ps = this.readProcState(h);
-      if (ps === 'zombie' || ps === 'gone') return this.onExit(gen);
+      if (ps === 'zombie' || ps === 'gone') return this.exitingSeen(gen, h);
       if (ps === 'stopped') {
         this.failure(gen, STOPPED, true);
         return this.scheduleProbe(gen, this.nextProbeDelay());
@@ -578,11 +578,23 @@ export class BackendSupervisor {
     } else {
       // A stopped process explains a failed probe better than its timeout does.
       const ps = this.readProcState(h);
-      if (ps === 'zombie' || ps === 'gone') return this.onExit(gen);
+      if (ps === 'zombie' || ps === 'gone') return this.exitingSeen(gen, h);
       if (ps === 'stopped') this.failure(gen, STOPPED, true);
       else this.failure(gen, `health ${hc.path}: ${r.detail}`, false);
     }
     this.scheduleProbe(gen, this.nextProbeDelay());
+  }
+
+  /**
+   * /proc shows the leader as a zombie (or gone). For our child that can come
+   * before the exit is collectable: the leader of a multi-threaded process is
+   * Z while its other threads still finish, and a reap then would find it
+   * "running" and lose the exit code. So only waitid's answer (isRunning)
+   * ends it; otherwise the exit watcher fires in a moment, and the tick waits.
+   */
+  private exitingSeen(gen: number, h: ProcessHandle): void {
+    if (!isRunning(h)) return this.onExit(gen);
+    this.scheduleProbe(gen, Math.min(this.nextProbeDelay(), STARTUP_PROBE_MS));
   }
 
   /** /proc state of the process, published when its class changes. */
