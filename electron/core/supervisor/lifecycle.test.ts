@@ -66,6 +66,26 @@ describe('BackendSupervisor lifecycle', () => {
     expect(h.sup.status).toBe('failed');
   });
 
+  it('a leader that shows as a zombie while its threads finish: the exit code is still collected', async () => {
+    // The main thread leaves first (pthread_exit): /proc says Z for ~0.5 s
+    // while waitid does not report the exit yet; then another thread exits 3.
+    const script = [
+      'import ctypes, os, threading, time',
+      'threading.Thread(target=lambda: (time.sleep(0.5), os._exit(3))).start()',
+      'ctypes.CDLL(None).pthread_exit(None)',
+    ].join('\n');
+    const cfg = fakeBackend('zleader', [], {
+      cmd: ['python3', '-c', script],
+      restart: { policy: 'on-failure', backoff: { initialMs: 60_000, factor: 1, maxMs: 60_000 }, limit: { count: 5, windowMs: 60_000 } },
+    });
+    // No HTTP check: every tick reads /proc, where the zombie leader shows first.
+    cfg.health = { ...cfg.health, path: null, intervalMs: 50 };
+    h = makeHarness(cfg);
+    await h.sup.start();
+    await h.waitFor('backoff');
+    expect(h.sup.view().lastExit).toMatchObject({ code: 3, reaped: true, reason: 'exited with code 3' });
+  });
+
   it('missing binary → failed with the reason, no crash loop', async () => {
     h = makeHarness({ ...fakeBackend('nobin', []), cmd: ['/nonexistent/llama-server', '--port', '${PORT}'] });
     const r = await h.sup.start();
