@@ -199,11 +199,10 @@ function startMemory(ctx: FeedContext, onSampler: (s: MemorySampler) => void): (
       const sups = ctx.backends();
       ctx.treePids.clear();
       for (const s of sups) {
-        const m = sample.backends[s.id];
+        const m = sample.backends[s.id] ?? null;
         if (m) ctx.treePids.set(s.id, m.pids);
-        const mem = m ? { rss: m.rss, pss: m.pss, anon: m.anon, file: m.file, shmem: m.shmem, swap: m.swap, processes: m.processes } : null;
         // The history has every sample; the state only figures that moved (see publish.ts).
-        if (backendMemoryMoved(s.view().memory, mem)) s.setMemory(mem);
+        if (backendMemoryMoved(s.view().memory, m)) s.setMemory(m && { rss: m.rss, pss: m.pss, anon: m.anon, file: m.file, shmem: m.shmem, swap: m.swap, processes: m.processes });
       }
       if (systemMemoryMoved(ctx.store.get().memory, sample)) ctx.store.setSystemMemory(sample.system, sample.gpus);
       // A config reload may change thresholds: start a fresh tracker for them.
@@ -215,7 +214,8 @@ function startMemory(ctx: FeedContext, onSampler: (s: MemorySampler) => void): (
       const t = tracker.update(
         sample,
         // The cgroup's charge is what its limit is enforced on; RSS only without a cgroup.
-        sups.map((s) => ({ id: s.id, memoryLimit: s.view().memoryLimit, rss: sample.backends[s.id]?.rss ?? 0, cgroupUsage: s.cgroupUsage() })),
+        // Only backends with a limit can raise one (and only they have a cgroup to read).
+        sups.filter((s) => s.view().memoryLimit !== null).map((s) => ({ id: s.id, memoryLimit: s.view().memoryLimit, rss: sample.backends[s.id]?.rss ?? 0, cgroupUsage: s.cgroupUsage() })),
       );
       for (const a of t.raised) ctx.emit({ kind: 'warning', backend: a.backend, reason: a.message, details: { alert: a } });
       for (const a of t.cleared) ctx.emit({ kind: 'warning', backend: a.backend, reason: `cleared: ${a.message}`, details: { alert: a, cleared: true } });

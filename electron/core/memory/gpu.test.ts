@@ -1,7 +1,9 @@
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { readAmdGpus } from './gpu-amd.js';
+import { AmdGpuReader, readAmdGpus } from './gpu-amd.js';
 import { findOnPath, parseNvidiaCsv, readNvidiaGpus } from './gpu-nvidia.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -23,6 +25,23 @@ describe('amdgpu sysfs', () => {
 
   it('no DRM class at all (this VM) → no GPUs', () => {
     expect(readAmdGpus(fx('proc-nopsi'))).toEqual([]);
+  });
+
+  it('AmdGpuReader re-reads usage every time but looks for cards only every N reads', () => {
+    const sys = mkdtempSync(path.join(tmpdir(), 'vigil-sys-'));
+    cpSync(fx('sys-dgpu'), sys, { recursive: true });
+    const r = new AmdGpuReader(sys, 3);
+    expect(r.read()[0]!.vramUsed).toBe(21474836480);
+    const dev = path.join(sys, 'class/drm/card0/device');
+    writeFileSync(path.join(dev, 'mem_info_vram_used'), '1000\n');
+    writeFileSync(path.join(dev, 'product_name'), 'Renamed\n');
+    expect(r.read()[0]).toMatchObject({ vramUsed: 1000, name: 'AMD Radeon RX 7900 XTX' }); // usage now, name from discovery
+    // The card goes away: no figure (and no error) until the next discovery drops it.
+    rmSync(path.join(dev, 'mem_info_vram_used'));
+    expect(r.read()).toEqual([]);
+    writeFileSync(path.join(dev, 'mem_info_vram_used'), '2000\n');
+    expect(r.read()[0]).toMatchObject({ vramUsed: 2000, name: 'Renamed' }); // 4th read: rediscovered
+    rmSync(sys, { recursive: true, force: true });
   });
 });
 

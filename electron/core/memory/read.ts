@@ -26,6 +26,13 @@ let scratch = Buffer.alloc(16 * 1024);
  * Throws ReadFailure for anything else (EACCES, EIO …) so callers can report once.
  */
 export function readSmall(path: string): string | null {
+  return readParse(path, latin1);
+}
+
+const latin1 = (b: Buffer, n: number): string => b.toString('latin1', 0, n);
+
+/** readSmall, handing `parse` the bytes (valid only during the call) instead of making a string. */
+export function readParse<T>(path: string, parse: (b: Buffer, n: number) => T): T | null {
   let fd: number;
   try {
     fd = openSync(path, 'r');
@@ -48,20 +55,13 @@ export function readSmall(path: string): string | null {
         scratch = bigger;
       }
     }
-    return scratch.toString('latin1', 0, total);
+    return parse(scratch, total);
   } catch (e) {
     if (GONE.has(errnoOf(e) ?? '')) return null;
     throw new ReadFailure(path, errnoOf(e), e);
   } finally {
     closeSync(fd);
   }
-}
-
-/** Like readSmall, but for files whose absence is an error worth naming. */
-export function readRequired(path: string): string {
-  const text = readSmall(path);
-  if (text === null) throw new ReadFailure(path, 'ENOENT', new Error('ENOENT'));
-  return text;
 }
 
 /**
@@ -71,14 +71,20 @@ export function readRequired(path: string): string {
  * never show a newer process that reused the pid.
  */
 export function preadSmall(fd: number, pathForErrors: string): string | null {
+  return preadParse(fd, pathForErrors, latin1);
+}
+
+/** preadSmall, handing `parse` the bytes (valid only during the call) instead of making a string. */
+export function preadParse<T>(fd: number, pathForErrors: string, parse: (b: Buffer, n: number) => T): T | null {
+  let n: number;
   try {
-    const n = readSync(fd, scratch, 0, scratch.length, 0);
-    if (n === scratch.length) return readSmall(pathForErrors); // larger than the buffer: rare, take the slow path that grows it
-    return scratch.toString('latin1', 0, n);
+    n = readSync(fd, scratch, 0, scratch.length, 0);
   } catch (e) {
     if (GONE.has(errnoOf(e) ?? '')) return null;
     throw new ReadFailure(pathForErrors, errnoOf(e), e);
   }
+  if (n === scratch.length) return readParse(pathForErrors, parse); // larger than the buffer: rare, take the slow path that grows it
+  return parse(scratch, n);
 }
 
 /** open(2) for a kept fd; null when the file is gone. Throws ReadFailure otherwise. */
@@ -88,5 +94,35 @@ export function openSmall(path: string): number | null {
   } catch (e) {
     if (GONE.has(errnoOf(e) ?? '')) return null;
     throw new ReadFailure(path, errnoOf(e), e);
+  }
+}
+
+/**
+ * A procfs/sysfs file re-read each tick through a kept fd (one pread instead
+ * of open+read+close). Opened on first use, and again after the file was gone
+ * or a read failed. Unlike a /proc/<pid>/ file, a system-wide one never goes stale.
+ */
+export class KeptFile {
+  private fd: number | null = null;
+
+  constructor(readonly path: string) {}
+
+  /** Text, or null when the file does not exist. Throws ReadFailure for anything else. */
+  read(): string | null {
+    if (this.fd === null) this.fd = openSmall(this.path);
+    if (this.fd === null) return null;
+    try {
+      const text = preadSmall(this.fd, this.path);
+      if (text === null) this.close();
+      return text;
+    } catch (e) {
+      this.close();
+      throw e;
+    }
+  }
+
+  close(): void {
+    if (this.fd !== null) closeSync(this.fd);
+    this.fd = null;
   }
 }

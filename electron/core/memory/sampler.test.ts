@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SERIES } from '../../common/state.js';
 import { listProcesses } from './processes.js';
-import { MemorySampler, type MemorySample } from './sampler.js';
+import { MemorySampler, PSS_STILL_FACTOR, type MemorySample } from './sampler.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const fx = (p: string): string => path.join(here, 'fixtures', p);
@@ -89,11 +89,38 @@ describe('MemorySampler on fixtures', () => {
     expect(first.every((p) => p === 4408900 * 1024)).toBe(true);
     const rollup = path.join(root, '100', 'smaps_rollup');
     writeFileSync(rollup, readFileSync(rollup, 'latin1').replace(/^Pss:\s+\d+/m, 'Pss: 4100001'));
+    // RSS grew too (by 2 GB): a moved tree is re-read on its turn.
+    const status = path.join(root, '100', 'status');
+    writeFileSync(status, readFileSync(status, 'latin1').replace(/^VmRSS:\s+\d+/m, 'VmRSS:\t 6200000'));
     const grown = 4408901 * 1024;
     const old = first[0]!;
     expect(pss(await s.sampleOnce())).toEqual([old, old, grown]); // tick 1: c (1 + 2 ≡ 0 mod 3)
     expect(pss(await s.sampleOnce())).toEqual([old, grown, grown]); // tick 2: b
     expect(pss(await s.sampleOnce())).toEqual([grown, grown, grown]); // tick 3: a
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('skips the PSS turn of a tree whose RSS stood still, up to PSS_STILL_FACTOR turns', async () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'vigil-pss-'));
+    cpSync(fx('proc-psi'), root, { recursive: true });
+    const s = new MemorySampler({ procRoot: root, nvidiaSmi: null, pssEveryN: 2, getBackends: () => [{ id: 'a', pid: 100 }] });
+    const first = (await s.sampleOnce()).backends.a!.pss;
+    const rollup = path.join(root, '100', 'smaps_rollup');
+    // Sharing changed (PSS moved) while RSS did not: seen only on the PSS_STILL_FACTORth turn.
+    writeFileSync(rollup, readFileSync(rollup, 'latin1').replace(/^Pss:\s+\d+/m, 'Pss: 4000000'));
+    const seen: (number | null)[] = [];
+    for (let t = 1; t <= 2 * PSS_STILL_FACTOR; t++) seen.push((await s.sampleOnce()).backends.a!.pss);
+    const changedAt = seen.findIndex((p) => p !== first) + 1;
+    expect(changedAt).toBe(2 * PSS_STILL_FACTOR); // turns come on even ticks; the 10th turn reads
+    // A tree that gains a process is re-read on its next turn.
+    writeFileSync(rollup, readFileSync(rollup, 'latin1').replace(/^Pss:\s+\d+/m, 'Pss: 3000000'));
+    const stat = readFileSync(path.join(root, '101', 'stat'), 'latin1');
+    cpSync(path.join(root, '101'), path.join(root, '104'), { recursive: true });
+    writeFileSync(path.join(root, '104', 'stat'), stat.replace(/^101 /, '104 '));
+    await s.sampleOnce(); // tick 21: not a turn
+    const after = await s.sampleOnce(); // tick 22: a turn, and the tree changed
+    expect(after.backends.a!.processes).toBe(5);
+    expect(after.backends.a!.pss).not.toBe(seen.at(-1));
     rmSync(root, { recursive: true, force: true });
   });
 

@@ -2,13 +2,13 @@
 // backend's process tree, recorded into MemoryHistory under SERIES names.
 import type { GpuMemory, MemoryBreakdown, SystemMemory } from '../../common/state.js';
 import { SERIES } from '../../common/state.js';
-import { readAmdGpus } from './gpu-amd.js';
+import { AmdGpuReader } from './gpu-amd.js';
 import { findOnPath, readNvidiaGpus } from './gpu-nvidia.js';
 import { everyShared } from '../shared-interval.js';
 import { MemoryHistory } from './history.js';
 import { sumTreePss } from './processes.js';
 import { ProcessScanner } from './scanner.js';
-import { readSystemMemory } from './system.js';
+import { SystemMemoryReader } from './system.js';
 
 export type BackendMemory = MemoryBreakdown & { pids: number[] };
 
@@ -28,6 +28,8 @@ export interface MemorySamplerOptions {
    * always reads it.
    */
   pssEveryN?: number;
+  /** A tree whose RSS and process count stood still is re-read only every this many turns (default PSS_STILL_FACTOR; 1 = every turn). */
+  pssStillFactor?: number;
   /** Path to nvidia-smi; undefined = look it up on PATH; null = never query. */
   nvidiaSmi?: string | null;
   nvidiaTimeoutMs?: number;
@@ -49,12 +51,34 @@ export interface MemorySamplerOptions {
  */
 export const DEFAULT_PSS_EVERY_N = 60;
 
+/**
+ * PSS can only move much when RSS does (or when other processes start or
+ * stop sharing the same pages), so a backend whose tree RSS is where it was
+ * at its last PSS read is re-read only on every PSS_STILL_FACTORth turn.
+ */
+export const PSS_STILL_FACTOR = 10;
+
+/** The tree changed since the PSS read: its process count, or RSS by 1 MiB and 0.5 % (what the dashboard can show). */
+const treeMoved = (was: { rss: number; processes: number }, now: { rss: number; processes: number }): boolean =>
+  was.processes !== now.processes || Math.abs(now.rss - was.rss) >= Math.max(1024 * 1024, 0.005 * was.rss);
+
+interface PssReading {
+  root: number;
+  pss: number | null;
+  /** Tree RSS and process count when PSS was read. */
+  rss: number;
+  processes: number;
+  /** Turns skipped since, because RSS stood still. */
+  skipped: number;
+}
+
 export class MemorySampler {
   readonly history: MemoryHistory;
   private readonly procRoot: string;
   private readonly sysRoot: string;
   private readonly intervalMs: number;
   private readonly pssEveryN: number;
+  private readonly pssStillFactor: number;
   private readonly nvidiaBin: string | null;
   private readonly nvidiaTimeoutMs: number;
   private readonly nvidiaRetryMs: number;
@@ -64,7 +88,9 @@ export class MemorySampler {
   private stopTimer: (() => void) | null = null;
   private busy = false;
   private readonly scanner: ProcessScanner;
-  private readonly pssCache = new Map<string, { root: number; pss: number | null }>();
+  private readonly amd: AmdGpuReader;
+  private readonly system: SystemMemoryReader;
+  private readonly pssCache = new Map<string, PssReading>();
   private readonly reported = new Set<string>();
 
   constructor(private readonly opts: MemorySamplerOptions) {
@@ -72,11 +98,14 @@ export class MemorySampler {
     this.sysRoot = opts.sysRoot ?? '/sys';
     this.intervalMs = opts.intervalMs ?? 1000;
     this.pssEveryN = Math.max(1, opts.pssEveryN ?? DEFAULT_PSS_EVERY_N);
+    this.pssStillFactor = Math.max(1, opts.pssStillFactor ?? PSS_STILL_FACTOR);
     this.nvidiaBin = opts.nvidiaSmi === undefined ? findOnPath('nvidia-smi') : opts.nvidiaSmi;
     this.nvidiaTimeoutMs = opts.nvidiaTimeoutMs ?? 2000;
     this.nvidiaRetryMs = opts.nvidiaRetryMs ?? 30_000;
     this.history = opts.history ?? new MemoryHistory();
     this.scanner = new ProcessScanner(this.procRoot, undefined, (e) => this.report(e));
+    this.amd = new AmdGpuReader(this.sysRoot);
+    this.system = new SystemMemoryReader(this.procRoot);
   }
 
   start(): void {
@@ -95,6 +124,7 @@ export class MemorySampler {
     this.stopTimer?.();
     this.stopTimer = null;
     this.scanner.close();
+    this.system.close();
   }
 
   /** Take one sample, record it in history and hand it to onSample. Never throws for read problems (they go to onError). */
@@ -102,8 +132,8 @@ export class MemorySampler {
     this.busy = true;
     try {
       const nvidia = this.queryNvidia();
-      const system = this.guard('meminfo', () => readSystemMemory(this.procRoot, now)) ?? null;
-      const amd = this.guard('amdgpu', () => readAmdGpus(this.sysRoot)) ?? [];
+      const system = this.guard('meminfo', () => this.system.read(now)) ?? null;
+      const amd = this.guard('amdgpu', () => this.amd.read()) ?? [];
       const backends = this.sampleBackends();
       const gpus = [...amd, ...(await nvidia)];
       const sample: MemorySample = { system, gpus, backends };
@@ -123,9 +153,11 @@ export class MemorySampler {
     const onErr = (e: unknown): void => this.report(e);
     const scan = this.guard('proc', () => this.scanner.scan(wanted.map((b) => b.pid)));
     if (!scan) return out;
-    for (const [i, { id, pid }] of wanted.entries()) {
+    // Plain loops and one object per backend: this runs every second for every backend.
+    for (let i = 0; i < wanted.length; i++) {
+      const { id, pid } = wanted[i]!;
       const pids = scan.trees.get(pid) ?? [];
-      const mem = { rss: 0, anon: 0, file: 0, shmem: 0, swap: 0, processes: pids.length, pids };
+      const mem: BackendMemory = { rss: 0, pss: null, anon: 0, file: 0, shmem: 0, swap: 0, processes: pids.length, pids };
       for (const p of pids) {
         const m = scan.memory.get(p)!;
         mem.rss += m.rss;
@@ -136,12 +168,16 @@ export class MemorySampler {
       }
       let cached = this.pssCache.get(id);
       // Backend i's turn comes on ticks ≡ −i (mod N), so the reads spread over the ticks.
-      // A new root pid (restart) invalidates the old PSS figure at once.
-      if ((this.tick + i) % this.pssEveryN === 0 || !cached || cached.root !== pid) {
-        cached = { root: pid, pss: sumTreePss(this.procRoot, mem.pids, onErr) };
+      // A new root pid (restart) invalidates the old PSS figure at once. On
+      // its turn, a tree whose RSS and process count stood still since the
+      // last read is skipped (see PSS_STILL_FACTOR).
+      const turn = (this.tick + i) % this.pssEveryN === 0;
+      if (!cached || cached.root !== pid || (turn && (treeMoved(cached, mem) || ++cached.skipped >= this.pssStillFactor))) {
+        cached = { root: pid, pss: sumTreePss(this.procRoot, mem.pids, onErr), rss: mem.rss, processes: mem.processes, skipped: 0 };
         this.pssCache.set(id, cached);
       }
-      out[id] = { ...mem, pss: cached.pss };
+      mem.pss = cached.pss;
+      out[id] = mem;
     }
     for (const id of this.pssCache.keys()) if (!(id in out)) this.pssCache.delete(id);
     return out;
@@ -179,6 +215,18 @@ export class MemorySampler {
   }
 }
 
+// Series names are Map keys in the history: build each backend's once, not one string per backend per tick.
+const rssNames = new Map<string, string>();
+function rssSeries(id: string): string {
+  let name = rssNames.get(id);
+  if (name === undefined) {
+    if (rssNames.size > 10_000) rssNames.clear(); // ids come from config; bound it anyway
+    name = SERIES.backendRss(id);
+    rssNames.set(id, name);
+  }
+  return name;
+}
+
 /** The History row of one sample. */
 export function toSeries(s: MemorySample): Record<string, number | null> {
   const row: Record<string, number | null> = {};
@@ -189,7 +237,10 @@ export function toSeries(s: MemorySample): Record<string, number | null> {
     row[SERIES.psiSomeAvg10] = s.system.psi?.someAvg10 ?? null;
     row[SERIES.psiFullAvg10] = s.system.psi?.fullAvg10 ?? null;
   }
-  for (const [id, b] of Object.entries(s.backends)) row[SERIES.backendRss(id)] = b.processes ? b.rss : null;
+  for (const id in s.backends) {
+    const b = s.backends[id]!;
+    row[rssSeries(id)] = b.processes ? b.rss : null;
+  }
   for (const g of s.gpus) {
     row[SERIES.gpuVram(g.id)] = g.vramUsed;
     row[SERIES.gpuGtt(g.id)] = g.gttUsed;

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { parsePsi, readPsi, readSystemMemory } from './system.js';
+import { parsePsi, readPsi, readSystemMemory, SystemMemoryReader } from './system.js';
 
 const fx = (p: string): string => path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', p);
 
@@ -49,6 +49,20 @@ describe('readSystemMemory', () => {
     expect(parsePsi('some avg10=1.00 avg60=2.00 avg300=3.00 total=4\n')).toEqual({ someAvg10: 1, someAvg60: 2, fullAvg10: 0, fullAvg60: 0 });
     expect(() => parsePsi('some avg10=1.00 avg60=2.00\nfull avg10=x avg60=1\n', 'f')).toThrow('f:2: field full.avg10: expected a number, got "x"');
     expect(() => parsePsi('bogus line\n', 'f')).toThrow('f:1: expected "some" or "full"');
+  });
+
+  it('SystemMemoryReader re-reads through its kept fds and notices a PSI file that appears later', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'vigil-sysmem-'));
+    const meminfo = (avail: number): void => writeFileSync(path.join(dir, 'meminfo'), `MemTotal: 100 kB\nMemAvailable: ${avail} kB\nSwapTotal: 0 kB\nSwapFree: 0 kB\n`);
+    meminfo(50);
+    const r = new SystemMemoryReader(dir);
+    expect(r.read(1)).toMatchObject({ memAvailable: 50 * 1024, psi: null });
+    meminfo(40); // same file (inode), new text: the kept fd reads it from the start
+    mkdirSync(path.join(dir, 'pressure'));
+    writeFileSync(path.join(dir, 'pressure/memory'), 'some avg10=1.00 avg60=2.00 avg300=0 total=1\nfull avg10=0.50 avg60=0.25 avg300=0 total=1\n');
+    expect(r.read(2)).toMatchObject({ memAvailable: 40 * 1024, psi: { someAvg10: 1, fullAvg10: 0.5 } });
+    r.close();
+    expect(new SystemMemoryReader('/proc').read().memTotal).toBe(readSystemMemory().memTotal);
   });
 
   it('reads the live /proc of this machine', () => {

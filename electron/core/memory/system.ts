@@ -1,7 +1,7 @@
 // System-wide memory: /proc/meminfo and PSI (/proc/pressure/memory).
 import path from 'node:path';
 import type { SystemMemory } from '../../common/state.js';
-import { errnoOf, readRequired, ReadFailure } from './read.js';
+import { errnoOf, KeptFile, ReadFailure } from './read.js';
 
 const MEMINFO_FIELDS = ['MemTotal', 'MemAvailable', 'SwapTotal', 'SwapFree'] as const;
 type MeminfoField = (typeof MEMINFO_FIELDS)[number];
@@ -54,28 +54,60 @@ export function parsePsi(text: string, file = '/proc/pressure/memory'): Psi {
 
 /** PSI for memory, or null when the kernel has none (file absent, or psi=0 → EOPNOTSUPP). */
 export function readPsi(procRoot = '/proc'): Psi | null {
-  const file = path.join(procRoot, 'pressure/memory');
-  let text: string;
+  const f = new KeptFile(path.join(procRoot, 'pressure/memory'));
   try {
-    text = readRequired(file);
-  } catch (e) {
-    const code = e instanceof ReadFailure ? e.code : errnoOf(e);
-    if (code === 'ENOENT' || code === 'EOPNOTSUPP') return null;
-    throw e;
+    return psiFrom(f);
+  } finally {
+    f.close();
   }
-  return parsePsi(text, file);
 }
 
-/** meminfo + PSI. Throws a clear error when meminfo is missing or malformed. */
+function psiFrom(f: KeptFile): Psi | null {
+  let text: string | null;
+  try {
+    text = f.read();
+  } catch (e) {
+    const code = e instanceof ReadFailure ? e.code : errnoOf(e);
+    if (code === 'EOPNOTSUPP') return null;
+    throw e;
+  }
+  return text === null ? null : parsePsi(text, f.path);
+}
+
+/**
+ * meminfo + PSI through kept fds: the sampler reads both every second, and
+ * open+close of each was as much kernel work as the read itself.
+ */
+export class SystemMemoryReader {
+  private readonly meminfo: KeptFile;
+  private readonly psi: KeptFile;
+
+  constructor(procRoot = '/proc') {
+    this.meminfo = new KeptFile(path.join(procRoot, 'meminfo'));
+    this.psi = new KeptFile(path.join(procRoot, 'pressure/memory'));
+  }
+
+  /** Throws a clear error when meminfo is missing or malformed. */
+  read(now = Date.now()): SystemMemory {
+    const file = this.meminfo.path;
+    const text = this.meminfo.read();
+    if (text === null) throw new ReadFailure(file, 'ENOENT', new Error('ENOENT'));
+    const m = parseMeminfo(text, file);
+    return { time: now, memTotal: m.MemTotal, memAvailable: m.MemAvailable, swapTotal: m.SwapTotal, swapFree: m.SwapFree, psi: psiFrom(this.psi) };
+  }
+
+  close(): void {
+    this.meminfo.close();
+    this.psi.close();
+  }
+}
+
+/** meminfo + PSI, once. Throws a clear error when meminfo is missing or malformed. */
 export function readSystemMemory(procRoot = '/proc', now = Date.now()): SystemMemory {
-  const file = path.join(procRoot, 'meminfo');
-  const m = parseMeminfo(readRequired(file), file);
-  return {
-    time: now,
-    memTotal: m.MemTotal,
-    memAvailable: m.MemAvailable,
-    swapTotal: m.SwapTotal,
-    swapFree: m.SwapFree,
-    psi: readPsi(procRoot),
-  };
+  const r = new SystemMemoryReader(procRoot);
+  try {
+    return r.read(now);
+  } finally {
+    r.close();
+  }
 }
