@@ -64,6 +64,18 @@ export function readParse<T>(path: string, parse: (b: Buffer, n: number) => T): 
   }
 }
 
+/** The first `bytes` of a file as text (for files too big to read whole); null when it does not exist. */
+export function readHead(path: string, bytes: number): string | null {
+  const fd = openSmall(path);
+  if (fd === null) return null;
+  try {
+    const b = Buffer.alloc(bytes);
+    return b.toString('latin1', 0, readSync(fd, b, 0, bytes, 0));
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /**
  * Re-read a procfs file through an fd kept open across ticks: one pread
  * instead of open+read+close. An fd of /proc/<pid>/… stays bound to that

@@ -4,8 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { listProcesses, parseStatusBytes } from './processes.js';
-import { ProcessScanner } from './scanner.js';
+import { listProcesses, parseStatusBytes, type StatusFields } from './processes.js';
+import { pageSize, ProcessScanner, STATUS_EVERY_N } from './scanner.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const fx = (p: string): string => path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', p);
@@ -99,6 +99,52 @@ describe('ProcessScanner', () => {
       process.kill(victim, 'SIGKILL');
       for (let i = 0; i < 100 && listProcesses().entries.has(victim); i++) await sleep(20); // until sh reaped it
       expect(s.scan([sh]).trees.get(sh)).toEqual([pids[0], pids[2]]);
+      s.close();
+    } finally {
+      process.kill(-child.pid!, 'SIGKILL');
+    }
+  });
+});
+
+describe('statm between status reads', () => {
+  it('takes RSS and anon from statm, the rest from the last status; a malformed statm falls back to status', () => {
+    const dir = copyProc();
+    const s = new ProcessScanner(dir, 1000);
+    const page = pageSize();
+    const first = s.scan([102]).memory.get(102)!; // first tick of a pid: status
+    expect(first.rss).toBe(300000 * 1024);
+    // 102's statm: 1000 pages resident, 300 of them file/shmem.
+    writeFileSync(path.join(dir, '102/statm'), '5000 1000 300 10 0 800 0\n');
+    const seen: StatusFields[] = [];
+    for (let i = 0; i < STATUS_EVERY_N; i++) seen.push(s.scan([102]).memory.get(102)!);
+    const fromStatm = seen.filter((m) => m.rss === 1000 * page);
+    expect(fromStatm).toHaveLength(STATUS_EVERY_N - 1); // one tick in N is a status read
+    expect(fromStatm[0]).toMatchObject({ anon: 700 * page, file: 300 * page, shmem: 0, swap: 512 * 1024, ppid: 1 }); // swap and PPid: the last status
+    expect(s.reads.statm).toBe(STATUS_EVERY_N - 1);
+    writeFileSync(path.join(dir, '102/statm'), 'garbage\n');
+    expect(s.scan([102]).memory.get(102)!.rss).toBe(300000 * 1024);
+    s.close();
+  });
+
+  it('on a live process tree statm ticks agree with status (anon + file + shmem = RSS, RSS within 5 %)', async () => {
+    const child = spawn('sh', ['-c', 'sleep 30 & sleep 30'], { detached: true, stdio: 'ignore' });
+    try {
+      const sh = child.pid!;
+      for (let i = 0; i < 100 && listProcesses().treeOf(sh).length < 3; i++) await sleep(20);
+      const s = new ProcessScanner('/proc', 1000);
+      for (let t = 0; t < 2 * STATUS_EVERY_N; t++) {
+        const r = s.scan([sh]);
+        expect(r.trees.get(sh)).toHaveLength(3);
+        for (const pid of r.trees.get(sh)!) {
+          const m = r.memory.get(pid)!;
+          expect(m.anon + m.file + m.shmem).toBe(m.rss);
+          const vmRss = Number(/^VmRSS:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'latin1'))![1]) * 1024;
+          expect(Math.abs(m.rss - vmRss)).toBeLessThanOrEqual(vmRss * 0.05);
+        }
+      }
+      expect(s.reads.statm).toBeGreaterThan(s.reads.status);
+      expect(s.reads.status).toBeGreaterThanOrEqual(3 * 2); // each pid's first tick and its turn in N
+      expect([4096, 16384, 65536]).toContain(pageSize());
       s.close();
     } finally {
       process.kill(-child.pid!, 'SIGKILL');

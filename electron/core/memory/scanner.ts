@@ -5,12 +5,14 @@
 // full scans we list /proc only when a pid was handed out since the last tick
 // (the last-pid field of /proc/loadavg moved), read stat only for pids new
 // since then, and keep the trees while nothing changed. For backend-tree pids
-// we read just /proc/<pid>/status, which carries PPid and NSsid besides the
-// memory figures: one file per tree pid per tick, through an fd kept open
-// across ticks (one pread instead of open+read+close), parsed from its bytes.
+// we read /proc/<pid>/status (memory figures, plus the PPid and NSsid that
+// place the pid in a tree) on its first tick and every STATUS_EVERY_N ticks,
+// and the much cheaper statm in between: one file per tree pid per tick,
+// through fds kept open across ticks (one pread instead of open+read+close),
+// parsed from their bytes.
 import { closeSync, readdirSync } from 'node:fs';
 import { parseStatLine, parseStatusBytes, ProcessTable, type ProcEntry, type StatusFields } from './processes.js';
-import { openSmall, preadParse, readParse, readSmall } from './read.js';
+import { openSmall, preadParse, readHead, readParse, readSmall } from './read.js';
 
 /**
  * Re-read every pid's stat once a minute (at 1 Hz). Between full scans only
@@ -20,8 +22,59 @@ import { openSmall, preadParse, readParse, readSmall } from './read.js';
  */
 export const FULL_SCAN_EVERY_N = 60;
 
-/** Keep at most this many status fds open (bounded well under a default 1024 fd limit). */
+/**
+ * A tree pid's full status every N ticks (staggered by pid, and on its first
+ * tick); statm in between. statm is a few numbers the kernel reads from the
+ * mm counters; status formats ~55 lines and takes the signal lock, ≈4× the
+ * kernel time here. statm gives RSS and its anon/(file+shmem) split; the
+ * file/shmem split, swap and the PPid/NSsid that place the pid in a tree come
+ * from the last status read (at most N−1 s old; a new pid or a full scan
+ * still finds a changed tree at once).
+ */
+export const STATUS_EVERY_N = 10;
+
+/** Keep at most this many status/statm fds open (bounded well under a default 1024 fd limit). */
 const MAX_KEPT_FDS = 512;
+
+/** Kept fds of one tree pid and its last status figures. */
+interface KeptPid {
+  status: number | null;
+  statm: number | null;
+  last: StatusFields | null;
+}
+
+/** resident and shared pages, the 2nd and 3rd fields of statm ("size resident shared text lib data dt"); undefined when malformed. */
+function parseStatm(b: Uint8Array, n: number): [number, number] | undefined {
+  const f = [0, 0, 0];
+  let field = 0;
+  let digits = 0;
+  for (let i = 0; i < n && field < 3; i++) {
+    const c = b[i]!;
+    if (c >= 48 && c <= 57) {
+      f[field] = f[field]! * 10 + c - 48;
+      digits++;
+    } else if (digits > 0) {
+      field++;
+      digits = 0;
+    }
+  }
+  if (field < 2 || (field === 2 && digits === 0)) return undefined;
+  return [f[1]!, f[2]!];
+}
+
+let pageBytes = 0;
+/** This machine's page size (statm counts pages): KernelPageSize of our own first mapping; 4096 when unreadable. */
+export function pageSize(): number {
+  if (pageBytes) return pageBytes;
+  pageBytes = 4096;
+  try {
+    const m = /KernelPageSize:\s+(\d+) kB/.exec(readHead('/proc/self/smaps', 4096) ?? '');
+    if (m) pageBytes = Number(m[1]) * 1024;
+  } catch {
+    /* keep 4096 */
+  }
+  return pageBytes;
+}
 
 export interface ScanResult {
   table: ProcessTable;
@@ -45,8 +98,11 @@ function lastPidOf(b: Uint8Array, n: number): number {
 
 export class ProcessScanner {
   private readonly entries = new Map<number, ProcEntry>();
-  /** Open /proc/<pid>/status fds of tree pids. */
-  private readonly fds = new Map<number, number>();
+  /** Kept fds and last status of tree pids. */
+  private readonly kept = new Map<number, KeptPid>();
+  private keptFds = 0;
+  /** Reads so far, by kind (tests and benchmarks). */
+  readonly reads = { status: 0, statm: 0 };
   private tick = 0;
   /** Kept fd of loadavg; null when there is none (then /proc is listed every tick). */
   private loadavgFd: number | null | undefined;
@@ -86,7 +142,7 @@ export class ProcessScanner {
       for (const pids of this.trees.values()) {
         for (const pid of pids) {
           if (memory.has(pid)) continue;
-          if (this.readStatus(pid, memory)) changed = true;
+          if (this.readMemory(pid, memory)) changed = true;
         }
       }
       if (!changed) break;
@@ -95,10 +151,10 @@ export class ProcessScanner {
     const trees = new Map<number, number[]>();
     for (const [root, pids] of this.trees) trees.set(root, pids.every((p) => memory.has(p)) ? pids : pids.filter((p) => memory.has(p)));
     // Close fds of pids that left every tree (or vanished).
-    for (const [pid, fd] of this.fds) {
+    for (const [pid, k] of this.kept) {
       if (!memory.has(pid)) {
-        closeSync(fd);
-        this.fds.delete(pid);
+        this.release(k);
+        this.kept.delete(pid);
       }
     }
     return { table: this.table!, trees, memory };
@@ -106,8 +162,8 @@ export class ProcessScanner {
 
   /** Close every kept fd (the sampler calls this on stop). */
   close(): void {
-    for (const fd of this.fds.values()) closeSync(fd);
-    this.fds.clear();
+    for (const k of this.kept.values()) this.release(k);
+    this.kept.clear();
     if (typeof this.loadavgFd === 'number') closeSync(this.loadavgFd);
     this.loadavgFd = undefined;
   }
@@ -169,17 +225,62 @@ export class ProcessScanner {
     this.dirty = true;
   }
 
+  private release(k: KeptPid): void {
+    for (const fd of [k.status, k.statm]) {
+      if (fd === null) continue;
+      closeSync(fd);
+      this.keptFds--;
+    }
+    k.status = k.statm = null;
+  }
+
+  /** An fd kept for `file`; null when over the budget or the file is gone. Throws ReadFailure. */
+  private keep(file: string): number | null {
+    if (this.keptFds >= MAX_KEPT_FDS) return null;
+    const fd = openSmall(file);
+    if (fd !== null) this.keptFds++;
+    return fd;
+  }
+
+  /** Memory of a tree pid into `memory` (statm, or status on its turn); true when the table changed (pid gone, or new parent/session). */
+  private readMemory(pid: number, memory: Map<number, StatusFields>): boolean {
+    let k = this.kept.get(pid);
+    if (!k) {
+      k = { status: null, statm: null, last: null };
+      this.kept.set(pid, k);
+    }
+    if (k.last && (this.tick + pid) % STATUS_EVERY_N !== 0) {
+      const file = `${this.procRoot}/${pid}/statm`;
+      let pages: [number, number] | null | undefined;
+      try {
+        k.statm ??= this.keep(file);
+        // null: gone. undefined: no statm to open (gone, or a procfs without one) or a
+        // malformed one; status below tells which.
+        pages = k.statm === null ? (readParse(file, parseStatm) ?? undefined) : preadParse(k.statm, file, parseStatm);
+      } catch (e) {
+        this.onError?.(e);
+        return false;
+      }
+      if (pages === null) {
+        this.entries.delete(pid);
+        return true;
+      }
+      if (pages) {
+        this.reads.statm++;
+        memory.set(pid, fromStatm(k.last, pages));
+        return false;
+      }
+    }
+    return this.readStatus(pid, k, memory);
+  }
+
   /** Read status into `memory`; true when the table changed (pid gone, or new parent/session). */
-  private readStatus(pid: number, memory: Map<number, StatusFields>): boolean {
+  private readStatus(pid: number, k: KeptPid, memory: Map<number, StatusFields>): boolean {
     const file = `${this.procRoot}/${pid}/status`;
     let f: StatusFields | null;
     try {
-      let fd = this.fds.get(pid);
-      if (fd === undefined && this.fds.size < MAX_KEPT_FDS) {
-        fd = openSmall(file) ?? undefined;
-        if (fd !== undefined) this.fds.set(pid, fd);
-      }
-      f = fd === undefined ? readParse(file, parseStatusBytes) : preadParse(fd, file, parseStatusBytes);
+      k.status ??= this.keep(file);
+      f = k.status === null ? readParse(file, parseStatusBytes) : preadParse(k.status, file, parseStatusBytes);
     } catch (e) {
       this.onError?.(e);
       return false;
@@ -188,6 +289,8 @@ export class ProcessScanner {
       this.entries.delete(pid);
       return true;
     }
+    this.reads.status++;
+    k.last = f;
     memory.set(pid, f);
     const cur = this.entries.get(pid);
     if (f.ppid < 0 || f.session < 0 || !f.state || !cur) return false;
@@ -197,4 +300,13 @@ export class ProcessScanner {
     cur.session = f.session;
     return true;
   }
+}
+
+/** This tick's statm figures over the last status: RSS and anon exact, shmem as last seen (capped), file the rest of "shared". */
+function fromStatm(last: StatusFields, [resident, shared]: [number, number]): StatusFields {
+  const page = pageSize();
+  const rss = resident * page;
+  const fileShmem = Math.min(shared * page, rss);
+  const shmem = Math.min(last.shmem, fileShmem);
+  return { ...last, rss, anon: rss - fileShmem, file: fileShmem - shmem, shmem };
 }
