@@ -109,7 +109,7 @@ export default async function (): Promise<string> {
       [`same period, whole process minus its idle baseline (${fmt(idlePerSec, 2)} ms/s)`, `${ticks}`, fmt(processExtra, 2), share(processExtra)],
       ['Vigil sampler, tick without PSS (back to back)', `${per.plain.length}`, fmt(mean(per.plain), 2), share(mean(per.plain))],
       ['Vigil sampler, tick with every backend\'s smaps_rollup PSS', `${per.pss.length}`, fmt(mean(per.pss), 2), share(mean(per.pss))],
-      [`Vigil sampler, status + 1/${N} of the PSS reads per tick (extrapolated upper bound)`, '—', fmt(vigilPerTick, 2), share(vigilPerTick)],
+      [`Vigil sampler, tick without PSS + 1/${N} of the PSS reads (extrapolated upper bound)`, '—', fmt(vigilPerTick, 2), share(vigilPerTick)],
       ['naive: `ps -eo pid,ppid,sid,rss,vsz,stat` each second (incl. ps CPU)', `${BURST_TICKS}`, fmt(psPerTick, 2), share(psPerTick)],
       ['naive: /proc/<pid>/smaps of all 200 backend pids each second', `${BURST_TICKS}`, fmt(smapsPerTick, 2), share(smapsPerTick)],
     ];
