@@ -15,7 +15,8 @@ const MIN_SHARE = 0.005;
 const MIN_PSI = 0.1;
 export const SYSTEM_REFRESH_MS = 10_000;
 
-const movedBytes = (a: number | null, b: number | null, scale: number): boolean => {
+/** A byte figure moved by what the dashboard can show: MIN_BYTES and MIN_SHARE of `scale`. */
+export const movedBytes = (a: number | null, b: number | null, scale: number): boolean => {
   if (a === null || b === null) return a !== b;
   return Math.abs(a - b) >= Math.max(MIN_BYTES, MIN_SHARE * scale);
 };

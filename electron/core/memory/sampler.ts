@@ -6,6 +6,7 @@ import { AmdGpuReader } from './gpu-amd.js';
 import { findOnPath, readNvidiaGpus } from './gpu-nvidia.js';
 import { everyShared } from '../shared-interval.js';
 import { MemoryHistory } from './history.js';
+import { movedBytes } from './publish.js';
 import { sumTreePss } from './processes.js';
 import { ProcessScanner } from './scanner.js';
 import { SystemMemoryReader } from './system.js';
@@ -58,9 +59,9 @@ export const DEFAULT_PSS_EVERY_N = 60;
  */
 export const PSS_STILL_FACTOR = 10;
 
-/** The tree changed since the PSS read: its process count, or RSS by 1 MiB and 0.5 % (what the dashboard can show). */
+/** The tree changed since the PSS read: its process count, or RSS by what the dashboard can show. */
 const treeMoved = (was: { rss: number; processes: number }, now: { rss: number; processes: number }): boolean =>
-  was.processes !== now.processes || Math.abs(now.rss - was.rss) >= Math.max(1024 * 1024, 0.005 * was.rss);
+  was.processes !== now.processes || movedBytes(was.rss, now.rss, was.rss);
 
 interface PssReading {
   root: number;
