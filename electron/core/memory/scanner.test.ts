@@ -10,6 +10,20 @@ import { pageSize, ProcessScanner, STATUS_EVERY_N } from './scanner.js';
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const fx = (p: string): string => path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', p);
 
+/** Runs `fn` with a live `sh -c 'sleep 30 & sleep 30'` session (sh, the background sleep, the foreground one), then kills it. */
+async function withSleepTree(fn: (sh: number, pids: number[]) => Promise<void> | void): Promise<void> {
+  const child = spawn('sh', ['-c', 'sleep 30 & sleep 30'], { detached: true, stdio: 'ignore' });
+  try {
+    const sh = child.pid!;
+    for (let i = 0; i < 100 && listProcesses().treeOf(sh).length < 3; i++) await sleep(20);
+    const pids = listProcesses().treeOf(sh);
+    expect(pids).toHaveLength(3);
+    await fn(sh, pids);
+  } finally {
+    process.kill(-child.pid!, 'SIGKILL');
+  }
+}
+
 function copyProc(): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'vigil-scan-'));
   cpSync(fx('proc-psi'), dir, { recursive: true });
@@ -80,13 +94,8 @@ describe('ProcessScanner', () => {
     s.close();
   });
 
-  it('a live tree pid that exits leaves at the next tick with no listing (its kept status fd answers ESRCH)', async () => {
-    const child = spawn('sh', ['-c', 'sleep 30 & sleep 30'], { detached: true, stdio: 'ignore' });
-    try {
-      const sh = child.pid!;
-      for (let i = 0; i < 100 && listProcesses().treeOf(sh).length < 3; i++) await sleep(20);
-      const pids = listProcesses().treeOf(sh);
-      expect(pids).toHaveLength(3);
+  it('a live tree pid that exits leaves at the next tick with no listing (its kept status fd answers ESRCH)', () =>
+    withSleepTree(async (sh, pids) => {
       // A procRoot whose pid entries lead into the real /proc and whose last pid never moves:
       // after the first tick the scanner never lists again (the full scan is 1000 ticks away).
       const dir = mkdtempSync(path.join(os.tmpdir(), 'vigil-scan-live-'));
@@ -100,10 +109,7 @@ describe('ProcessScanner', () => {
       for (let i = 0; i < 100 && listProcesses().entries.has(victim); i++) await sleep(20); // until sh reaped it
       expect(s.scan([sh]).trees.get(sh)).toEqual([pids[0], pids[2]]);
       s.close();
-    } finally {
-      process.kill(-child.pid!, 'SIGKILL');
-    }
-  });
+    }));
 });
 
 describe('statm between status reads', () => {
@@ -126,11 +132,8 @@ describe('statm between status reads', () => {
     s.close();
   });
 
-  it('on a live process tree statm ticks agree with status (anon + file + shmem = RSS, RSS within 5 %)', async () => {
-    const child = spawn('sh', ['-c', 'sleep 30 & sleep 30'], { detached: true, stdio: 'ignore' });
-    try {
-      const sh = child.pid!;
-      for (let i = 0; i < 100 && listProcesses().treeOf(sh).length < 3; i++) await sleep(20);
+  it('on a live process tree statm ticks agree with status (anon + file + shmem = RSS, RSS within 5 %)', () =>
+    withSleepTree((sh) => {
       const s = new ProcessScanner('/proc', 1000);
       for (let t = 0; t < 2 * STATUS_EVERY_N; t++) {
         const r = s.scan([sh]);
@@ -146,10 +149,7 @@ describe('statm between status reads', () => {
       expect(s.reads.status).toBeGreaterThanOrEqual(3 * 2); // each pid's first tick and its turn in N
       expect([4096, 16384, 65536]).toContain(pageSize());
       s.close();
-    } finally {
-      process.kill(-child.pid!, 'SIGKILL');
-    }
-  });
+    }));
 });
 
 describe('status parsing from bytes', () => {
