@@ -43,8 +43,8 @@ interface KeptPid {
   last: StatusFields | null;
 }
 
-/** resident and shared pages, the 2nd and 3rd fields of statm ("size resident shared text lib data dt"); undefined when malformed. */
-function parseStatm(b: Uint8Array, n: number): [number, number] | undefined {
+/** resident and shared pages, the 2nd and 3rd fields of statm ("size resident shared text lib data dt"); null when malformed. */
+function parseStatm(b: Uint8Array, n: number): [number, number] | null {
   const f = [0, 0, 0];
   let field = 0;
   let digits = 0;
@@ -58,7 +58,7 @@ function parseStatm(b: Uint8Array, n: number): [number, number] | undefined {
       digits = 0;
     }
   }
-  if (field < 2 || (field === 2 && digits === 0)) return undefined;
+  if (field < 2 || (field === 2 && digits === 0)) return null;
   return [f[1]!, f[2]!];
 }
 
@@ -242,6 +242,13 @@ export class ProcessScanner {
     return fd;
   }
 
+  /** A tree pid's file through its kept fd (open+read+close when over the fd budget); null when gone. Throws ReadFailure. */
+  private readPidFile<T>(k: KeptPid, which: 'status' | 'statm', file: string, parse: (b: Buffer, n: number) => T): T | null {
+    k[which] ??= this.keep(file);
+    const fd = k[which];
+    return fd === null ? readParse(file, parse) : preadParse(fd, file, parse);
+  }
+
   /** Memory of a tree pid into `memory` (statm, or status on its turn); true when the table changed (pid gone, or new parent/session). */
   private readMemory(pid: number, memory: Map<number, StatusFields>): boolean {
     let k = this.kept.get(pid);
@@ -250,37 +257,28 @@ export class ProcessScanner {
       this.kept.set(pid, k);
     }
     if (k.last && (this.tick + pid) % STATUS_EVERY_N !== 0) {
-      const file = `${this.procRoot}/${pid}/statm`;
-      let pages: [number, number] | null | undefined;
+      let pages: [number, number] | null;
       try {
-        k.statm ??= this.keep(file);
-        // null: gone. undefined: no statm to open (gone, or a procfs without one) or a
-        // malformed one; status below tells which.
-        pages = k.statm === null ? (readParse(file, parseStatm) ?? undefined) : preadParse(k.statm, file, parseStatm);
+        pages = this.readPidFile(k, 'statm', `${this.procRoot}/${pid}/statm`, parseStatm);
       } catch (e) {
         this.onError?.(e);
         return false;
-      }
-      if (pages === null) {
-        this.entries.delete(pid);
-        return true;
       }
       if (pages) {
         this.reads.statm++;
         memory.set(pid, fromStatm(k.last, pages));
         return false;
       }
+      // Gone, a procfs without statm, or a malformed one: status tells which.
     }
     return this.readStatus(pid, k, memory);
   }
 
   /** Read status into `memory`; true when the table changed (pid gone, or new parent/session). */
   private readStatus(pid: number, k: KeptPid, memory: Map<number, StatusFields>): boolean {
-    const file = `${this.procRoot}/${pid}/status`;
     let f: StatusFields | null;
     try {
-      k.status ??= this.keep(file);
-      f = k.status === null ? readParse(file, parseStatusBytes) : preadParse(k.status, file, parseStatusBytes);
+      f = this.readPidFile(k, 'status', `${this.procRoot}/${pid}/status`, parseStatusBytes);
     } catch (e) {
       this.onError?.(e);
       return false;
