@@ -12,7 +12,7 @@ import type { VigilState } from '../electron/common/state.js';
 import type { ServerMessage } from '../electron/common/ws-protocol.js';
 import { createVigil } from '../electron/core/vigil.js';
 import { startServer } from '../electron/serve/server.js';
-import { FAKE_SERVER } from '../electron/core/testing/supervisor-harness.js';
+import { FAKE_SERVER } from '../test-support/supervisor-harness.js';
 import { fmt, nowNs, summarize, table, percentile } from './stats.js';
 
 const BACKENDS = 10;

@@ -13,7 +13,7 @@ import type { VigilEvent } from '../electron/common/state.js';
 import { createVigilStore } from '../electron/core/store.js';
 import { BackendSupervisor } from '../electron/core/supervisor/backend-supervisor.js';
 import { RunningRegistry } from '../electron/core/supervisor/running-registry.js';
-import { eventSink, FAKE_SERVER, fakeBackend, waitUntil } from '../electron/core/testing/supervisor-harness.js';
+import { eventSink, FAKE_SERVER, fakeBackend, waitUntil } from '../test-support/supervisor-harness.js';
 import type { SupervisedBackendConfig } from '../electron/core/supervisor/types.js';
 import { fmt, nowNs, summarize, table } from './stats.js';
 

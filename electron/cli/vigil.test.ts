@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { VigilState } from '../common/state.js';
-import { FAKE_SERVER } from '../core/testing/supervisor-harness.js';
+import { FAKE_SERVER } from '../../test-support/supervisor-harness.js';
 
 const CLI = path.resolve(import.meta.dirname, 'vigil.ts');
 const FIXTURE = path.resolve(import.meta.dirname, '../core/oom/fixtures/shapes/dmesg.log');

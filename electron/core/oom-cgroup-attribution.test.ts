@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, expect } from 'vitest';
 import { all, cgroupV1Memory, isRoot, itPrivileged } from '../../test-support/privileged.js';
-import { FAKE_SERVER, waitUntil } from './testing/supervisor-harness.js';
+import { FAKE_SERVER, waitUntil } from '../../test-support/supervisor-harness.js';
 import { createVigil, type VigilCore } from './vigil.js';
 
 let core: VigilCore | null = null;

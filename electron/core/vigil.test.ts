@@ -5,7 +5,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FAKE_SERVER, waitUntil } from './testing/supervisor-harness.js';
+import { FAKE_SERVER, waitUntil } from '../../test-support/supervisor-harness.js';
 import { createVigil, type VigilCore } from './vigil.js';
 
 const dirs: string[] = [];
@@ -59,7 +59,7 @@ describe('createVigil', () => {
     const cfg = path.join(dir, 'config.yaml');
     writeFileSync(cfg, `backends:\n${backendYaml(tag)}`);
     const state = path.join(dir, 'state');
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'testing/run-core.ts'), cfg, state], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, '../../test-support/run-core.ts'), cfg, state], { stdio: ['ignore', 'pipe', 'inherit'] });
     children.push(child);
     let out = '';
     child.stdout!.on('data', (b: Buffer) => (out += b.toString()));

@@ -5,7 +5,7 @@ import { EventEmitter } from 'node:events';
 import type { IpcMain, WebContents } from 'electron';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CHANNELS } from '../common/channels.js';
-import { backend, baseState, fakeService } from '../serve/fake-service.test-helper.js';
+import { backend, baseState, fakeService } from '../../test-support/fake-service.js';
 import { registerIpc, type IpcHost } from './ipc.js';
 
 const PAGE = 'file:///opt/vigil/out/renderer/index.html';

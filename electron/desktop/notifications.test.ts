@@ -3,7 +3,7 @@
 import type { NotificationConstructorOptions } from 'electron';
 import { describe, expect, it } from 'vitest';
 import type { BackendView, ExitInfo, VigilEvent, VigilState } from '../common/state.js';
-import { backend, baseState } from '../serve/fake-service.test-helper.js';
+import { backend, baseState } from '../../test-support/fake-service.js';
 import { createNotifier, type NotifierDeps } from './notifications.js';
 
 function fakeNotification() {

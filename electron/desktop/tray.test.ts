@@ -3,7 +3,7 @@
 import type { MenuItemConstructorOptions } from 'electron';
 import { describe, expect, it } from 'vitest';
 import type { BackendView } from '../common/state.js';
-import { backend, baseState } from '../serve/fake-service.test-helper.js';
+import { backend, baseState } from '../../test-support/fake-service.js';
 import { createTrayService, type TrayDeps } from './tray.js';
 import { trayLevel } from './tray-model.js';
 

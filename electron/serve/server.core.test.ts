@@ -9,7 +9,7 @@ import WebSocket from 'ws';
 import type { CommandResult, LogChunk } from '../common/api.js';
 import type { BackendStatus, VigilState } from '../common/state.js';
 import type { ServerMessage } from '../common/ws-protocol.js';
-import { FAKE_SERVER } from '../core/testing/supervisor-harness.js';
+import { FAKE_SERVER } from '../../test-support/supervisor-harness.js';
 import { createVigil, type VigilCore } from '../core/vigil.js';
 import { startServer, type RunningServer } from './server.js';
 

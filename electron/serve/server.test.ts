@@ -8,7 +8,7 @@ import WebSocket from 'ws';
 import type { LogChunk } from '../common/api.js';
 import type { VigilState } from '../common/state.js';
 import type { ServerMessage } from '../common/ws-protocol.js';
-import { backend, baseState, fakeService, type FakeService } from './fake-service.test-helper.js';
+import { backend, baseState, fakeService, type FakeService } from '../../test-support/fake-service.js';
 import { startServer, type RunningServer } from './server.js';
 
 let dir: string;

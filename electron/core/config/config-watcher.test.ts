@@ -1,7 +1,7 @@
 import { renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { tempDir, waitFor } from '../testing/helpers.js';
+import { tempDir, waitFor } from '../../../test-support/helpers.js';
 import { ConfigWatcher, type ConfigChange } from './config-watcher.js';
 
 const cleanups: (() => void)[] = [];

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { tempDir } from '../testing/helpers.js';
+import { tempDir } from '../../../test-support/helpers.js';
 import { importLlamaSwap } from './import-llama-swap.js';
 import { loadConfig, parseConfigText } from './load-config.js';
 

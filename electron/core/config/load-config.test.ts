@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseDuration, parseSize, type BackendConfig } from '../../common/config-schema.js';
 import type { SupervisedBackendConfig } from '../supervisor/types.js';
-import { tempDir } from '../testing/helpers.js';
+import { tempDir } from '../../../test-support/helpers.js';
 import { EXAMPLE_CONFIG } from './example-config.js';
 import { ensureConfig, loadConfig, parseConfigText } from './load-config.js';
 

@@ -1,7 +1,7 @@
 import { appendFileSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { tempDir, waitFor } from '../testing/helpers.js';
+import { tempDir, waitFor } from '../../../test-support/helpers.js';
 import { EventJournal, type EventInput } from './event-journal.js';
 
 const cleanups: (() => void)[] = [];

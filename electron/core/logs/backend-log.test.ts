@@ -3,7 +3,7 @@ import { appendFileSync, closeSync, openSync, readFileSync, statSync, truncateSy
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LogLine } from '../../common/api.js';
-import { tempDir, waitFor } from '../testing/helpers.js';
+import { tempDir, waitFor } from '../../../test-support/helpers.js';
 import { BackendLog } from './backend-log.js';
 
 const cleanups: (() => void)[] = [];

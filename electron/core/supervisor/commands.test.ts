@@ -1,7 +1,7 @@
 // Commands under concurrency, and port re-choice, with real processes.
 import { createServer, type Server } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { fakeBackend, makeHarness, type Harness } from '../testing/supervisor-harness.js';
+import { fakeBackend, makeHarness, type Harness } from '../../../test-support/supervisor-harness.js';
 
 let h: Harness | null = null;
 afterEach(async () => {

@@ -1,6 +1,6 @@
 // Health-driven transitions against a real fake server and real SIGSTOP/SIGCONT.
 import { afterEach, describe, expect, it } from 'vitest';
-import { fakeBackend, makeHarness, type Harness } from '../testing/supervisor-harness.js';
+import { fakeBackend, makeHarness, type Harness } from '../../../test-support/supervisor-harness.js';
 
 let h: Harness | null = null;
 afterEach(async () => {

@@ -4,7 +4,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { fakeBackend, makeHarness, type Harness } from '../testing/supervisor-harness.js';
+import { fakeBackend, makeHarness, type Harness } from '../../../test-support/supervisor-harness.js';
 
 let h: Harness | null = null;
 let server: Server | null = null;

@@ -1,7 +1,7 @@
 // Real processes (the fake llama-server through node), real signals, real HTTP.
 import { afterEach, describe, expect, it } from 'vitest';
 import { probe } from '../../../native-bindings/process.js';
-import { fakeBackend, makeHarness, type Harness } from '../testing/supervisor-harness.js';
+import { fakeBackend, makeHarness, type Harness } from '../../../test-support/supervisor-harness.js';
 
 let h: Harness | null = null;
 afterEach(async () => {

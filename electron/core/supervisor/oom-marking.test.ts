@@ -3,7 +3,7 @@
 // real kmsg path is covered by electron/core/oom's tests).
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { OomKill } from '../../common/state.js';
-import { fakeBackend, makeHarness, type Harness } from '../testing/supervisor-harness.js';
+import { fakeBackend, makeHarness, type Harness } from '../../../test-support/supervisor-harness.js';
 
 let h: Harness | null = null;
 afterEach(async () => {

@@ -1,6 +1,6 @@
 // Runs a core on <config> <stateDir> until killed: the "Vigil process" of the
 // adoption tests (they kill -9 it). Prints READY <json of backends> once started.
-import { createVigil } from '../vigil.js';
+import { createVigil } from '../electron/core/vigil.js';
 
 const [configPath, stateDir] = process.argv.slice(2);
 if (!configPath || !stateDir) {

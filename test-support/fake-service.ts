@@ -1,7 +1,7 @@
 // A small in-memory VigilService for transport tests only (the serve e2e
 // test runs the real core): records calls, lets the test push state and logs.
-import type { CommandResult, LogChunk, Unsubscribe, VigilService } from '../common/api.js';
-import type { BackendView, VigilState } from '../common/state.js';
+import type { CommandResult, LogChunk, Unsubscribe, VigilService } from '../electron/common/api.js';
+import type { BackendView, VigilState } from '../electron/common/state.js';
 
 export function backend(id: string, over: Partial<BackendView> = {}): BackendView {
   return {

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-export const FAKE_LLAMA_SERVER = path.resolve(here, '../../../e2e/fixtures/fake-llama-server.mjs');
+export const FAKE_LLAMA_SERVER = path.resolve(here, '../e2e/fixtures/fake-llama-server.mjs');
 
 /** A fresh temp dir and its cleanup. */
 export function tempDir(prefix = 'vigil-test-'): { dir: string; cleanup: () => void } {

@@ -4,15 +4,15 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { BackendStatus, VigilEvent } from '../../common/state.js';
-import { createVigilStore, type VigilStore } from '../store.js';
-import { BackendSupervisor, type SupervisorDeps } from '../supervisor/backend-supervisor.js';
-import { RunningRegistry } from '../supervisor/running-registry.js';
-import type { EventDraft, SupervisedBackendConfig } from '../supervisor/types.js';
+import type { BackendStatus, VigilEvent } from '../electron/common/state.js';
+import { createVigilStore, type VigilStore } from '../electron/core/store.js';
+import { BackendSupervisor, type SupervisorDeps } from '../electron/core/supervisor/backend-supervisor.js';
+import { RunningRegistry } from '../electron/core/supervisor/running-registry.js';
+import type { EventDraft, SupervisedBackendConfig } from '../electron/core/supervisor/types.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** The fake llama-server fixture (flags: --port, --load-ms, --crash-after-ms, --hang-after-ms, --ignore-sigterm …). */
-export const FAKE_SERVER = path.resolve(here, '../../../e2e/fixtures/fake-llama-server.mjs');
+export const FAKE_SERVER = path.resolve(here, '../e2e/fixtures/fake-llama-server.mjs');
 
 export function fakeBackend(id: string, args: string[], over: Partial<SupervisedBackendConfig> = {}): SupervisedBackendConfig {
   return {
