@@ -1,41 +1,8 @@
 // Pure display helpers: bytes, durations, clock times, exits, status tones.
 // Kept free of React and the DOM so they can be unit-tested in Node.
-import type { BackendStatus, BackendView, ExitInfo, OomKiller } from '../../electron/common/state.js';
+import type { BackendStatus, BackendView, OomKiller } from '../../electron/common/state.js';
 
-const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-
-/** 1536 → '1.5 KiB'. Binary units, because that is what /proc and cgroup limits use. */
-export function formatBytes(bytes: number | null | undefined): string {
-  if (bytes === null || bytes === undefined || !Number.isFinite(bytes)) return '—';
-  const neg = bytes < 0;
-  let v = Math.abs(bytes);
-  let u = 0;
-  while (v >= 1024 && u < UNITS.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  const text = u === 0 ? String(Math.round(v)) : v >= 100 ? v.toFixed(0) : v.toFixed(1);
-  return `${neg ? '-' : ''}${text} ${UNITS[u]}`;
-}
-
-/** Kernel log figures are in kB (KiB). */
-export function formatKb(kb: number | null | undefined): string {
-  return kb === null || kb === undefined ? '—' : formatBytes(kb * 1024);
-}
-
-/** 65_000 → '1m 05s'; 2 units at most, largest first. */
-export function formatDuration(ms: number | null | undefined): string {
-  if (ms === null || ms === undefined || !Number.isFinite(ms)) return '—';
-  if (ms < 0) ms = 0;
-  const s = Math.floor(ms / 1000);
-  if (s < 60) return `${s}s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m}m ${String(s % 60).padStart(2, '0')}s`;
-  const h = Math.floor(m / 60);
-  if (h < 24) return `${h}h ${String(m % 60).padStart(2, '0')}m`;
-  const d = Math.floor(h / 24);
-  return `${d}d ${h % 24}h`;
-}
+export { describeExit, formatBytes, formatDuration, formatKb } from '../../electron/common/format.js';
 
 const pad2 = (n: number): string => String(n).padStart(2, '0');
 
@@ -49,20 +16,6 @@ export function formatClock(ms: number): string {
 export function formatDateTime(ms: number): string {
   const d = new Date(ms);
   return `${d.getFullYear()}-${pad2(d.getMonth() + 1)}-${pad2(d.getDate())} ${formatClock(ms)}`;
-}
-
-/** One line for a process exit, as the card shows it. */
-export function describeExit(exit: ExitInfo): string {
-  if (exit.oomKilled) {
-    const anon = exit.oom?.anonRssKb;
-    return anon !== null && anon !== undefined ? `OOM-killed (anon RSS ${formatKb(anon)})` : 'OOM-killed';
-  }
-  if (exit.signal !== null) {
-    const name = exit.signalName ?? `signal ${exit.signal}`;
-    return `killed by ${name}${exit.coreDumped ? ' (core dumped)' : ''}`;
-  }
-  if (exit.code !== null) return `exited with code ${exit.code}`;
-  return exit.reason || 'exited';
 }
 
 export type Tone = 'ok' | 'busy' | 'warn' | 'bad' | 'idle';
