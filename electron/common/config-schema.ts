@@ -96,9 +96,16 @@ export const RestartSchema = z
     limit: { count: r.limit.count, windowMs: r.limit.window },
   }));
 
+const argvOrString = z.union([z.string().trim().min(1, 'command is empty'), z.array(z.string()).min(1, 'command is empty')]);
+
+/**
+ * How a backend is stopped: a signal to its process group, or a command (for
+ * backends whose process is only a client, e.g. `docker run`: `docker stop …`),
+ * with `${PID}` and `${PORT}` replaced; then `grace` before SIGKILL.
+ */
 export const StopSchema = z
-  .strictObject({ signal: signal.default('SIGTERM'), grace: duration.default(10_000) })
-  .transform((s) => ({ signal: s.signal, graceMs: s.grace }));
+  .strictObject({ signal: signal.default('SIGTERM'), grace: duration.default(10_000), cmd: argvOrString.nullable().default(null) })
+  .transform((s) => ({ signal: s.signal, graceMs: s.grace, cmd: s.cmd }));
 
 const envValue = z.union([z.string(), z.number(), z.boolean()]).transform((v) => String(v));
 const hasPortMacro = (cmd: string | string[]) => (Array.isArray(cmd) ? cmd.some((a) => a.includes('${PORT}')) : cmd.includes('${PORT}'));
@@ -166,7 +173,11 @@ export type BackendConfigInput = z.input<typeof BackendSchema>;
 /** One backend after the schema, before cmd splitting. */
 export type ParsedBackend = z.output<typeof BackendSchema>;
 /** One backend, fully normalised: ms, bytes, argv. This is what the supervisor runs. */
-export type BackendConfig = Omit<ParsedBackend, 'cmd'> & { id: string; cmd: string[] };
+export type BackendConfig = Omit<ParsedBackend, 'cmd' | 'stop'> & {
+  id: string;
+  cmd: string[];
+  stop: Omit<ParsedBackend['stop'], 'cmd'> & { cmd: string[] | null };
+};
 export type ConfigFileInput = z.input<typeof ConfigFileSchema>;
 export type ParsedConfigFile = z.output<typeof ConfigFileSchema>;
 /** The whole file, normalised. */

@@ -45,7 +45,7 @@ describe('loadConfig', () => {
       port: 'auto',
       health: { path: '/health', intervalMs: 2000, timeoutMs: 1000, unhealthyAfter: 3, restartAfter: 6, startupTimeoutMs: 600_000 },
       restart: { policy: 'on-failure', backoff: { initialMs: 1000, factor: 2, maxMs: 60_000 }, limit: { count: 5, windowMs: 600_000 } },
-      stop: { signal: 'SIGTERM', graceMs: 10_000 },
+      stop: { signal: 'SIGTERM', graceMs: 10_000, cmd: null },
       memoryLimit: null,
       autostart: true,
       keepRunningOnQuit: false,
@@ -83,7 +83,7 @@ sampling: { intervalMs: 2000 }
     expect(b.port).toBe(8000);
     expect(b.health).toEqual({ path: '/v1/models', intervalMs: 500, timeoutMs: 2000, unhealthyAfter: 2, restartAfter: 4, startupTimeoutMs: 1_800_000 });
     expect(b.restart).toEqual({ policy: 'always', backoff: { initialMs: 250, factor: 1.5, maxMs: 300_000 }, limit: { count: 3, windowMs: 3_600_000 } });
-    expect(b.stop).toEqual({ signal: 'SIGINT', graceMs: 3000 });
+    expect(b.stop).toEqual({ signal: 'SIGINT', graceMs: 3000, cmd: null });
     expect(b.memoryLimit).toBe(48 * 1024 ** 3);
     expect([b.autostart, b.keepRunningOnQuit, b.name]).toEqual([false, true, 'vLLM']);
     expect(r.config.alerts.memAvailableBelow).toEqual({ bytes: 2 * 1024 ** 3 });

@@ -103,23 +103,25 @@ export function parseConfigText(text: string, file: string): ConfigLoadResult {
   }
   if (!parsed.success || issues.length) return { ok: false, format, issues };
 
+  /** A command as argv: a string is split like a shell would (without running one). Null after reporting why not. */
+  const argv = (c: string | string[], at: readonly Seg[]): string[] | null => {
+    let out: string[];
+    try {
+      out = typeof c === 'string' ? splitCommand(c) : c;
+    } catch (e) {
+      if (!(e instanceof CommandSplitError)) throw e;
+      issueAt(at, e.message);
+      return null;
+    }
+    if (out.length === 0) issueAt(at, 'cmd is empty');
+    return out.length === 0 ? null : out;
+  };
   const backends: Record<string, BackendConfig> = {};
   for (const [id, b] of Object.entries(parsed.data.backends)) {
-    let cmd: string[];
-    if (typeof b.cmd === 'string') {
-      try {
-        cmd = splitCommand(b.cmd);
-      } catch (e) {
-        if (!(e instanceof CommandSplitError)) throw e;
-        issueAt(['backends', id, 'cmd'], e.message);
-        continue;
-      }
-    } else cmd = b.cmd;
-    if (cmd.length === 0) {
-      issueAt(['backends', id, 'cmd'], 'cmd is empty');
-      continue;
-    }
-    backends[id] = { ...b, id, cmd, cwd: b.cwd === null ? null : resolveCwd(b.cwd, file) };
+    const cmd = argv(b.cmd, ['backends', id, 'cmd']);
+    const stopCmd = b.stop.cmd === null ? null : argv(b.stop.cmd, ['backends', id, 'stop', 'cmd']);
+    if (cmd === null || (b.stop.cmd !== null && stopCmd === null)) continue;
+    backends[id] = { ...b, id, cmd, stop: { ...b.stop, cmd: stopCmd }, cwd: b.cwd === null ? null : resolveCwd(b.cwd, file) };
   }
   if (issues.length) return { ok: false, format, issues };
   return { ok: true, config: { ...parsed.data, backends }, format, ignored, created: false };
