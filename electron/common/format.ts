@@ -51,3 +51,9 @@ export function describeExit(exit: ExitInfo): string {
   return exit.reason || 'exited';
 }
 
+
+/** A config problem as one line: 'config.yaml:12:5 backends.llama.port: expected a number'. */
+export function formatConfigIssue(i: { file: string; line: number | null; column: number | null; field: string | null; message: string }): string {
+  const where = `${i.file}${i.line !== null ? `:${i.line}` : ''}${i.line !== null && i.column !== null ? `:${i.column}` : ''}`;
+  return `${where}${i.field ? ` ${i.field}` : ''}: ${i.message}`;
+}
