@@ -155,6 +155,7 @@ function cgroupSupport(opts: CreateVigilOptions): { factory: CgroupFactory | nul
     const cg = r.cg;
     return {
       path: cg.path,
+      version: cg.version,
       addProcess: (pid) => cg.addProcess(pid),
       oomKillCount: () => cg.oomKillCount(),
       usage: () => {

@@ -1,11 +1,12 @@
 // Streaming /dev/kmsg reader that never blocks the event loop.
 //
 // /dev/kmsg hands out one record per read(2). Opened O_NONBLOCK, a read when
-// caught up fails with EAGAIN; libuv cannot poll a char device (net.Socket
-// refuses non-tty char fds) and a blocking read would pin a threadpool thread
+// caught up fails with EAGAIN; a blocking read would pin a threadpool thread
 // forever, so reads go through fs.read on the threadpool and, once caught up,
-// the reader polls again after `pollMs` (100 ms: ≤10 cheap syscalls/s, and a
-// kill is seen within one period). EPIPE means the kernel overwrote records we
+// the reader waits for the device to be readable (epoll inside the event
+// loop: a kill is read within a millisecond or so of the kernel's record),
+// with a slow timer as a backstop. A file or FIFO replay, which epoll cannot
+// watch, is looked at again every `pollMs`. EPIPE means the kernel overwrote records we
 // had not read yet: we note a gap and go on. EINVAL means the buffer is too
 // small for a record: we grow it once.
 //
@@ -16,7 +17,11 @@
 import { closeSync, constants, fstatSync, mkdirSync, openSync, read, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
+import { whenReadable } from '../../../native-bindings/readiness.js';
 import { parseKmsgRecord, type KmsgRecord } from './kmsg-record.js';
+
+// Readiness should always fire; the backstop only bounds the damage if it ever does not.
+const READINESS_BACKSTOP_MS = 2000;
 
 export const KMSG_STATE_FILE = 'kmsg-position.json';
 
@@ -33,7 +38,10 @@ export interface KmsgReaderOptions {
   stateDir: string | null;
   /** Defaults to /proc/sys/kernel/random/boot_id. */
   bootId?: string;
+  /** Files and FIFOs: how often to look for more (ms). The device itself is watched for readiness. */
   pollMs?: number;
+  /** The device: how long to wait for readiness before reading anyway (ms). */
+  backstopMs?: number;
   onRecord(rec: KmsgRecord, bootId: string): void;
   onGap?(gap: KmsgGap): void;
   onError?(err: Error): void;
@@ -63,6 +71,7 @@ export class KmsgReader {
   private lastSeq = -1;
   private savedSeq = -1;
   private timer: NodeJS.Timeout | null = null;
+  private cancelReadiness: (() => void) | null = null;
   private stopped = false;
   private caughtUp: (() => void) | null = null;
 
@@ -96,6 +105,8 @@ export class KmsgReader {
 
   stop(): void {
     this.stopped = true;
+    this.cancelReadiness?.();
+    this.cancelReadiness = null;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     if (this.fd !== null) {
@@ -136,14 +147,40 @@ export class KmsgReader {
     });
   }
 
-  /** Caught up: flush a partial file record, persist, and look again after pollMs. */
+  /** Caught up: flush a partial file record, persist, and wait for more: readiness for the device, a timer for files. */
   private idle(): void {
     if (!this.charDevice) this.split('', true);
     this.persist();
     const done = this.caughtUp;
     this.caughtUp = null;
     done?.();
-    if (!this.stopped) this.timer = setTimeout(() => this.readNext(), this.opts.pollMs ?? 100);
+    if (this.stopped) return;
+    if (this.charDevice && this.fd !== null && this.armReadiness(this.fd)) return;
+    this.timer = setTimeout(() => this.readNext(), this.opts.pollMs ?? 100);
+  }
+
+  /** Read again when the device has a record, or after the backstop period; false when the fd cannot be polled. */
+  private armReadiness(fd: number): boolean {
+    let cancel: () => void;
+    try {
+      cancel = whenReadable(fd, () => {
+        if (this.timer) clearTimeout(this.timer);
+        this.timer = null;
+        this.cancelReadiness = null;
+        this.readNext();
+      });
+    } catch {
+      return false;
+    }
+    this.cancelReadiness = cancel;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.cancelReadiness?.();
+      this.cancelReadiness = null;
+      this.readNext();
+    }, this.opts.backstopMs ?? READINESS_BACKSTOP_MS);
+    this.timer.unref();
+    return true;
   }
 
   /** File/FIFO replay: a record is a line not starting with ' ' plus its ' KEY=value' lines. */
