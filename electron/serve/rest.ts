@@ -3,7 +3,7 @@
 // bad value is reported with the same field name either way.
 import type { IncomingMessage } from 'node:http';
 import type { RequestName, VigilService } from '../common/api.js';
-import { dispatch } from './dispatch.js';
+import { dispatch } from '../host/dispatch.js';
 
 export interface RestResult {
   status: number;
