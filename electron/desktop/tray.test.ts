@@ -77,7 +77,7 @@ describe('createTrayService', () => {
     expect(rec.images.at(-1)).toBe('/icons/tray-down.png');
     const whisper = rec.menus.at(-1)![1]!;
     expect(whisper.label).toBe('whisper: failed');
-    expect((whisper.submenu as MenuItemConstructorOptions[]).map((i) => [i.label, i.enabled]).slice(2)).toEqual([['Start', true], ['Stop', false], ['Restart', true], ['Reap', true]]);
+    expect((whisper.submenu as MenuItemConstructorOptions[]).map((i) => [i.label, i.enabled]).slice(2)).toEqual([['Start', true], ['Stop', true], ['Restart', true], ['Reap', true]]);
 
     tray.update(baseState([backend('llama'), backend('whisper')]));
     expect(rec.images.at(-1)).toBe('/icons/tray-ok.png');
