@@ -14,7 +14,7 @@
 import { closeSync, mkdtempSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { all, cgroupV1Memory, isRoot, kmsgReadable } from '../test-support/privileged.js';
+import { oomCapability } from '../test-support/capabilities.js';
 import { makeCgroup, oomKillInCgroup, removeCgroup } from '../electron/core/oom/fixtures/oom-cgroup.js';
 import { KernelLogWatcher } from '../electron/core/oom/kernel-log-watcher.js';
 import { KmsgReader } from '../electron/core/oom/kmsg-reader.js';
@@ -135,7 +135,7 @@ const usecOfStamp = (t: string | null): number => {
 };
 
 async function latency(): Promise<string> {
-  const missing = all(isRoot, cgroupV1Memory, kmsgReadable)();
+  const missing = oomCapability();
   if (missing) return `Kill → event latency: skipped (${missing}).`;
   const { offsetUs, errUs } = await calibrate();
   const got = new Map<number, { kill: OomKill; atNs: number }>();
