@@ -10,9 +10,9 @@ import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
 /**
- * Cycles known when this test was written, each as its sorted member files.
- * The lead empties this list when the change that removes them is merged; the
- * test fails if an entry here is no longer a cycle, so the list cannot go stale.
+ * Cycles that a change in flight removes, each as its sorted member files.
+ * The lead empties this list when that change is merged; the test fails when
+ * an entry here is not a cycle, so the list cannot go stale.
  */
 const KNOWN_CYCLES_TO_REMOVE: string[][] = [['electron/core/vigil-parts.ts', 'electron/core/vigil.ts']];
 
