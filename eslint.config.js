@@ -1,13 +1,56 @@
-// Lint enforces the layering of DESIGN.md mechanically (VS Code style):
-//   renderer → electron/common ← electron/core → native-bindings (koffi)
-//   electron/{main,preload,desktop} and electron/serve host the core.
+// Lint enforces the layering (ARCHITECTURE.md) as an allow-list per folder:
+// each zone below names everything its files may import, and the rule
+// (scripts/eslint-layers.mjs) resolves relative imports first, so it holds at
+// any depth. Arrows point one way:
+//   renderer → electron/common ← electron/host ← electron/{serve,desktop,main,preload,cli}
+//                              ← electron/core → native-bindings (koffi)
+// test-support/layering.test.ts lints a nested file in every zone to prove it.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
-import { builtinModules } from 'node:module';
+import { layersPlugin } from './scripts/eslint-layers.mjs';
 
-const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
-const electronBan = { name: 'electron', message: 'electron/core and native-bindings run in plain Node: never import electron.' };
-const koffiBan = { name: 'koffi', message: 'Only native-bindings/ may import koffi.' };
+const SOURCE_EXT = '{ts,tsx,mts,js,mjs,cjs}';
+
+/** What the hosts may use of the core: its entry points, never a subfolder's internals. */
+const CORE_FACADE = ['electron/core/index', 'electron/core/vigil', 'electron/core/paths', 'electron/core/diagnostics', 'electron/core/*/index'];
+
+// Zones: their files (`roots`: 'x/**' is everything under x, 'electron/*' the
+// files directly in electron/), what those may import besides their own zone
+// (`may`), and what their *.test.ts files may import on top (`tests`; every
+// test may use vitest and test-support/).
+const ZONES = [
+  { zone: 'native-bindings', roots: ['native-bindings/**'], may: ['node:', 'koffi'] },
+  { zone: 'electron/common', roots: ['electron/common/**'], may: ['zod'] },
+  { zone: 'electron/core', roots: ['electron/core/**'], may: ['electron/common/**', 'native-bindings/**', 'node:', 'yaml', 'zod', 'zustand'] },
+  { zone: 'electron/host', roots: ['electron/host/**'], may: ['electron/common/**'] },
+  { zone: 'electron/serve', roots: ['electron/serve/**'], may: ['electron/common/**', 'electron/host/**', ...CORE_FACADE, 'node:', 'ws', 'prom-client'], tests: ['ws'] },
+  { zone: 'electron/cli', roots: ['electron/cli/**'], may: ['electron/common/**', 'electron/host/**', 'electron/serve/**', ...CORE_FACADE, 'node:'], tests: ['ws'] },
+  { zone: 'the Electron host (electron/*.ts, electron/desktop)', roots: ['electron/*', 'electron/desktop/**'], may: ['electron', 'electron/common/**', 'electron/host/**', ...CORE_FACADE, 'node:'] },
+  { zone: 'renderer', roots: ['renderer/**'], may: ['electron/common/**', 'react', 'react-dom', 'zustand', 'uplot', 'zod'], tests: ['ws'] },
+  {
+    zone: 'test-support',
+    roots: ['test-support/**'],
+    may: ['electron/**', 'native-bindings/**', 'renderer/**', 'e2e/fixtures/**', 'node:', 'vitest', 'eslint', 'typescript', 'ws', 'yaml'],
+  },
+  { zone: 'e2e', roots: ['e2e/**'], may: ['electron/common/**', 'test-support/capabilities', 'node:', '@playwright/test', 'yaml', 'ws'] },
+  {
+    zone: 'bench',
+    roots: ['bench/**'],
+    may: ['electron/**', 'native-bindings/**', 'test-support/**', 'e2e/support/**', 'node:', 'yaml', 'ws', 'esbuild', '@playwright/test'],
+  },
+  { zone: 'scripts, bin, build', roots: ['scripts/**', 'bin/**', 'build/**'], may: ['node:'] },
+];
+
+/** Config blocks for one zone: its sources, then its tests with the extra allowances. */
+function zoneConfig({ zone, roots, may, tests = [] }) {
+  const rule = (extra) => ({ 'layers/allowed-imports': ['error', { zone, may: [...roots, ...may, ...extra] }] });
+  const glob = (r, ext) => (r.endsWith('/**') ? `${r}/*.${ext}` : `${r}.${ext}`);
+  const testFiles = roots.map((r) => glob(r, 'test.{ts,tsx}'));
+  return [
+    { files: roots.map((r) => glob(r, SOURCE_EXT)), ignores: testFiles, rules: rule([]) },
+    { files: testFiles, rules: rule(['vitest', 'test-support/**', ...tests]) },
+  ];
+}
 
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**'] },
@@ -15,6 +58,7 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     languageOptions: { ecmaVersion: 2023, sourceType: 'module' },
+    plugins: { layers: layersPlugin(import.meta.dirname) },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-explicit-any': 'error',
@@ -24,34 +68,5 @@ export default tseslint.config(
     files: ['**/*.mjs', '**/*.js', 'bin/**', 'scripts/**', 'e2e/fixtures/**'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', URL: 'readonly' } },
   },
-  {
-    // Everything but native-bindings: no koffi.
-    files: ['**/*.ts', '**/*.tsx', '**/*.mjs'],
-    ignores: ['native-bindings/**'],
-    rules: { 'no-restricted-imports': ['error', { paths: [koffiBan] }] },
-  },
-  {
-    files: ['native-bindings/**/*.ts'],
-    rules: {
-      'no-restricted-imports': ['error', { paths: [electronBan], patterns: [{ group: ['../electron/**', '../renderer/**'], message: 'native-bindings is the bottom layer.' }] }],
-    },
-  },
-  {
-    files: ['electron/core/**/*.ts'],
-    rules: {
-      'no-restricted-imports': ['error', { paths: [electronBan, koffiBan], patterns: [{ group: ['electron/*', '**/renderer/**', '../serve/**', '../desktop/**', '../main*', '../preload*'], message: 'electron/core is host-agnostic: it may import electron/common and native-bindings only.' }] }],
-    },
-  },
-  {
-    files: ['electron/common/**/*.ts'],
-    rules: {
-      'no-restricted-imports': ['error', { paths: [...nodeBuiltins, 'electron', 'koffi'], patterns: [{ group: ['../core/**', '../../native-bindings/**', '../serve/**', '../desktop/**'], message: 'electron/common runs everywhere: only zod and itself.' }] }],
-    },
-  },
-  {
-    files: ['renderer/**/*.ts', 'renderer/**/*.tsx'],
-    rules: {
-      'no-restricted-imports': ['error', { paths: [...nodeBuiltins, 'electron', 'koffi'], patterns: [{ group: ['**/native-bindings/**', '**/electron/core/**', '**/electron/serve/**', '**/electron/desktop/**', '**/electron/main*', '**/electron/preload*'], message: 'The renderer talks only to window.vigil (types from electron/common).' }] }],
-    },
-  },
+  ...ZONES.flatMap(zoneConfig),
 );

@@ -14,7 +14,7 @@
 import { closeSync, mkdtempSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { all, cgroupV1Memory, isRoot, kmsgReadable } from '../test-support/privileged.js';
+import { oomCapability } from '../test-support/capabilities.js';
 import { makeCgroup, oomKillInCgroup, removeCgroup } from '../electron/core/oom/fixtures/oom-cgroup.js';
 import { KernelLogWatcher } from '../electron/core/oom/kernel-log-watcher.js';
 import { KmsgReader } from '../electron/core/oom/kmsg-reader.js';
@@ -167,7 +167,7 @@ async function latencyOf(readiness: boolean, offsetUs: number): Promise<number[]
 }
 
 async function latency(): Promise<string> {
-  const missing = all(isRoot, cgroupV1Memory, kmsgReadable)();
+  const missing = oomCapability();
   if (missing) return `Kill → event latency: skipped (${missing}).`;
   const { offsetUs, errUs } = await calibrate();
   const ready = summarize(await latencyOf(true, offsetUs));

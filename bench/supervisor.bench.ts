@@ -21,9 +21,9 @@ const TRIALS = 120;
 const TARGET_RESPAWN_P99_MS = 20;
 const IDLE_BACKENDS = 50;
 // Consecutive windows after all are ready. V8 keeps optimising the once-a-
-// second paths for minutes (--trace-opt showed TurboFan jobs, and deopts after
-// major GCs, into minute 5; the compiler thread was ~0.2 % of a core in minute
-// 3), so the steady state is judged on the mean of the last STEADY_WINDOWS.
+// second paths for minutes (TurboFan jobs, and deopts after major GCs, run
+// into minute 5), so the steady state is judged on the mean of the last
+// STEADY_WINDOWS.
 const IDLE_WINDOWS = 6;
 const STEADY_WINDOWS = 3;
 const IDLE_WINDOW_SECONDS = 60;

@@ -1,5 +1,6 @@
-// First run, memory charts and the disconnected banner, with screenshots of each view.
-import { expect, test } from '@playwright/test';
+// First run, memory charts, the card's figures in backoff, a page with no
+// failing request, and the disconnected banner, with screenshots of each view.
+import { expect, test, type Page } from '@playwright/test';
 import { fakeLlama, startHost, type Host } from './support/host.js';
 import { shot, waitNewPid } from './support/page.js';
 
@@ -41,6 +42,39 @@ test('memory view shows system memory and draws charts from the host history', a
   await expect(page.getByTestId('chart-system')).toBeVisible({ timeout: 20_000 });
   await expect(page.getByTestId('chart-backends')).toBeVisible({ timeout: 20_000 });
   await shot(page, info, 'memory');
+});
+
+/** Every response ≥ 400, failed request and console error the page causes from now on. */
+function watchFailures(page: Page): string[] {
+  const failures: string[] = [];
+  page.on('response', (r) => void (r.status() >= 400 && failures.push(`${r.status()} ${r.request().method()} ${r.url()}`)));
+  page.on('requestfailed', (r) => void failures.push(`failed ${r.method()} ${r.url()}: ${r.failure()?.errorText ?? ''}`));
+  page.on('console', (m) => void (m.type() === 'error' && failures.push(`console: ${m.text()}`)));
+  page.on('pageerror', (e) => void failures.push(`page error: ${e.message}`));
+  return failures;
+}
+
+test('a backend in backoff shows time since its exit and a countdown; no request of any view fails', async ({ page }, info) => {
+  const failures = watchFailures(page);
+  host = await startHost({ llama: fakeLlama(['--exit-immediately', '3'], { restart: { policy: 'always', backoff: { initial: '30s' } } }) });
+  await page.goto(host.url);
+  await expect(page.getByTestId('status-llama')).toHaveText('backoff', { timeout: 30_000 });
+  // No process runs, so no uptime: the time since the exit instead, and the next start as a countdown.
+  const life = page.getByTestId('life-llama');
+  await expect(life).toHaveText(/^\d+s ago$/);
+  await expect(page.locator('.fact', { has: life }).locator('dt')).toHaveText('Exited');
+  await expect(page.getByTestId('next-start-llama')).toHaveText(/^\d\d:\d\d:\d\d \(in [1-3]?\ds\)$/);
+  // The command table: Start, Stop and Restart are accepted in backoff; Reap waits for a zombie.
+  for (const b of ['Start', 'Stop', 'Restart']) await expect(page.getByRole('button', { name: `${b} llama`, exact: true })).toBeEnabled();
+  await expect(page.getByRole('button', { name: 'Reap llama', exact: true })).toBeDisabled();
+  await shot(page, info, 'backoff');
+  for (const view of ['memory', 'ooms', 'logs', 'backends']) {
+    await page.getByTestId(`nav-${view}`).click();
+    await expect(page.getByTestId(`nav-${view}`)).toHaveAttribute('aria-current', 'page');
+  }
+  // Let late requests (the icon, history polls) finish before judging.
+  await page.waitForLoadState('networkidle');
+  expect(failures).toEqual([]);
 });
 
 test('a lost connection is shown as stale data, not hidden', async ({ page }, info) => {

@@ -1,11 +1,12 @@
 // Shared helpers for core tests: temp dirs that clean up, polling waits,
-// free ports, and running the fake llama-server as a child.
+// and running the fake llama-server as a child.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { pickFreePort } from '../electron/core/ports.js';
+export { pickFreePort };
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const FAKE_LLAMA_SERVER = path.resolve(here, '../e2e/fixtures/fake-llama-server.mjs');
@@ -32,19 +33,6 @@ export async function waitFor<T>(predicate: () => T | Promise<T>, timeoutMs = 50
   }
 }
 
-/** A port free right now on 127.0.0.1 (the kernel picks it). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const addr = s.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 export interface FakeServer {
   child: ChildProcess;
   port: number;
@@ -57,7 +45,7 @@ export interface FakeServer {
 
 /** Starts the fake llama-server on a free port (child_process: fine here, no supervisor involved). */
 export async function startFakeServer(args: string[] = [], port?: number): Promise<FakeServer> {
-  const p = port ?? (await freePort());
+  const p = port ?? (await pickFreePort());
   const child = spawn(process.execPath, [FAKE_LLAMA_SERVER, '--port', String(p), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));

@@ -1,32 +1,18 @@
-// Privileged e2e tests (kernel OOM kill): run where root + cgroup v1 memory +
-// /dev/kmsg exist; skip with the reason printed elsewhere; FAIL instead of
-// skipping when VIGIL_REQUIRE_PRIVILEGED_TESTS=1 (CI). Mirrors
-// test-support/privileged.ts, which is bound to vitest's `it`.
-import { accessSync, closeSync, constants, openSync } from 'node:fs';
+// Playwright's binding of test-support/capabilities.ts: call at the top of a
+// privileged test body; it returns where the capability exists, skips the
+// test with the reason printed where it does not, and fails when CI requires it.
 import { test } from '@playwright/test';
+import { oomCapability, verdict, type CapabilityCheck } from '../../test-support/capabilities.js';
 
-export function missingOomCapability(): string | null {
-  const missing: string[] = [];
-  if (process.getuid?.() !== 0) missing.push(`not root (uid ${process.getuid?.()})`);
-  try {
-    accessSync('/sys/fs/cgroup/memory/memory.limit_in_bytes', constants.R_OK);
-    accessSync('/sys/fs/cgroup/memory', constants.W_OK);
-  } catch (e) {
-    missing.push(`cgroup v1 memory controller not writable (${(e as Error).message})`);
-  }
-  try {
-    closeSync(openSync('/dev/kmsg', 'r'));
-  } catch (e) {
-    missing.push(`/dev/kmsg not readable (${(e as Error).message})`);
-  }
-  return missing.length ? missing.join('; ') : null;
+export function requireCapability(check: CapabilityCheck, what: string): void {
+  const v = verdict(check);
+  if (v.action === 'run') return;
+  if (v.action === 'fail') throw new Error(v.message);
+  console.warn(`[skip] ${what}: ${v.reason}`);
+  test.skip(true, v.reason);
 }
 
-/** Call at the top of a privileged test body. */
+/** Root, cgroup v1's memory controller and /dev/kmsg: a real kernel OOM kill. */
 export function requireOomCapability(): void {
-  const missing = missingOomCapability();
-  if (missing === null) return;
-  if (process.env.VIGIL_REQUIRE_PRIVILEGED_TESTS === '1') throw new Error(`VIGIL_REQUIRE_PRIVILEGED_TESTS=1 but capability missing: ${missing}`);
-  console.warn(`[skip] kernel OOM e2e: ${missing}`);
-  test.skip(true, missing);
+  requireCapability(oomCapability, 'kernel OOM e2e');
 }

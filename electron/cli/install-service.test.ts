@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { itPrivileged, type CapabilityCheck } from '../../test-support/privileged.js';
-import { pickFreePort } from '../core/ports.js';
+import { pickFreePort } from '../../test-support/helpers.js';
 
 const CLI = path.resolve(import.meta.dirname, 'vigil.ts');
 const dirs: string[] = [];

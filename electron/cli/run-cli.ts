@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { formatConfigIssue } from '../common/format.js';
 import { importLlamaSwap } from '../core/config/index.js';
 import { runOomScan } from '../core/oom/index.js';
 import { resolveConfigPath, resolveStateDir } from '../core/paths.js';
@@ -88,7 +89,7 @@ async function serve(args: string[], io: CliIo): Promise<number> {
     throw e;
   }
   io.stdout.write(`Vigil dashboard: ${server.url}\n`);
-  for (const err of core.getState().config.errors) log(`config: ${err.file}${err.line ? `:${err.line}` : ''}${err.field ? ` ${err.field}` : ''}: ${err.message}`);
+  for (const err of core.getState().config.errors) log(`config: ${formatConfigIssue(err)}`);
   if (values.open) openBrowser(server.url, io.env, log);
 
   const sig = await io.stopSignal();
@@ -136,7 +137,7 @@ async function importCmd(args: string[], io: CliIo): Promise<number> {
   const target = dest ? path.resolve(dest) : resolveConfigPath([], io.env);
   const r = await importLlamaSwap(path.resolve(src), target);
   if (!r.ok) {
-    for (const i of r.issues) io.stderr.write(`vigil import-llama-swap: ${i.file}${i.line ? `:${i.line}` : ''}${i.column ? `:${i.column}` : ''}${i.field ? ` ${i.field}` : ''}: ${i.message}\n`);
+    for (const i of r.issues) io.stderr.write(`vigil import-llama-swap: ${formatConfigIssue(i)}\n`);
     return 1;
   }
   io.stdout.write(`wrote ${r.dest} with ${r.backends.length} backend(s): ${r.backends.join(', ')}\n`);

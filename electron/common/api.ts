@@ -1,5 +1,6 @@
-// The one contract between UI and host: the `window.vigil` API, its IPC channel
-// names, and zod schemas for every request payload. The Electron preload, the
+// The one contract between UI and host: the `window.vigil` API and zod schemas
+// for every request payload (its IPC channel names are in channels.ts, which
+// the sandboxed preload imports without bundling zod). The Electron preload, the
 // Electron main process, the headless host's WebSocket bridge and the renderer
 // all import this module, so a channel or payload can't drift between them.
 import { z } from 'zod';
@@ -94,9 +95,6 @@ export const REQUEST_SCHEMAS: { [K in RequestName]: z.ZodType | null } = {
   openConfig: null,
 };
 export const REQUEST_NAMES = Object.keys(REQUEST_SCHEMAS) as RequestName[];
-
-// Defined in channels.ts (zod-free, for the sandboxed preload); re-exported here unchanged.
-export { CHANNELS } from './channels.js';
 
 export type Unsubscribe = () => void;
 

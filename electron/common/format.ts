@@ -37,6 +37,15 @@ export function formatDuration(ms: number | null | undefined): string {
   return `${d}d ${h % 24}h`;
 }
 
+/**
+ * Time left until something planned (a restart in backoff), rounded up to the
+ * second so a countdown never reads 'in 0s' before its moment: 19_001 → '20s'.
+ */
+export function formatCountdown(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return '—';
+  return formatDuration(Math.ceil(Math.max(0, ms) / 1000) * 1000);
+}
+
 /** One line for a process exit, as the card shows it. */
 export function describeExit(exit: ExitInfo): string {
   if (exit.oomKilled) {

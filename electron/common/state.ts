@@ -2,7 +2,7 @@
 // Runs everywhere (Node, Electron main, browser): no Node builtins, no electron.
 // Keep it small, plain-JSON and typed; it crosses IPC and WebSocket as is.
 
-/** Lifecycle of one backend (see DESIGN.md). */
+/** Lifecycle of one backend; its transitions are drawn in ARCHITECTURE.md. */
 export type BackendStatus =
   | 'stopped' // not running and not wanted (initial, or stopped by the user)
   | 'starting' // spawned; health endpoint not answering yet (connection refused)

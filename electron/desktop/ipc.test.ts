@@ -1,20 +1,14 @@
-// IPC handlers with a fake ipcMain and webContents: a foreign sender or
+// IPC handlers with the Electron mock's ipcMain and a fake webContents: a foreign sender or
 // frame is refused, an invalid payload is rejected by field, a valid call
 // reaches the service; state is pushed and log subscriptions work.
-import { EventEmitter } from 'node:events';
 import type { IpcMain, WebContents } from 'electron';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CHANNELS } from '../common/channels.js';
+import { createElectronMock } from '../../test-support/electron-mock.js';
 import { backend, baseState, fakeService } from '../../test-support/fake-service.js';
 import { registerIpc, type IpcHost } from './ipc.js';
 
 const PAGE = 'file:///opt/vigil/out/renderer/index.html';
-
-class FakeIpcMain extends EventEmitter {
-  handlers = new Map<string, (e: unknown, p: unknown) => Promise<unknown>>();
-  handle(ch: string, fn: (e: unknown, p: unknown) => Promise<unknown>) { this.handlers.set(ch, fn); }
-  removeHandler(ch: string) { this.handlers.delete(ch); }
-}
 
 function webContents() {
   const sent: [string, unknown][] = [];
@@ -27,7 +21,7 @@ let host: IpcHost | null = null;
 afterEach(() => host?.dispose());
 
 function setup() {
-  const ipc = new FakeIpcMain();
+  const ipc = createElectronMock().module.ipcMain;
   const svc = fakeService(baseState([backend('llama')]));
   const ours = webContents();
   host = registerIpc(ipc as unknown as IpcMain, { service: svc, getWebContents: () => ours as unknown as WebContents, allowedUrl: PAGE });

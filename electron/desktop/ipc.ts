@@ -2,13 +2,11 @@
 // Only our own window's top frame, showing our own page, may call; every
 // payload is validated by the same dispatch as the WebSocket bridge.
 import type { IpcMain, IpcMainEvent, IpcMainInvokeEvent, WebContents } from 'electron';
-import { REQUEST_NAMES, type Unsubscribe, type VigilService } from '../common/api.js';
-import { BackendId } from '../common/api.js';
+import { REQUEST_NAMES, type VigilService } from '../common/api.js';
 import { CHANNELS } from '../common/channels.js';
-import type { VigilState } from '../common/state.js';
-import { dispatch } from '../serve/dispatch.js';
-import { STATE_PUSH_INTERVAL_MS } from '../serve/ws-bridge.js';
-import { throttleLatest } from '../serve/throttle.js';
+import { dispatch } from '../host/dispatch.js';
+import { logSubscriptions } from '../host/log-subscriptions.js';
+import { pushState } from '../host/state-push.js';
 
 export interface IpcOptions {
   service: VigilService;
@@ -65,33 +63,26 @@ export function registerIpc(ipcMain: IpcMain, opts: IpcOptions): IpcHost {
     });
   }
 
-  const logSubs = new Map<string, Unsubscribe>();
+  const logs = logSubscriptions(service, (chunk) => send(CHANNELS.log, chunk));
   const onLogSubscribe = (event: IpcMainEvent, id: unknown): void => {
-    const parsed = BackendId.safeParse(id);
-    if (!trusted(event) || !parsed.success || logSubs.has(parsed.data)) return;
-    logSubs.set(parsed.data, service.subscribeLogs(parsed.data, (chunk) => send(CHANNELS.log, chunk)));
+    if (trusted(event)) logs.subscribe(id);
   };
   const onLogUnsubscribe = (event: IpcMainEvent, id: unknown): void => {
-    if (!trusted(event) || typeof id !== 'string') return;
-    logSubs.get(id)?.();
-    logSubs.delete(id);
+    if (trusted(event)) logs.unsubscribe(id);
   };
   ipcMain.on(CHANNELS.logSubscribe, onLogSubscribe);
   ipcMain.on(CHANNELS.logUnsubscribe, onLogUnsubscribe);
 
-  const state = throttleLatest<VigilState>(STATE_PUSH_INTERVAL_MS, (s) => send(CHANNELS.state, s));
-  const unsubscribe = service.subscribe((s) => state.push(s));
+  const state = pushState(service, (s) => send(CHANNELS.state, s));
 
   return {
     focus: (id) => send(CHANNELS.focus, id),
     dispose() {
-      unsubscribe();
-      state.cancel();
+      state.dispose();
       for (const name of REQUEST_NAMES) ipcMain.removeHandler(CHANNELS.request(name));
       ipcMain.removeListener(CHANNELS.logSubscribe, onLogSubscribe);
       ipcMain.removeListener(CHANNELS.logUnsubscribe, onLogUnsubscribe);
-      for (const u of logSubs.values()) u();
-      logSubs.clear();
+      logs.dispose();
     },
   };
 }

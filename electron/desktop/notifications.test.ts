@@ -1,20 +1,14 @@
-// Notifications from state diffs with a fake Notification: each kind, the
+// Notifications from state diffs with the Electron mock's Notification: each kind, the
 // per backend+kind rate limit, and click → focus on that backend.
-import type { NotificationConstructorOptions } from 'electron';
 import { describe, expect, it } from 'vitest';
 import type { BackendView, ExitInfo, VigilEvent, VigilState } from '../common/state.js';
+import { createElectronMock } from '../../test-support/electron-mock.js';
 import { backend, baseState } from '../../test-support/fake-service.js';
 import { createNotifier, type NotifierDeps } from './notifications.js';
 
 function fakeNotification() {
-  const shown: { opts: NotificationConstructorOptions; click: () => void }[] = [];
-  class Notification {
-    private handlers = new Map<string, () => void>();
-    constructor(readonly opts: NotificationConstructorOptions) {}
-    on(ev: string, fn: () => void) { this.handlers.set(ev, fn); return this; }
-    show() { shown.push({ opts: this.opts, click: () => this.handlers.get('click')?.() }); }
-  }
-  return { shown, deps: { Notification } as unknown as NotifierDeps };
+  const { module, rec } = createElectronMock();
+  return { shown: rec.shown, deps: { Notification: module.Notification } as unknown as NotifierDeps };
 }
 
 let seq = 0;

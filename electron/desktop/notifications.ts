@@ -3,6 +3,7 @@
 // interval, so a crash loop does not flood the desktop. Clicking one opens
 // the dashboard on that backend. Notification is injected (tests use a fake).
 import type { NotificationConstructorOptions, Notification as NotificationT } from 'electron';
+import { formatCountdown, formatKb } from '../common/format.js';
 import type { BackendView, VigilEvent, VigilState } from '../common/state.js';
 
 export type NoticeKind = 'oom' | 'crash' | 'failed' | 'warning' | 'recovered';
@@ -29,13 +30,11 @@ export interface Notifier {
   update(state: VigilState): void;
 }
 
-const gib = (kb: number): string => `${(kb / 1024 / 1024).toFixed(kb >= 1024 * 1024 ? 1 : 2)} GiB`;
-
 /** What the supervisor will do next, from the backend's view now. */
 function nextStep(b: BackendView | undefined, now: number): string {
   if (!b) return '';
   if (b.status === 'failed') return 'held: restart limit reached';
-  if (b.status === 'backoff' && b.nextRestartAt !== null) return `restarting in ${Math.max(0, Math.round((b.nextRestartAt - now) / 1000))}s`;
+  if (b.status === 'backoff' && b.nextRestartAt !== null) return `restarting in ${formatCountdown(b.nextRestartAt - now)}`;
   if (b.status === 'starting' || b.status === 'loading' || b.status === 'ready') return 'restarted';
   if (b.restartPolicy === 'never') return 'not restarting (restart policy: never)';
   return `restart policy: ${b.restartPolicy}`;
@@ -56,7 +55,7 @@ export function noticesFor(events: readonly VigilEvent[], state: VigilState, new
       const rss = kill?.anonRssKb ?? kill?.rssKb ?? null;
       out.push({
         kind: 'oom', backend: e.backend, title: `${name} was killed by the OOM killer`,
-        body: [rss !== null ? `anon RSS at death ${gib(rss)}` : null, nextStep(b, now)].filter(Boolean).join('; '),
+        body: [rss !== null ? `anon RSS at death ${formatKb(rss)}` : null, nextStep(b, now)].filter(Boolean).join('; '),
       });
     } else if (e.kind === 'exit' && e.backend && e.exit && !e.exit.oomKilled && !oomIn.has(e.backend) && e.from !== 'stopping' && !e.reason.startsWith('reaped')) {
       // A clean exit after the user's stop is not a crash (the supervisor enters 'stopping' first).

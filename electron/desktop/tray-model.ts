@@ -1,5 +1,6 @@
 // What the tray shows, as plain data from the state (no Electron here), so
 // the aggregate rules are testable on their own.
+import { BACKEND_COMMANDS, commandAllowed, type BackendCommand } from '../common/commands.js';
 import type { BackendStatus, BackendView, VigilState } from '../common/state.js';
 
 export type TrayLevel = 'ok' | 'busy' | 'down' | 'idle';
@@ -31,23 +32,16 @@ export function trayTooltip(state: VigilState): string {
   return `Vigil — ${parts.join(', ')}`;
 }
 
-export type BackendCommand = 'start' | 'stop' | 'restart' | 'reap';
-
 export interface TrayBackendItem {
   id: string;
   label: string;
   commands: { command: BackendCommand; enabled: boolean }[];
 }
 
+/** Each backend's submenu: every command, enabled as the command table says; Reap only while a zombie waits. */
 export function trayBackendItems(backends: readonly BackendView[]): TrayBackendItem[] {
   return backends.map((b) => {
-    const running = b.pid !== null && b.status !== 'exited' && b.status !== 'stopped' && b.status !== 'failed' && b.status !== 'backoff';
-    const commands: TrayBackendItem['commands'] = [
-      { command: 'start', enabled: !running && b.status !== 'stopping' },
-      { command: 'stop', enabled: running || b.status === 'backoff' },
-      { command: 'restart', enabled: b.status !== 'stopping' },
-    ];
-    if (b.awaitingReap) commands.push({ command: 'reap', enabled: true });
+    const commands = BACKEND_COMMANDS.filter((c) => c !== 'reap' || b.awaitingReap).map((command) => ({ command, enabled: commandAllowed(command, b) }));
     const oom = b.lastExit?.oomKilled && b.status !== 'ready' ? ' (OOM-killed)' : '';
     return { id: b.id, label: `${b.name}: ${b.status}${oom}`, commands };
   });

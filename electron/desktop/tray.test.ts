@@ -1,28 +1,19 @@
-// The tray with fake Electron constructors: icon per aggregate state,
+// The tray with the Electron mock's constructors: icon per aggregate state,
 // tooltip counts, menu contents and rebuild on change, clicks → callbacks.
 import type { MenuItemConstructorOptions } from 'electron';
 import { describe, expect, it } from 'vitest';
 import type { BackendView } from '../common/state.js';
+import { createElectronMock, type FakeTray } from '../../test-support/electron-mock.js';
 import { backend, baseState } from '../../test-support/fake-service.js';
 import { createTrayService, type TrayDeps } from './tray.js';
 import { trayLevel } from './tray-model.js';
 
 function fakes() {
-  const rec = { images: [] as string[], tooltips: [] as string[], menus: [] as MenuItemConstructorOptions[][], clickHandlers: [] as (() => void)[], destroyed: false };
-  class Tray {
-    constructor(img: { path: string }) { rec.images.push(img.path); }
-    setImage(img: { path: string }) { rec.images.push(img.path); }
-    setToolTip(t: string) { rec.tooltips.push(t); }
-    setContextMenu(m: MenuItemConstructorOptions[]) { rec.menus.push(m); }
-    on(ev: string, fn: () => void) { if (ev === 'click') rec.clickHandlers.push(fn); }
-    destroy() { rec.destroyed = true; }
-  }
-  const deps = {
-    Tray,
-    Menu: { buildFromTemplate: (t: MenuItemConstructorOptions[]) => t },
-    nativeImage: { createFromPath: (p: string) => ({ path: p }) },
-  } as unknown as TrayDeps;
-  return { rec, deps };
+  const { module, rec: electron } = createElectronMock();
+  const deps = { Tray: module.Tray, Menu: module.Menu, nativeImage: module.nativeImage } as unknown as TrayDeps;
+  /** The one tray icon createTrayService made. */
+  const icon = () => electron.trays[0]! as Omit<FakeTray, 'menus'> & { menus: MenuItemConstructorOptions[][] };
+  return { deps, icon };
 }
 
 const oomed = (id: string, status: BackendView['status']): BackendView =>
@@ -43,11 +34,12 @@ describe('tray level', () => {
 
 describe('createTrayService', () => {
   it('sets the icon, tooltip and menu for each state and rebuilds the menu only when it changes', () => {
-    const { rec, deps } = fakes();
+    const { deps, icon } = fakes();
     const calls: string[] = [];
     const tray = createTrayService(deps, {
       iconsDir: '/icons', onOpen: (id) => calls.push(`open:${id ?? ''}`), onCommand: (c, id) => calls.push(`${c}:${id}`), onQuit: () => calls.push('quit'),
     });
+    const rec = icon();
     expect(rec.images).toEqual(['/icons/tray-idle.png']);
 
     tray.update(baseState([]));
@@ -77,7 +69,7 @@ describe('createTrayService', () => {
     expect(rec.images.at(-1)).toBe('/icons/tray-down.png');
     const whisper = rec.menus.at(-1)![1]!;
     expect(whisper.label).toBe('whisper: failed');
-    expect((whisper.submenu as MenuItemConstructorOptions[]).map((i) => [i.label, i.enabled]).slice(2)).toEqual([['Start', true], ['Stop', false], ['Restart', true], ['Reap', true]]);
+    expect((whisper.submenu as MenuItemConstructorOptions[]).map((i) => [i.label, i.enabled]).slice(2)).toEqual([['Start', true], ['Stop', true], ['Restart', true], ['Reap', true]]);
 
     tray.update(baseState([backend('llama'), backend('whisper')]));
     expect(rec.images.at(-1)).toBe('/icons/tray-ok.png');

@@ -3,8 +3,9 @@
 // injected so tests drive it with fakes (Signal Desktop does the same).
 import path from 'node:path';
 import type { Menu as MenuT, MenuItemConstructorOptions, NativeImage, Tray as TrayT } from 'electron';
+import type { BackendCommand } from '../common/commands.js';
 import type { VigilState } from '../common/state.js';
-import { trayBackendItems, trayLevel, trayTooltip, type BackendCommand, type TrayLevel } from './tray-model.js';
+import { trayBackendItems, trayLevel, trayTooltip, type TrayLevel } from './tray-model.js';
 
 export interface TrayDeps {
   Tray: new (image: NativeImage) => TrayT;

@@ -1,7 +1,7 @@
 // The one BrowserWindow and its hardening: sandboxed preload, no Node, no
 // new windows, no navigation away, no permissions, CSP on every response.
 import type { BrowserWindowConstructorOptions, Session, WebContents } from 'electron';
-import { contentSecurityPolicy } from '../serve/csp.js';
+import { contentSecurityPolicy } from '../host/csp.js';
 
 export function windowOptions(preloadPath: string, iconPath?: string): BrowserWindowConstructorOptions {
   return {

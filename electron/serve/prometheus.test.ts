@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterAll, describe, expect } from 'vitest';
 import { FAKE_SERVER } from '../../test-support/supervisor-harness.js';
 import { all, cgroupV1Memory, isRoot, itPrivileged, type CapabilityCheck } from '../../test-support/privileged.js';
-import { pickFreePort } from '../core/ports.js';
+import { pickFreePort } from '../../test-support/helpers.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const CLI = path.join(ROOT, 'electron/cli/vigil.ts');

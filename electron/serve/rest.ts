@@ -1,16 +1,21 @@
 // REST over the same validated dispatch as the WebSocket bridge. Query
 // strings are turned into the request objects the zod schemas expect, so a
-// bad value is reported with the same field name either way.
+// bad value is reported with the same field name either way. A command on a
+// backend answers 404 when there is no such backend and 409 with the refusal
+// when the command table (electron/common/commands.ts) does not accept it in
+// the backend's state, the same rule the card and the tray follow; otherwise
+// 200 with what the service did (`ok: false` when the attempt itself failed).
 import type { IncomingMessage } from 'node:http';
-import type { RequestName, VigilService } from '../common/api.js';
-import { dispatch } from './dispatch.js';
+import type { CommandResult, RequestName, VigilService } from '../common/api.js';
+import { BACKEND_COMMANDS, commandRefusal, type BackendCommand } from '../common/commands.js';
+import { dispatch, validateRequest } from '../host/dispatch.js';
 
 export interface RestResult {
   status: number;
   body: unknown;
 }
 
-const COMMANDS = new Set(['start', 'stop', 'restart', 'reap']);
+const isCommand = (action: string): action is BackendCommand => (BACKEND_COMMANDS as readonly string[]).includes(action);
 
 /** '12' → 12, anything else stays a string (and fails validation by name). */
 function num(v: string): number | string {
@@ -52,9 +57,13 @@ export async function handleRest(service: VigilService, req: IncomingMessage, ur
   if (parts.length === 4 && parts[1] === 'backends') {
     const id = parts[2];
     const action = parts[3] ?? '';
-    if (method === 'POST' && COMMANDS.has(action)) {
-      const r = await call(action as RequestName, { id });
-      return { status: 200, body: r.body };
+    if (method === 'POST' && isCommand(action)) {
+      validateRequest(action, { id });
+      const b = service.getState().backends.find((x) => x.id === id);
+      if (!b) return { status: 404, body: { ok: false, message: `unknown backend '${id}'` } satisfies CommandResult };
+      const refusal = commandRefusal(action, b);
+      if (refusal !== null) return { status: 409, body: { ok: false, message: refusal } satisfies CommandResult };
+      return call(action, { id });
     }
     if (method === 'GET' && action === 'logs') return call('getLogs', { id, ...query(url, { lines: 'number' }) });
   }

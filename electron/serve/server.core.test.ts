@@ -75,8 +75,12 @@ describe('serve with the real core', () => {
     expect(logs.lines.length).toBeGreaterThan(0);
     const state = (await (await fetch(`${base}/api/state`, { headers: auth })).json()) as VigilState;
     expect(state.backends.find((b) => b.id === 'fake')).toMatchObject({ id: 'fake', status: 'ready' });
-    const unknown = (await (await fetch(`${base}/api/backends/nope/start`, { method: 'POST', headers: auth })).json()) as CommandResult;
-    expect(unknown).toEqual({ ok: false, message: "unknown backend 'nope'" });
+    const unknown = await fetch(`${base}/api/backends/nope/start`, { method: 'POST', headers: auth });
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toEqual({ ok: false, message: "unknown backend 'nope'" });
+    const again = await fetch(`${base}/api/backends/fake/start`, { method: 'POST', headers: auth });
+    expect(again.status).toBe(409);
+    expect(await again.json()).toEqual({ ok: false, message: 'already running (ready)' });
 
     // What the dashboard gets over the WebSocket and shows as "start: <message>": no message may
     // name the action again ("start: start: …").

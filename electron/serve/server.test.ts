@@ -209,15 +209,23 @@ describe('REST', () => {
   it('state, commands, logs, events and history go through the validated service calls', async () => {
     const st = (await (await fetch(`${base}/api/state`, { headers: auth })).json()) as VigilState;
     expect(st.backends).toHaveLength(2);
-    for (const action of ['start', 'stop', 'restart', 'reap']) {
+    for (const action of ['start', 'stop', 'restart']) {
       const r = await fetch(`${base}/api/backends/beta/${action}`, { method: 'POST', headers: auth });
+      expect(r.status).toBe(200);
       expect(await r.json()).toEqual({ ok: true, message: `${action} beta` });
     }
+    // beta (failed) has no zombie: the command table refuses Reap, and the service is not called.
+    const reap = await fetch(`${base}/api/backends/beta/reap`, { method: 'POST', headers: auth });
+    expect(reap.status).toBe(409);
+    expect(await reap.json()).toEqual({ ok: false, message: 'no exited child to reap' });
+    const unknown = await fetch(`${base}/api/backends/nope/start`, { method: 'POST', headers: auth });
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toEqual({ ok: false, message: "unknown backend 'nope'" });
     const logs = (await (await fetch(`${base}/api/backends/alpha/logs?lines=10`, { headers: auth })).json()) as LogChunk;
     expect(logs.lines[0]?.text).toBe('hello');
     await fetch(`${base}/api/events?backend=alpha&since=5&limit=7`, { headers: auth });
     await fetch(`${base}/api/history?range=hour`, { headers: auth });
-    expect(svc.calls.slice(4)).toEqual([
+    expect(svc.calls.slice(3)).toEqual([
       { method: 'getLogs', req: { id: 'alpha', lines: 10 } },
       { method: 'getEvents', req: { backend: 'alpha', since: 5, limit: 7 } },
       { method: 'getHistory', req: { range: 'hour' } },

@@ -2,15 +2,11 @@
 // the service, state snapshots are pushed (throttled, latest always sent),
 // log chunks go to the clients subscribed to that backend.
 import type { WebSocket, WebSocketServer } from 'ws';
-import type { Unsubscribe, VigilService } from '../common/api.js';
-import { BackendId } from '../common/api.js';
+import type { VigilService } from '../common/api.js';
 import type { ClientMessage, ServerMessage } from '../common/ws-protocol.js';
-import type { VigilState } from '../common/state.js';
-import { dispatch, isRequestName } from './dispatch.js';
-import { throttleLatest } from './throttle.js';
-
-/** At most 20 state pushes a second: the UI cannot show more, and JSON of 50 backends is not free. */
-export const STATE_PUSH_INTERVAL_MS = 50;
+import { dispatch, isRequestName } from '../host/dispatch.js';
+import { logSubscriptions } from '../host/log-subscriptions.js';
+import { pushState } from '../host/state-push.js';
 
 export interface Bridge {
   /** Push something to every client (e.g. focus). */
@@ -23,15 +19,14 @@ export function attachBridge(wss: WebSocketServer, service: VigilService, log: (
   const send = (ws: WebSocket, msg: ServerMessage | string): void => {
     if (ws.readyState === ws.OPEN) ws.send(typeof msg === 'string' ? msg : JSON.stringify(msg));
   };
-  const stateThrottle = throttleLatest<VigilState>(STATE_PUSH_INTERVAL_MS, (state) => {
-    const text = JSON.stringify({ type: 'state', state } satisfies ServerMessage);
+  const state = pushState(service, (s) => {
+    const text = JSON.stringify({ type: 'state', state: s } satisfies ServerMessage);
     for (const ws of clients) send(ws, text);
   });
-  const unsubscribeState = service.subscribe((s) => stateThrottle.push(s));
 
   wss.on('connection', (ws: WebSocket) => {
     clients.add(ws);
-    const logSubs = new Map<string, Unsubscribe>();
+    const logs = logSubscriptions(service, (chunk) => send(ws, { type: 'log', chunk }));
     send(ws, { type: 'state', state: service.getState() });
 
     ws.on('message', (data, isBinary) => {
@@ -55,22 +50,15 @@ export function attachBridge(wss: WebSocketServer, service: VigilService, log: (
           (result) => send(ws, { type: 'response', id, ok: true, result }),
           (e: Error) => send(ws, { type: 'response', id, ok: false, error: e.message }),
         );
-      } else if (msg.type === 'subscribeLogs' || msg.type === 'unsubscribeLogs') {
-        const backend = BackendId.safeParse(msg.backend);
-        if (!backend.success) return;
-        const idStr = backend.data;
-        if (msg.type === 'subscribeLogs') {
-          if (!logSubs.has(idStr)) logSubs.set(idStr, service.subscribeLogs(idStr, (chunk) => send(ws, { type: 'log', chunk })));
-        } else {
-          logSubs.get(idStr)?.();
-          logSubs.delete(idStr);
-        }
+      } else if (msg.type === 'subscribeLogs') {
+        logs.subscribe(msg.backend);
+      } else if (msg.type === 'unsubscribeLogs') {
+        logs.unsubscribe(msg.backend);
       }
     });
     ws.on('close', () => {
       clients.delete(ws);
-      for (const u of logSubs.values()) u();
-      logSubs.clear();
+      logs.dispose();
     });
     ws.on('error', (e) => log(`ws: ${e.message}`));
   });
@@ -81,8 +69,7 @@ export function attachBridge(wss: WebSocketServer, service: VigilService, log: (
       for (const ws of clients) send(ws, text);
     },
     close() {
-      unsubscribeState();
-      stateThrottle.cancel();
+      state.dispose();
       for (const ws of clients) ws.terminate();
       clients.clear();
     },

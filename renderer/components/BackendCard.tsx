@@ -1,21 +1,34 @@
 // One backend: status, process facts, last exit, and the actions on it.
 import { memo, useState, type ReactNode } from 'react';
 import type { CommandResult } from '../../electron/common/api.js';
+import type { BackendCommand } from '../../electron/common/commands.js';
+import { describeExit, formatBytes } from '../../electron/common/format.js';
 import type { BackendView } from '../../electron/common/state.js';
-import { describeExit, formatBytes, formatClock, formatDuration } from '../lib/format.js';
-import { useNow, useUi } from '../store/store.js';
+import { cardActions } from '../lib/card-actions.js';
+import { lifeFact, nextStart } from '../lib/card-figures.js';
+import { formatClock } from '../lib/format.js';
+import { useApi, useNow, useUi } from '../store/store.js';
 import { ConfirmDialog } from './ConfirmDialog.js';
 import { StatusBadge } from './StatusBadge.js';
 
-type Action = 'start' | 'stop' | 'restart' | 'reap';
+type Action = BackendCommand;
+const LABEL: Record<Action, string> = { start: 'Start', stop: 'Stop', restart: 'Restart', reap: 'Reap' };
 const CONFIRM: Partial<Record<Action, string>> = {
   stop: 'stops the process group (SIGTERM, then SIGKILL after the grace period); requests in flight fail.',
   restart: 'stops the process group and starts it again; requests in flight fail and the model reloads.',
 };
 
-function Uptime({ startedAt }: { startedAt: number | null }) {
+/** The facts that move with the clock; their own component so only they re-render each second. */
+function LifeFact({ b }: { b: BackendView }) {
   const now = useNow((s) => s.now);
-  return <>{startedAt === null ? '—' : formatDuration(now - startedAt)}</>;
+  const f = lifeFact(b, now);
+  return <Fact label={f.label} testId={`life-${b.id}`}>{f.text}</Fact>;
+}
+
+function NextStart({ b }: { b: BackendView }) {
+  const now = useNow((s) => s.now);
+  const text = nextStart(b, now);
+  return text === null ? null : <Fact label="Next start" testId={`next-start-${b.id}`}>{text}</Fact>;
 }
 
 function Fact({ label, children, testId }: { label: string; children: ReactNode; testId?: string }) {
@@ -32,12 +45,12 @@ function BackendCardImpl({ b, focused }: { b: BackendView; focused: boolean }) {
   const [busy, setBusy] = useState<Action | null>(null);
   const [result, setResult] = useState<{ action: Action; res: CommandResult } | null>(null);
   const focus = useUi((s) => s.focus);
+  const api = useApi();
 
   const run = async (action: Action): Promise<void> => {
     setConfirm(null);
     setBusy(action);
     try {
-      const api = window.vigil!;
       const res = await api[action](b.id);
       setResult({ action, res });
     } catch (e) {
@@ -51,7 +64,6 @@ function BackendCardImpl({ b, focused }: { b: BackendView; focused: boolean }) {
     else void run(action);
   };
 
-  const running = b.pid !== null && b.status !== 'exited';
   const exit = b.lastExit;
   return (
     <article className={`card${focused ? ' focused' : ''}`} data-testid={`backend-${b.id}`} aria-labelledby={`name-${b.id}`} tabIndex={-1} id={`card-${b.id}`}>
@@ -67,7 +79,7 @@ function BackendCardImpl({ b, focused }: { b: BackendView; focused: boolean }) {
       {b.reason && <p className="reason" data-testid={`reason-${b.id}`}>{b.reason}</p>}
       <dl className="facts">
         <Fact label="PID" testId={`pid-${b.id}`}>{b.pid ?? '—'}</Fact>
-        <Fact label="Uptime"><Uptime startedAt={b.status === 'exited' ? null : b.startedAt} /></Fact>
+        <LifeFact b={b} />
         <Fact label="Port">{b.port ?? '—'}</Fact>
         <Fact label="Health">{b.healthLatencyMs === null ? '—' : `${Math.round(b.healthLatencyMs)} ms`}</Fact>
         <Fact label="Restarts" testId={`restarts-${b.id}`}>{b.restarts}</Fact>
@@ -75,7 +87,7 @@ function BackendCardImpl({ b, focused }: { b: BackendView; focused: boolean }) {
           {b.memory ? formatBytes(b.memory.rss) : '—'}
           {b.memoryLimit !== null && ` / ${formatBytes(b.memoryLimit)}`}
         </Fact>
-        {b.status === 'backoff' && b.nextRestartAt !== null && <Fact label="Next start">{formatClock(b.nextRestartAt)}</Fact>}
+        <NextStart b={b} />
       </dl>
       {exit && (
         <p className={`last-exit${exit.oomKilled ? ' oom' : ''}`} data-testid={`exit-${b.id}`}>
@@ -85,18 +97,11 @@ function BackendCardImpl({ b, focused }: { b: BackendView; focused: boolean }) {
       )}
       {b.awaitingReap && <p className="reap-note" data-testid={`awaiting-reap-${b.id}`}>Exited child is waiting to be reaped (zombie).</p>}
       <div className="actions">
-        <button type="button" aria-label={`Start ${b.name}`} disabled={busy !== null || running} onClick={() => ask('start')}>
-          Start
-        </button>
-        <button type="button" aria-label={`Stop ${b.name}`} disabled={busy !== null || b.status === 'stopped'} onClick={() => ask('stop')}>
-          Stop
-        </button>
-        <button type="button" aria-label={`Restart ${b.name}`} disabled={busy !== null} onClick={() => ask('restart')}>
-          Restart
-        </button>
-        <button type="button" aria-label={`Reap ${b.name}`} disabled={busy !== null || !b.awaitingReap} onClick={() => ask('reap')}>
-          Reap
-        </button>
+        {cardActions(b, busy).map((a) => (
+          <button key={a.command} type="button" aria-label={`${LABEL[a.command]} ${b.name}`} disabled={!a.enabled} title={a.refusal ?? undefined} onClick={() => ask(a.command)}>
+            {LABEL[a.command]}
+          </button>
+        ))}
         <button type="button" className="link" aria-label={`Logs of ${b.name}`} onClick={() => focus(b.id, 'logs')}>
           Logs
         </button>

@@ -1,10 +1,12 @@
 // The journal's events for one backend, refreshed when a new one shows up in state.
 import { useEffect, useState } from 'react';
 import type { VigilEvent } from '../../electron/common/state.js';
-import { describeExit, formatDateTime } from '../lib/format.js';
-import { useUi } from '../store/store.js';
+import { describeExit } from '../../electron/common/format.js';
+import { formatDateTime } from '../lib/format.js';
+import { useApi, useUi } from '../store/store.js';
 
 export function EventHistory({ id }: { id: string }) {
+  const api = useApi();
   // Newest seq for this backend in the pushed snapshot: a cheap "something happened" signal.
   const latestSeq = useUi((s) => {
     const evs = s.state?.events ?? [];
@@ -15,14 +17,14 @@ export function EventHistory({ id }: { id: string }) {
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     let live = true;
-    window.vigil!.getEvents({ backend: id, limit: 200 }).then(
+    api.getEvents({ backend: id, limit: 200 }).then(
       (evs) => live && setEvents([...evs].sort((a, b) => b.seq - a.seq)),
       (e: unknown) => live && setError((e as Error).message),
     );
     return () => {
       live = false;
     };
-  }, [id, latestSeq]);
+  }, [api, id, latestSeq]);
   return (
     <section aria-labelledby="events-title">
       <h3 id="events-title">Event history</h3>

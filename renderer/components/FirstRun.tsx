@@ -2,7 +2,7 @@
 import type { FormEvent, ReactElement } from 'react';
 import { useState } from 'react';
 import { buildAddBackend, EMPTY_FORM, type BackendFormFields } from '../lib/backend-form.js';
-import { useUi } from '../store/store.js';
+import { useApi, useUi } from '../store/store.js';
 
 function Field({ name, label, error, children }: { name: keyof BackendFormFields; label: string; error?: string; children: ReactElement }) {
   return (
@@ -19,6 +19,7 @@ function Field({ name, label, error, children }: { name: keyof BackendFormFields
 }
 
 export function FirstRun() {
+  const api = useApi();
   const configPath = useUi((s) => s.state?.config.path);
   const [f, setF] = useState<BackendFormFields>(EMPTY_FORM);
   const [errors, setErrors] = useState<Partial<Record<keyof BackendFormFields, string>>>({});
@@ -35,7 +36,7 @@ export function FirstRun() {
     }
     setErrors({});
     try {
-      const res = await window.vigil!.addBackend(r.request);
+      const res = await api.addBackend(r.request);
       setMsg({ ok: res.ok, text: res.message });
     } catch (err) {
       setMsg({ ok: false, text: (err as Error).message });
@@ -43,7 +44,7 @@ export function FirstRun() {
   };
   const openConfig = async (): Promise<void> => {
     try {
-      const res = await window.vigil!.openConfig();
+      const res = await api.openConfig();
       setMsg({ ok: res.ok, text: res.message });
     } catch (err) {
       setMsg({ ok: false, text: (err as Error).message });

@@ -1,4 +1,5 @@
 // Host, connection, kernel-log source and memory alerts: what is true right now.
+import { formatConfigIssue } from '../../electron/common/format.js';
 import { aggregateStatus, formatClock } from '../lib/format.js';
 import { useUi, type Theme } from '../store/store.js';
 
@@ -51,12 +52,7 @@ export function Header() {
           Config {state.config.path} has errors; the last good config stays in force:
           <ul>
             {state.config.errors.map((e, i) => (
-              <li key={i}>
-                {e.file}
-                {e.line !== null && `:${e.line}`}
-                {e.column !== null && `:${e.column}`}
-                {e.field && ` (${e.field})`}: {e.message}
-              </li>
+              <li key={i}>{formatConfigIssue(e)}</li>
             ))}
           </ul>
         </div>

@@ -2,7 +2,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { LogLine } from '../../electron/common/api.js';
 import { formatClock, matchesFilter } from '../lib/format.js';
-import { useUi } from '../store/store.js';
+import { useApi, useUi } from '../store/store.js';
 import { EventHistory } from './EventHistory.js';
 
 /** Lines kept in memory per tail; older ones are in the host's log file. */
@@ -20,6 +20,7 @@ function download(id: string, lines: LogLine[]): void {
 }
 
 function Tail({ id }: { id: string }) {
+  const api = useApi();
   const [lines, setLines] = useState<LogLine[]>([]);
   const [path, setPath] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -28,7 +29,6 @@ function Tail({ id }: { id: string }) {
   const box = useRef<HTMLPreElement>(null);
 
   useEffect(() => {
-    const api = window.vigil!;
     let live = true;
     const buffered: LogLine[] = [];
     let loaded = false;
@@ -53,7 +53,7 @@ function Tail({ id }: { id: string }) {
       live = false;
       off();
     };
-  }, [id]);
+  }, [api, id]);
 
   const shown = useMemo(() => lines.filter((l) => matchesFilter(l.text, filter)), [lines, filter]);
   useEffect(() => {

@@ -4,11 +4,11 @@
 import { useEffect, useRef, useState } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { formatBytes } from '../../electron/common/format.js';
 import { worstOf, type GpuMemory, type SystemMemory } from '../../electron/common/state.js';
 import { chartSpecs, specsSignature, type ChartSpec } from '../lib/chart-specs.js';
-import { formatBytes } from '../lib/format.js';
 import { appendHistory, createHistoryBuffer, decimate, groupLargest, lastTime, stack, sumColumns, type HistoryBuffer, type Reduce } from '../lib/history-buffer.js';
-import { useUi } from '../store/store.js';
+import { useApi, useUi } from '../store/store.js';
 
 type Range = 'hour' | 'day';
 const WINDOW: Record<Range, number> = { hour: 3600, day: 86400 };
@@ -90,6 +90,7 @@ function makeChart(host: HTMLElement, spec: ChartSpec, buf: HistoryBuffer): Char
 }
 
 function Charts({ range }: { range: Range }) {
+  const api = useApi();
   const host = useRef<HTMLDivElement>(null);
   const [error, setError] = useState<string | null>(null);
   const [empty, setEmpty] = useState(false);
@@ -121,7 +122,7 @@ function Charts({ range }: { range: Range }) {
     const poll = async (): Promise<void> => {
       try {
         const since = lastTime(buf);
-        const h = await window.vigil!.getHistory(since === undefined ? { range } : { range, since });
+        const h = await api.getHistory(since === undefined ? { range } : { range, since });
         if (stopped) return;
         if (appendHistory(buf, h)) render();
         else if (charts.length === 0) setEmpty(true);
@@ -143,7 +144,7 @@ function Charts({ range }: { range: Range }) {
       for (const c of charts) c.plot.destroy();
       el.replaceChildren();
     };
-  }, [range]);
+  }, [api, range]);
   return (
     <>
       {error && <p className="result bad" role="alert">History unavailable: {error}</p>}

@@ -1,8 +1,12 @@
-// Pure display helpers: bytes, durations, clock times, exits, status tones.
-// Kept free of React and the DOM so they can be unit-tested in Node.
+// Display helpers only the dashboard needs: clock times, status tones, the
+// header's summary, the log filter. Bytes, durations and exits are worded in
+// electron/common/format.ts, shared with the hosts. Free of React and the DOM
+// so they can be unit-tested in Node.
 import type { BackendStatus, BackendView, OomKiller } from '../../electron/common/state.js';
 
-export { describeExit, formatBytes, formatDuration, formatKb } from '../../electron/common/format.js';
+// OomTimeline.tsx still imports formatKb from here; the lead moves that import to
+// electron/common/format.js when merging, and this line goes.
+export { formatKb } from '../../electron/common/format.js';
 
 const pad2 = (n: number): string => String(n).padStart(2, '0');
 

@@ -1,5 +1,6 @@
-// The dashboard's one store: the latest VigilState snapshot from window.vigil,
-// the bridge's connection status, and UI choices (view, focused backend, theme).
+// The dashboard's one store: the API it was connected to (window.vigil, or a
+// fake in tests), the latest VigilState snapshot from it, the bridge's
+// connection status, and UI choices (view, focused backend, theme).
 import { create } from 'zustand';
 import type { ConnectionStatus, VigilApi } from '../../electron/common/api.js';
 import type { VigilState } from '../../electron/common/state.js';
@@ -8,6 +9,8 @@ export type View = 'backends' | 'memory' | 'ooms' | 'logs';
 export type Theme = 'system' | 'dark' | 'light';
 
 export interface UiStore {
+  /** The API given to connectStore; components call it through useApi(). */
+  api: VigilApi | null;
   state: VigilState | null;
   connection: ConnectionStatus;
   /** Local time the last snapshot arrived: "data is stale since …". */
@@ -36,6 +39,7 @@ function initialTheme(): Theme {
 }
 
 export const useUi = create<UiStore>()((set) => ({
+  api: null,
   state: null,
   connection: 'connecting',
   lastStateAt: null,
@@ -56,8 +60,9 @@ export const useUi = create<UiStore>()((set) => ({
   setError: (error) => set({ error }),
 }));
 
-/** Feeds the store from window.vigil; returns a function that unsubscribes everything. */
+/** Feeds the store from `api` (window.vigil in the app); returns a function that unsubscribes everything. */
 export function connectStore(api: VigilApi): () => void {
+  useUi.setState({ api });
   const apply = (state: VigilState): void => useUi.setState({ state, lastStateAt: Date.now() });
   const load = (): void => {
     api.getState().then(apply, (e: unknown) => useUi.getState().setError(`Could not load state: ${(e as Error).message}`));
@@ -73,6 +78,13 @@ export function connectStore(api: VigilApi): () => void {
   ];
   load();
   return () => offs.forEach((off) => off());
+}
+
+/** The API the store is connected to; the app renders only after connectStore. */
+export function useApi(): VigilApi {
+  const api = useUi((s) => s.api);
+  if (!api) throw new Error('the dashboard is not connected to a Vigil API (connectStore was not called)');
+  return api;
 }
 
 /** A ticking clock for uptimes, shared by all cards (one timer, not one per card). */

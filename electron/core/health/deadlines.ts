@@ -1,6 +1,6 @@
 // One timer for many deadlines. Probes of every backend start together on
 // the shared beat and nearly all answer long before their timeout: arming
-// and clearing a timer each was a measurable share of an idle Vigil's CPU.
+// and clearing a timer for each costs a measurable share of an idle Vigil's CPU.
 // Here the first pending deadline arms one timer, the last to settle clears
 // it, and a firing runs whatever is due and re-arms for the next.
 interface Entry {

@@ -1,6 +1,7 @@
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { createServer as createNetServer, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { pickFreePort } from '../ports.js';
 import { ProbeConnection, probeHealth } from './http-probe.js';
 
 const servers: (HttpServer | NetServer)[] = [];
@@ -32,14 +33,6 @@ async function rawServer(reply: (s: Socket) => void): Promise<number> {
   return (server.address() as AddressInfo).port;
 }
 
-const freePort = async (): Promise<number> => {
-  const s = createNetServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const p = (s.address() as AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return p;
-};
-
 describe('probeHealth', () => {
   it('maps 200 / 503 / other statuses and refused connections', async () => {
     let code = 503;
@@ -52,7 +45,7 @@ describe('probeHealth', () => {
     code = 500;
     expect(await probeHealth({ port, path: '/health', timeoutMs: 1000 })).toMatchObject({ outcome: 'failure', status: 500, detail: 'HTTP 500' });
     expect((await probeHealth({ port, path: '/nope', timeoutMs: 1000 })).status).toBe(404);
-    expect(await probeHealth({ port: await freePort(), path: '/health', timeoutMs: 1000 })).toMatchObject({ outcome: 'refused', status: null });
+    expect(await probeHealth({ port: await pickFreePort(), path: '/health', timeoutMs: 1000 })).toMatchObject({ outcome: 'refused', status: null });
   });
 
   it('a server that accepts but never answers is a timeout failure', async () => {

@@ -63,7 +63,7 @@ export class BackendLog {
     this.watcher.on('error', () => {
       /* file replaced or removed: the poll keeps going */
     });
-    // On the timer shared by every log of this period: 50 logs on their own timers were 10 wake-ups a second.
+    // On the timer shared by every log of this period: 50 logs on their own timers would be 10 wake-ups a second.
     this.poll = everyShared(this.pollMs, () => this.read());
   }
 

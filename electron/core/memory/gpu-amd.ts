@@ -59,7 +59,7 @@ export function readAmdGpus(sysRoot = '/sys'): GpuMemory[] {
  * Reads amdgpu usage every tick, but looks for cards (a directory listing
  * and vendor/name/total reads per card, or a thrown ENOENT on a machine
  * without DRM) only every `rediscoverEvery` reads: cards rarely come and go,
- * and at 1 Hz that search was a noticeable share of an idle Vigil's tick.
+ * and at 1 Hz that search would be a noticeable share of an idle Vigil's tick.
  */
 export class AmdGpuReader {
   private cards: AmdCard[] = [];

@@ -46,9 +46,9 @@ export interface MemorySamplerOptions {
 /**
  * smaps_rollup makes the kernel walk the page tables of every mapping: ≈0.2–1
  * ms per small process here (20–100× a status read), and it grows with what
- * is mapped, so a llama-server with a model of tens of GiB costs far more. At
- * 1-in-10 it was a third of the sampler's CPU; PSS moves slowly, once a
- * minute shows it.
+ * is mapped, so a llama-server with a model of tens of GiB costs far more.
+ * Read every 10th tick it would be a third of the sampler's CPU; PSS moves
+ * slowly, and once a minute shows it.
  */
 export const DEFAULT_PSS_EVERY_N = 60;
 

@@ -17,8 +17,9 @@ import { openSmall, preadParse, readHead, readParse, readSmall } from './read.js
 /**
  * Re-read every pid's stat once a minute (at 1 Hz). Between full scans only
  * new pids are read; a pid outside every tree can join one only by being
- * adopted by a subreaper backend, which this bounds. At every 10th tick these
- * reads (≈270 files here) were a tenth of an idle Vigil's sampling CPU.
+ * adopted by a subreaper backend, which this bounds. Reading them every 10th
+ * tick instead (≈270 files on a desktop) would cost a tenth of an idle Vigil's
+ * sampling CPU.
  */
 export const FULL_SCAN_EVERY_N = 60;
 

@@ -76,7 +76,7 @@ function psiFrom(f: KeptFile): Psi | null {
 
 /**
  * meminfo + PSI through kept fds: the sampler reads both every second, and
- * open+close of each was as much kernel work as the read itself.
+ * open+close of each costs as much kernel work as the read itself.
  */
 export class SystemMemoryReader {
   private readonly meminfo: KeptFile;

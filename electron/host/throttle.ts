@@ -1,11 +1,11 @@
-// Shared by the WebSocket bridge and Electron IPC: state can change many
-// times a second (samplers, probes); clients need only the latest.
+// State can change many times a second (samplers, probes); clients need
+// only the latest.
 
 /** Calls `send(latest)` at most once per `intervalMs`, never dropping the last value. */
 export function throttleLatest<T>(intervalMs: number, send: (v: T) => void): { push(v: T): void; cancel(): void } {
   let last = 0;
   let pending: { v: T } | null = null;
-  let timer: NodeJS.Timeout | null = null;
+  let timer: ReturnType<typeof setTimeout> | null = null;
   const flush = (): void => {
     timer = null;
     if (!pending) return;
