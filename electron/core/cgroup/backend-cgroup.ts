@@ -7,7 +7,8 @@
 // parent's cgroup — charges do not move with a task unless v1
 // memory.move_charge_at_immigrate is set. (clone3 with CLONE_INTO_CGROUP
 // would close the window but is not reachable from posix_spawn.)
-import { mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, realpathSync, rmdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { detectMemoryHierarchy, type CgroupEnv, type MemoryHierarchy } from './detect.js';
 import { onOomNotice } from './oom-notify.js';
@@ -61,6 +62,8 @@ class CgroupImpl implements BackendCgroup {
     readonly path: string,
     /** Where remaining processes go before rmdir. */
     private readonly evacuateTo: string,
+    /** An instance's own folder (v1), removed with its last backend cgroup. */
+    private readonly tidyParent: string | null = null,
   ) {}
 
   addProcess(pid: number): void {
@@ -93,6 +96,16 @@ class CgroupImpl implements BackendCgroup {
     }
   }
 
+  /** The instance folder goes with its last backend cgroup; while others remain, rmdir refuses and that is fine. */
+  private tidy(): void {
+    if (!this.tidyParent) return;
+    try {
+      rmdirSync(this.tidyParent);
+    } catch {
+      // not empty (another backend of this instance) or already gone
+    }
+  }
+
   async remove(opts: { timeoutMs?: number } = {}): Promise<void> {
     const deadline = Date.now() + (opts.timeoutMs ?? 2000);
     for (;;) {
@@ -105,10 +118,11 @@ class CgroupImpl implements BackendCgroup {
       }
       try {
         rmdirSync(this.path);
+        this.tidy();
         return;
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
-        if (code === 'ENOENT') return;
+        if (code === 'ENOENT') return this.tidy();
         // EBUSY: tasks still attached (exiting tasks linger briefly).
         if (code !== 'EBUSY' || Date.now() > deadline) {
           throw new Error(`cannot remove cgroup ${this.path}: ${code ?? (e as Error).message} (pids still there: ${this.pids().join(' ') || 'none'})`, { cause: e });
@@ -127,22 +141,42 @@ export function openBackendCgroup(version: 1 | 2, cgPath: string, evacuateTo = p
 const ID_RE = /^[A-Za-z0-9_.-]+$/;
 
 /**
+ * The name a Vigil instance gives its cgroups: a short hash of its state
+ * directory. Two instances (a desktop app and a `vigil serve` with another
+ * state directory) never share a backend's cgroup, so one never moves the
+ * other's processes out or removes its limit; one instance restarted on the
+ * same state directory finds its own cgroups again and adopts into them.
+ */
+export function cgroupInstance(stateDir: string): string {
+  let dir = path.resolve(stateDir);
+  try {
+    dir = realpathSync(dir);
+  } catch {
+    // not created yet: the resolved path names it as well
+  }
+  return createHash('sha256').update(dir).digest('hex').slice(0, 8);
+}
+
+/**
  * Create (or reuse, after a crash) the backend's cgroup with a hard memory
- * limit: v1 `<memory mount>/vigil/<id>`, v2 `<delegated subtree>/vigil-<id>`.
+ * limit: v1 `<memory mount>/vigil/<instance>/<id>`, v2
+ * `<delegated subtree>/vigil-<instance>-<id>` (without an instance:
+ * `vigil/<id>`, `vigil-<id>`).
  * The limit also forbids swapping past it (v1 memsw = limit, v2 swap.max = 0)
  * where the kernel accounts swap, so a runaway backend is killed rather than
  * thrashing the machine. Never throws: a failure says what is missing.
  */
-export function createBackendCgroup(opts: { id: string; limitBytes: number | null; root?: string } & CgroupEnv): CreateResult {
+export function createBackendCgroup(opts: { id: string; limitBytes: number | null; root?: string; instance?: string } & CgroupEnv): CreateResult {
   if (!ID_RE.test(opts.id) || opts.id === '.' || opts.id === '..') return { ok: false, reason: `backend id ${JSON.stringify(opts.id)} cannot name a cgroup (letters, digits, '.', '_', '-' only)` };
   if (opts.limitBytes !== null && (!Number.isSafeInteger(opts.limitBytes) || opts.limitBytes <= 0)) return { ok: false, reason: `memory limit for ${opts.id} must be a positive whole number of bytes, got ${opts.limitBytes}` };
   const det = detectMemoryHierarchy({ procRoot: opts.procRoot, cgroupRoot: opts.root ?? opts.cgroupRoot });
   if (!det.ok) return det;
-  return createIn(det.hierarchy, opts.id, opts.limitBytes);
+  if (opts.instance !== undefined && !/^[a-f0-9]{1,16}$/.test(opts.instance)) return { ok: false, reason: `cgroup instance name ${JSON.stringify(opts.instance)} must be hex (cgroupInstance())` };
+  return createIn(det.hierarchy, opts.id, opts.limitBytes, opts.instance);
 }
 
-function createIn(h: MemoryHierarchy, id: string, limit: number | null): CreateResult {
-  const cgPath = h.version === 1 ? path.join(h.base, id) : path.join(h.base, `vigil-${id}`);
+function createIn(h: MemoryHierarchy, id: string, limit: number | null, instance?: string): CreateResult {
+  const cgPath = h.version === 1 ? path.join(h.base, ...(instance ? [instance] : []), id) : path.join(h.base, instance ? `vigil-${instance}-${id}` : `vigil-${id}`);
   try {
     mkdirSync(cgPath, { recursive: true });
   } catch (e) {
@@ -167,7 +201,8 @@ function createIn(h: MemoryHierarchy, id: string, limit: number | null): CreateR
     if (!failure && limit !== null) write('memory.swap.max', '0'); // absent without swap: best effort
   }
   if (failure) return { ok: false, reason: failure };
-  return { ok: true, cg: new CgroupImpl(h.version, cgPath, h.version === 1 ? h.base : h.self) };
+  const own = h.version === 1 && instance ? path.dirname(cgPath) : null;
+  return { ok: true, cg: new CgroupImpl(h.version, cgPath, h.version === 1 ? h.base : h.self, own) };
 }
 
 // The v1 notification comes as the cgroup runs out of memory, which can be a
