@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { formatConfigIssue } from '../common/format.js';
-import { importLlamaSwap } from '../core/config/index.js';
+import { importLlamaSwap, importReport } from '../core/config/index.js';
 import { runOomScan } from '../core/oom/index.js';
 import { resolveConfigPath, resolveStateDir } from '../core/paths.js';
 import { createVigil } from '../core/vigil.js';
@@ -141,7 +141,7 @@ async function importCmd(args: string[], io: CliIo): Promise<number> {
     return 1;
   }
   io.stdout.write(`wrote ${r.dest} with ${r.backends.length} backend(s): ${r.backends.join(', ')}\n`);
-  if (r.ignored.length) io.stdout.write(`left out (no meaning in Vigil): ${r.ignored.join(', ')}\n`);
+  if (r.notes.length) io.stdout.write(`from ${r.notes[0]!.file}:\n${importReport(r.notes).join('\n')}\n`);
   return 0;
 }
 

@@ -1,6 +1,9 @@
 // Streaming OOM parser: feed normalised lines in log order, get each kill as
 // soon as the line that proves it arrives. Lines of one incident (trigger,
-// summary, memcg report, victim) are grouped into one OomKill.
+// summary, memcg report, victim) are grouped into one OomKill. Which
+// wording means what, for every version of the kernel, earlyoom and
+// systemd-oomd, is the table in wordings.ts; the user-space killers' order
+// of lines is handled in user-space-killers.ts.
 //
 // Decisions (see formats.md):
 // - The `Killed process` line is the kill (it is never rate-limited). The
@@ -14,13 +17,10 @@
 // - `Kill process N … or sacrifice child` alone is not a kill: the kernel may
 //   have killed a child instead, whose pid only the Killed line names.
 // - oom_reaper lines, memcg usage/stats, task tables: context, never kills.
-// - earlyoom: `sending SIGTERM|SIGKILL to process …` is a kill; a SIGKILL to
-//   the same pid right after a SIGTERM is the same kill (escalation).
-// - systemd-oomd kills a cgroup: one kill per pid its debug lines named
-//   (`oomd attempting to kill N`), else one with pid 0, comm = unit name.
 import { createHash } from 'node:crypto';
 import type { KernelLogSourceKind, OomKill } from '../../common/state.js';
 import type { NormalisedLine } from './line-shapes.js';
+import { UserSpaceKillers, type KillFields } from './user-space-killers.js';
 
 export interface OomParserOptions {
   /** What OomKill.source says (the watcher knows; a file scan says 'none'). */
@@ -70,9 +70,6 @@ const LIMIT_REACHED = /^Memory limit reached of cgroup (\S+)/;
 const STATS_FOR = /^Memory cgroup stats for (\S+?):/;
 const GROUP = /^Tasks in (\S+) are going to be killed due to memory\.oom\.group set/;
 const KILLED_AT = 'Killed process ';
-const EARLYOOM = /sending (SIGTERM|SIGKILL) to process (\d+)(?: uid (\d+))? "(.*?)": (?:badness|oom_score) (-?\d+)(.*)$/;
-const OOMD_ATTEMPT = /oomd attempting to kill (\d+) with/;
-const OOMD_KILLED = /Killed (\/.*?) due to (?:memory pressure|swap used)/;
 
 function parseSummary(rest: string, constraint: string, line: NormalisedLine): Summary {
   const s: Summary = { constraint, oomMemcg: null, taskMemcg: null, comm: null, pid: null, uid: null, line, consumed: false, seenAtWall: Date.now() };
@@ -145,8 +142,7 @@ export function parseKilledLine(text: string): KilledFields | null {
 export class OomParser {
   private incident: Incident = OomParser.fresh({});
   private readonly source: KernelLogSourceKind;
-  private lastEarlyoom: { pid: number; ms: number | null } | null = null;
-  private oomdPids: number[] = [];
+  private readonly userSpace = new UserSpaceKillers((line, idText, f, killer) => this.base(line, idText, f, killer));
 
   constructor(opts: OomParserOptions = {}) {
     this.source = opts.source ?? 'none';
@@ -156,10 +152,12 @@ export class OomParser {
     return { at, trigger: null, scope: null, memcg: null, summary: null, selected: null };
   }
 
-  /** Wall-clock ms since a summary waits for its Killed line, null when none waits (live sources flush after a grace period). */
+  /** Wall-clock ms since a kill waits for a line that may complete or cancel it, null when none waits (live sources flush after a grace period). */
   pendingSince(): number | null {
     const s = this.incident.summary;
-    return s && !s.consumed && s.pid !== null ? s.seenAtWall : null;
+    const kernel = s && !s.consumed && s.pid !== null ? s.seenAtWall : null;
+    const user = this.userSpace.pendingSince();
+    return kernel === null ? user : user === null ? kernel : Math.min(kernel, user);
   }
 
   /** Feed one line; returns the kills this line completes. Never throws. */
@@ -173,7 +171,7 @@ export class OomParser {
 
   /** End of input: report what the open incident still holds. */
   flush(): OomKill[] {
-    const out = this.finishIncident();
+    const out = [...this.finishIncident(), ...this.userSpace.flush()];
     this.incident = OomParser.fresh({});
     return out;
   }
@@ -181,19 +179,8 @@ export class OomParser {
   private pushUnsafe(line: NormalisedLine): OomKill[] {
     const text = line.text;
     const out: OomKill[] = [];
-    if (line.source === 'earlyoom' || line.source === 'other') {
-      const k = this.earlyoom(line);
-      if (k) return [k];
-    }
-    if (line.source === 'systemd-oomd' || line.source === 'other') {
-      const a = OOMD_ATTEMPT.exec(text);
-      if (a) {
-        this.oomdPids.push(Number(a[1]));
-        return [];
-      }
-      const k = OOMD_KILLED.exec(text);
-      if (k) return this.oomdKill(line, k[1]!);
-    }
+    const user = this.userSpace.push(line);
+    if (user) return user;
     if (line.source !== 'kernel' && line.source !== 'other') return [];
 
     this.maybeGap(line, out);
@@ -305,37 +292,10 @@ export class OomParser {
     return kill;
   }
 
-  private earlyoom(line: NormalisedLine): OomKill | null {
-    const m = EARLYOOM.exec(line.text);
-    if (!m) return null;
-    const pid = Number(m[2]);
-    const ms = line.time ?? null;
-    const last = this.lastEarlyoom;
-    this.lastEarlyoom = { pid, ms };
-    // SIGKILL after SIGTERM to the same pid is earlyoom escalating, not a second kill.
-    if (m[1] === 'SIGKILL' && last && last.pid === pid && (ms === null || last.ms === null || Math.abs(ms - last.ms) < 60_000)) return null;
-    const kill = this.base(line, line.text, { pid, comm: m[4]!, scope: 'global', constraint: null, memcg: null, uid: m[3] ? Number(m[3]) : null, trigger: null }, 'earlyoom');
-    const rss = /VmRSS (\d+) MiB/.exec(m[6]!);
-    kill.rssKb = rss ? Number(rss[1]) * 1024 : null;
-    const adj = /oom_score_adj (-?\d+)/.exec(m[6]!);
-    kill.oomScoreAdj = adj ? Number(adj[1]) : null;
-    return kill;
-  }
-
-  private oomdKill(line: NormalisedLine, path: string): OomKill[] {
-    const pids = this.oomdPids.length ? this.oomdPids : [0];
-    this.oomdPids = [];
-    const unit = path.split('/').filter(Boolean).pop() ?? path;
-    return pids.map((pid) => {
-      const k = this.base(line, `${line.text}#${pid}`, { pid, comm: unit, scope: 'memcg', constraint: null, memcg: path, uid: null, trigger: null }, 'systemd-oomd');
-      return k;
-    });
-  }
-
   private base(
     line: NormalisedLine,
     idText: string,
-    f: { pid: number; comm: string; scope: 'global' | 'memcg'; constraint: string | null; memcg: string | null; uid: number | null; trigger: OomKill['trigger'] },
+    f: KillFields,
     killer: OomKill['killer'] = 'kernel',
   ): OomKill {
     const id = line.bootId && line.seq !== undefined ? `${line.bootId}:${line.seq}` : createHash('sha1').update(`${idText}\0${line.timeText ?? ''}`).digest('hex').slice(0, 16);
