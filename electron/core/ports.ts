@@ -17,13 +17,3 @@ export function pickFreePort(host = '127.0.0.1'): Promise<number> {
     });
   });
 }
-
-/** True when `port` can be bound on `host` right now. */
-export function isPortFree(port: number, host = '127.0.0.1'): Promise<boolean> {
-  return new Promise((resolve) => {
-    const srv = createServer();
-    srv.unref();
-    srv.once('error', () => resolve(false));
-    srv.listen({ port, host, exclusive: true }, () => srv.close(() => resolve(true)));
-  });
-}
