@@ -5,9 +5,6 @@
 // guess from today's figures.
 import type { Consumer } from '../oom/attribute.js';
 
-/** A sample this much after the kill's time still counts: the kernel's clock and ours differ by a little. */
-const LEAD_MS = 1_000;
-
 export class RecentConsumers {
   private readonly samples: { time: number; consumers: readonly Consumer[] }[] = [];
   /** How far before a kill a sample may be and still describe it. */
@@ -29,7 +26,7 @@ export class RecentConsumers {
     if (time === null) return null;
     for (let i = this.samples.length - 1; i >= 0; i--) {
       const s = this.samples[i]!;
-      if (s.time > time + LEAD_MS) continue;
+      if (s.time > time) continue;
       return s.time >= time - this.maxGapMs ? s.consumers : null;
     }
     return null;

@@ -4,8 +4,8 @@
 import { backendLogPath } from '../paths.js';
 import { BackendLog } from './backend-log.js';
 
-// fs.watch delivers appends at once; the poll is only its backstop, and at
-// 500 ms, 50 backends' polls were 100 stat calls a second.
+// fs.watch delivers appends at once; the poll is only its backstop, slow
+// because 50 backends polled every 500 ms would be 100 stat calls a second.
 const POLL_MS = 5000;
 
 export class BackendLogs {
