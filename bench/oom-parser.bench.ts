@@ -24,8 +24,8 @@ import type { OomKill } from '../electron/common/state.js';
 import { fmt, nowNs, summarize, table } from './stats.js';
 
 const TARGET_LINES_PER_S = 200_000;
-const TARGET_P99_MS = 250;
-const KILLS = 20;
+const TARGET_P99_MS = 10;
+const KILLS = 30;
 
 const NOISE = [
   'EXT4-fs (nvme0n1p2): mounted filesystem 1b2c3d4e-0000-4000-8000-123456789abc r/w with ordered data mode. Quota mode: none.',
@@ -134,14 +134,13 @@ const usecOfStamp = (t: string | null): number => {
   return m ? Number(m[1]) * 1e6 + Number(m[2]) : Number.NaN;
 };
 
-async function latency(): Promise<string> {
-  const missing = all(isRoot, cgroupV1Memory, kmsgReadable)();
-  if (missing) return `Kill → event latency: skipped (${missing}).`;
-  const { offsetUs, errUs } = await calibrate();
+async function latencyOf(readiness: boolean, offsetUs: number): Promise<number[]> {
   const got = new Map<number, { kill: OomKill; atNs: number }>();
   const w = new KernelLogWatcher({
     stateDir: mkdtempSync(join(tmpdir(), 'vigil-bench-oom-')),
     journalctl: null,
+    kmsgReadiness: readiness,
+    pollMs: 100,
     onKill: (kill) => got.set(kill.pid, { kill, atNs: nowNs() }),
     onStatus: () => undefined,
   });
@@ -164,11 +163,20 @@ async function latency(): Promise<string> {
   } finally {
     w.stop();
   }
-  const s = summarize(samples);
+  return samples;
+}
+
+async function latency(): Promise<string> {
+  const missing = all(isRoot, cgroupV1Memory, kmsgReadable)();
+  if (missing) return `Kill → event latency: skipped (${missing}).`;
+  const { offsetUs, errUs } = await calibrate();
+  const ready = summarize(await latencyOf(true, offsetUs));
+  const polled = summarize(await latencyOf(false, offsetUs));
+  const row = (name: string, s: ReturnType<typeof summarize>): string[] => [name, String(s.n), fmt(s.min), fmt(s.p50), fmt(s.p99), fmt(s.max), s.p99 <= TARGET_P99_MS ? 'yes' : 'no'];
   return [
-    `Kill → OomKill event over ${s.n} real OOM kills (python3 in a 64 MiB v1 memory cgroup; KernelLogWatcher on /dev/kmsg, 100 ms poll). Kill time = usec of the kernel's \`Killed process\` record, mapped to hrtime by a /dev/kmsg marker (hrtime − printk clock = ${fmt(offsetUs / 1000, 3)} ms, ± ${fmt(errUs / 1000, 3)} ms). Target p99 ≤ ${TARGET_P99_MS} ms.`,
+    `Kill → OomKill event over real OOM kills (python3 in a 64 MiB v1 memory cgroup; KernelLogWatcher on /dev/kmsg). Kill time = usec of the kernel's \`Killed process\` record, mapped to hrtime by a /dev/kmsg marker (hrtime − printk clock = ${fmt(offsetUs / 1000, 3)} ms, ± ${fmt(errUs / 1000, 3)} ms). Target p99 ≤ ${TARGET_P99_MS} ms. The naive alternative in the same run: the same reader polling every 100 ms. p50 ratio poll / readiness: ${fmt(polled.p50 / ready.p50, 1)}×.`,
     '',
-    table(['n', 'min ms', 'p50 ms', 'p99 ms', 'max ms', 'meets target'], [[String(s.n), fmt(s.min), fmt(s.p50), fmt(s.p99), fmt(s.max), s.p99 <= TARGET_P99_MS ? 'yes' : 'no']]),
+    table(['reader', 'n', 'min ms', 'p50 ms', 'p99 ms', 'max ms', 'meets target'], [row('readiness (epoll in the event loop), sync drain', ready), row('100 ms poll', polled)]),
   ].join('\n');
 }
 

@@ -110,3 +110,7 @@ export class LibcError extends Error {
     this.syscall = syscall;
   }
 }
+
+export const eventfd = libc.func('int eventfd(uint32 initval, int flags)') as (initval: number, flags: number) => number;
+export const EFD_NONBLOCK = 0o4000;
+export const EFD_CLOEXEC = 0o2000000;

@@ -18,3 +18,8 @@ export function packageVersion(): string {
     return 'unknown';
   }
 }
+
+/** bin/vigil.mjs of this installation: what a systemd unit runs. */
+export function binPath(): string {
+  return path.join(root, 'bin', 'vigil.mjs');
+}

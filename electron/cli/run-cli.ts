@@ -10,7 +10,8 @@ import { runOomScan } from '../core/oom/index.js';
 import { resolveConfigPath, resolveStateDir } from '../core/paths.js';
 import { createVigil, InstanceLockedError } from '../core/vigil.js';
 import { checkPortFree, checkServerOptions, ServerConfigError, startServer } from '../serve/server.js';
-import { defaultRendererDir, packageVersion } from './paths.js';
+import { DEFAULT_SERVICE_PORT, enableService, UNIT_NAME, writeService } from './install-service.js';
+import { binPath, defaultRendererDir, packageVersion } from './paths.js';
 
 export interface CliIo {
   stdin: NodeJS.ReadableStream;
@@ -26,11 +27,15 @@ export const HELP = `usage: vigil <command> [options]
 commands:
   serve [--config P] [--host H] [--port N] [--token T] [--allow-remote] [--state-dir D] [--open]
         run the monitor headless and serve the dashboard, REST API (/api/…) and
-        Prometheus metrics (/metrics, needs 'Authorization: Bearer <token>')
+        Prometheus metrics (/metrics, needs 'Authorization: Bearer <token>');
+        the token is --token, else $VIGIL_TOKEN, else random
   oom-scan [FILE|-] [--json]
         list OOM kills found in a saved kernel log / dmesg / journalctl output
   import-llama-swap SRC [DEST]
         write a Vigil config from a llama-swap config (DEST defaults to the Vigil config path)
+  install-service [--port N] [--config P] [--enable]
+        write a systemd user unit that runs 'vigil serve' at login (with a stable token);
+        --enable also runs systemctl --user daemon-reload and enable --now
 
   --help, -h       this text
   --version, -v    print the version
@@ -69,14 +74,14 @@ async function serve(args: string[], io: CliIo): Promise<number> {
   const stateDir = values['state-dir'] ? path.resolve(values['state-dir']) : resolveStateDir(io.env);
 
   // Refuse bad binds before the core starts any backend.
-  const bind = { host: values.host ?? '127.0.0.1', token: values.token, allowRemote: values['allow-remote'] ?? false };
+  const bind = { host: values.host ?? '127.0.0.1', token: values.token ?? io.env.VIGIL_TOKEN, allowRemote: values['allow-remote'] ?? false };
   checkServerOptions(bind);
   await checkPortFree(bind.host, port);
   const core = await createVigil({ configPath, stateDir, logger: lineLogger((line) => io.stderr.write(line)) });
   let server;
   try {
     server = await startServer({
-      service: core, host: values.host, port, token: values.token, allowRemote: values['allow-remote'] ?? false,
+      service: core, host: values.host, port, token: values.token ?? io.env.VIGIL_TOKEN, allowRemote: values['allow-remote'] ?? false,
       rendererDir: defaultRendererDir(io.env), log,
     });
   } catch (e) {
@@ -104,6 +109,25 @@ export function openBrowser(url: string, env: NodeJS.ProcessEnv, log: (m: string
   const child = spawn('xdg-open', [url], { detached: true, stdio: 'ignore' });
   child.on('error', (e) => log(`cannot run xdg-open: ${e.message}`));
   child.unref();
+}
+
+function installServiceCmd(args: string[], io: CliIo): number {
+  const { values } = parse(args, { port: { type: 'string' }, config: { type: 'string' }, enable: { type: 'boolean' } }, false);
+  const port = values.port === undefined ? DEFAULT_SERVICE_PORT : parsePort(values.port);
+  if (port === 0) throw new UsageError('install-service: --port must be a fixed port (the dashboard URL and Prometheus need one)');
+  const r = writeService(io.env, { cli: binPath(), port, ...(values.config ? { config: path.resolve(values.config) } : {}) });
+  io.stdout.write(`wrote ${r.unitPath}\ntoken in ${r.envFile} (mode 600)\ndashboard: ${r.url}\n`);
+  if (!values.enable) {
+    io.stdout.write(`start it with: systemctl --user daemon-reload && systemctl --user enable --now ${UNIT_NAME}\n`);
+    return 0;
+  }
+  const err = enableService();
+  if (err) {
+    io.stderr.write(`vigil: ${err}\n`);
+    return 1;
+  }
+  io.stdout.write(`${UNIT_NAME} enabled and started\n`);
+  return 0;
 }
 
 async function importCmd(args: string[], io: CliIo): Promise<number> {
@@ -146,6 +170,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         return await runOomScan(rest, { stdin: io.stdin, stdout: io.stdout, stderr: io.stderr, readFile: (p) => readFile(p, 'utf8') });
       case 'import-llama-swap':
         return await importCmd(rest, io);
+      case 'install-service':
+        return installServiceCmd(rest, io);
       default:
         throw new UsageError(`unknown command '${cmd}' (try vigil --help)`);
     }

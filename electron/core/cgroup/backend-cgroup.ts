@@ -10,6 +10,7 @@
 import { mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { detectMemoryHierarchy, type CgroupEnv, type MemoryHierarchy } from './detect.js';
+import { onOomNotice } from './oom-notify.js';
 
 export interface CgroupUsage {
   /** Bytes charged now. */
@@ -169,15 +170,18 @@ function createIn(h: MemoryHierarchy, id: string, limit: number | null): CreateR
   return { ok: true, cg: new CgroupImpl(h.version, cgPath, h.version === 1 ? h.base : h.self) };
 }
 
+// The v1 notification comes as the cgroup runs out of memory, which can be a
+// moment before the kill is counted: look again shortly after.
+const RECHECK_MS = [0, 2, 10, 50, 200];
+
 /**
- * Call cb when the cgroup's OOM-kill counter rises. Polls the counter file
- * (one small read) every intervalMs: v1's cgroup.event_control + eventfd would
- * need an eventfd syscall, i.e. native code outside native-bindings, for a
- * 100–250 ms latency gain that does not matter next to a backend restart.
+ * Call cb when the cgroup's OOM-kill counter rises: at once on the kernel's
+ * notification (oom-notify.ts), with a poll of the counter as a backstop
+ * (`intervalMs`; every 200 ms where notifications cannot be had).
  * Returns a stop function. A read error (cgroup removed) stops the watch and goes to onError.
  */
 export function watchOomKills(
-  cg: Pick<BackendCgroup, 'oomKillCount' | 'path'>,
+  cg: Pick<BackendCgroup, 'oomKillCount' | 'path'> & { version?: 1 | 2 },
   cb: (e: { count: number; delta: number }) => void,
   opts: { intervalMs?: number; onError?: (e: Error) => void } = {},
 ): () => void {
@@ -188,18 +192,38 @@ export function watchOomKills(
     opts.onError?.(e as Error);
     return () => {};
   }
-  const timer = setInterval(() => {
+  let stopped = false;
+  const rechecks = new Set<NodeJS.Timeout>();
+  const check = (): void => {
+    if (stopped) return;
     let now: number;
     try {
       now = cg.oomKillCount();
     } catch (e) {
-      clearInterval(timer);
+      stop();
       opts.onError?.(e as Error);
       return;
     }
     if (now > last) cb({ count: now, delta: now - last });
     last = now;
-  }, opts.intervalMs ?? 200);
+  };
+  const stopNotice = cg.version === undefined ? null : onOomNotice({ version: cg.version, path: cg.path }, () => {
+    for (const ms of RECHECK_MS) {
+      const t = setTimeout(() => {
+        rechecks.delete(t);
+        check();
+      }, ms);
+      rechecks.add(t);
+    }
+  });
+  const timer = setInterval(check, opts.intervalMs ?? (stopNotice ? 1000 : 200));
   timer.unref?.();
-  return () => clearInterval(timer);
+  const stop = (): void => {
+    stopped = true;
+    clearInterval(timer);
+    for (const t of rechecks) clearTimeout(t);
+    rechecks.clear();
+    stopNotice?.();
+  };
+  return stop;
 }

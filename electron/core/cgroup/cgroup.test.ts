@@ -141,3 +141,26 @@ describe('backend cgroup on the real kernel (cgroup v1)', () => {
     }
   });
 });
+
+describe('OOM notification (cgroup v1 eventfd)', () => {
+  itPrivileged('a real kill is reported through the eventfd: with the poll backstop set beyond the test, it still arrives', all(isRoot, cgroupV1Memory), async () => {
+    const r = createBackendCgroup({ id: `notify-${process.pid}`, limitBytes: 64 * MiB });
+    if (!r.ok) throw new Error(r.reason);
+    const cg = r.cg;
+    try {
+      const kills: number[] = [];
+      const stop = watchOomKills(cg, (e) => kills.push(e.count), { intervalMs: 600_000 });
+      const hog = spawn('/usr/bin/python3', ['-c', 'import sys\nsys.stdin.readline()\na = []\nwhile True: a.append(b"x" * (1 << 20))'], { stdio: ['pipe', 'ignore', 'ignore'] });
+      const exited = new Promise((res) => hog.on('exit', res));
+      await new Promise((res) => hog.on('spawn', res));
+      cg.addProcess(hog.pid!);
+      hog.stdin!.write('go\n');
+      await exited;
+      for (let i = 0; i < 100 && kills.length === 0; i++) await new Promise((res) => setTimeout(res, 50));
+      stop();
+      expect(kills).toEqual([1]);
+    } finally {
+      await cg.remove();
+    }
+  }, 20_000);
+});

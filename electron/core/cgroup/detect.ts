@@ -4,6 +4,7 @@
 // /sys/fs/cgroup/user.slice/user-1000.slice/user@1000.service/app.slice.
 import { accessSync, constants, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { claimDelegatedCgroup } from './delegate.js';
 
 export const DEFAULT_CGROUP_ROOT = '/sys/fs/cgroup';
 
@@ -12,6 +13,8 @@ export interface CgroupEnv {
   procRoot?: string;
   /** Mount points under /sys/fs/cgroup are rebased onto this (fixtures); default '/sys/fs/cgroup'. */
   cgroupRoot?: string;
+  /** Our own cgroup was delegated to us (systemd `Delegate=yes`); default: $VIGIL_CGROUP_DELEGATED === '1'. */
+  delegated?: boolean;
 }
 
 export type MemoryHierarchy =
@@ -101,6 +104,10 @@ export function detectMemoryHierarchy(env: CgroupEnv = {}): Detection {
   const rel = (readOr(cgFile, '') ?? '').split('\n').find((l) => l.startsWith('0::'))?.slice(3).trim();
   if (!rel) return { ok: false, reason: `${cgFile} has no "0::" (cgroup v2) line` };
   const self = path.join(mount, rel);
+  if ((env.delegated ?? process.env.VIGIL_CGROUP_DELEGATED === '1') && rel !== '/') {
+    const claim = claimDelegatedCgroup(self);
+    return claim.ok ? { ok: true, hierarchy: { version: 2, mount, self: claim.self, base: claim.base } } : claim;
+  }
   // v2 forbids processes in a cgroup whose children use controllers, so
   // backends go beside our own cgroup, in its parent (the delegated subtree).
   const base = rel === '/' ? mount : path.dirname(self);

@@ -15,6 +15,7 @@ export function cgroupSupport(procRoot?: string): { factory: CgroupFactory | nul
     const cg = r.cg;
     return {
       path: cg.path,
+      version: cg.version,
       addProcess: (pid) => cg.addProcess(pid),
       oomKillCount: () => cg.oomKillCount(),
       usage: () => {

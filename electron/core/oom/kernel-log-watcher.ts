@@ -20,6 +20,8 @@ export interface KernelLogWatcherOptions {
   journalctl?: string | null;
   sources?: KernelLogSourceChoice[];
   pollMs?: number;
+  /** /dev/kmsg: wake on readiness (default) or poll only (benchmark baseline). */
+  kmsgReadiness?: boolean;
   onKill(kill: OomKill): void;
   onStatus(s: KernelLogStatus): void;
   onError?(err: Error): void;
@@ -69,6 +71,7 @@ export class KernelLogWatcher {
         path: this.opts.kmsgPath ?? '/dev/kmsg',
         stateDir: this.opts.stateDir,
         pollMs: this.opts.pollMs,
+        ...(this.opts.kmsgReadiness === false ? { readiness: false } : {}),
         onRecord: (rec, bootId) => {
           if (rec.facility !== 0) return;
           const line: NormalisedLine = { text: rec.text, timeText: formatKernelStamp(rec.usec), time: Math.round(boot + rec.usec / 1000), kernelUsec: rec.usec, seq: rec.seq, bootId, source: 'kernel' };

@@ -1,11 +1,12 @@
 // Streaming /dev/kmsg reader that never blocks the event loop.
 //
 // /dev/kmsg hands out one record per read(2). Opened O_NONBLOCK, a read when
-// caught up fails with EAGAIN; libuv cannot poll a char device (net.Socket
-// refuses non-tty char fds) and a blocking read would pin a threadpool thread
+// caught up fails with EAGAIN; a blocking read would pin a threadpool thread
 // forever, so reads go through fs.read on the threadpool and, once caught up,
-// the reader polls again after `pollMs` (100 ms: ≤10 cheap syscalls/s, and a
-// kill is seen within one period). EPIPE means the kernel overwrote records we
+// the reader waits for the device to be readable (epoll inside the event
+// loop: a kill is read within a millisecond or so of the kernel's record),
+// with a slow timer as a backstop. A file or FIFO replay, which epoll cannot
+// watch, is looked at again every `pollMs`. EPIPE means the kernel overwrote records we
 // had not read yet: we note a gap and go on. EINVAL means the buffer is too
 // small for a record: we grow it once.
 //
@@ -13,10 +14,17 @@
 // reported); `{bootId, lastSeq}` persisted in `stateDir` keeps a restart from
 // reporting the same records twice. A regular file or FIFO in kmsg format
 // works too (tests, replays): it is read in chunks and split into records.
-import { closeSync, constants, fstatSync, mkdirSync, openSync, read, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, mkdirSync, openSync, read, readFileSync, readSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
+import { whenReadable } from '../../../native-bindings/readiness.js';
 import { parseKmsgRecord, type KmsgRecord } from './kmsg-record.js';
+
+// Readiness should always fire; the backstop only bounds the damage if it ever does not.
+const READINESS_BACKSTOP_MS = 2000;
+// Records read per event-loop turn while catching up on a backlog.
+const DRAIN_BATCH = 256;
+const PERSIST_EVERY_MS = 1000;
 
 export const KMSG_STATE_FILE = 'kmsg-position.json';
 
@@ -33,7 +41,12 @@ export interface KmsgReaderOptions {
   stateDir: string | null;
   /** Defaults to /proc/sys/kernel/random/boot_id. */
   bootId?: string;
+  /** Files and FIFOs: how often to look for more (ms). The device itself is watched for readiness. */
   pollMs?: number;
+  /** The device: how long to wait for readiness before reading anyway (ms). */
+  backstopMs?: number;
+  /** The device: wait for readiness (default) or only poll every `pollMs`, the naive way the benchmark compares with. */
+  readiness?: boolean;
   onRecord(rec: KmsgRecord, bootId: string): void;
   onGap?(gap: KmsgGap): void;
   onError?(err: Error): void;
@@ -63,6 +76,8 @@ export class KmsgReader {
   private lastSeq = -1;
   private savedSeq = -1;
   private timer: NodeJS.Timeout | null = null;
+  private cancelReadiness: (() => void) | null = null;
+  private persistTimer: NodeJS.Timeout | null = null;
   private stopped = false;
   private caughtUp: (() => void) | null = null;
 
@@ -96,6 +111,8 @@ export class KmsgReader {
 
   stop(): void {
     this.stopped = true;
+    this.cancelReadiness?.();
+    this.cancelReadiness = null;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     if (this.fd !== null) {
@@ -113,37 +130,87 @@ export class KmsgReader {
 
   private readNext(): void {
     if (this.stopped || this.fd === null) return;
+    if (this.charDevice) return this.drainDevice();
     read(this.fd, this.buf, 0, this.buf.length, null, (err, n) => {
       if (this.stopped) return;
-      if (err) {
-        if (err.code === 'EAGAIN') return this.idle();
-        if (err.code === 'EPIPE') {
-          this.opts.onGap?.({ expected: this.lastSeq + 1, got: null, reason: 'overwritten' });
-          return this.readNext();
-        }
-        if (err.code === 'EINVAL' && this.buf.length < 65536) {
-          this.buf = Buffer.alloc(65536);
-          return this.readNext();
-        }
-        this.opts.onError?.(new Error(`reading ${this.path}: ${err.code ?? err.message}`));
-        return this.idle();
-      }
+      if (err) return this.readFailed(err) ? this.readNext() : this.idle();
       if (n === 0) return this.idle(); // regular file / FIFO at its end
-      const chunk = this.decoder.write(this.buf.subarray(0, n));
-      if (this.charDevice) this.deliver(chunk);
-      else this.split(chunk, false);
+      this.split(this.decoder.write(this.buf.subarray(0, n)), false);
       this.readNext();
     });
   }
 
-  /** Caught up: flush a partial file record, persist, and look again after pollMs. */
+  /**
+   * The device, opened O_NONBLOCK: a read returns one record or EAGAIN at
+   * once, so it is read synchronously (no threadpool round trip between the
+   * kernel's record and the event), in batches that yield to the event loop
+   * while a long backlog is read.
+   */
+  private drainDevice(): void {
+    for (let i = 0; i < DRAIN_BATCH; i++) {
+      if (this.stopped || this.fd === null) return;
+      let n: number;
+      try {
+        n = readSync(this.fd, this.buf, 0, this.buf.length, null);
+      } catch (e) {
+        if (this.readFailed(e as NodeJS.ErrnoException)) continue;
+        return this.idle();
+      }
+      if (n === 0) return this.idle();
+      this.deliver(this.decoder.write(this.buf.subarray(0, n)));
+    }
+    setImmediate(() => this.readNext());
+  }
+
+  /** True when reading should go on at once (a gap noted, the buffer grown); false when idle (caught up, or an error reported). */
+  private readFailed(err: NodeJS.ErrnoException): boolean {
+    if (err.code === 'EAGAIN') return false;
+    if (err.code === 'EPIPE') {
+      this.opts.onGap?.({ expected: this.lastSeq + 1, got: null, reason: 'overwritten' });
+      return true;
+    }
+    if (err.code === 'EINVAL' && this.buf.length < 65536) {
+      this.buf = Buffer.alloc(65536);
+      return true;
+    }
+    this.opts.onError?.(new Error(`reading ${this.path}: ${err.code ?? err.message}`));
+    return false;
+  }
+
+  /** Caught up: flush a partial file record, persist, and wait for more: readiness for the device, a timer for files. */
   private idle(): void {
     if (!this.charDevice) this.split('', true);
-    this.persist();
+    this.persistSoon();
     const done = this.caughtUp;
     this.caughtUp = null;
     done?.();
-    if (!this.stopped) this.timer = setTimeout(() => this.readNext(), this.opts.pollMs ?? 100);
+    if (this.stopped) return;
+    if (this.charDevice && this.opts.readiness !== false && this.fd !== null && this.armReadiness(this.fd)) return;
+    this.timer = setTimeout(() => this.readNext(), this.opts.pollMs ?? 100);
+  }
+
+  /** Read again when the device has a record, or after the backstop period; false when the fd cannot be polled. */
+  private armReadiness(fd: number): boolean {
+    let cancel: () => void;
+    try {
+      cancel = whenReadable(fd, () => {
+        if (this.timer) clearTimeout(this.timer);
+        this.timer = null;
+        this.cancelReadiness = null;
+        this.readNext();
+      });
+    } catch {
+      return false;
+    }
+    this.cancelReadiness = cancel;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.cancelReadiness?.();
+      this.cancelReadiness = null;
+      this.readNext();
+    }, this.opts.backstopMs ?? READINESS_BACKSTOP_MS);
+    this.timer.unref();
+    return true;
   }
 
   /** File/FIFO replay: a record is a line not starting with ' ' plus its ' KEY=value' lines. */
@@ -192,7 +259,19 @@ export class KmsgReader {
     }
   }
 
+  /** The position is for the next start only: write it at most once a second while records flow. */
+  private persistSoon(): void {
+    if (this.persistTimer || this.lastSeq === this.savedSeq) return;
+    this.persistTimer = setTimeout(() => {
+      this.persistTimer = null;
+      this.persist();
+    }, PERSIST_EVERY_MS);
+    this.persistTimer.unref();
+  }
+
   private persist(): void {
+    if (this.persistTimer) clearTimeout(this.persistTimer);
+    this.persistTimer = null;
     if (!this.opts.stateDir || this.lastSeq === this.savedSeq) return;
     try {
       mkdirSync(this.opts.stateDir, { recursive: true });

@@ -45,6 +45,8 @@ export type EventSink = (ev: EventDraft) => void;
 /** Cgroup placement for memory limits (engineer C's BackendCgroup, narrowed). */
 export interface CgroupHandle {
   path: string;
+  /** cgroup v1 or v2: how OOM notifications are had (a handle without it is polled). */
+  version?: 1 | 2;
   addProcess(pid: number): void;
   oomKillCount(): number;
   /**
