@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { formatConfigIssue } from '../common/format.js';
 import { importLlamaSwap } from '../core/config/index.js';
 import { lineLogger } from '../core/diagnostics.js';
 import { runOomScan } from '../core/oom/index.js';
@@ -90,7 +91,7 @@ async function serve(args: string[], io: CliIo): Promise<number> {
   }
   core.setDashboardUrl(server.url);
   io.stdout.write(`Vigil dashboard: ${server.url}\n`);
-  for (const err of core.getState().config.errors) log(`config: ${err.file}${err.line ? `:${err.line}` : ''}${err.field ? ` ${err.field}` : ''}: ${err.message}`);
+  for (const err of core.getState().config.errors) log(`config: ${formatConfigIssue(err)}`);
   if (values.open) openBrowser(server.url, io.env, log);
 
   const sig = await io.stopSignal();
