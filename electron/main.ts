@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { app, BrowserWindow, ipcMain, Menu, nativeImage, Notification, session, shell, Tray } from 'electron';
 import type { CommandResult, VigilService } from './common/api.js';
 import { resolveConfigPath, resolveStateDir } from './core/paths.js';
-import { createVigil } from './core/vigil.js';
+import { createVigil, InstanceLockedError } from './core/vigil.js';
 import { registerIpc } from './desktop/ipc.js';
 import { createNotifier } from './desktop/notifications.js';
 import { createTrayService } from './desktop/tray.js';
@@ -25,12 +25,13 @@ async function main(): Promise<void> {
     return;
   }
   await app.whenReady();
-  const core = await createVigil({ configPath: resolveConfigPath(process.argv), stateDir: resolveStateDir(), log });
   // In the desktop, "open config" means the user's editor, not a path string.
-  const service: VigilService = Object.assign(Object.create(core) as VigilService, {
-    openConfig: async (): Promise<CommandResult> => {
-      const err = await shell.openPath(core.configPath);
-      return err ? { ok: false, message: `cannot open ${core.configPath}: ${err}` } : { ok: true, message: core.configPath };
+  const service: VigilService = await createVigil({
+    configPath: resolveConfigPath(process.argv),
+    stateDir: resolveStateDir(),
+    openConfig: async (file): Promise<CommandResult> => {
+      const err = await shell.openPath(file);
+      return err ? { ok: false, message: `cannot open ${file}: ${err}` } : { ok: true, message: file };
     },
   });
 
@@ -115,6 +116,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((e: Error) => {
-  log(`cannot start: ${e.stack ?? e.message}`);
+  // Another Vigil on this state directory is not a bug: its one line says where it is.
+  log(`cannot start: ${e instanceof InstanceLockedError ? e.message : (e.stack ?? e.message)}`);
   app.exit(1);
 });

@@ -9,13 +9,6 @@ import path from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
-/**
- * Cycles that a change in flight removes, each as its sorted member files.
- * The lead empties this list when that change is merged; the test fails when
- * an entry here is not a cycle, so the list cannot go stale.
- */
-const KNOWN_CYCLES_TO_REMOVE: string[][] = [['electron/core/vigil-parts.ts', 'electron/core/vigil.ts']];
-
 const root = path.resolve(import.meta.dirname, '..');
 
 function productSources(): string[] {
@@ -105,13 +98,8 @@ describe('import graph of the product folders', () => {
     expect(graph.get('renderer/components/BackendCard.tsx')).toContain('renderer/lib/card-actions.ts');
   });
 
-  it('has no import cycle beyond the known ones being removed', () => {
-    const cycles = findCycles(importGraph(productSources()));
-    const printed = cycles.map((c) => c.path.join(' → '));
-    const key = (members: string[]) => members.join(' ⇄ ');
-    const unexpected = cycles.filter((c) => !KNOWN_CYCLES_TO_REMOVE.some((k) => key(k) === key(c.members)));
-    expect(unexpected.map((c) => c.path.join(' → ')), `import cycles:\n${printed.join('\n')}`).toEqual([]);
-    const gone = KNOWN_CYCLES_TO_REMOVE.filter((k) => !cycles.some((c) => key(c.members) === key(k)));
-    expect(gone.map(key), 'no longer a cycle: remove it from KNOWN_CYCLES_TO_REMOVE').toEqual([]);
+  it('has no import cycle in the product folders', () => {
+    const printed = findCycles(importGraph(productSources())).map((c) => c.path.join(' → '));
+    expect(printed, `import cycles:\n${printed.join('\n')}`).toEqual([]);
   });
 });

@@ -6,9 +6,10 @@ import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { formatConfigIssue } from '../common/format.js';
 import { importLlamaSwap, importReport } from '../core/config/index.js';
+import { lineLogger } from '../core/diagnostics.js';
 import { runOomScan } from '../core/oom/index.js';
 import { resolveConfigPath, resolveStateDir } from '../core/paths.js';
-import { createVigil } from '../core/vigil.js';
+import { createVigil, InstanceLockedError } from '../core/vigil.js';
 import { checkPortFree, checkServerOptions, ServerConfigError, startServer } from '../serve/server.js';
 import { DEFAULT_SERVICE_PORT, enableService, UNIT_NAME, writeService } from './install-service.js';
 import { binPath, defaultRendererDir, packageVersion } from './paths.js';
@@ -77,7 +78,7 @@ async function serve(args: string[], io: CliIo): Promise<number> {
   const bind = { host: values.host ?? '127.0.0.1', token: values.token ?? io.env.VIGIL_TOKEN, allowRemote: values['allow-remote'] ?? false };
   checkServerOptions(bind);
   await checkPortFree(bind.host, port);
-  const core = await createVigil({ configPath, stateDir, log });
+  const core = await createVigil({ configPath, stateDir, logger: lineLogger((line) => io.stderr.write(line)) });
   let server;
   try {
     server = await startServer({
@@ -88,6 +89,7 @@ async function serve(args: string[], io: CliIo): Promise<number> {
     await core.shutdown();
     throw e;
   }
+  core.setDashboardUrl(server.url);
   io.stdout.write(`Vigil dashboard: ${server.url}\n`);
   for (const err of core.getState().config.errors) log(`config: ${formatConfigIssue(err)}`);
   if (values.open) openBrowser(server.url, io.env, log);
@@ -179,7 +181,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       io.stderr.write(`vigil: ${e.message}\n`);
       return 2;
     }
-    if (e instanceof ServerConfigError) {
+    // Another Vigil on this state directory: the message names its pid and dashboard.
+    if (e instanceof ServerConfigError || e instanceof InstanceLockedError) {
       io.stderr.write(`vigil: ${e.message}\n`);
       return 1;
     }

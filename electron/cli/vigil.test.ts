@@ -95,6 +95,21 @@ describe('vigil CLI', () => {
     }
   });
 
+  it('a second serve on the same state directory says in one line which pid holds it and where its dashboard is, and exits 1', async () => {
+    const dir = tmp();
+    const cfg = path.join(dir, 'config.yaml');
+    writeFileSync(cfg, 'backends: {}\n');
+    const state = path.join(dir, 'state');
+    const first = cli(['serve', '--config', cfg, '--state-dir', state, '--port', '0'], { VIGIL_RENDERER_DIR: dir });
+    const [, url] = await until(() => /Vigil dashboard: (\S+)/.exec(first.out()), 15_000, `first dashboard URL (stderr: ${first.err()})`);
+    const second = cli(['serve', '--config', cfg, '--state-dir', state, '--port', '0'], { VIGIL_RENDERER_DIR: dir });
+    expect(await second.done).toBe(1);
+    expect(second.err()).toBe(`vigil: another Vigil (pid ${first.child.pid}) is already running with state directory ${state}; its dashboard: ${url}\n`);
+    expect(second.out()).toBe('');
+    first.child.kill('SIGTERM');
+    expect(await first.done).toBe(0);
+  }, 40_000);
+
   it('serve runs the real core: dashboard URL, REST and WS see the backend ready, SIGTERM stops it', async () => {
     const dir = tmp();
     const cfg = path.join(dir, 'config.yaml');

@@ -147,10 +147,16 @@ export interface OomKill {
   killer: OomKiller;
   /** The task that invoked the OOM killer, when the log says. */
   trigger: { comm: string; pid: number | null; gfpMask: string | null; order: number | null } | null;
-  /** Backend the victim belonged to (by pid, process tree or cgroup). */
+  /** Backend the victim was a process of (its leader or a process of its tree) at the time of the kill. */
   backend: string | null;
-  /** For kills of other processes: the largest backend at that moment. */
-  likelyCause: string | null;
+  /**
+   * For a system-wide kill of another process: the backend with the most
+   * resident memory at the last sample before the kill. Not a cause: the
+   * kernel picks its victim by its own score. Null for a kill inside another
+   * memory cgroup (that cgroup's own limit caused it) and when no sample was
+   * close enough to the kill to say.
+   */
+  largestConsumer: { backend: string; rssBytes: number } | null;
   source: KernelLogSourceKind;
 }
 

@@ -1,4 +1,4 @@
-// Issue 4: the "near its memory limit" alert judges a backend by its cgroup's
+// The "near its memory limit" alert judges a backend by its cgroup's
 // charge, through the real kernel and the whole core. A node backend's RSS
 // counts the node binary's file pages, already cached and charged elsewhere
 // (~35 MiB), so RSS sits far above what its cgroup holds; judged by RSS it

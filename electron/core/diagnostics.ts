@@ -9,7 +9,12 @@ export interface Logger {
 const describe = (cause: unknown): string =>
   cause === undefined ? '' : `: ${cause instanceof Error ? (cause.stack ?? cause.message) : String(cause)}`;
 
-export const stderrLogger: Logger = {
-  warn: (message, cause) => process.stderr.write(`vigil: warning: ${message}${describe(cause)}\n`),
-  error: (message, cause) => process.stderr.write(`vigil: error: ${message}${describe(cause)}\n`),
-};
+/** A logger that writes one `vigil: warning: …` / `vigil: error: …` line per call. */
+export function lineLogger(write: (line: string) => void): Logger {
+  return {
+    warn: (message, cause) => write(`vigil: warning: ${message}${describe(cause)}\n`),
+    error: (message, cause) => write(`vigil: error: ${message}${describe(cause)}\n`),
+  };
+}
+
+export const stderrLogger: Logger = lineLogger((line) => process.stderr.write(line));

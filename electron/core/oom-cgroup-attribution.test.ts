@@ -1,4 +1,4 @@
-// Issue 4: with no kernel-log source at all, a backend that outgrows its
+// With no kernel-log source at all, a backend that outgrows its
 // memoryLimit is still reported oom-killed — from its own cgroup's oom_kill
 // counter — by the real kernel, through the whole core.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EVENT_CAP, type BackendView, type OomKill, type VigilEvent } from '../common/state.js';
+import { EVENT_CAP, OOM_CAP, type BackendView, type OomKill, type VigilEvent } from '../common/state.js';
 import { createVigilStore } from './store.js';
 
 const MEM = { rss: 1, pss: null, anon: 1, file: 0, shmem: 0, swap: 0, processes: 1 };
@@ -55,6 +55,34 @@ describe('VigilStore', () => {
     s.pushOom({ ...cg, id: 'cgroup:/x:1b', time: 1_000_500 }); // the same kill read twice
     s.pushOom({ ...cg, id: 'cgroup:/x:2', time: 1_000_000 + 61_000 });
     expect(s.get().ooms.map((o) => o.id)).toEqual(['cgroup:/x:1', 'cgroup:/x:2']);
+  });
+
+  it('keeps OOM kills in the kernel time order: a kill read late from the backlog lands before later ones', () => {
+    const k = (id: string, pid: number, time: number | null): OomKill => ({ id, pid, comm: 'x', backend: null, source: 'kmsg', time }) as unknown as OomKill;
+    const s = createVigilStore();
+    s.pushOom(k('a', 1, 1_000));
+    s.pushOom(k('c', 3, 3_000));
+    s.pushOom(k('b', 2, 2_000)); // from the journal's backlog, after c was shown
+    s.pushOom(k('z', 9, null)); // no time in the log: stays where it arrived
+    s.pushOom(k('d', 4, 4_000));
+    expect(s.get().ooms.map((o) => o.id)).toEqual(['a', 'b', 'c', 'z', 'd']);
+    // A kernel record that replaces the counter's record of the same kill moves to the kernel's time.
+    const t = createVigilStore();
+    t.pushOom({ ...k('cgroup:/x:1', 7, 5_000), backend: 'hog', source: 'cgroup' });
+    t.pushOom(k('e', 8, 4_500));
+    t.pushOom({ ...k('boot:9', 7, 4_000), backend: 'hog' });
+    expect(t.get().ooms.map((o) => o.id)).toEqual(['boot:9', 'e']);
+  });
+
+  it('at the cap, the oldest kill by time goes', () => {
+    const s = createVigilStore();
+    for (let i = 0; i < OOM_CAP; i++) s.pushOom({ id: `k${i}`, pid: i + 10, backend: null, source: 'kmsg', time: 10_000 + i } as unknown as OomKill);
+    s.pushOom({ id: 'old', pid: 1, backend: null, source: 'kmsg', time: 1 } as unknown as OomKill);
+    expect(s.get().ooms).toHaveLength(OOM_CAP);
+    expect(s.get().ooms[0]!.id).toBe('k0');
+    s.pushOom({ id: 'new', pid: 2, backend: null, source: 'kmsg', time: 99_999 } as unknown as OomKill);
+    expect(s.get().ooms[0]!.id).toBe('k1');
+    expect(s.get().ooms.at(-1)!.id).toBe('new');
   });
 
   it('notifies nobody for a mutation that changes nothing', () => {

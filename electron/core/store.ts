@@ -62,6 +62,20 @@ const capped = <T>(arr: T[], item: T, cap: number): T[] => {
   return next;
 };
 
+/**
+ * Insert a kill by the kernel's time of the kill, not by arrival: a kill read
+ * from the backlog (a source opened late, a journal catching up) belongs
+ * before the ones already shown. A kill without a time stays where it
+ * arrived. At the cap the oldest goes.
+ */
+function inTimeOrder(ooms: readonly OomKill[], kill: OomKill, cap: number): OomKill[] {
+  let at = ooms.length;
+  if (kill.time !== null) while (at > 0 && ooms[at - 1]!.time !== null && ooms[at - 1]!.time! > kill.time) at--;
+  const next = ooms.slice(0, at);
+  next.push(kill, ...ooms.slice(at));
+  return next.length > cap ? next.slice(next.length - cap) : next;
+}
+
 /** Equal for the store's purposes: the same value, or flat objects with the same fields (memory figures). */
 function same(a: unknown, b: unknown): boolean {
   if (Object.is(a, b)) return true;
@@ -123,12 +137,10 @@ export function createVigilStore(init: VigilState = initialState()): VigilStore 
         // (The counter may also be read twice for one kill: at exit and by its poller.)
         if (kill.source === 'cgroup' && s.ooms.some(samePid)) return {};
         const i = s.ooms.findIndex((o) => o.id === kill.id || (kill.source !== 'cgroup' && o.source === 'cgroup' && samePid(o)));
-        if (i >= 0) {
-          const ooms = s.ooms.slice();
-          ooms[i] = { ...ooms[i]!, ...kill };
-          return { ooms };
-        }
-        return { ooms: capped(s.ooms, kill, OOM_CAP) };
+        if (i < 0) return { ooms: inTimeOrder(s.ooms, kill, OOM_CAP) };
+        const rest = s.ooms.slice();
+        const [was] = rest.splice(i, 1);
+        return { ooms: inTimeOrder(rest, { ...was!, ...kill }, OOM_CAP) };
       }),
     setConfig: (patch) => set((s) => ({ config: { ...s.config, ...patch } })),
     setSystemMemory: (system, gpus) => set((s) => ({ memory: { system, gpus: gpus ?? s.memory.gpus } })),

@@ -1,6 +1,8 @@
-// Every OOM kill Vigil saw, newest first, with who was killed, by whom, and why.
+// Every OOM kill Vigil saw, newest first by the kernel's time of the kill,
+// with who was killed, by whom, and which backend it was, if any.
 import type { KernelLogStatus, OomKill } from '../../electron/common/state.js';
-import { formatDateTime, formatKb, killerLabel } from '../lib/format.js';
+import { formatBytes, formatKb } from '../../electron/common/format.js';
+import { formatDateTime, killerLabel } from '../lib/format.js';
 import { useUi } from '../store/store.js';
 
 function When({ k }: { k: OomKill }) {
@@ -70,8 +72,10 @@ export function OomTimeline() {
                       <button type="button" className="link" onClick={() => focus(k.backend, 'backends')} data-testid={`oom-backend-${k.pid}`}>
                         {k.backend}
                       </button>
-                    ) : k.likelyCause ? (
-                      <span>likely cause: {k.likelyCause}</span>
+                    ) : k.largestConsumer ? (
+                      <span className="muted" data-testid={`oom-largest-${k.pid}`} title="Not a cause: the kernel picks its victim by its own score">
+                        not a backend; largest backend at the time: {k.largestConsumer.backend} ({formatBytes(k.largestConsumer.rssBytes)})
+                      </span>
                     ) : (
                       <span className="muted">not a backend</span>
                     )}

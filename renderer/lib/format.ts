@@ -4,10 +4,6 @@
 // so they can be unit-tested in Node.
 import type { BackendStatus, BackendView, OomKiller } from '../../electron/common/state.js';
 
-// OomTimeline.tsx still imports formatKb from here; the lead moves that import to
-// electron/common/format.js when merging, and this line goes.
-export { formatKb } from '../../electron/common/format.js';
-
 const pad2 = (n: number): string => String(n).padStart(2, '0');
 
 /** Local wall-clock time 'HH:MM:SS'. */

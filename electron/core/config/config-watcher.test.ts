@@ -12,7 +12,7 @@ describe('ConfigWatcher', () => {
     const t = tempDir('vigil-watch-');
     cleanups.push(t.cleanup);
     const file = path.join(t.dir, 'vigil', 'config.yaml');
-    const w = new ConfigWatcher(file, 50);
+    const w = new ConfigWatcher(file, { debounceMs: 50 });
     cleanups.push(() => w.stop());
     const first = await w.start();
     expect(first.status).toMatchObject({ created: true, format: 'vigil', errors: [] });

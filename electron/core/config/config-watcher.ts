@@ -1,10 +1,13 @@
-// Reloads the config when its file changes. Watches the directory, not the
-// file: editors save by rename, which would orphan a watch on the old inode.
-// An invalid edit keeps the last good config in force and reports the issues.
+// The one source of the config in force: loads the file once at start (the
+// example is written when it is absent), then reloads it when it changes.
+// Watches the directory, not the file: editors save by rename, which would
+// orphan a watch on the old inode. An invalid edit keeps the last good config
+// in force; `status` says what the last attempt found.
 import { watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
 import type { VigilConfig } from '../../common/config-schema.js';
 import type { ConfigStatus } from '../../common/state.js';
+import { stderrLogger, type Logger } from '../diagnostics.js';
 import { loadConfig, type ConfigLoadResult } from './load-config.js';
 
 export interface ConfigChange {
@@ -23,10 +26,15 @@ export class ConfigWatcher {
   private again = false;
   private state: ConfigStatus;
 
+  private readonly debounceMs: number;
+  private readonly logger: Logger;
+
   constructor(
     readonly file: string,
-    private readonly debounceMs = 150,
+    opts: { debounceMs?: number; logger?: Logger } = {},
   ) {
+    this.debounceMs = opts.debounceMs ?? 150;
+    this.logger = opts.logger ?? stderrLogger;
     this.state = { path: file, loadedAt: null, errors: [], ignored: [], format: null, created: false };
   }
 
@@ -42,17 +50,19 @@ export class ConfigWatcher {
     const first = await this.reload({ create: true });
     const dir = path.dirname(this.file);
     const base = path.basename(this.file);
-    this.watcher = watch(dir, (_ev, name) => {
-      if (name !== null && name !== base) return;
-      if (this.timer) clearTimeout(this.timer);
-      this.timer = setTimeout(() => {
-        this.timer = null;
-        void this.reload();
-      }, this.debounceMs);
-    });
-    this.watcher.on('error', () => {
-      /* directory removed: keep the last good config */
-    });
+    try {
+      this.watcher = watch(dir, (_ev, name) => {
+        if (name !== null && name !== base) return;
+        if (this.timer) clearTimeout(this.timer);
+        this.timer = setTimeout(() => {
+          this.timer = null;
+          void this.reload();
+        }, this.debounceMs);
+      });
+      this.watcher.on('error', (e) => this.logger.warn(`${dir}: config watch ended; edits apply on the next reload`, e));
+    } catch (e) {
+      this.logger.warn(`${dir}: cannot watch the config for edits; they apply on the next reload`, e);
+    }
     return first;
   }
 

@@ -1,4 +1,5 @@
 // Public face of the config module.
+export { appendBackend } from './append-backend.js';
 export { ConfigWatcher, type ConfigChange } from './config-watcher.js';
 export { EXAMPLE_CONFIG } from './example-config.js';
 export { importLlamaSwap, importReport, type ImportNote, type ImportResult } from './import-llama-swap.js';

@@ -91,7 +91,7 @@ describe('EventJournal', () => {
     // Simulate a crash mid-write: half a JSON object, no newline.
     appendFileSync(path.join(d, 'events.jsonl'), '{"seq":3,"time":17000,"kind":"sys');
     const warnings: string[] = [];
-    j = EventJournal.open(d, { onWarning: (m) => warnings.push(m) });
+    j = EventJournal.open(d, { logger: { warn: (m) => void warnings.push(m), error: (m) => void warnings.push(m) } });
     cleanups.push(() => j.close());
     expect(j.lastSeq).toBe(2);
     const next = j.append(ev({ kind: 'exit', reason: 'after crash' }));

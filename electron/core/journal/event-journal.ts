@@ -8,6 +8,7 @@
 import { closeSync, existsSync, fstatSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import type { VigilEvent } from '../../common/state.js';
+import { stderrLogger, type Logger } from '../diagnostics.js';
 
 type Nullable = 'time' | 'backend' | 'from' | 'to' | 'pid' | 'exit' | 'oom';
 /** An event without seq; time and the nullable fields may be left out (the supervisor's EventDraft fits). */
@@ -21,7 +22,8 @@ export interface JournalOptions {
   flushMs?: number;
   /** In-memory recent events. */
   recentCap?: number;
-  onWarning?: (msg: string) => void;
+  /** Where problems with the files go (a torn line, a failed write); default stderr. */
+  logger?: Logger;
 }
 
 export interface JournalQuery {
@@ -62,7 +64,8 @@ export class EventJournal {
     this.keep = Math.max(1, opts.keep ?? 5);
     this.flushMs = opts.flushMs ?? 200;
     this.recentCap = opts.recentCap ?? 1000;
-    this.warn = opts.onWarning ?? ((m) => console.warn(`[journal] ${m}`));
+    const logger = opts.logger ?? stderrLogger;
+    this.warn = (m) => logger.warn(`journal: ${m}`);
     mkdirSync(dir, { recursive: true });
     this.fd = openSync(this.livePath, 'a');
     this.size = fstatSync(this.fd).size;

@@ -302,7 +302,7 @@ export class OomParser {
     return {
       id, time: line.time ?? null, timeText: line.timeText, pid: f.pid, comm: f.comm, scope: f.scope, constraint: f.constraint,
       memcg: f.memcg, totalVmKb: null, anonRssKb: null, fileRssKb: null, shmemRssKb: null, uid: f.uid, oomScoreAdj: null,
-      killer, trigger: f.trigger ? { ...f.trigger } : null, backend: null, likelyCause: null, source: this.source,
+      killer, trigger: f.trigger ? { ...f.trigger } : null, backend: null, largestConsumer: null, source: this.source,
     };
   }
 }

@@ -115,7 +115,7 @@ export class MemoryLimit {
       killer: 'kernel',
       trigger: null,
       backend: this.d.backendId,
-      likelyCause: null,
+      largestConsumer: null,
       source: 'cgroup',
     };
   }

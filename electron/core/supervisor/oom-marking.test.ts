@@ -13,7 +13,7 @@ afterEach(async () => {
 
 const killOf = (pid: number): OomKill => ({
   id: `test:${pid}`, time: Date.now(), timeText: null, pid, comm: 'node', scope: 'memcg', constraint: 'CONSTRAINT_MEMCG', memcg: '/vigil/x',
-  totalVmKb: 1000, anonRssKb: 900, fileRssKb: 0, shmemRssKb: 0, uid: 0, oomScoreAdj: 0, killer: 'kernel', trigger: null, backend: 'x', likelyCause: null, source: 'kmsg',
+  totalVmKb: 1000, anonRssKb: 900, fileRssKb: 0, shmemRssKb: 0, uid: 0, oomScoreAdj: 0, killer: 'kernel', trigger: null, backend: 'x', largestConsumer: null, source: 'kmsg',
 });
 
 describe('markOomKilled', () => {

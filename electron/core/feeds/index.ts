@@ -1,0 +1,124 @@
+// The feeds that watch the machine around the backends: the memory sampler
+// (state, history, alerts), and the kernel log's OOM kills with what
+// attribution needs — the pid history and each backend's memory at the time.
+// Every input is a function or object passed in; nothing is shared mutable.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { HistoryRequest } from '../../common/api.js';
+import type { VigilConfig } from '../../common/config-schema.js';
+import type { History, MemoryAlert, MemoryBreakdown, OomKill, VigilEvent } from '../../common/state.js';
+import type { Logger } from '../diagnostics.js';
+import type { PidHistory } from '../oom/pid-history.js';
+import type { KernelLogSourceChoice } from '../oom/kernel-log-watcher.js';
+import type { VigilStore } from '../store.js';
+import type { EventDraft } from '../supervisor/types.js';
+import { AlertFeed } from './alert-feed.js';
+import { startMemoryFeed } from './memory-feed.js';
+import { startOomFeed } from './oom-feed.js';
+import { RecentConsumers } from './recent-consumers.js';
+
+/** What the feeds see of one supervised backend. */
+export interface WatchedBackend {
+  readonly id: string;
+  /** The leader, while one runs. */
+  readonly pid: number | null;
+  readonly memoryLimit: number | null;
+  /** Bytes charged to its memory-limit cgroup; null without one. */
+  cgroupUsage(): number | null;
+  setMemory(memory: MemoryBreakdown | null): void;
+  markOomKilled(kill: OomKill): boolean;
+}
+
+export interface FeedOptions {
+  procRoot?: string;
+  sysRoot?: string;
+  nvidiaSmi?: string | null;
+  kmsgPath?: string | null;
+  journalctl?: string | null;
+  kernelLogSources?: KernelLogSourceChoice[];
+}
+
+export interface FeedDeps {
+  options: FeedOptions;
+  stateDir: string;
+  store: VigilStore;
+  emit(d: EventDraft): VigilEvent;
+  backends(): WatchedBackend[];
+  backend(id: string): WatchedBackend | undefined;
+  /** The config in force (its sampling interval, alert thresholds and kernel-log sources). */
+  config(): VigilConfig | null;
+  pidHistory: Pick<PidHistory, 'observeTrees' | 'ownerOf'>;
+  logger: Logger;
+}
+
+export interface Feeds {
+  history(req: HistoryRequest): History;
+  stop(): void;
+}
+
+/** Memory (NUMA) nodes online; 1 where sysfs does not say (no NUMA support means one node). */
+export function memoryNodeCount(sysRoot = '/sys'): number {
+  let text: string;
+  try {
+    text = readFileSync(path.join(sysRoot, 'devices/system/node/online'), 'utf8').trim();
+  } catch {
+    return 1;
+  }
+  let n = 0;
+  for (const part of text.split(',')) {
+    const [a, b] = part.split('-').map(Number);
+    if (a === undefined || !Number.isInteger(a)) continue;
+    n += b !== undefined && Number.isInteger(b) && b >= a ? b - a + 1 : 1;
+  }
+  return Math.max(1, n);
+}
+
+export async function startFeeds(deps: FeedDeps): Promise<Feeds> {
+  const { options: o, store } = deps;
+  const intervalMs = deps.config()?.sampling.intervalMs ?? 1000;
+  const consumers = new RecentConsumers(intervalMs);
+  const alerts = new AlertFeed({
+    thresholds: () => deps.config()?.alerts,
+    emit: deps.emit,
+    publish: (active: MemoryAlert[]) => store.setAlerts(active),
+  });
+  let watched: WatchedBackend[] = [];
+  const memory = startMemoryFeed({
+    sampler: { intervalMs, ...(o.procRoot ? { procRoot: o.procRoot } : {}), ...(o.sysRoot ? { sysRoot: o.sysRoot } : {}), ...(o.nvidiaSmi !== undefined ? { nvidiaSmi: o.nvidiaSmi } : {}) },
+    backends: () => {
+      watched = deps.backends();
+      const shown = new Map(store.get().backends.map((b) => [b.id, b.memory]));
+      return watched.map((b) => ({ id: b.id, pid: b.pid, memory: shown.get(b.id) ?? null, setMemory: (m) => b.setMemory(m) }));
+    },
+    store,
+    onSample: (sample, time) => {
+      deps.pidHistory.observeTrees(new Map(Object.entries(sample.backends).map(([id, m]) => [id, m.pids])), time);
+      consumers.record(time, Object.entries(sample.backends).map(([backend, m]) => ({ backend, rssBytes: m.rss })));
+      // A limit is enforced on the cgroup's charge, so that is what an alert judges; RSS only without a cgroup.
+      alerts.update(
+        sample,
+        watched.filter((b) => b.memoryLimit !== null).map((b) => ({ id: b.id, memoryLimit: b.memoryLimit, rss: sample.backends[b.id]?.rss ?? 0, cgroupUsage: b.cgroupUsage() })),
+      );
+    },
+    logger: deps.logger,
+  });
+  const memoryNodes = memoryNodeCount(o.sysRoot);
+  const stopOom = await startOomFeed({
+    stateDir: deps.stateDir,
+    ...(o.kmsgPath !== undefined ? { kmsgPath: o.kmsgPath } : {}),
+    ...(o.journalctl !== undefined ? { journalctl: o.journalctl } : {}),
+    sources: o.kernelLogSources ?? deps.config()?.kernelLog.sources ?? ['kmsg', 'journal'],
+    attribution: { ownerOf: (pid, time) => deps.pidHistory.ownerOf(pid, time), consumersAt: (time) => consumers.at(time), memoryNodes },
+    publish: { kill: (k) => store.pushOom(k), status: (s) => store.setKernelLog(s) },
+    markOomKilled: (id, kill) => deps.backend(id)?.markOomKilled(kill) ?? false,
+    emit: deps.emit,
+    logger: deps.logger,
+  });
+  return {
+    history: (req) => memory.history(req),
+    stop: () => {
+      memory.stop();
+      stopOom();
+    },
+  };
+}
