@@ -114,7 +114,7 @@ describe('BackendSupervisor lifecycle', () => {
   });
 
   it('stop escalates to SIGKILL for a process that ignores SIGTERM, and reaps it', async () => {
-    h = makeHarness(fakeBackend('stubborn', ['--ignore-sigterm'], { stop: { signal: 'SIGTERM', graceMs: 400 } }));
+    h = makeHarness(fakeBackend('stubborn', ['--ignore-sigterm'], { stop: { signal: 'SIGTERM', graceMs: 400, cmd: null } }));
     await h.sup.start();
     await h.waitFor('ready');
     const pid = h.sup.view().pid!;
