@@ -162,7 +162,7 @@ describe('liveness is non-mutating', () => {
 
 describe('a child handle without a pidfd', () => {
   it('whose recorded start time is not the live process\'s (a reused pid) is not running, not signalled, and reaps nothing', async () => {
-    const real = start({ file: 'sh', argv: ['sh', '-c', 'read x; exit 7'] });
+    const real = start({ file: 'sleep', argv: ['sleep', '30'] });
     // The same pid seen through a handle that recorded another start time: what a
     // handle of an earlier child would see after its pid went to this one.
     const stale: ProcessHandle = { pid: real.pid, pidfd: -1, startTime: real.startTime + 1, pgid: real.pgid, isChild: true };
@@ -182,7 +182,7 @@ describe('a child handle without a pidfd', () => {
   });
 
   it('with the right start time still answers from waitid (a pidfd closed early)', async () => {
-    const h = start({ file: 'sh', argv: ['sh', '-c', 'read x'] });
+    const h = start({ file: 'sleep', argv: ['sleep', '30'] });
     closeHandle(h);
     expect(isRunning(h)).toBe(true);
     expect(peekExit(h)).toEqual({ exited: false, reason: 'running' });
@@ -404,6 +404,8 @@ describe('adopting a process that is not our child', () => {
     expect(a).toMatchObject({ pid: childPid, startTime: st, pgid: handle.pid, isChild: false });
     expect(a.pidfd).toBeGreaterThanOrEqual(0);
     expect(isRunning(a)).toBe(true);
+    // $! is printed right after the fork: the grandchild may still be a copy of sh until it execs sleep.
+    await waitFor(() => probe(a).comm === 'sleep', 'the grandchild to exec sleep');
     expect(probe(a)).toMatchObject({ comm: 'sleep', ppid: handle.pid });
     expect(reap(a)).toEqual({ exited: false, reason: 'not-a-child' });
     const gone = exited(a);

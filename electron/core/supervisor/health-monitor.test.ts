@@ -23,7 +23,7 @@ function setup(over: Partial<SupervisedBackendConfig['health']> = {}, extras: Ti
     procState: () => io.state,
     watchExit: (_h, cb) => {
       io.exitCb = cb;
-      return () => (io.exitCb = null);
+      return () => void (io.exitCb = null);
     },
     probeHealth: async () => {
       io.probes++;
@@ -33,25 +33,25 @@ function setup(over: Partial<SupervisedBackendConfig['health']> = {}, extras: Ti
       const jobs = io.beats.get(ms) ?? new Set();
       io.beats.set(ms, jobs);
       jobs.add(job);
-      return () => jobs.delete(job);
+      return () => void jobs.delete(job);
     },
   };
   const calls: string[] = [];
   const errors: string[] = [];
-  const host = {
+  const host: HealthHost & { now: BackendStatus; shown: number | null } = {
     now: status,
     shown: null as number | null,
     status: () => host.now,
-    exited: () => calls.push('exited'),
+    exited: () => void calls.push('exited'),
     become: (to: 'ready' | 'loading' | 'unhealthy', reason: string) => {
       host.now = to;
       calls.push(`${to}: ${reason}`);
     },
-    unresponsive: (reason: string) => calls.push(`unresponsive: ${reason}`),
+    unresponsive: (reason: string) => void calls.push(`unresponsive: ${reason}`),
     procState: () => {},
-    latency: (ms: number) => (host.shown = ms),
+    latency: (ms: number) => void (host.shown = ms),
     shownLatency: () => host.shown,
-  } satisfies HealthHost & Record<string, unknown>;
+  };
   const monitor = new HealthMonitor(host, { warn: (m) => errors.push(m), error: (m) => errors.push(m) }, fake);
   const health = { path: '/health' as string | null, intervalMs: 2000, timeoutMs: 300, unhealthyAfter: 2, restartAfter: 4, startupTimeoutMs: 60_000, ...over };
   const target: WatchTarget = { handle, port: 8080, health: () => health, pollMs: 1000, extras };

@@ -25,7 +25,7 @@ export interface HealthIo {
   every(ms: number, job: () => void): () => void;
 }
 
-export const realHealthIo: HealthIo = {
+const realHealthIo: HealthIo = {
   isRunning,
   procState: (h) => probe(h).state,
   watchExit,

@@ -12,7 +12,7 @@ import { formatDuration } from '../../common/format.js';
 import type { BackendStatus, ExitInfo } from '../../common/state.js';
 import { stderrLogger, type Logger } from '../diagnostics.js';
 import { BackendRecord } from './backend-record.js';
-import { CommandQueue } from './command-queue.js';
+import { CommandQueue, INTERNAL_ERROR } from './command-queue.js';
 import { exitFromWait, withNote } from './exit-info.js';
 import { ExitRecorder } from './exit-recorder.js';
 import { HealthMonitor } from './health-monitor.js';
@@ -21,7 +21,7 @@ import { OomCorrelation } from './oom-correlation.js';
 import { PortChoice, readLogTail } from './port-conflict.js';
 import { planAfterExit, RestartLimiter } from './restart-policy.js';
 import { firstRefusal, type TickWork } from './seams.js';
-import { launch, substitute, type LaunchDeps } from './spawn-backend.js';
+import { launch, substitute, type Launch, type LaunchDeps } from './spawn-backend.js';
 import { Lifecycle, LIVE_STATUSES as LIVE } from './state-machine.js';
 import { KILL_WAIT_MS, StopSequence } from './stop-sequence.js';
 import type { SupervisedBackendConfig, SupervisorDeps } from './types.js';
@@ -176,7 +176,14 @@ export abstract class ProcessDriver {
       const refusal = await firstRefusal(checks, { cfg: this.cfg, argv: substitute(this.cfg.cmd, { port }), port, why });
       if (refusal !== null) return this.cannotStart(`start refused: ${refusal}`);
     }
-    const r = launch(this.cfg, port, this.io);
+    let r: Launch;
+    try {
+      r = launch(this.cfg, port, this.io);
+    } catch (e) {
+      // A fault, not the user's doing: logged, and the backend is held rather than left mid-transition.
+      this.log.error(`${this.id}: spawn failed`, e);
+      return this.cannotStart(INTERNAL_ERROR);
+    }
     if (!r.ok) {
       this.handle = null;
       this.rec.publish({ pid: null, pgid: null, procState: null, startedAt: null, port, command: r.argv });

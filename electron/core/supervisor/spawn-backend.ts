@@ -30,7 +30,7 @@ export function backendEnv(cfg: SupervisedBackendConfig): Record<string, string 
   return { ...process.env, ...cfg.env };
 }
 
-export function fileSize(p: string): number {
+function fileSize(p: string): number {
   try {
     return statSync(p).size;
   } catch {
