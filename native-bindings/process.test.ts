@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
-  LibcError, SpawnError, adoptProcess, closeHandle, isRunning, onChildExit, probe, readStartTime, reap, sendSignal,
+  LibcError, SpawnError, adoptProcess, closeHandle, isRunning, onChildExit, peekExit, probe, readStartTime, reap, sendSignal,
   signalName, signalNumber, spawnProcess, terminate, watchExit,
 } from './process.js';
 import type { ProcessHandle, SpawnOptions } from './types.js';
@@ -157,6 +157,61 @@ describe('liveness is non-mutating', () => {
     await new Promise((r) => setTimeout(r, 50));
     expect(isRunning(real)).toBe(true);
     expect(readStartTime(real.pid)).toBe(real.startTime);
+  });
+});
+
+describe('a child handle without a pidfd', () => {
+  it('whose recorded start time is not the live process\'s (a reused pid) is not running, not signalled, and reaps nothing', async () => {
+    const real = start({ file: 'sleep', argv: ['sleep', '30'] });
+    // The same pid seen through a handle that recorded another start time: what a
+    // handle of an earlier child would see after its pid went to this one.
+    const stale: ProcessHandle = { pid: real.pid, pidfd: -1, startTime: real.startTime + 1, pgid: real.pgid, isChild: true };
+    expect(isRunning(real)).toBe(true);
+    expect(isRunning(stale)).toBe(false);
+    expect(sendSignal(stale, 'SIGKILL')).toBe(false);
+    expect(sendSignal(stale, 'SIGKILL', { group: true })).toBe(false);
+    expect(reap(stale)).toEqual({ exited: false, reason: 'already-reaped' });
+    expect(peekExit(stale)).toEqual({ exited: false, reason: 'already-reaped' });
+    expect(isRunning(real)).toBe(true);
+    // Once the real child exits, its status is still its own to collect.
+    const done = exited(real);
+    expect(sendSignal(real, 'SIGTERM')).toBe(true);
+    await done;
+    expect(reap(stale)).toEqual({ exited: false, reason: 'already-reaped' });
+    expect(reap(real)).toEqual({ exited: true, code: null, signal: 15, coreDumped: false });
+  });
+
+  it('with the right start time still answers from waitid (a pidfd closed early)', async () => {
+    const h = start({ file: 'sleep', argv: ['sleep', '30'] });
+    closeHandle(h);
+    expect(isRunning(h)).toBe(true);
+    expect(peekExit(h)).toEqual({ exited: false, reason: 'running' });
+    const done = exited(h);
+    expect(sendSignal(h, 'SIGKILL')).toBe(true);
+    await done;
+    expect(isRunning(h)).toBe(false);
+    expect(peekExit(h)).toEqual({ exited: true, code: null, signal: 9, coreDumped: false });
+    expect(probe(h).state).toBe('zombie');
+    expect(reap(h)).toEqual({ exited: true, code: null, signal: 9, coreDumped: false });
+  });
+});
+
+describe('peekExit', () => {
+  it('reads exit code 42 of a zombie without reaping it, as often as asked', async () => {
+    const h = start({ file: 'sh', argv: ['sh', '-c', 'exit 42'] });
+    await exited(h);
+    expect(peekExit(h)).toEqual({ exited: true, code: 42, signal: null, coreDumped: false });
+    expect(peekExit(h)).toEqual({ exited: true, code: 42, signal: null, coreDumped: false });
+    expect(probe(h).state).toBe('zombie');
+    expect(isRunning(h)).toBe(false);
+    expect(reap(h)).toEqual({ exited: true, code: 42, signal: null, coreDumped: false });
+    expect(peekExit(h)).toEqual({ exited: false, reason: 'already-reaped' });
+  });
+
+  it('says running for a live child and not-a-child for an adopted process', () => {
+    const h = start({ file: 'sleep', argv: ['sleep', '30'] });
+    expect(peekExit(h)).toEqual({ exited: false, reason: 'running' });
+    expect(peekExit({ ...h, isChild: false })).toEqual({ exited: false, reason: 'not-a-child' });
   });
 });
 
@@ -349,6 +404,8 @@ describe('adopting a process that is not our child', () => {
     expect(a).toMatchObject({ pid: childPid, startTime: st, pgid: handle.pid, isChild: false });
     expect(a.pidfd).toBeGreaterThanOrEqual(0);
     expect(isRunning(a)).toBe(true);
+    // $! is printed right after the fork: the grandchild may still be a copy of sh until it execs sleep.
+    await waitFor(() => probe(a).comm === 'sleep', 'the grandchild to exec sleep');
     expect(probe(a)).toMatchObject({ comm: 'sleep', ppid: handle.pid });
     expect(reap(a)).toEqual({ exited: false, reason: 'not-a-child' });
     const gone = exited(a);

@@ -1,5 +1,7 @@
 // The process layer: spawn, non-mutating liveness, explicit reaping, pidfd
-// signalling and event-driven exit notification. See DESIGN.md "The problem".
+// signalling and event-driven exit notification. Liveness checks never
+// consume an exit: a zombie keeps its status until reap() (kill(pid, 0)
+// succeeds on a zombie, so it is never the test of life).
 import koffi from 'koffi';
 import * as c from './libc.js';
 import { readStat } from './procfs.js';
@@ -33,10 +35,20 @@ function peekChild(h: ProcessHandle): 'alive' | 'exited' | 'gone' | 'unknown' {
   info.writeInt32LE(0, c.SI_PID);
   const flags = c.WEXITED | c.WNOHANG | c.WNOWAIT;
   const r = h.pidfd >= 0 ? c.waitid(c.P_PIDFD, h.pidfd, info, flags) : c.waitid(c.P_PID, h.pid, info, flags);
-  if (r === 0) return info.readInt32LE(c.SI_PID) === 0 ? 'alive' : 'exited';
+  if (r === 0) {
+    // Without a pidfd the pid alone is asked about, and a reused pid may be
+    // another child of ours: only the start time tells the two apart.
+    if (h.pidfd < 0 && !sameStart(h)) return 'gone';
+    return info.readInt32LE(c.SI_PID) === 0 ? 'alive' : 'exited';
+  }
   const e = c.errno();
   if (e === c.ERRNO.ECHILD) return 'gone';
   return 'unknown'; // EINVAL (kernel < 5.4 lacks P_PIDFD) or EBADF: ask /proc.
+}
+
+/** Does the pid still carry the handle's start time (a zombie does; a reused pid does not)? */
+function sameStart(h: ProcessHandle): boolean {
+  return readStat(h.pid)?.startTime === h.startTime;
 }
 
 /** Liveness from /proc + kill(0): for adopted processes and fallbacks. Never mutates. */
@@ -75,25 +87,46 @@ export function probe(handle: ProcessHandle): ProbeResult {
   return { state: stateNames[st.state] ?? 'other', letter: st.state, ppid: st.ppid, pgid: st.pgid, comm: st.comm };
 }
 
-/** Consume the exit status of our child without blocking. Safe to call any number of times. */
-export function reap(handle: ProcessHandle): ReapResult {
+/**
+ * waitid on our child with `flags` (WNOHANG, maybe WNOWAIT) into the shared
+ * buffer, decoded. Without a pidfd the pid must still carry our start time,
+ * or the status read would be another process's.
+ */
+function waitChild(handle: ProcessHandle, flags: number, what: string): ReapResult {
   if (!handle.isChild) return { exited: false, reason: 'not-a-child' };
   if (!(handle.pid > 0) || isReaped(handle)) return { exited: false, reason: 'already-reaped' };
+  if (handle.pidfd < 0 && !sameStart(handle)) return { exited: false, reason: 'already-reaped' };
   info.writeInt32LE(0, c.SI_PID);
-  const flags = c.WEXITED | c.WNOHANG;
   const r = handle.pidfd >= 0 ? c.waitid(c.P_PIDFD, handle.pidfd, info, flags) : c.waitid(c.P_PID, handle.pid, info, flags);
   if (r !== 0) {
     const e = c.errno();
     if (e === c.ERRNO.ECHILD) return { exited: false, reason: 'already-reaped' };
-    throw new c.LibcError('waitid', e, `reap pid ${handle.pid}`);
+    throw new c.LibcError('waitid', e, `${what} pid ${handle.pid}`);
   }
   if (info.readInt32LE(c.SI_PID) === 0) return { exited: false, reason: 'running' };
   const code = info.readInt32LE(c.SI_CODE);
   const status = info.readInt32LE(c.SI_STATUS);
-  reaped.set(handle.pid, handle.startTime);
-  children.delete(handle.pid);
   if (code === c.CLD_EXITED) return { exited: true, code: status, signal: null, coreDumped: false };
   return { exited: true, code: null, signal: status, coreDumped: code === c.CLD_DUMPED };
+}
+
+/** Consume the exit status of our child without blocking. Safe to call any number of times. */
+export function reap(handle: ProcessHandle): ReapResult {
+  const r = waitChild(handle, c.WEXITED | c.WNOHANG, 'reap');
+  if (r.exited) {
+    reaped.set(handle.pid, handle.startTime);
+    children.delete(handle.pid);
+  }
+  return r;
+}
+
+/**
+ * The exit status of our exited child, read WITHOUT reaping it (WNOWAIT):
+ * the zombie and its status stay for reap(), yet the code or signal can be
+ * shown at once.
+ */
+export function peekExit(handle: ProcessHandle): ReapResult {
+  return waitChild(handle, c.WEXITED | c.WNOHANG | c.WNOWAIT, 'peek at');
 }
 
 /**

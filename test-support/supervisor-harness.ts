@@ -23,7 +23,7 @@ export function fakeBackend(id: string, args: string[], over: Partial<Supervised
     port: 'auto',
     health: { path: '/health', intervalMs: 200, timeoutMs: 300, unhealthyAfter: 2, restartAfter: 1000, startupTimeoutMs: 15_000 },
     restart: { policy: 'always', backoff: { initialMs: 200, factor: 2, maxMs: 5000 }, limit: { count: 5, windowMs: 60_000 } },
-    stop: { signal: 'SIGTERM', graceMs: 3000 },
+    stop: { signal: 'SIGTERM', graceMs: 3000, cmd: null },
     memoryLimit: null,
     autostart: false,
     keepRunningOnQuit: false,
@@ -60,7 +60,8 @@ export function makeHarness(cfg: SupervisedBackendConfig, extra: Partial<Supervi
   const events: VigilEvent[] = [];
   const registry = new RunningRegistry(dir);
   const logPath = path.join(dir, 'logs', `${cfg.id}.log`);
-  const sup = new BackendSupervisor(cfg, { store, emit: eventSink(store, events), registry, logPath, pollMs: 500, ...extra });
+  // strict: an illegal transition fails the test instead of being logged and refused.
+  const sup = new BackendSupervisor(cfg, { store, emit: eventSink(store, events), registry, logPath, pollMs: 500, strict: true, ...extra });
   return {
     dir,
     store,
@@ -70,11 +71,11 @@ export function makeHarness(cfg: SupervisedBackendConfig, extra: Partial<Supervi
     logPath,
     log: () => (existsSync(logPath) ? readFileSync(logPath, 'utf8') : ''),
     transitions: () => events.filter((e) => e.kind === 'transition').map((e) => ({ to: e.to, reason: e.reason, time: e.time })),
-    waitFor: (want, timeoutMs = 10_000) => waitUntil(() => (typeof want === 'function' ? want(sup.status) : sup.status === want), timeoutMs, () => `status ${sup.status} (${sup.view().reason}) waiting for ${typeof want === 'string' ? want : 'predicate'}`),
+    waitFor: (want, timeoutMs = 10_000) => waitUntil(() => (typeof want === 'function' ? want(sup.status) : sup.status === want), timeoutMs, () => `status ${sup.status} (${sup.snapshot().reason}) waiting for ${typeof want === 'string' ? want : 'predicate'}`),
     cleanup: async () => {
       const h = sup.process;
       if (h) await sup.stop();
-      if (sup.view().awaitingReap) await sup.reap();
+      if (sup.snapshot().awaitingReap) await sup.reap();
       sup.dispose();
       rmSync(dir, { recursive: true, force: true });
     },

@@ -23,10 +23,12 @@ export function formatKb(kb: number | null | undefined): string {
   return kb === null || kb === undefined ? '—' : formatBytes(kb * 1024);
 }
 
-/** 65_000 → '1m 05s'; 2 units at most, largest first. */
+/** 65_000 → '1m 05s', 300 → '300 ms'; 2 units at most, largest first. */
 export function formatDuration(ms: number | null | undefined): string {
   if (ms === null || ms === undefined || !Number.isFinite(ms)) return '—';
-  if (ms < 0) ms = 0;
+  if (ms < 1) return '0s';
+  // A sub-second delay (a fast backoff, a probe deadline) would read as '0s'.
+  if (ms < 1000) return `${Math.floor(ms)} ms`;
   const s = Math.floor(ms / 1000);
   if (s < 60) return `${s}s`;
   const m = Math.floor(s / 60);
@@ -46,18 +48,21 @@ export function formatCountdown(ms: number | null | undefined): string {
   return formatDuration(Math.ceil(Math.max(0, ms) / 1000) * 1000);
 }
 
-/** One line for a process exit, as the card shows it. */
+
+/** How a process ended, from its status alone: 'exited with code 3', 'killed by SIGKILL (core dumped)'; null when the status is unknown. */
+export function describeExitStatus(exit: Pick<ExitInfo, 'code' | 'signal' | 'signalName' | 'coreDumped'>): string | null {
+  if (exit.signal !== null) return `killed by ${exit.signalName ?? `signal ${exit.signal}`}${exit.coreDumped ? ' (core dumped)' : ''}`;
+  if (exit.code !== null) return `exited with code ${exit.code}`;
+  return null;
+}
+
+/** One line for a process exit, as the card shows it; the core words its exit reasons with describeExitStatus too. */
 export function describeExit(exit: ExitInfo): string {
   if (exit.oomKilled) {
     const anon = exit.oom?.anonRssKb;
     return anon !== null && anon !== undefined ? `OOM-killed (anon RSS ${formatKb(anon)})` : 'OOM-killed';
   }
-  if (exit.signal !== null) {
-    const name = exit.signalName ?? `signal ${exit.signal}`;
-    return `killed by ${name}${exit.coreDumped ? ' (core dumped)' : ''}`;
-  }
-  if (exit.code !== null) return `exited with code ${exit.code}`;
-  return exit.reason || 'exited';
+  return describeExitStatus(exit) ?? (exit.reason || 'exited');
 }
 
 

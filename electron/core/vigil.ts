@@ -16,7 +16,7 @@ import { stderrLogger, type Logger } from './diagnostics.js';
 import { startFeeds, type FeedOptions, type WatchedBackend } from './feeds/index.js';
 import { cgroupSupport } from './fleet/cgroups.js';
 import { backendsOf } from './fleet/config-diff.js';
-import { Fleet } from './fleet/fleet.js';
+import { Fleet, type SupervisorExtras } from './fleet/fleet.js';
 import { acquireInstanceLock } from './instance-lock.js';
 import { EventJournal } from './journal/event-journal.js';
 import { BackendLogs } from './logs/backend-logs.js';
@@ -37,6 +37,8 @@ export interface CreateVigilOptions extends FeedOptions {
   logger?: Logger;
   /** What "open config" does in this host (default: answer with the file's path). */
   openConfig?: (configPath: string) => Promise<CommandResult>;
+  /** Features plugged into every supervisor, and strict transitions (tests). */
+  supervisor?: SupervisorExtras;
 }
 
 export interface VigilCore extends VigilService {
@@ -96,7 +98,7 @@ export async function createVigil(opts: CreateVigilOptions = {}): Promise<VigilC
     const logs = new BackendLogs(stateDir);
     closers.push(() => logs.closeAll());
     const registry = new RunningRegistry(stateDir, (msg) => emit({ kind: 'system', reason: msg }));
-    const fleet = new Fleet({ store, emit, registry, logs, cgroups: cgroupSupport(opts.procRoot) });
+    const fleet = new Fleet({ store, emit, registry, logs, cgroups: cgroupSupport(stateDir, opts.procRoot), log: logger, ...(opts.supervisor ? { supervisor: opts.supervisor } : {}) });
 
     // The config: loaded once here, then on each edit. Changes are applied one after another.
     const config = new ConfigWatcher(configPath, { logger });

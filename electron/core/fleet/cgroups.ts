@@ -1,15 +1,16 @@
 // Memory-limit cgroups for the supervisors: a factory when this machine lets
 // Vigil make them, else the reason it cannot (each backend with a
 // memoryLimit then says so once, in an event, and runs without one).
-import { createBackendCgroup, detectMemoryHierarchy } from '../cgroup/index.js';
+import { cgroupInstance, createBackendCgroup, detectMemoryHierarchy } from '../cgroup/index.js';
 import type { CgroupFactory } from '../supervisor/types.js';
 
-export function cgroupSupport(procRoot?: string): { factory: CgroupFactory | null; why: string } {
+export function cgroupSupport(stateDir: string, procRoot?: string): { factory: CgroupFactory | null; why: string } {
   const env = procRoot ? { procRoot } : {};
+  const instance = cgroupInstance(stateDir);
   const det = detectMemoryHierarchy(env);
   if (!det.ok) return { factory: null, why: det.reason };
   const factory: CgroupFactory = (id, limitBytes) => {
-    const r = createBackendCgroup({ id, limitBytes, ...env });
+    const r = createBackendCgroup({ id, limitBytes, instance, ...env });
     // The supervisor turns a throw into its one 'system' event with this reason.
     if (!r.ok) throw new Error(r.reason);
     const cg = r.cg;

@@ -10,7 +10,8 @@ import type { VigilStore } from '../store.js';
 import { adoptRecorded } from '../supervisor/adoption.js';
 import { BackendSupervisor } from '../supervisor/backend-supervisor.js';
 import type { RunningRegistry } from '../supervisor/running-registry.js';
-import type { CgroupFactory, EventDraft } from '../supervisor/types.js';
+import type { CgroupFactory, EventDraft, SupervisorDeps } from '../supervisor/types.js';
+import type { Logger } from '../diagnostics.js';
 import { diffBackends } from './config-diff.js';
 
 export interface FleetDeps {
@@ -21,7 +22,12 @@ export interface FleetDeps {
   logs: BackendLogs;
   /** Memory-limit cgroups, or why there are none. */
   cgroups: { factory: CgroupFactory | null; why: string };
+  log: Logger;
+  /** What features plug into every supervisor (seams.ts), and strict transitions for tests. */
+  supervisor?: SupervisorExtras;
 }
+
+export type SupervisorExtras = Pick<SupervisorDeps, 'strict' | 'preStart' | 'explainers' | 'tickWork'>;
 
 export class Fleet {
   private readonly supervisors = new Map<string, BackendSupervisor>();
@@ -113,6 +119,8 @@ export class Fleet {
       note: (text) => log.appendVigilLine(text),
       cgroupFactory: this.deps.cgroups.factory,
       cgroupUnavailable: this.deps.cgroups.why,
+      log: this.deps.log,
+      ...this.deps.supervisor,
     });
     this.supervisors.set(cfg.id, sup);
     return sup;

@@ -1,31 +1,42 @@
-// Turning a reap result (or its absence) into the ExitInfo the UI shows.
+// Turning a wait result (or its absence) into the ExitInfo the UI shows. The
+// status is worded by electron/common/format.ts, so an exit reason in the
+// core and the dashboard's line for it say the same.
 import { signalName, type ReapResult } from '../../../native-bindings/process.js';
+import { describeExitStatus } from '../../common/format.js';
 import type { ExitInfo, OomKill } from '../../common/state.js';
 
-export function describeExit(code: number | null, signal: number | null, coreDumped = false): string {
-  if (code !== null) return `exited with code ${code}`;
-  if (signal !== null) return `killed by ${signalName(signal) ?? `signal ${signal}`}${coreDumped ? ' (core dumped)' : ''}`;
-  return 'exited';
-}
-
-/** ExitInfo from a reap; `unreapedReason` is used when no status could be collected. */
-export function exitFromReap(pid: number, r: ReapResult | null, unreapedReason: string): ExitInfo {
-  const base = { time: Date.now(), pid, oomKilled: false, oom: null };
+/**
+ * ExitInfo from reap() (`collected`: the zombie is gone) or peekExit() (it
+ * stays for the user to reap); `unknown` is the reason when no status could
+ * be read.
+ */
+export function exitFromWait(pid: number, r: ReapResult | null, unknown: string, collected = true): ExitInfo {
   if (r && r.exited) {
-    return {
-      ...base,
+    const exit: ExitInfo = {
+      time: Date.now(),
+      pid,
       code: r.code,
       signal: r.signal,
       signalName: r.signal !== null ? (signalName(r.signal) ?? null) : null,
       coreDumped: r.coreDumped,
-      reaped: true,
-      reason: describeExit(r.code, r.signal, r.coreDumped),
+      reaped: collected,
+      oomKilled: false,
+      oom: null,
+      reason: unknown,
     };
+    exit.reason = describeExitStatus(exit) ?? unknown;
+    return exit;
   }
-  return { ...base, code: null, signal: null, signalName: null, coreDumped: false, reaped: false, reason: unreapedReason };
+  return { time: Date.now(), pid, code: null, signal: null, signalName: null, coreDumped: false, reaped: false, oomKilled: false, oom: null, reason: unknown };
 }
 
-/** The same exit, now known to be the OOM killer's doing. */
+/** The same exit, now known to be the OOM killer's doing (`how`: which source said so). */
 export function withOom(exit: ExitInfo, kill: OomKill | null, how: string): ExitInfo {
-  return { ...exit, oomKilled: true, oom: kill ?? exit.oom, reason: `oom-killed (${how})${exit.reaped ? `, ${exit.reason}` : ''}` };
+  const status = describeExitStatus(exit);
+  return { ...exit, oomKilled: true, oom: kill ?? exit.oom, reason: `oom-killed (${how})${status ? `, ${status}` : ''}` };
+}
+
+/** The same exit with more said about it: a note ('zombie awaiting reap') or what its log explains ('CUDA out of memory'). */
+export function withNote(exit: ExitInfo, note: string, sep = '; '): ExitInfo {
+  return { ...exit, reason: `${exit.reason}${sep}${note}` };
 }

@@ -33,7 +33,7 @@ describe('BackendSupervisor health', () => {
     await h.sup.start();
     await h.waitFor('loading');
     await h.waitFor(() => h!.transitions().some((t) => t.to === 'stopping'));
-    expect(h.transitions().find((t) => t.to === 'stopping')!.reason).toMatch(/unresponsive: not ready after 1s \(loading\)/);
+    expect(h.transitions().find((t) => t.to === 'stopping')!.reason).toMatch(/unresponsive: not ready after 700 ms \(loading\)/);
     await h.waitFor('loading');
   });
 

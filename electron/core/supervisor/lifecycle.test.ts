@@ -1,6 +1,7 @@
 // Real processes (the fake llama-server through node), real signals, real HTTP.
 import { afterEach, describe, expect, it } from 'vitest';
 import { probe } from '../../../native-bindings/process.js';
+import { describeExit } from '../../common/format.js';
 import { fakeBackend, makeHarness, type Harness } from '../../../test-support/supervisor-harness.js';
 
 let h: Harness | null = null;
@@ -103,7 +104,10 @@ describe('BackendSupervisor lifecycle', () => {
     const v = h.sup.view();
     expect(v.awaitingReap).toBe(true);
     expect(v.procState).toBe('zombie');
-    expect(v.reason).toMatch(/zombie awaiting reap/);
+    // The status is read without reaping: the code shows at once, the zombie stays.
+    expect(v.lastExit).toMatchObject({ code: 42, signal: null, reaped: false, reason: 'exited with code 42; zombie awaiting reap (restart policy: never)' });
+    expect(describeExit(v.lastExit!)).toBe('exited with code 42');
+    expect(v.reason).toBe('exited with code 42; zombie awaiting reap (restart policy: never)');
     expect(probe(h.sup.process!).state).toBe('zombie');
     const r = await h.sup.reap();
     expect(r.ok).toBe(true);
@@ -114,7 +118,7 @@ describe('BackendSupervisor lifecycle', () => {
   });
 
   it('stop escalates to SIGKILL for a process that ignores SIGTERM, and reaps it', async () => {
-    h = makeHarness(fakeBackend('stubborn', ['--ignore-sigterm'], { stop: { signal: 'SIGTERM', graceMs: 400 } }));
+    h = makeHarness(fakeBackend('stubborn', ['--ignore-sigterm'], { stop: { signal: 'SIGTERM', graceMs: 400, cmd: null } }));
     await h.sup.start();
     await h.waitFor('ready');
     const pid = h.sup.view().pid!;

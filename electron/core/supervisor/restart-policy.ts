@@ -17,6 +17,20 @@ export function wantsRestart(policy: RestartPolicy, exit: Pick<ExitInfo, 'code' 
   return !(exit.code === 0 && exit.signal === null);
 }
 
+/** After an unexpected exit: stay down, give up (the limit is reached), or restart after `delay` ms. */
+export type AfterExit = { kind: 'stay' } | { kind: 'failed'; reason: string } | { kind: 'backoff'; delay: number };
+
+const STAY: AfterExit = { kind: 'stay' };
+
+/** Decide what follows an exit; a planned restart is counted against the limit. */
+export function planAfterExit(restart: SupervisedBackendConfig['restart'], exit: ExitInfo, limiter: RestartLimiter): AfterExit {
+  if (!wantsRestart(restart.policy, exit)) return STAY;
+  if (limiter.exceeded()) return { kind: 'failed', reason: `${limiter.describe()} (last: ${exit.reason})` };
+  const delay = backoffDelay(limiter.recent(), restart.backoff);
+  limiter.record();
+  return { kind: 'backoff', delay };
+}
+
 /**
  * Sliding-window restart limit: at most `count` restarts within `windowMs`.
  * `record` is called per restart; `exceeded` tells whether one more is allowed.

@@ -5,6 +5,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { stderrLogger } from '../diagnostics.js';
 
 export const RunningRecord = z.object({
   id: z.string(),
@@ -23,7 +24,7 @@ export class RunningRegistry {
   readonly file: string;
   private records = new Map<string, RunningRecord>();
 
-  constructor(stateDir: string, private warn: (msg: string) => void = () => {}) {
+  constructor(stateDir: string, private warn: (msg: string) => void = (msg) => stderrLogger.warn(msg)) {
     this.file = path.join(stateDir, 'running.json');
   }
 

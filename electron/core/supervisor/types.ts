@@ -1,8 +1,12 @@
 // What one supervisor needs to know about its backend. Mirrors the normalised
-// BackendConfig of electron/core/config (engineer D) field for field, so a
+// BackendConfig (electron/common/config-schema.ts) field for field, so a
 // loaded config is passed straight in; kept here so the supervisor can be
 // used (and tested) without the loader.
-import type { OomKill, VigilEvent } from '../../common/state.js';
+import type { VigilEvent } from '../../common/state.js';
+import type { Logger } from '../diagnostics.js';
+import type { VigilStore } from '../store.js';
+import type { RunningRegistry } from './running-registry.js';
+import type { ExitExplainer, PreStartCheck, TickWorkFactory } from './seams.js';
 
 export type RestartPolicy = 'always' | 'on-failure' | 'never';
 
@@ -31,7 +35,12 @@ export interface SupervisedBackendConfig {
     backoff: { initialMs: number; factor: number; maxMs: number };
     limit: { count: number; windowMs: number };
   };
-  stop: { signal: NodeJS.Signals | string; graceMs: number };
+  stop: {
+    signal: NodeJS.Signals | string;
+    graceMs: number;
+    /** argv run instead of sending `signal` (`${PID}`, `${PORT}` filled in); null: send the signal. */
+    cmd: string[] | null;
+  };
   memoryLimit: number | null;
   autostart: boolean;
   keepRunningOnQuit: boolean;
@@ -40,9 +49,8 @@ export interface SupervisedBackendConfig {
 /** An event as the supervisor reports it; the sink assigns seq (journal) and returns the stored event. */
 export type EventDraft = Omit<VigilEvent, 'seq' | 'time' | 'oom' | 'exit' | 'pid' | 'from' | 'to' | 'backend'> &
   Partial<Pick<VigilEvent, 'time' | 'oom' | 'exit' | 'pid' | 'from' | 'to' | 'backend'>>;
-export type EventSink = (ev: EventDraft) => void;
 
-/** Cgroup placement for memory limits (engineer C's BackendCgroup, narrowed). */
+/** Cgroup placement for memory limits: the part of electron/core/cgroup's BackendCgroup a supervisor uses. */
 export interface CgroupHandle {
   path: string;
   /** cgroup v1 or v2: how OOM notifications are had (a handle without it is polled). */
@@ -60,4 +68,28 @@ export interface CgroupHandle {
 }
 export type CgroupFactory = (backendId: string, limitBytes: number) => CgroupHandle;
 
-export type OomNotice = OomKill;
+export interface SupervisorDeps {
+  store: VigilStore;
+  /** Journal + store; returns the stored event. */
+  emit: (ev: EventDraft) => VigilEvent;
+  registry: RunningRegistry;
+  /** File the child's stdout/stderr are appended to. */
+  logPath: string;
+  /** Writes a Vigil line into the backend's log (BackendLog.appendVigilLine), optional. */
+  note?: (text: string) => void;
+  /** Creates the memory-limit cgroup; null when unavailable (the reason is `cgroupUnavailable`). */
+  cgroupFactory?: CgroupFactory | null;
+  cgroupUnavailable?: string;
+  /** isRunning backstop period, ms (default 1000). */
+  pollMs?: number;
+  /** Diagnostics: faults and refused transitions (default: stderr). */
+  log?: Logger;
+  /** An illegal transition throws instead of being logged and refused (tests). */
+  strict?: boolean;
+  /** Checks before every spawn (seams.ts). */
+  preStart?: readonly PreStartCheck[];
+  /** Explainers of an unexpected exit from its log tail (seams.ts). */
+  explainers?: readonly ExitExplainer[];
+  /** Work at the probe's pace while the backend lives (seams.ts). */
+  tickWork?: readonly TickWorkFactory[];
+}

@@ -1,0 +1,76 @@
+// What a supervisor knows of its backend, kept by the supervisor and
+// published one way into the store. Decisions read this record, never the
+// store: the store is a projection for hosts and windows.
+import type { BackendView, MemoryBreakdown, ProcState } from '../../common/state.js';
+import type { VigilStore } from '../store.js';
+import { substitute } from './spawn-backend.js';
+import type { SupervisedBackendConfig } from './types.js';
+
+/** The view fields the supervisor decides (memory is the sampler's figure, passed through). */
+export type SupervisorState = Omit<BackendView, 'memory'>;
+
+export class BackendRecord {
+  private readonly s: SupervisorState;
+  private memory: MemoryBreakdown | null = null;
+
+  constructor(
+    cfg: SupervisedBackendConfig,
+    private readonly store: VigilStore,
+  ) {
+    const port = cfg.port === 'auto' ? null : cfg.port;
+    this.s = {
+      id: cfg.id,
+      name: cfg.name ?? cfg.id,
+      status: 'stopped',
+      reason: 'not started',
+      since: Date.now(),
+      pid: null,
+      pgid: null,
+      procState: null,
+      startedAt: null,
+      port,
+      adopted: false,
+      restarts: 0,
+      lastExit: null,
+      awaitingReap: false,
+      healthLatencyMs: null,
+      nextRestartAt: null,
+      memoryLimit: cfg.memoryLimit,
+      cgroup: null,
+      command: substitute(cfg.cmd, { port }),
+      restartPolicy: cfg.restart.policy,
+    };
+    store.upsertBackend(this.snapshot());
+  }
+
+  /** The record now (read-only: change it through publish). */
+  get state(): Readonly<SupervisorState> {
+    return this.s;
+  }
+
+  /** Change the record and push the same patch to the store. */
+  publish(patch: Partial<SupervisorState>): void {
+    Object.assign(this.s, patch);
+    this.store.setBackend(this.s.id, patch);
+  }
+
+  /** A /proc state, published only when its class changes (running ⇄ sleeping flips on every request a server answers). */
+  publishProcState(ps: ProcState | null): void {
+    if (procClass(ps) !== procClass(this.s.procState)) this.publish({ procState: ps });
+  }
+
+  setMemory(memory: MemoryBreakdown | null): void {
+    this.memory = memory;
+    this.store.setBackend(this.s.id, { memory });
+  }
+
+  /** A copy of the whole view, memory included. */
+  snapshot(): BackendView {
+    return { ...this.s, memory: this.memory };
+  }
+}
+
+/** running, sleeping and disk-sleep are one class: alive (see ProcState). */
+function procClass(s: ProcState | null): string | null {
+  return s === 'running' || s === 'sleeping' || s === 'disk-sleep' ? 'alive' : s;
+}

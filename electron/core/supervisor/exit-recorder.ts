@@ -1,0 +1,122 @@
+// What a supervisor records when its process ends: the status (reaped, or
+// peeked at for a zombie left to the user), what the log tail explains, the
+// OOM killer's part in it (from either order of notice and exit), the exit
+// and OOM events, and the backend's record. The supervisor decides what
+// happens next (restart, backoff, failed).
+import path from 'node:path';
+import { closeHandle, probe, reap, type ProcessHandle, type ReapResult } from '../../../native-bindings/process.js';
+import type { BackendStatus, ExitInfo, OomKill, VigilEvent } from '../../common/state.js';
+import type { VigilStore } from '../store.js';
+import type { BackendRecord } from './backend-record.js';
+import { exitFromWait, withNote, withOom } from './exit-info.js';
+import type { MemoryLimit } from './memory-limit.js';
+import type { OomCorrelation } from './oom-correlation.js';
+import type { RunningRegistry } from './running-registry.js';
+import type { ExitExplainer } from './seams.js';
+import type { EventDraft, SupervisedBackendConfig } from './types.js';
+
+export interface ExitRecorderDeps {
+  id: string;
+  rec: BackendRecord;
+  oom: OomCorrelation;
+  limit: MemoryLimit;
+  registry: RunningRegistry;
+  store: VigilStore;
+  emit: (ev: EventDraft) => VigilEvent;
+  explainers: readonly ExitExplainer[] | undefined;
+  config(): SupervisedBackendConfig;
+  status(): BackendStatus;
+}
+
+export class ExitRecorder {
+  constructor(private readonly d: ExitRecorderDeps) {}
+
+  /** A new process starts: kill notices about the old one are void. */
+  newProcess(): void {
+    this.d.oom.reset();
+  }
+
+  /** reap or peekExit; a failure is reported and the exit then shows as not collected. */
+  wait(h: ProcessHandle, how: (h: ProcessHandle) => ReapResult): ReapResult | null {
+    try {
+      return how(h);
+    } catch (e) {
+      this.d.emit({ kind: 'system', backend: this.d.id, reason: `reading the exit status of pid ${h.pid} failed: ${(e as Error).message}`, pid: h.pid });
+      return null;
+    }
+  }
+
+  /** The first explainer's reading of the log tail, added to the reason. */
+  explain(exit: ExitInfo, logTail: string): ExitInfo {
+    const explainers = this.d.explainers;
+    if (!explainers?.length) return exit;
+    const cfg = this.d.config();
+    for (const explainer of explainers) {
+      const why = explainer({ cfg, exit, logTail });
+      if (why) return withNote(exit, why, ': ');
+    }
+    return exit;
+  }
+
+  /**
+   * The process is gone (or, with `keepZombie`, a zombie left for the user):
+   * classify OOM, drop its running.json record and pidfd, publish, emit.
+   */
+  record(h: ProcessHandle, exit: ExitInfo, keepZombie: boolean): ExitInfo {
+    const oom = this.d.oom.explainExit(h.pid, this.d.limit.takeRise());
+    if (oom === 'counter') exit = withOom(exit, this.counterKill(h.pid), 'cgroup memory limit');
+    else if (oom) exit = withOom(exit, oom, oom.source);
+    if (!keepZombie) closeHandle(h);
+    this.d.registry.delete(this.d.id);
+    this.d.rec.publish({ lastExit: exit, awaitingReap: keepZombie, pid: keepZombie ? h.pid : null, procState: keepZombie ? probe(h).state : 'gone', healthLatencyMs: null });
+    this.d.emit({ kind: 'exit', backend: this.d.id, reason: exit.reason, pid: h.pid, exit, oom: exit.oom });
+    if (exit.oomKilled) this.d.emit({ kind: 'oom', backend: this.d.id, reason: exit.reason, pid: h.pid, exit, oom: exit.oom });
+    return exit;
+  }
+
+  /** Reap the zombie left by policy never; its OOM classification and exit time carry over. */
+  collectZombie(h: ProcessHandle): ExitInfo {
+    const prev = this.d.rec.state.lastExit;
+    let exit = exitFromWait(h.pid, this.wait(h, reap), prev?.reason ?? 'exit status unavailable');
+    if (prev?.oomKilled) exit = withOom(exit, prev.oom, prev.oom?.source ?? 'kernel');
+    exit.time = prev?.time ?? exit.time;
+    closeHandle(h);
+    this.d.rec.publish({ lastExit: exit, awaitingReap: false, pid: null, procState: 'gone', reason: `reaped: ${exit.reason}` });
+    this.d.emit({ kind: 'exit', backend: this.d.id, reason: `reaped: ${exit.reason}`, pid: h.pid, exit });
+    return exit;
+  }
+
+  /** A kill notice for `kill.pid`; `handlePid` is the supervised process (live or zombie), if any. */
+  oomNotice(kill: OomKill, handlePid: number | null): void {
+    const last = this.d.rec.state.lastExit;
+    const route = this.d.oom.route(kill, last, handlePid);
+    if (route === 'amend' && last && (!last.oomKilled || !last.oom)) this.amend(last, kill);
+    if (route === 'tree') {
+      // A process of the tree (not the leader) was killed: say so; the leader's fate shows by itself.
+      this.d.emit({ kind: 'oom', backend: this.d.id, reason: `oom-killed ${kill.comm} (pid ${kill.pid}) in ${this.d.id}'s process tree`, pid: kill.pid, oom: kill });
+    }
+  }
+
+  /** The cgroup's oom_kill counter rose: record it, unless another source already did. */
+  counterRose(handlePid: number | null): void {
+    const pid = this.d.oom.counterVictim(handlePid, this.d.rec.state.lastExit);
+    if (pid === null) return;
+    const kill = this.counterKill(pid);
+    this.d.limit.takeRise();
+    this.oomNotice(kill, handlePid);
+  }
+
+  private amend(last: ExitInfo, kill: OomKill): void {
+    const exit = withOom(last, kill, kill.source);
+    const s = this.d.status();
+    this.d.rec.publish(s === 'exited' || s === 'backoff' || s === 'failed' ? { lastExit: exit, reason: exit.reason } : { lastExit: exit });
+    this.d.emit({ kind: 'oom', backend: this.d.id, reason: exit.reason, pid: kill.pid, exit, oom: kill });
+  }
+
+  /** The counter's record of a kill (the victim taken to be `pid`), into the store's OOM list. */
+  private counterKill(pid: number): OomKill {
+    const kill = this.d.limit.killRecord(pid, path.basename(this.d.rec.state.command[0] ?? this.d.id));
+    this.d.store.pushOom(kill);
+    return kill;
+  }
+}

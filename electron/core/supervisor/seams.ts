@@ -1,0 +1,68 @@
+// Where features plug into a supervisor without touching its state machine:
+// a check before each start, explainers of an exit, and work done at the
+// health probe's pace while the backend lives. Each is passed in through
+// SupervisorDeps; none is required, and none costs anything when absent.
+import type { BackendStatus, ExitInfo } from '../../common/state.js';
+import type { SupervisedBackendConfig } from './types.js';
+
+export interface PreStartContext {
+  cfg: SupervisedBackendConfig;
+  /** The argv about to be spawned (macros filled in). */
+  argv: readonly string[];
+  port: number | null;
+  /** Why the start happens ('started by user', 'restart after: …'). */
+  why: string;
+}
+
+/**
+ * Runs before every spawn, user start and policy restart alike. A string
+ * refuses the start: the backend goes to `failed` with
+ * "start refused: <string>" and the command answers with it. Synchronous
+ * checks cost the restart path nothing; a promise is awaited.
+ */
+export type PreStartCheck = (ctx: PreStartContext) => string | null | Promise<string | null>;
+
+/** The first refusal among `checks`, in order, or null. */
+export async function firstRefusal(checks: readonly PreStartCheck[], ctx: PreStartContext): Promise<string | null> {
+  for (const check of checks) {
+    const verdict = await check(ctx);
+    if (verdict !== null) return verdict;
+  }
+  return null;
+}
+
+export interface ExitContext {
+  cfg: SupervisedBackendConfig;
+  exit: ExitInfo;
+  /** The newest output of the exited process (up to LOG_TAIL_BYTES, from its start). */
+  logTail: string;
+}
+
+/**
+ * Reads an exit's log tail and says what went wrong ('CUDA out of memory',
+ * 'model file missing'), or null. Synchronous: it runs on the exit path
+ * before the restart. The first answer is added to the exit's reason.
+ */
+export type ExitExplainer = (ctx: ExitContext) => string | null;
+
+export interface TickContext {
+  pid: number;
+  port: number | null;
+  status: BackendStatus;
+}
+
+/**
+ * Work at the probe's pace for one live process (read /props, /slots,
+ * /metrics; a generation probe). `tick` runs when the health check passed
+ * (or, without one, the process runs), never overlapping itself; a string
+ * counts as a failed probe with that detail (toward unhealthy and the
+ * unresponsive restart), null as a pass. `reset` is called when the process
+ * goes: drop connections and caches of it.
+ */
+export interface TickWork {
+  tick(ctx: TickContext): string | null | Promise<string | null>;
+  reset?(): void;
+}
+
+/** Makes a backend's tick work (null: none for this backend); called again after a config change. */
+export type TickWorkFactory = (cfg: SupervisedBackendConfig) => TickWork | null;

@@ -1,0 +1,93 @@
+// Starting one backend process: argv with its macros filled in, environment,
+// the log file it appends to, its memory cgroup, and the running.json record
+// that lets a later Vigil adopt it. No state decisions: the supervisor makes
+// those from what this returns.
+import { mkdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { LibcError, spawnProcess, SpawnError, type ProcessHandle } from '../../../native-bindings/process.js';
+import type { MemoryLimit } from './memory-limit.js';
+import type { RunningRegistry } from './running-registry.js';
+import type { SupervisedBackendConfig } from './types.js';
+
+/**
+ * `${PORT}` and `${PID}` replaced in every element; a value not known yet
+ * (null/undefined) leaves its macro as written, as the command is shown
+ * before a port is chosen.
+ */
+export function substitute(argv: readonly string[], v: { port?: number | null; pid?: number | null }): string[] {
+  const port = v.port ?? null;
+  const pid = v.pid ?? null;
+  return argv.map((a) => {
+    let out = a;
+    if (port !== null && out.includes('${PORT}')) out = out.split('${PORT}').join(String(port));
+    if (pid !== null && out.includes('${PID}')) out = out.split('${PID}').join(String(pid));
+    return out;
+  });
+}
+
+/** The child's environment: Vigil's, with the backend's own on top. */
+export function backendEnv(cfg: SupervisedBackendConfig): Record<string, string | undefined> {
+  return { ...process.env, ...cfg.env };
+}
+
+function fileSize(p: string): number {
+  try {
+    return statSync(p).size;
+  } catch {
+    return 0;
+  }
+}
+
+export interface LaunchDeps {
+  logPath: string;
+  limit: MemoryLimit;
+  registry: RunningRegistry;
+  /** Writes a Vigil line into the backend's log. */
+  note?: ((text: string) => void) | undefined;
+  /** The process runs, but something around it failed (e.g. running.json not writable). */
+  warn: (reason: string) => void;
+}
+
+export type Launch =
+  | { ok: true; handle: ProcessHandle; argv: string[]; startedAt: number; logOffset: number }
+  | { ok: false; argv: string[]; reason: string };
+
+/**
+ * Spawn the backend on `port`. A program that cannot be started is an
+ * expected failure (ok: false, with a reason for the user); anything else
+ * thrown is a fault and propagates.
+ */
+export function launch(cfg: SupervisedBackendConfig, port: number | null, d: LaunchDeps): Launch {
+  const argv = substitute(cfg.cmd, { port });
+  try {
+    mkdirSync(path.dirname(d.logPath), { recursive: true });
+  } catch {
+    // spawn reports the real problem (the log file cannot be opened)
+  }
+  const logOffset = fileSize(d.logPath);
+  // The cgroup exists (with its limit) before the process does, so it is placed at once.
+  d.limit.ensure(cfg.memoryLimit);
+  d.note?.(`starting: ${argv.join(' ')}`);
+  let handle: ProcessHandle;
+  try {
+    handle = spawnProcess({
+      file: argv[0] ?? '',
+      argv,
+      env: backendEnv(cfg),
+      ...(cfg.cwd ? { cwd: cfg.cwd } : {}),
+      stdout: { kind: 'file', path: d.logPath },
+    }).handle;
+  } catch (e) {
+    if (e instanceof SpawnError) return { ok: false, argv, reason: `spawn failed: ${e.code} ${e.path}` };
+    if (e instanceof LibcError) return { ok: false, argv, reason: `spawn failed: ${e.message}` };
+    throw e;
+  }
+  const startedAt = Date.now();
+  d.limit.place(handle.pid, cfg.memoryLimit);
+  try {
+    d.registry.set({ id: cfg.id, pid: handle.pid, startTime: handle.startTime, pgid: handle.pgid, port, logPath: d.logPath, command: argv, startedAt });
+  } catch (e) {
+    d.warn(`could not record pid ${handle.pid} for adoption by a later Vigil: ${(e as Error).message}`);
+  }
+  return { ok: true, handle, argv, startedAt, logOffset };
+}
