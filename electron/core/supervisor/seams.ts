@@ -3,7 +3,7 @@
 // health probe's pace while the backend lives. Each is passed in through
 // SupervisorDeps; none is required, and none costs anything when absent.
 import type { BackendStatus, ExitInfo } from '../../common/state.js';
-import type { SupervisedBackendConfig } from './types.js';
+import type { SupervisedBackendConfig } from './backend-config.js';
 
 export interface PreStartContext {
   cfg: SupervisedBackendConfig;

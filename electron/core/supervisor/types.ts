@@ -8,43 +8,7 @@ import type { VigilStore } from '../store.js';
 import type { RunningRegistry } from './running-registry.js';
 import type { ExitExplainer, PreStartCheck, TickWorkFactory } from './seams.js';
 
-export type RestartPolicy = 'always' | 'on-failure' | 'never';
-
-export interface SupervisedBackendConfig {
-  id: string;
-  name?: string;
-  /** argv; `${PORT}` is substituted in every element. */
-  cmd: string[];
-  env: Record<string, string>;
-  cwd?: string | null;
-  port: number | 'auto';
-  health: {
-    /** null: no HTTP probe; a live process counts as ready. */
-    path: string | null;
-    intervalMs: number;
-    timeoutMs: number;
-    /** Consecutive failed probes before `unhealthy`. */
-    unhealthyAfter: number;
-    /** Consecutive failed probes before an `unresponsive` restart. */
-    restartAfter: number;
-    /** Longest time in starting/loading before an `unresponsive` restart. */
-    startupTimeoutMs: number;
-  };
-  restart: {
-    policy: RestartPolicy;
-    backoff: { initialMs: number; factor: number; maxMs: number };
-    limit: { count: number; windowMs: number };
-  };
-  stop: {
-    signal: NodeJS.Signals | string;
-    graceMs: number;
-    /** argv run instead of sending `signal` (`${PID}`, `${PORT}` filled in); null: send the signal. */
-    cmd: string[] | null;
-  };
-  memoryLimit: number | null;
-  autostart: boolean;
-  keepRunningOnQuit: boolean;
-}
+export type { RestartPolicy, SupervisedBackendConfig } from './backend-config.js';
 
 /** An event as the supervisor reports it; the sink assigns seq (journal) and returns the stored event. */
 export type EventDraft = Omit<VigilEvent, 'seq' | 'time' | 'oom' | 'exit' | 'pid' | 'from' | 'to' | 'backend'> &
