@@ -122,13 +122,22 @@ const run = promisify(execFile);
 
 /**
  * Path of the model with these parameters (or preset), generating it on
- * first use. The generator writes beside the destination and renames under a
- * lock, so parallel callers share one file and never see half of it.
+ * first use into the cache (see writeModel).
  */
 export async function model(which: ModelParams | PresetName): Promise<string> {
   const p = normalised(typeof which === 'string' ? PRESETS[which] : which);
   const out = path.join(modelsDir(), `${modelKey(p)}.gguf`);
-  if (existsSync(out)) return out;
+  if (!existsSync(out)) await writeModel(p, out);
+  return out;
+}
+
+/**
+ * Writes the model with these parameters to `out` (unless it exists). The
+ * generator writes beside the destination and renames under a lock, so
+ * parallel callers share one file and never see half of it.
+ */
+export async function writeModel(params: ModelParams, out: string): Promise<void> {
+  const p = normalised(params);
   const missing = missingGenerator();
   if (missing) throw new Error(`cannot generate ${path.basename(out)}: ${missing}`);
   const args = [
@@ -142,7 +151,6 @@ export async function model(which: ModelParams | PresetName): Promise<string> {
     const err = e as { stderr?: string; message: string };
     throw new Error(`model generation failed (${python()} ${path.basename(GENERATOR)}): ${err.stderr?.trim() || err.message}`, { cause: e });
   }
-  return out;
 }
 
 /**
