@@ -5,7 +5,7 @@
 // build's own time, as build-llama-server.sh recorded it.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePort } from '../test-support/helpers.js';
 import { evictFromPageCache, llamaServerPath, missingLlamaServer, model, PRESETS, writeModel, type PresetName } from '../test-support/llama/testbed.js';
@@ -36,9 +36,16 @@ async function healthy(port: number, timeoutMs: number): Promise<number> {
 }
 
 const rssMiB = (pid: number): number => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024;
+const CLK_TCK = 100; // USER_HZ on Linux
+/** utime + stime of a process so far, ms: the work of the load, whatever else the cores were doing. */
+function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(f[11]) + Number(f[12])) * 1000) / CLK_TCK;
+}
 
-/** One load: spawn → /health 200, ms, and the RSS once ready. */
-async function loadOnce(bin: string, file: string, cold: boolean): Promise<{ ms: number; rss: number }> {
+/** One load: spawn → /health 200, ms, the CPU it took and the RSS once ready. */
+async function loadOnce(bin: string, file: string, cold: boolean): Promise<{ ms: number; cpu: number; rss: number }> {
   if (cold) evictFromPageCache(file);
   const port = await freePort();
   const t0 = nowNs();
@@ -46,7 +53,7 @@ async function loadOnce(bin: string, file: string, cold: boolean): Promise<{ ms:
   const exited = new Promise((r) => child.once('exit', r));
   try {
     const t1 = await healthy(port, 120_000);
-    return { ms: ms(t1 - t0), rss: rssMiB(child.pid!) };
+    return { ms: ms(t1 - t0), cpu: cpuMs(child.pid!), rss: rssMiB(child.pid!) };
   } finally {
     child.kill('SIGTERM');
     await exited;
@@ -73,10 +80,12 @@ async function loadTimes(bin: string): Promise<string[][]> {
     const gen = await generationSeconds(name);
     await loadOnce(bin, file, false); // warms the page cache
     const warm: number[] = [];
+    const cpu: number[] = [];
     let rss = 0;
     for (let i = 0; i < WARM_RUNS; i++) {
       const r = await loadOnce(bin, file, false);
       warm.push(r.ms);
+      cpu.push(r.cpu);
       rss = r.rss;
     }
     const cold: number[] = [];
@@ -90,6 +99,7 @@ async function loadTimes(bin: string): Promise<string[][]> {
       fmt(gen, 1),
       fmt(w.p50, 0),
       fmt(w.p99, 0),
+      fmt(summarize(cpu).p50, 0),
       fmt(c.p50, 0),
       fmt(c.max, 0),
       fmt(rss, 0),
@@ -156,17 +166,21 @@ export default async function (): Promise<string> {
   if (missing) throw new Error(missing);
   const bin = llamaServerPath().path!;
   process.env.PATH = `${path.dirname(bin)}:${process.env.PATH ?? ''}`;
+  const loadBefore = loadavg()[0]!;
   const loads = await loadTimes(bin);
   const restarts: string[][] = [];
   for (const [name, runs] of Object.entries(RESTART_RUNS) as [PresetName, number][]) restarts.push(await restartTimes(name, runs));
+  const loadAfter = loadavg()[0]!;
   return [
+    `The 2 cores are shared with other jobs: 1-minute load average ${fmt(loadBefore, 1)} when this bench started, ${fmt(loadAfter, 1)} when it ended. Wall times stretch with it, and so, less, does the CPU column (utime + stime of the server up to its first 200: ggml's worker threads spin while they wait for each other).`,
+    '',
     `llama.cpp's llama-server as node-llama-cpp 3.21.1 ships it, built CPU-only here (\`bash test-support/llama/build-llama-server.sh\`, cached in ~/.cache/vigil-testbed). ${buildTime(bin)} Models are generated once by \`test-support/llama/make-model.py\` (python3 + numpy; the \`generate s\` column, one fresh run each, with ${process.env.VIGIL_PYTHON ?? 'python3'}) and cached by their parameters.`,
     '',
     `### Load time by model size`,
     '',
     `\`llama-server -m MODEL -c 4096 --port P\` (defaults: mmap, 4 slots, warm-up run): spawn → first \`/health\` 200, polled every ${POLL_MS} ms. Warm: ${WARM_RUNS} runs with the file in the page cache. Cold: ${COLD_RUNS} runs after dropping the file from the page cache (posix_fadvise DONTNEED), as after a reboot. RSS of the server once ready.`,
     '',
-    table(['model', 'file MiB', 'generate s', 'warm p50 ms', 'warm p99 ms', 'cold p50 ms', 'cold max ms', 'RSS MiB'], loads),
+    table(['model', 'file MiB', 'generate s', 'warm p50 ms', 'warm p99 ms', 'warm CPU ms (p50)', 'cold p50 ms', 'cold max ms', 'RSS MiB'], loads),
     '',
     `### kill -9 → ready again under Vigil`,
     '',
