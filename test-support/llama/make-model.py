@@ -23,6 +23,12 @@ import os
 import sys
 import time
 import types
+from pathlib import Path
+
+try:
+    import numpy as np
+except ImportError as e:
+    raise SystemExit(f"make-model.py needs numpy ({e}): install python3-numpy (apt) or numpy (pip)")
 
 TYPES = ("F32", "F16", "Q8_0")
 # general.file_type (llama_ftype) for each tensor type.
@@ -81,8 +87,6 @@ def seed_for(params: str, tensor: str) -> int:
 def main(argv: list[str]) -> int:
     a = parse_args(argv)
     gguf = import_gguf(a.gguf_py)
-    import numpy as np
-
     out = os.path.abspath(a.out)
     os.makedirs(os.path.dirname(out), exist_ok=True)
     with open(out + ".lock", "w") as lock:
@@ -93,7 +97,7 @@ def main(argv: list[str]) -> int:
         t0 = time.monotonic()
         tmp = f"{out}.tmp-{os.getpid()}"
         try:
-            write_model(gguf, np, a, tmp)
+            write_model(gguf, a, tmp)
             os.replace(tmp, out)
         except BaseException:
             if os.path.exists(tmp):
@@ -104,7 +108,7 @@ def main(argv: list[str]) -> int:
     return 0
 
 
-def write_model(gguf, np, a: argparse.Namespace, path: str) -> None:
+def write_model(gguf: types.ModuleType, a: argparse.Namespace, path: str) -> None:
     vocab = gguf.GGUFReader(a.vocab)
     tok_fields = [(k, f) for k, f in vocab.fields.items() if k.startswith("tokenizer.")]
     tokens = vocab.fields.get("tokenizer.ggml.tokens")
@@ -166,7 +170,7 @@ def write_model(gguf, np, a: argparse.Namespace, path: str) -> None:
         nbytes = int(np.prod(byte_shape)) * np.dtype(dtype).itemsize
         w.add_tensor_info(name, byte_shape, np.dtype(dtype), nbytes, raw_dtype=raw)
 
-    w.write_header_to_file(path=__import__("pathlib").Path(path))
+    w.write_header_to_file(path=Path(path))
     w.write_kv_data_to_file()
     w.write_ti_data_to_file()
     for name, shape, norm in tensors:
