@@ -109,6 +109,8 @@ let generatorHash: string | undefined;
 /**
  * File name of a model: readable parameters plus a hash of all of them and
  * of the generator itself, so a changed generator never reuses an old file.
+ * Files of older generators are left behind: delete the models folder to
+ * reclaim the space (it is shared, so nothing here prunes it).
  */
 export function modelKey(params: ModelParams): string {
   const p = normalised(params);
