@@ -23,6 +23,7 @@ if [[ -f "$ROOT/.complete" && -x "$BIN" ]]; then
   exit 0
 fi
 
+started=$SECONDS
 rm -rf "$ROOT"
 mkdir -p "$ROOT"
 cd "$ROOT"
@@ -39,5 +40,7 @@ cmake -S src -B src/build -DCMAKE_BUILD_TYPE=Release -DLLAMA_CURL=OFF \
 cmake --build src/build --target llama-server -j"$(nproc)" >&2
 
 "$BIN" --version >&2
+# Fetch + configure + build, wall seconds (BENCHMARKS.md reports it).
+echo "$((SECONDS - started))" >"$ROOT/build-seconds"
 touch "$ROOT/.complete"
 echo "$BIN"
