@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
-import { freePort } from '../test-support/helpers.js';
+import { pickFreePort } from '../test-support/helpers.js';
 import { evictFromPageCache, llamaServerPath, missingLlamaServer, model, PRESETS, writeModel, type PresetName } from '../test-support/llama/testbed.js';
 import { startVigil } from '../test-support/llama/vigil-with-llama.js';
 import { fmt, nowNs, summarize, table } from './stats.js';
@@ -47,7 +47,7 @@ function cpuMs(pid: number): number {
 /** One load: spawn → /health 200, ms, the CPU it took and the RSS once ready. */
 async function loadOnce(bin: string, file: string, cold: boolean): Promise<{ ms: number; cpu: number; rss: number }> {
   if (cold) evictFromPageCache(file);
-  const port = await freePort();
+  const port = await pickFreePort();
   const t0 = nowNs();
   const child = spawn(bin, ['-m', file, '-c', '4096', '--port', String(port)], { stdio: 'ignore' });
   const exited = new Promise((r) => child.once('exit', r));

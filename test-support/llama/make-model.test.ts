@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect } from 'vitest';
-import { freePort, tempDir, waitFor } from '../helpers.js';
+import { pickFreePort, tempDir, waitFor } from '../helpers.js';
 import { itLlama } from './it-llama.js';
 import { llamaServerPath, model, modelKey, PRESETS, writeModel, type ModelParams } from './testbed.js';
 
@@ -56,7 +56,7 @@ describe('make-model.py', () => {
   for (const [name, p] of shapes) {
     itLlama(`${name}: llama-server loads it with the shape it was given and generates text`, async () => {
       const file = await model(p);
-      const port = await freePort();
+      const port = await pickFreePort();
       const child = spawn(llamaServerPath().path!, ['-m', file, '-c', '1024', '--port', String(port), '-lv', '4'], { stdio: ['ignore', 'pipe', 'pipe'] });
       let log = '';
       child.stdout.on('data', (d: Buffer) => (log += d.toString()));

@@ -50,7 +50,7 @@ itLlamaPrivileged('llama-server loading an 88 MiB model with --no-mmap into a 64
   expect(b.lastExit!.reason).toMatch(/^oom-killed/);
   // The kernel's record: this process, in this backend's memory cgroup, with what it held when killed.
   expect(kernel).toMatchObject({ pid: b.lastExit!.pid, comm: 'llama-server', scope: 'memcg', killer: 'kernel', backend: 'llm' });
-  expect(kernel.memcg).toMatch(/vigil\/llm$/);
+  expect(kernel.memcg).toMatch(/vigil\/[0-9a-f]{8}\/llm$/);
   // Most of the limit is the weights it was copying in (anonymous memory).
   expect(kernel.anonRssKb).toBeGreaterThan((LIMIT_MIB * 1024) / 2);
   expect(kernel.totalVmKb).toBeGreaterThan(kernel.anonRssKb!);
