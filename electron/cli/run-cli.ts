@@ -9,6 +9,7 @@ import { runOomScan } from '../core/oom/index.js';
 import { resolveConfigPath, resolveStateDir } from '../core/paths.js';
 import { createVigil } from '../core/vigil.js';
 import { checkPortFree, checkServerOptions, ServerConfigError, startServer } from '../serve/server.js';
+import { runFit } from './fit-command.js';
 import { defaultRendererDir, packageVersion } from './paths.js';
 
 export interface CliIo {
@@ -30,6 +31,9 @@ commands:
         list OOM kills found in a saved kernel log / dmesg / journalctl output
   import-llama-swap SRC [DEST]
         write a Vigil config from a llama-swap config (DEST defaults to the Vigil config path)
+  fit MODEL.gguf [llama-server flags…] [--memory-limit SIZE] [--json]
+  fit --backend ID [--config P] [--json]
+        will it fit? llama-server's predicted memory and the verdict for this machine
 
   --help, -h       this text
   --version, -v    print the version
@@ -144,6 +148,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         return await runOomScan(rest, { stdin: io.stdin, stdout: io.stdout, stderr: io.stderr, readFile: (p) => readFile(p, 'utf8') });
       case 'import-llama-swap':
         return await importCmd(rest, io);
+      case 'fit':
+        return await runFit(rest, io);
       default:
         throw new UsageError(`unknown command '${cmd}' (try vigil --help)`);
     }

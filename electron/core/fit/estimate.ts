@@ -178,7 +178,8 @@ export function estimate({ header, shape, server, env, correction = null, notes:
       notes.push(`no -c: llama-server's --fit would shrink the context from ${shape.ctxTrain} to about ${settings.ctx} to fit total memory (it does not see a memory limit)`);
     }
   }
-  if (settings.mmap && server.repack) {
+  const REPACKED = new Set([2, 8, 10, 12, 13, 14, 20, 39]); // Q4_0, Q8_0, Q2_K, Q4_K, Q5_K, Q6_K, IQ4_NL, MXFP4
+  if (settings.mmap && server.repack && header.tensors.some((t) => REPACKED.has(t.type))) {
     notes.push('on CPUs where llama.cpp repacks quantized weights (Q4_0, Q4_K, IQ4_NL… with AVX2 or ARM dot-product), those weights are anonymous memory, not mmap');
   }
   if (server.cacheRamMib !== 0) notes.push(`llama-server's prompt cache can grow by up to ${server.cacheRamMib < 0 ? 'unlimited' : formatBytes(server.cacheRamMib * 1024 * 1024)} with use (-cram)`);
@@ -199,7 +200,7 @@ export function estimate({ header, shape, server, env, correction = null, notes:
     };
   });
   const worst = b.find((x) => x.verdict === verdict && verdict !== 'fits') ?? b[0];
-  const head = `needs ${formatBytes(total)}${file ? ` (${formatBytes(file)} of it mmap'ed weights)` : ''}`;
+  const head = `needs ${formatBytes(total)}${file ? ` (${formatBytes(file)} of it file-backed)` : ''}`;
   const why = worst ? `${head}; ${verdict === 'fits' ? 'fits' : verdict === 'tight' ? 'tight' : "won't fit"}: ${worst.why}` : `${head}; nothing to compare with`;
   return {
     verdict,

@@ -227,7 +227,7 @@ async function readOne(file: string, fileIndex: number, opts: ReadOptions): Prom
     const { version, nTensors, nKv } = await item('the file header', () => {
       if (c.buf.length < 4 || c.buf.toString('latin1', 0, 4) !== 'GGUF') {
         const head = c.buf.subarray(0, 4);
-        throw new GgufError(file, head.length === 0 ? 'the file is empty' : `not a GGUF file (starts with ${JSON.stringify(head.toString('latin1'))}, expected "GGUF")`);
+        throw new GgufError(file, head.length === 0 ? 'the file is empty' : `not a GGUF file (it starts with bytes ${head.toString('hex')}, not "GGUF")`);
       }
       c.pos = 4;
       const version = c.u32();
