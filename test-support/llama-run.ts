@@ -5,7 +5,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { LLAMA_SERVER } from './llama-model.js';
+import { it } from 'vitest';
+import { haveVocab, LLAMA_SERVER, VOCAB_GGUF } from './llama-model.js';
+import { required as requiredPrivileged, type CapabilityCheck } from './privileged.js';
 
 export const missingLlamaServerBinary = (): string | null =>
   existsSync(LLAMA_SERVER) ? null : `no llama-server at ${LLAMA_SERVER}: run \`bash test-support/llama/build-llama-server.sh\` (~10 min once)`;
@@ -94,4 +96,27 @@ export const cgroupPeak = (cg: string): number => Number(readFileSync(`${cg}/mem
 
 export function setCgroupLimit(cg: string, bytes: number): void {
   writeFileSync(`${cg}/memory.limit_in_bytes`, String(bytes));
+}
+
+/**
+ * `it` for tests with the real llama-server: skips with the reason printed
+ * where the binary or llama.cpp's vocab file is missing, fails instead when
+ * VIGIL_REQUIRE_LLAMA_SERVER=1. `extra` adds a capability check (cgroups…)
+ * that follows VIGIL_REQUIRE_PRIVILEGED_TESTS.
+ */
+export function itLlamaServer(name: string, fn: () => Promise<void>, timeout: number, extra?: CapabilityCheck): void {
+  const llama = missingLlamaServerBinary() ?? (haveVocab() ? null : `no ${VOCAB_GGUF} (llama.cpp's source tree): run \`bash test-support/llama/build-llama-server.sh\``);
+  const priv = extra?.() ?? null;
+  const enforced = [llama && process.env.VIGIL_REQUIRE_LLAMA_SERVER === '1' ? `VIGIL_REQUIRE_LLAMA_SERVER=1 but ${llama}` : null, priv && requiredPrivileged() ? `VIGIL_REQUIRE_PRIVILEGED_TESTS=1 but ${priv}` : null].filter(Boolean);
+  if (enforced.length) {
+    it(name, () => {
+      throw new Error(enforced.join('; '));
+    });
+  } else if (llama || priv) {
+    const why = [llama, priv].filter(Boolean).join('; ');
+    console.warn(`[skip] ${name}: ${why}`);
+    it.skip(`${name} — skipped: ${why}`, fn);
+  } else {
+    it(name, fn, timeout);
+  }
 }
