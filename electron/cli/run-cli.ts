@@ -11,6 +11,7 @@ import { runOomScan } from '../core/oom/index.js';
 import { resolveConfigPath, resolveStateDir } from '../core/paths.js';
 import { createVigil, InstanceLockedError } from '../core/vigil.js';
 import { checkPortFree, checkServerOptions, ServerConfigError, startServer } from '../serve/server.js';
+import { runFit } from './fit-command.js';
 import { DEFAULT_SERVICE_PORT, enableService, UNIT_NAME, writeService } from './install-service.js';
 import { binPath, defaultRendererDir, packageVersion } from './paths.js';
 
@@ -37,6 +38,9 @@ commands:
   install-service [--port N] [--config P] [--enable]
         write a systemd user unit that runs 'vigil serve' at login (with a stable token);
         --enable also runs systemctl --user daemon-reload and enable --now
+  fit MODEL.gguf [llama-server flags…] [--memory-limit SIZE] [--json]
+  fit --backend ID [--config P] [--json]
+        will it fit? llama-server's predicted memory and the verdict for this machine
 
   --help, -h       this text
   --version, -v    print the version
@@ -173,6 +177,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         return await importCmd(rest, io);
       case 'install-service':
         return installServiceCmd(rest, io);
+      case 'fit':
+        return await runFit(rest, io);
       default:
         throw new UsageError(`unknown command '${cmd}' (try vigil --help)`);
     }
