@@ -8,10 +8,8 @@ import type { GpuMemory } from '../common/state.js';
 import { formatBytes, formatConfigIssue } from '../common/format.js';
 import { parseSize } from '../common/config-schema.js';
 import { loadConfig } from '../core/config/index.js';
-import { MeasurementStore } from '../core/fit/measurements.js';
-import { machineNow, predictFit } from '../core/fit/predict.js';
-import { readAmdGpus } from '../core/memory/gpu-amd.js';
-import { findOnPath, readNvidiaGpus } from '../core/memory/gpu-nvidia.js';
+import { machineNow, MeasurementStore, predictFit } from '../core/fit/index.js';
+import { findOnPath, readAmdGpus, readNvidiaGpus } from '../core/memory/index.js';
 import { resolveConfigPath, resolveStateDir } from '../core/paths.js';
 
 export const FIT_HELP = `usage: vigil fit MODEL.gguf [llama-server flags…] [--memory-limit SIZE] [--json]
