@@ -119,6 +119,13 @@ export class LlamaLogParser {
     return changed;
   }
 
+  /** The writer is gone: its unfinished last line is as complete as it will get. */
+  flush(): boolean {
+    const rest = this.partial;
+    this.partial = '';
+    return rest !== '' && this.line(rest);
+  }
+
   /** One complete line; returns whether it was one the parser reads (so a fact may have changed). */
   line(raw: string): boolean {
     if (raw.length > MAX_LINE) return false;
