@@ -132,7 +132,8 @@ describe('llama monitor, against the real server', () => {
     const v = m.view();
     expect(v).toMatchObject({ phase: 'listening', listenUrl: `http://127.0.0.1:${port}`, model: { path: model, name: 'vigil-tiny' }, contextSize: 4096 });
     expect(v.build).toMatch(/^b\d+-[0-9a-f]+$/);
-    expect(v.slots).toMatchObject({ total: 4, source: 'slots', contextPerSlot: 4096 });
+    // With /metrics answering, busy slots come from requests_processing and /slots is not read.
+    expect(v.slots).toEqual({ total: 4, busy: 0, source: 'metrics', contextPerSlot: 4096 });
     expect(v.memory).toEqual([expect.objectContaining({ device: 'Host', source: 'log' })]);
     expect(v.memory[0]!.weights).toBeGreaterThan(7 * MiB);
     expect(v.endpoints).toEqual({ props: 'available', slots: 'available', metrics: 'available' });

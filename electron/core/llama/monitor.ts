@@ -96,14 +96,17 @@ export class LlamaMonitor {
     this.ticking = true;
     const gen = this.generation;
     try {
+      // /metrics says how many requests are processing, which is all a tick needs of /slots; so
+      // /slots is read only until /metrics is known to answer, or when it does not.
+      const wantSlots = this.api.available('slots') && this.api.endpoints.metrics !== 'available';
       const [props, slots, metrics] = await Promise.all([
         this.props === null && this.api.available('props') ? this.api.props() : null,
-        this.api.available('slots') ? this.api.slots() : null,
+        wantSlots ? this.api.slots() : null,
         this.api.available('metrics') ? this.api.metrics() : null,
       ]);
       if (gen !== this.generation || this.exited) return;
       if (props?.ok) this.props = props.value;
-      this.slots = slots?.ok ? slots.value : this.api.available('slots') ? this.slots : null;
+      this.slots = slots?.ok ? slots.value : wantSlots ? this.slots : null;
       this.metrics = metrics?.ok ? metrics.value : this.api.available('metrics') ? this.metrics : null;
       this.emit();
       this.maybeProbe();
@@ -112,9 +115,17 @@ export class LlamaMonitor {
     }
   }
 
+  /** The backend is gone for good (removed from the config, Vigil quitting): close the kept connection. */
+  dispose(): void {
+    this.exited = true;
+    this.generation++;
+    this.api.close();
+  }
+
   /** The process exited: the death reason from the log's last lines (`logTail`, else the lines fed). */
   onExit(logTail?: readonly string[]): LlamaDeathReason | null {
     this.exited = true;
+    this.api.close();
     this.parser.flush();
     this.deathReason = classifyDeath(logTail ?? [...this.tail, this.partial]);
     this.emit();

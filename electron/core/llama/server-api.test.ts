@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -5,6 +7,8 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../../../test-support/helpers.js';
 import { itRealLlama, startRealServer, tinyModel, type RealServer } from '../../../test-support/llama/real-llama.js';
 import { LlamaServerApi } from './server-api.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -89,6 +93,41 @@ describe('llama-server API reader, answers of every kind', () => {
     expect(performance.now() - t0).toBeLessThan(2000);
     expect(await api.slots(100)).toEqual({ ok: false, absent: false, detail: '/slots: timeout after 100 ms' });
   });
+
+  it('keeps one connection for its reads, which never keeps the process running', async () => {
+    const sockets = new Set<unknown>();
+    const srv = await answering((req, res) => {
+      sockets.add(req.socket);
+      res.writeHead(200).end('[]');
+    });
+    close = srv.close;
+    const api = new LlamaServerApi({ port: srv.port });
+    for (let i = 0; i < 5; i++) expect(await api.slots()).toMatchObject({ ok: true });
+    expect(sockets.size).toBe(1);
+    api.close();
+    expect(await api.slots()).toMatchObject({ ok: true });
+    expect(sockets.size).toBe(2);
+    // A process that read and has nothing left to do exits, its idle kept connection notwithstanding.
+    const script = `import { LlamaServerApi } from ${JSON.stringify(path.join(here, 'server-api.ts'))};
+      const api = new LlamaServerApi({ port: ${srv.port} });
+      const r = await api.slots();
+      console.log(r.ok ? 'read' : r.detail);`;
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const code = await new Promise<number | null>((r) => {
+      const t = setTimeout(() => {
+        child.kill('SIGKILL');
+        r(-1);
+      }, 15_000);
+      child.on('exit', (c) => {
+        clearTimeout(t);
+        r(c);
+      });
+    });
+    expect({ code, out: out.trim() }).toEqual({ code: 0, out: 'read' });
+    expect(sockets.size).toBe(3);
+  }, 30_000);
 
   it('says connection refused when nothing listens', async () => {
     const srv = await answering(() => {});

@@ -4,7 +4,9 @@
 // decides when — at the probe's pace, never more often. An endpoint the
 // server does not offer (404, 501 "start it with --metrics"/"--slots", 401
 // without the API key) is remembered as absent and not asked again for this
-// process; 503 means "still loading", asked again next time.
+// process; 503 means "still loading", asked again next time. Reads share one
+// kept-alive connection per server (closed by retarget() and close()).
+import { Agent } from 'node:http';
 import type { LlamaEndpointState, LlamaEndpoints } from '../../common/llama.js';
 import { httpRequest, type HttpResponse } from './http-request.js';
 import { readLlamaMetrics, type LlamaMetricsReading } from './metrics.js';
@@ -42,10 +44,20 @@ type Endpoint = keyof LlamaEndpoints;
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
 
+// One socket per server, kept while idle (the agent unrefs it: it never keeps Vigil running).
+const newAgent = (): Agent => new Agent({ keepAlive: true, maxSockets: 1, maxFreeSockets: 1 });
+
 export class LlamaServerApi {
   private state: LlamaEndpoints = { props: 'unknown', slots: 'unknown', metrics: 'unknown' };
+  private agent = newAgent();
 
   constructor(private target: LlamaApiTarget) {}
+
+  /** Closes the kept connection; the reader may be used again (it opens a new one). */
+  close(): void {
+    this.agent.destroy();
+    this.agent = newAgent();
+  }
 
   get endpoints(): LlamaEndpoints {
     return { ...this.state };
@@ -53,6 +65,7 @@ export class LlamaServerApi {
 
   /** A new process on (maybe) another port: forget what was learnt about the old one. */
   retarget(target: LlamaApiTarget): void {
+    this.close();
     this.target = target;
     this.state = { props: 'unknown', slots: 'unknown', metrics: 'unknown' };
   }
@@ -99,7 +112,7 @@ export class LlamaServerApi {
     if (this.state[e] === 'absent') return { ok: false, absent: true, detail: `${path} not offered by this server` };
     let res: HttpResponse;
     try {
-      res = await httpRequest({ host: this.target.host, port: this.target.port, path, timeoutMs: timeoutMs ?? this.target.timeoutMs ?? 2000, apiKey: this.target.apiKey });
+      res = await httpRequest({ host: this.target.host, port: this.target.port, path, timeoutMs: timeoutMs ?? this.target.timeoutMs ?? 2000, apiKey: this.target.apiKey, agent: this.agent });
     } catch (err) {
       return { ok: false, absent: false, detail: `${path}: ${(err as Error).message}` };
     }
