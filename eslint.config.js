@@ -21,7 +21,7 @@ const CORE_FACADE = ['electron/core/index', 'electron/core/vigil', 'electron/cor
 const ZONES = [
   { zone: 'native-bindings', roots: ['native-bindings/**'], may: ['node:', 'koffi'] },
   { zone: 'electron/common', roots: ['electron/common/**'], may: ['zod'] },
-  { zone: 'electron/core', roots: ['electron/core/**'], may: ['electron/common/**', 'native-bindings/**', 'node:', 'yaml', 'zod', 'zustand'] },
+  { zone: 'electron/core', roots: ['electron/core/**'], may: ['electron/common/**', 'native-bindings/**', 'node:', 'yaml', 'zod', 'zustand', 'parse-prometheus-text-format'] },
   { zone: 'electron/host', roots: ['electron/host/**'], may: ['electron/common/**'] },
   { zone: 'electron/serve', roots: ['electron/serve/**'], may: ['electron/common/**', 'electron/host/**', ...CORE_FACADE, 'node:', 'ws', 'prom-client'], tests: ['ws'] },
   { zone: 'electron/cli', roots: ['electron/cli/**'], may: ['electron/common/**', 'electron/host/**', 'electron/serve/**', ...CORE_FACADE, 'node:'], tests: ['ws'] },

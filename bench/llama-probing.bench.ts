@@ -13,7 +13,8 @@ import { LlamaLogParser } from '../electron/core/llama/log-parser.js';
 import { LlamaMonitor } from '../electron/core/llama/monitor.js';
 import { LlamaServerApi } from '../electron/core/llama/server-api.js';
 import { tempDir } from '../test-support/helpers.js';
-import { missingRealLlama, startRealServer, tinyModel } from '../test-support/llama/real-llama.js';
+import { startRealServer, tinyModel } from '../test-support/llama/real-llama.js';
+import { missingLlamaServer } from '../test-support/llama/testbed.js';
 import { fmt, table } from './stats.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -55,10 +56,10 @@ function parserThroughput(): { linesPerSec: number; usPerLine: number } {
 export default async function (): Promise<string> {
   const parser = parserThroughput();
   const parserNote = `Log parser: ${fmt(parser.usPerLine, 2)} µs per line (${fmt(parser.linesPerSec / 1e6, 2)} M lines/s) on the -lv 4 log of the server built here, fed line by line.`;
-  const missing = missingRealLlama();
+  const missing = missingLlamaServer();
   if (missing) return `Skipped the server part: ${missing}.\n\n${parserNote}\n`;
   const tmp = tempDir('vigil-bench-llama-');
-  const server = await startRealServer(['-m', tinyModel(), '-c', '4096', '--metrics'], path.join(tmp.dir, 'server.log'));
+  const server = await startRealServer(['-m', await tinyModel(), '-c', '4096', '--metrics'], path.join(tmp.dir, 'server.log'));
   try {
     const conn = new ProbeConnection();
     const health = await measure(server.pid, TICKS, () => conn.probe({ port: server.port, path: '/health', timeoutMs: 2000 }));

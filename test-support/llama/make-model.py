@@ -48,6 +48,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--ctx", type=int, default=4096, help="trained context length")
     p.add_argument("--type", choices=TYPES, default="F16")
     p.add_argument("--out", required=True)
+    p.add_argument("--arch", default="llama", help="general.architecture (another name makes a model llama.cpp refuses)")
     a = p.parse_args(argv)
     errors = []
     for name in ("layers", "embd", "heads", "kv_heads", "ff", "ctx"):
@@ -120,7 +121,7 @@ def write_model(gguf: types.ModuleType, a: argparse.Namespace, path: str) -> Non
     params = f"L{a.layers} E{a.embd} H{a.heads} KV{a.kv_heads} FF{a.ff} C{a.ctx} {a.type} {os.path.basename(a.vocab)} V{n_vocab}"
 
     qtype = getattr(gguf.GGMLQuantizationType, a.type)
-    w = gguf.GGUFWriter(None, "llama")
+    w = gguf.GGUFWriter(None, a.arch)
     w.add_name(f"vigil-testbed {params}")
     w.add_block_count(a.layers)
     w.add_context_length(a.ctx)

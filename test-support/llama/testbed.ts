@@ -74,6 +74,8 @@ export interface ModelParams {
   /** Vocab-only GGUF whose tokenizer is copied (default: the source tree's llama-spm, 32000 tokens). */
   vocab?: string;
   type?: TensorType;
+  /** general.architecture (default llama); another name makes a model this build refuses to load. */
+  arch?: string;
 }
 
 /**
@@ -92,8 +94,9 @@ export const PRESETS = {
 } as const satisfies Record<string, ModelParams>;
 export type PresetName = keyof typeof PRESETS;
 
-function normalised(p: ModelParams): Required<ModelParams> {
+function normalised(p: ModelParams): Required<Omit<ModelParams, 'arch'>> & Pick<ModelParams, 'arch'> {
   return {
+    ...(p.arch && p.arch !== 'llama' ? { arch: p.arch } : {}),
     layers: p.layers,
     embd: p.embd,
     heads: p.heads,
@@ -117,7 +120,7 @@ export function modelKey(params: ModelParams): string {
   generatorHash ??= createHash('sha256').update(readFileSync(GENERATOR)).digest('hex');
   const hash = createHash('sha256').update(JSON.stringify([p, generatorHash])).digest('hex').slice(0, 12);
   const vocab = path.basename(p.vocab, '.gguf').replace(/^ggml-vocab-/, '');
-  return `llama-L${p.layers}-E${p.embd}-H${p.heads}-KV${p.kvHeads}-FF${p.ff}-C${p.ctx}-${p.type}-${vocab}-${hash}`;
+  return `${p.arch ?? 'llama'}-L${p.layers}-E${p.embd}-H${p.heads}-KV${p.kvHeads}-FF${p.ff}-C${p.ctx}-${p.type}-${vocab}-${hash}`;
 }
 
 const run = promisify(execFile);
@@ -146,6 +149,7 @@ export async function writeModel(params: ModelParams, out: string): Promise<void
     GENERATOR, '--gguf-py', path.join(sourceDir(), 'gguf-py'), '--vocab', p.vocab,
     '--layers', String(p.layers), '--embd', String(p.embd), '--heads', String(p.heads), '--kv-heads', String(p.kvHeads),
     '--ff', String(p.ff), '--ctx', String(p.ctx), '--type', p.type, '--out', out,
+    ...(p.arch ? ['--arch', p.arch] : []),
   ];
   try {
     await run(python(), args, { maxBuffer: 1 << 20 });

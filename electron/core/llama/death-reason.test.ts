@@ -147,12 +147,12 @@ describe('death reason, from the real server dying here', () => {
     writeFileSync(junk, Buffer.from('not a gguf file at all, just text'));
     expect(await deathOf(['-m', junk], 'junk')).toMatchObject({ kind: 'model-corrupt' });
     const cut = path.join(tmp.dir, 'cut.gguf');
-    writeFileSync(cut, readFileSync(tinyModel()).subarray(0, 4_000_000));
+    writeFileSync(cut, readFileSync(await tinyModel()).subarray(0, 4_000_000));
     expect(await deathOf(['-m', cut], 'cut')).toMatchObject({ kind: 'model-corrupt', summary: expect.stringMatching(/truncated or corrupt/) });
   }, 60_000);
 
   itRealLlama('a model of an architecture this build does not know', async () => {
-    expect(await deathOf(['-m', tinyModel('frobnitz')], 'arch')).toMatchObject({ kind: 'unsupported-arch', summary: expect.stringContaining("'frobnitz'") });
+    expect(await deathOf(['-m', await tinyModel('frobnitz')], 'arch')).toMatchObject({ kind: 'unsupported-arch', summary: expect.stringContaining("'frobnitz'") });
   }, 60_000);
 
   itRealLlama('a port another process listens on', async () => {
@@ -160,7 +160,7 @@ describe('death reason, from the real server dying here', () => {
     await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
     const port = (blocker.address() as { port: number }).port;
     try {
-      expect(await deathOf(['-m', tinyModel()], 'port', port)).toMatchObject({ kind: 'port-in-use', summary: `Could not listen on 127.0.0.1:${port} (the port is probably in use)` });
+      expect(await deathOf(['-m', await tinyModel()], 'port', port)).toMatchObject({ kind: 'port-in-use', summary: `Could not listen on 127.0.0.1:${port} (the port is probably in use)` });
     } finally {
       blocker.close();
     }

@@ -28,7 +28,7 @@ describe('generation probe, against the real server', () => {
   afterAll(() => tmp.cleanup());
 
   itRealLlama('an idle server generates one token', async () => {
-    server = await startRealServer(['-m', tinyModel(), '-c', '2048', '-np', '2'], path.join(tmp.dir, 'idle.log'));
+    server = await startRealServer(['-m', await tinyModel(), '-c', '2048', '-np', '2'], path.join(tmp.dir, 'idle.log'));
     const api = new LlamaServerApi({ port: server.port });
     const p = await runGenerationProbe({ port: server.port, timeoutMs: 20_000, api });
     expect(p).toMatchObject({ outcome: 'ok', detail: expect.stringMatching(/^generated 1 token in \d+ ms$/) });
@@ -37,7 +37,7 @@ describe('generation probe, against the real server', () => {
   }, 60_000);
 
   itRealLlama('is skipped while a slot is busy, and runs once it is free', async () => {
-    server = await startRealServer(['-m', tinyModel(), '-c', '4096', '-np', '2'], path.join(tmp.dir, 'busy.log'));
+    server = await startRealServer(['-m', await tinyModel(), '-c', '4096', '-np', '2'], path.join(tmp.dir, 'busy.log'));
     const port = server.port;
     const api = new LlamaServerApi({ port });
     const abandon = longCompletion(port);
@@ -66,7 +66,7 @@ describe('generation probe, against the real server', () => {
   }, 90_000);
 
   itRealLlama('uses /metrics requests_processing to see a busy server when /slots is disabled', async () => {
-    server = await startRealServer(['-m', tinyModel(), '-c', '4096', '-np', '2', '--no-slots', '--metrics'], path.join(tmp.dir, 'metrics.log'));
+    server = await startRealServer(['-m', await tinyModel(), '-c', '4096', '-np', '2', '--no-slots', '--metrics'], path.join(tmp.dir, 'metrics.log'));
     const api = new LlamaServerApi({ port: server.port });
     const abandon = longCompletion(server.port);
     await waitFor(async () => {
@@ -79,7 +79,7 @@ describe('generation probe, against the real server', () => {
   }, 90_000);
 
   itRealLlama('a stopped (SIGSTOP) server: the probe fails within its timeout', async () => {
-    server = await startRealServer(['-m', tinyModel(), '-c', '2048'], path.join(tmp.dir, 'stopped.log'));
+    server = await startRealServer(['-m', await tinyModel(), '-c', '2048'], path.join(tmp.dir, 'stopped.log'));
     const api = new LlamaServerApi({ port: server.port });
     expect(await runGenerationProbe({ port: server.port, timeoutMs: 20_000, api })).toMatchObject({ outcome: 'ok' });
     server.signal('SIGSTOP');
@@ -92,7 +92,7 @@ describe('generation probe, against the real server', () => {
   }, 60_000);
 
   itRealLlama('a server that offers neither /slots nor /metrics is probed, and a stopped one times out on the completion itself', async () => {
-    server = await startRealServer(['-m', tinyModel(), '-c', '2048', '--no-slots'], path.join(tmp.dir, 'bare.log'));
+    server = await startRealServer(['-m', await tinyModel(), '-c', '2048', '--no-slots'], path.join(tmp.dir, 'bare.log'));
     const api = new LlamaServerApi({ port: server.port });
     expect(await runGenerationProbe({ port: server.port, timeoutMs: 20_000, api })).toMatchObject({ outcome: 'ok' });
     expect(api.endpoints).toMatchObject({ slots: 'absent', metrics: 'absent' });

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { LlamaGenerationProbe, LlamaView } from '../../common/llama.js';
-import { freePort, tempDir, waitFor } from '../../../test-support/helpers.js';
+import { pickFreePort, tempDir, waitFor } from '../../../test-support/helpers.js';
 import { itRealLlama, startRealServer, tinyModel, type RealServer } from '../../../test-support/llama/real-llama.js';
 import { LlamaMonitor } from './monitor.js';
 
@@ -45,7 +45,7 @@ describe('llama monitor, fed logs', () => {
   });
 
   it('does not read the API before the server serves', async () => {
-    const { m } = monitor(await freePort());
+    const { m } = monitor(await pickFreePort());
     m.feedLog(fixture('local-lv4.log').split('\n').slice(0, 20).join('\n') + '\n');
     expect(m.view().phase).toBe('loading');
     await m.tick(false);
@@ -117,8 +117,8 @@ describe('llama monitor, against the real server', () => {
 
   itRealLlama('follows a real server from load to serving, probes it, then explains the next process\'s death', async () => {
     const log = path.join(tmp.dir, 'backend.log');
-    const model = tinyModel();
-    const port = await freePort();
+    const model = await tinyModel();
+    const port = await pickFreePort();
     const probes: LlamaGenerationProbe[] = [];
     const { m, views } = monitor(port, { readTimeoutMs: 5000, generate: { everyMs: 0, timeoutMs: 20_000 }, onProbe: (p) => probes.push(p) });
     closeSync(openSync(log, 'a'));
@@ -130,7 +130,7 @@ describe('llama monitor, against the real server', () => {
       return probes.length > 0 && m.view().throughput !== null && m.view().listenUrl !== null;
     }, 30_000, 'a tick with the API read, a generation probe, and the log caught up');
     const v = m.view();
-    expect(v).toMatchObject({ phase: 'listening', listenUrl: `http://127.0.0.1:${port}`, model: { path: model, name: 'vigil-tiny' }, contextSize: 4096 });
+    expect(v).toMatchObject({ phase: 'listening', listenUrl: `http://127.0.0.1:${port}`, model: { path: model, name: expect.stringMatching(/^vigil-testbed L2 E64/) }, contextSize: 4096 });
     expect(v.build).toMatch(/^b\d+-[0-9a-f]+$/);
     // With /metrics answering, busy slots come from requests_processing and /slots is not read.
     expect(v.slots).toEqual({ total: 4, busy: 0, source: 'metrics', contextPerSlot: 4096 });
@@ -152,7 +152,7 @@ describe('llama monitor, against the real server', () => {
     const missing = path.join(tmp.dir, 'deleted.gguf');
     for (let attempt = 1; ; attempt++) {
       const offset = statSync(log).size;
-      const port2 = await freePort();
+      const port2 = await pickFreePort();
       m.restart(port2);
       stop = follow(log, offset, (t) => m.feedLog(t));
       server = await startRealServer(['-m', missing], log, { port: port2, waitReady: false });

@@ -146,7 +146,7 @@ describe('llama-server API reader, against the real server', () => {
   afterAll(() => tmp.cleanup());
 
   itRealLlama('reads /props, /slots and /metrics of a server started with --metrics', async () => {
-    const model = tinyModel();
+    const model = await tinyModel();
     server = await startRealServer(['-m', model, '-c', '4096', '--metrics'], path.join(tmp.dir, 'metrics.log'));
     const api = new LlamaServerApi({ port: server.port });
     const props = await api.props();
@@ -161,7 +161,7 @@ describe('llama-server API reader, against the real server', () => {
   }, 60_000);
 
   itRealLlama('without --metrics, and with --no-slots, those endpoints are absent and not asked again', async () => {
-    server = await startRealServer(['-m', tinyModel(), '-c', '2048', '--no-slots'], path.join(tmp.dir, 'plain.log'));
+    server = await startRealServer(['-m', await tinyModel(), '-c', '2048', '--no-slots'], path.join(tmp.dir, 'plain.log'));
     const api = new LlamaServerApi({ port: server.port });
     expect(await api.metrics()).toEqual({ ok: false, absent: true, detail: '/metrics: HTTP 501 (not enabled)' });
     expect(await api.slots()).toEqual({ ok: false, absent: true, detail: '/slots: HTTP 501 (not enabled)' });
@@ -173,7 +173,7 @@ describe('llama-server API reader, against the real server', () => {
   }, 60_000);
 
   itRealLlama('a stopped (SIGSTOP) server: reads time out', async () => {
-    server = await startRealServer(['-m', tinyModel(), '-c', '2048'], path.join(tmp.dir, 'stopped.log'));
+    server = await startRealServer(['-m', await tinyModel(), '-c', '2048'], path.join(tmp.dir, 'stopped.log'));
     const api = new LlamaServerApi({ port: server.port, timeoutMs: 500 });
     expect(await api.slots()).toMatchObject({ ok: true });
     server.signal('SIGSTOP');
