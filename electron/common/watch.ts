@@ -241,3 +241,26 @@ export function watchActions(s: WatchedServer, ctx: WatchActionContext): WatchAc
     });
   return out;
 }
+
+// ---- events ---------------------------------------------------------------------
+
+/**
+ * discovered: a server is watched from now on; exited: its pidfd said it
+ * ended (within milliseconds); zombie: it stayed unreaped past the grace
+ * period; reaped: a flagged zombie is gone at last (its parent collected it,
+ * or init did after the parent ended); unhealthy / recovered: stopped (T) or
+ * not answering its API, and back; oom: an OOM kill was attributed to it.
+ */
+export type WatchEventKind = 'discovered' | 'exited' | 'zombie' | 'reaped' | 'unhealthy' | 'recovered' | 'oom';
+
+export interface WatchEvent {
+  kind: WatchEventKind;
+  /** ms since epoch. */
+  time: number;
+  id: string;
+  pid: number;
+  /** One line for the journal, tray and notifications. */
+  reason: string;
+  /** The server as it is right after the event. */
+  server: WatchedServer;
+}

@@ -1,0 +1,534 @@
+// The Watcher: servers Vigil did not start, found by Discovery, watched from
+// outside. Their exit arrives through a pidfd (readiness works for any
+// process; the status goes to the parent only), so it is seen within
+// milliseconds; each tick then reads their /proc/<pid>/stat (state, RSS), so
+// a stopped (T) server is unhealthy at once and a zombie is seen for what it
+// is: a child its parent has not collected. A zombie still there after the
+// grace period is flagged with that parent and for how long; it clears when
+// the parent reaps it, or when the parent ends and init does. Health comes
+// from each server's own API at a modest pace.
+import { adoptProcess, closeHandle, watchExit, type ProcessHandle } from '../../../native-bindings/process.js';
+import type { OomKill } from '../../common/state.js';
+import { WATCHED_EXIT_STATUS_NOTE, describeWatched, type WatchEvent, type WatchEventKind, type WatchedServer } from '../../common/watch.js';
+import { WatchConfigSchema, type WatchConfig, type WatchConfigInput } from '../../common/watch-schema.js';
+import { stderrLogger, type Logger } from '../diagnostics.js';
+import { pageSize } from '../memory/scanner.js';
+import { attributeWatchedKill, type WatchAttribution } from './attribute.js';
+import { Discovery, type Candidate } from './discovery.js';
+import { CLOCK_TICKS, ListeningCache, bootTimeMs, processRef, readIdentity, readPorts } from './details.js';
+import { WatchProbe, getJson, modelsFrom, pickListen } from './health.js';
+import { readStat, type StatInfo } from './proc-info.js';
+import { compileIgnore, matches } from './rules.js';
+import { ServerActions } from './actions.js';
+
+/** Processes Vigil owns (its backends): never watched. Backends lead their own session, so their pgid/sid covers their trees. */
+export interface OwnedProcesses {
+  pids?: Iterable<number>;
+  pgids?: Iterable<number>;
+}
+
+export interface WatcherOptions {
+  config?: WatchConfigInput | WatchConfig;
+  procRoot?: string;
+  onEvent?: (e: WatchEvent) => void;
+  logger?: Logger;
+  /** Re-read every pid's stat every N ticks (default 60). */
+  fullEvery?: number;
+  /** Keep an exited server listed this long (OOM lines may arrive late; the dashboard shows what happened). */
+  goneRetentionMs?: number;
+}
+
+/** One watched process and what watching it takes. */
+export interface Tracked {
+  view: WatchedServer;
+  cand: Candidate;
+  handle: ProcessHandle | null;
+  unwatch: (() => void) | null;
+  probe: WatchProbe | null;
+  probing: boolean;
+  failures: number;
+  nextProbeAt: number;
+  nextModelsAt: number;
+  nextDetailsAt: number;
+  stopped: boolean;
+  /** ppid as last read while a zombie. */
+  zombiePpid: number | null;
+  zombieTimer: NodeJS.Timeout | null;
+  parentWatch: { handle: ProcessHandle; stop: () => void } | null;
+  /** Its parent ended while it was still a zombie: only init (or a subreaper) can reap it now. */
+  parentEnded: boolean;
+  /** Quick re-reads after the parent ended, until init reaps. */
+  orphanPoll: NodeJS.Timeout | null;
+  exitWaiters: (() => void)[];
+  goneAt: number | null;
+}
+
+const DETAILS_SEARCHING_MS = 5000;
+const DETAILS_FOUND_MS = 30_000;
+const MODELS_EVERY_MS = 60_000;
+const ORPHAN_POLL_MS = 100;
+const ORPHAN_POLLS = 100;
+
+export class Watcher {
+  readonly config: WatchConfig;
+  private readonly procRoot: string;
+  private readonly discovery: Discovery;
+  /** By id: an exited server stays listed while a new process may already have its pid. */
+  private readonly tracked = new Map<string, Tracked>();
+  /** Matches that Vigil owns, or that `ignore` covers: pid → start time. */
+  private readonly parked = new Map<number, { cand: Candidate; owned: boolean }>();
+  private readonly ignore;
+  private readonly logger: Logger;
+  private readonly listeners = new Set<(e: WatchEvent) => void>();
+  private readonly boot: number | null;
+  private readonly actions: ServerActions;
+  private stopTimer: (() => void) | null = null;
+  /** Bumped on every change a view shows: hosts republish when it moves. */
+  version = 0;
+
+  constructor(private readonly opts: WatcherOptions = {}) {
+    this.config = WatchConfigSchema.parse(opts.config ?? {});
+    this.procRoot = opts.procRoot ?? '/proc';
+    this.logger = opts.logger ?? stderrLogger;
+    this.ignore = this.config.ignore.map(compileIgnore);
+    this.discovery = new Discovery({ procRoot: this.procRoot, catalog: this.config.catalog, rules: this.config.rules, fullEvery: opts.fullEvery, onError: (e) => this.logger.warn('watch: reading /proc failed', e) });
+    this.boot = bootTimeMs(this.procRoot);
+    this.actions = new ServerActions(this.procRoot);
+    if (opts.onEvent) this.listeners.add(opts.onEvent);
+  }
+
+  /** Subscribe to events; returns the unsubscribe function. */
+  on(listener: (e: WatchEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Every watched server, newest state (copies). */
+  list(): WatchedServer[] {
+    return [...this.tracked.values()].map((t) => structuredClone(t.view));
+  }
+
+  get(id: string): WatchedServer | null {
+    const t = this.byId(id);
+    return t ? structuredClone(t.view) : null;
+  }
+
+  /** Tick on a timer of its own (hosts with a shared tick call tick() instead). */
+  start(intervalMs = 1000, owned: () => OwnedProcesses = () => ({})): void {
+    if (this.stopTimer || !this.config.enabled) return;
+    const t = setInterval(() => this.tick(owned()), intervalMs);
+    t.unref();
+    this.stopTimer = () => clearInterval(t);
+    this.tick(owned());
+  }
+
+  /** One round: find new servers, read each watched one's state, probe the due ones. */
+  tick(owned: OwnedProcesses = {}): void {
+    if (!this.config.enabled) return;
+    const now = Date.now();
+    const ownedPids = new Set(owned.pids ?? []);
+    const ownedGroups = new Set(owned.pgids ?? []);
+    ownedPids.add(process.pid);
+    const isOwned = (c: { pid: number; pgrp: number; session: number }): boolean => ownedPids.has(c.pid) || ownedGroups.has(c.pgrp) || ownedGroups.has(c.session);
+
+    for (const c of this.discovery.scan()) {
+      if (this.tracked.has(`w-${c.pid}-${c.startTime}`)) continue;
+      if (isOwned(c)) this.parked.set(c.pid, { cand: c, owned: true });
+      else this.admit(c, now);
+    }
+    for (const [pid, p] of this.parked) {
+      const st = this.stat(pid);
+      if (!st || st.startTime !== p.cand.startTime) this.parked.delete(pid);
+      else if (p.owned && !isOwned(p.cand)) {
+        this.parked.delete(pid);
+        this.admit(p.cand, now);
+      }
+    }
+    const cache = new ListeningCache(this.procRoot);
+    for (const t of [...this.tracked.values()]) {
+      if (t.view.status !== 'gone' && isOwned(t.cand)) {
+        // Vigil took it over (adopt): it is a backend now, not a watched server.
+        this.drop(t);
+        this.parked.set(t.view.pid, { cand: t.cand, owned: true });
+        continue;
+      }
+      this.refresh(t, now, cache);
+    }
+  }
+
+  /** Feed an OOM kill (from the kernel-log watcher); returns the server it was attributed to. */
+  attributeKill(kill: OomKill): (WatchAttribution & { server: WatchedServer }) | null {
+    const a = attributeWatchedKill(kill, [...this.tracked.values()].map((t) => t.view));
+    if (!a) return null;
+    const t = this.byId(a.id)!;
+    t.view.lastOom = kill;
+    this.emit(t, 'oom', `${t.view.comm} ${t.view.pid} was OOM-killed (${kill.killer}, matched by ${a.by})`);
+    return { ...a, server: structuredClone(t.view) };
+  }
+
+  /** Stop a watched server with a signal through its pidfd (SIGTERM, then SIGKILL after graceMs). */
+  stop(id: string, opts: { signal?: NodeJS.Signals; graceMs?: number } = {}): Promise<{ ok: boolean; detail: string }> {
+    return this.actions.stop(this.byId(id), opts);
+  }
+
+  /** Restart a watched server's systemd unit (`systemctl [--user] restart UNIT`). */
+  restartUnit(id: string): Promise<{ ok: boolean; detail: string }> {
+    return this.actions.restartUnit(this.byId(id));
+  }
+
+  /** What adopting needs: the same argv, working directory and (when readable) environment. */
+  adoptionSpec(id: string): { argv: string[]; cwd: string | null; env: Record<string, string> | null } | null {
+    return this.actions.adoptionSpec(this.byId(id));
+  }
+
+  /** Stop watching one server (its pidfd closes). */
+  forget(id: string): void {
+    const t = this.byId(id);
+    if (t) this.drop(t);
+  }
+
+  close(): void {
+    this.stopTimer?.();
+    this.stopTimer = null;
+    for (const t of [...this.tracked.values()]) this.drop(t);
+    this.discovery.close();
+  }
+
+  // ---- internals --------------------------------------------------------------
+
+  private byId(id: string): Tracked | undefined {
+    return this.tracked.get(id);
+  }
+
+  private watchedId = (pid: number): string | null => {
+    for (const t of this.tracked.values()) if (t.view.pid === pid && t.view.status !== 'gone') return t.view.id;
+    return null;
+  };
+
+  private stat(pid: number): StatInfo | null {
+    try {
+      return readStat(this.procRoot, pid);
+    } catch (e) {
+      this.logger.warn(`watch: reading /proc/${pid}/stat failed`, e);
+      return null;
+    }
+  }
+
+  private admit(c: Candidate, now: number): void {
+    const cache = new ListeningCache(this.procRoot);
+    const ident = readIdentity(this.procRoot, c.pid);
+    const ports = readPorts(this.procRoot, c.pid, ident.uid, cache);
+    if (this.ignore.length) {
+      const facts = { argv: c.argv, comm: c.comm, exe: () => ident.exe, unit: () => ident.cgroup?.unit?.name ?? null, ports: ports?.listen.map((l) => l.port) ?? [] };
+      if (this.ignore.some((m) => matches(m, facts))) {
+        this.parked.set(c.pid, { cand: c, owned: false });
+        return;
+      }
+    }
+    // pidfd first, then the start time: the pidfd can then never name a recycled pid.
+    const handle = adoptProcess(c.pid, c.startTime);
+    if (!handle) return; // gone before it could be watched
+    const st = this.stat(c.pid);
+    const view: WatchedServer = {
+      id: `w-${c.pid}-${c.startTime}`,
+      kind: c.kind,
+      label: c.label,
+      rule: c.rule,
+      pid: c.pid,
+      startTime: c.startTime,
+      startedAt: this.boot === null ? null : this.boot + Math.round((c.startTime * 1000) / CLOCK_TICKS),
+      comm: c.comm,
+      exe: ident.exe,
+      cmdline: c.argv,
+      uid: ident.uid,
+      listen: ports?.listen ?? [],
+      listenInferred: ports?.inferred ?? false,
+      unit: ident.cgroup?.unit ? { ...ident.cgroup.unit, sole: true } : null,
+      cgroup: ident.cgroup?.memcg ?? null,
+      manager: processRef(this.procRoot, c.ppid, this.watchedId),
+      children: [],
+      model: c.model,
+      apiModels: [],
+      status: 'running',
+      since: now,
+      exitedAt: null,
+      exitSeenLive: false,
+      zombieSince: null,
+      zombieParent: null,
+      reapedBy: null,
+      healthDetail: c.health.path === null ? 'no health probe (alive is enough)' : 'not probed yet',
+      healthAt: null,
+      lastOom: null,
+      memory: null,
+    };
+    const t: Tracked = {
+      view, cand: c, handle, unwatch: null, probe: null, probing: false, failures: 0,
+      nextProbeAt: now, nextModelsAt: now, nextDetailsAt: now + (view.listen.length ? DETAILS_FOUND_MS : DETAILS_SEARCHING_MS),
+      stopped: false, zombiePpid: null, zombieTimer: null, parentWatch: null, parentEnded: false, orphanPoll: null, exitWaiters: [], goneAt: null,
+    };
+    this.tracked.set(view.id, t);
+    this.refreshFamily(t);
+    this.emit(t, 'discovered', `watching ${view.comm} ${view.pid}${view.label !== view.comm ? ` (${view.label})` : ''}${view.listen.length ? ` on port ${view.listen.map((l) => l.port).join(', ')}` : ''}${view.unit ? ` (${view.unit.name})` : ''}`);
+    t.unwatch = watchExit(handle, () => this.onExit(t));
+    if (st && (st.state === 'Z' || st.state === 'X')) this.onExit(t, false);
+  }
+
+  /** The pidfd said it ended (or a tick found it so). */
+  private onExit(t: Tracked, live = true): void {
+    if (t.view.exitedAt !== null) return;
+    const now = Date.now();
+    t.unwatch?.();
+    t.unwatch = null;
+    t.probe?.close();
+    t.probe = null;
+    const v = t.view;
+    v.exitedAt = now;
+    v.exitSeenLive = live;
+    v.memory = null;
+    const st = this.stat(v.pid);
+    if (st && st.startTime === v.startTime && st.state === 'Z') {
+      // A zombie, until its parent collects it (normally within milliseconds).
+      this.setStatus(t, 'zombie', now);
+      t.zombiePpid = st.ppid;
+      v.zombieParent = processRef(this.procRoot, st.ppid, this.watchedId);
+      this.emit(t, 'exited', `${v.comm} ${v.pid} exited; ${WATCHED_EXIT_STATUS_NOTE}`);
+      t.zombieTimer = setTimeout(() => this.checkZombie(t), this.config.zombieGrace);
+      t.zombieTimer.unref();
+    } else {
+      this.emit(t, 'exited', `${v.comm} ${v.pid} exited; ${WATCHED_EXIT_STATUS_NOTE}`);
+      this.markGone(t, now);
+    }
+    for (const w of t.exitWaiters.splice(0)) w();
+  }
+
+  /** Still a zombie past the grace period: flag it, and watch its parent, whose end hands it to init. */
+  private checkZombie(t: Tracked): void {
+    t.zombieTimer = null;
+    if (t.view.status !== 'zombie') return;
+    const st = this.stat(t.view.pid);
+    if (!st || st.startTime !== t.view.startTime || st.state !== 'Z') return this.markGone(t, Date.now());
+    t.zombiePpid = st.ppid;
+    const parent = processRef(this.procRoot, st.ppid, this.watchedId);
+    t.view.zombieParent = parent;
+    if (t.view.zombieSince === null) {
+      t.view.zombieSince = t.view.exitedAt;
+      this.version++;
+      this.emit(t, 'zombie', describeWatched(t.view, Date.now()));
+    }
+    const pst = parent ? this.stat(parent.pid) : null;
+    if (!t.parentWatch && pst && parent) {
+      const handle = adoptProcess(parent.pid, pst.startTime);
+      if (handle) {
+        // When the parent ends, init (or a subreaper) inherits the zombie and reaps it, at
+        // once or at its next round: read it often until then (ticks take over after).
+        const stop = watchExit(handle, () => {
+          if (t.view.status !== 'zombie') return;
+          t.parentEnded = true;
+          let left = ORPHAN_POLLS;
+          t.orphanPoll = setInterval(() => {
+            this.recheckZombie(t);
+            if (--left <= 0 || t.view.status !== 'zombie') this.stopOrphanPoll(t);
+          }, ORPHAN_POLL_MS);
+          t.orphanPoll.unref();
+        });
+        t.parentWatch = { handle, stop };
+      }
+    }
+  }
+
+  private recheckZombie(t: Tracked): void {
+    if (t.view.status !== 'zombie') return;
+    const st = this.stat(t.view.pid);
+    if (!st || st.startTime !== t.view.startTime || st.state !== 'Z') this.markGone(t, Date.now());
+    else t.zombiePpid = st.ppid;
+  }
+
+  /** Reaped: by the parent it had, or by init (or a subreaper) after that parent ended. */
+  private markGone(t: Tracked, now: number): void {
+    const v = t.view;
+    if (v.status === 'gone') return;
+    const flagged = v.zombieSince !== null;
+    const parent = v.zombieParent ?? v.manager;
+    if (parent) {
+      // Reparented (seen, or its parent ended while it was a zombie): the heir reaped it.
+      const orphaned = t.parentEnded || (t.zombiePpid !== null && t.zombiePpid !== parent.pid);
+      if (!orphaned) v.reapedBy = `its parent ${parent.comm} ${parent.pid}`;
+      else {
+        const heir = t.zombiePpid !== null && t.zombiePpid !== parent.pid ? processRef(this.procRoot, t.zombiePpid, this.watchedId) : null;
+        const who = heir ? (heir.pid === 1 ? `init (${heir.comm} 1)` : `${heir.comm} ${heir.pid}`) : 'init';
+        v.reapedBy = `${who}, after its parent ${parent.comm} ${parent.pid} ended`;
+      }
+    }
+    v.zombieSince = null;
+    t.goneAt = now;
+    this.setStatus(t, 'gone', now);
+    this.release(t);
+    if (flagged) this.emit(t, 'reaped', `${v.comm} ${v.pid} is no longer a zombie: reaped by ${v.reapedBy ?? 'its parent'}`);
+  }
+
+  private setStatus(t: Tracked, status: WatchedServer['status'], now: number): void {
+    if (t.view.status === status) return;
+    t.view.status = status;
+    t.view.since = now;
+    this.version++;
+  }
+
+  /** Per tick: state from stat (T, Z, gone), RSS, and the due probes and detail reads. */
+  private refresh(t: Tracked, now: number, cache: ListeningCache): void {
+    const v = t.view;
+    if (v.status === 'gone') {
+      if (t.goneAt !== null && now - t.goneAt > (this.opts.goneRetentionMs ?? 600_000)) this.drop(t);
+      return;
+    }
+    const st = this.stat(v.pid);
+    const same = st !== null && st.startTime === v.startTime;
+    if (v.status === 'zombie') {
+      if (!same || st.state !== 'Z') this.markGone(t, now);
+      else t.zombiePpid = st.ppid;
+      return;
+    }
+    if (!same || st.state === 'Z' || st.state === 'X') return this.onExit(t, false);
+    const stopped = st.state === 'T' || st.state === 't';
+    if (stopped !== t.stopped) {
+      t.stopped = stopped;
+      if (stopped) this.unhealthy(t, now, `stopped (state ${st.state}): it runs again only after SIGCONT`);
+      else if (t.failures < this.config.health.unhealthyAfter) this.recovered(t, now, 'continued (no longer stopped)');
+    }
+    if (now >= t.nextDetailsAt) {
+      const ports = readPorts(this.procRoot, v.pid, v.uid, cache);
+      if (ports && JSON.stringify(ports.listen) !== JSON.stringify(v.listen)) {
+        v.listen = ports.listen;
+        v.listenInferred = ports.inferred;
+        this.version++;
+      }
+      this.refreshFamily(t);
+      t.nextDetailsAt = now + (v.listen.length ? DETAILS_FOUND_MS : DETAILS_SEARCHING_MS);
+    }
+    let rss = st.rssPages * pageSize();
+    let processes = 1;
+    for (const c of v.children) {
+      const cs = this.stat(c.pid);
+      if (cs && cs.ppid === v.pid) {
+        rss += cs.rssPages * pageSize();
+        processes++;
+      }
+    }
+    if (!v.memory || v.memory.rss !== rss || v.memory.processes !== processes) {
+      v.memory = { rss, processes };
+      this.version++;
+    }
+    if (!t.stopped && !t.probing && now >= t.nextProbeAt) this.probe(t, now);
+  }
+
+  /** Parent and children (and whether it is its unit's only process). */
+  private refreshFamily(t: Tracked): void {
+    const v = t.view;
+    const st = this.stat(v.pid);
+    const manager = st ? processRef(this.procRoot, st.ppid, this.watchedId) : v.manager;
+    const children = this.discovery.childrenOf(v.pid).map((c) => ({ ...c, watchedId: this.watchedId(c.pid) }));
+    if (v.unit) {
+      const parentUnit = manager && manager.pid > 1 ? readIdentity(this.procRoot, manager.pid).cgroup?.unit?.name : null;
+      v.unit.sole = children.length === 0 && parentUnit !== v.unit.name;
+    }
+    if (JSON.stringify([manager, children]) !== JSON.stringify([v.manager, v.children])) {
+      v.manager = manager;
+      v.children = children;
+      this.version++;
+    }
+  }
+
+  private probe(t: Tracked, now: number): void {
+    const v = t.view;
+    const plan = t.cand.health;
+    const l = pickListen(v.listen, [t.cand.port, t.cand.defaultPort]);
+    if (plan.path === null || !l) {
+      t.nextProbeAt = now + this.config.health.interval;
+      const detail = plan.path === null ? 'no health probe (alive is enough)' : 'no listening TCP port found';
+      if (v.healthDetail !== detail) {
+        v.healthDetail = detail;
+        this.version++;
+      }
+      return;
+    }
+    t.probe ??= new WatchProbe();
+    t.probing = true;
+    const path = plan.path;
+    void t.probe.probe(l, path, this.config.health.timeout).then((r) => {
+      t.probing = false;
+      const at = Date.now();
+      t.nextProbeAt = at + this.config.health.interval;
+      if (v.status === 'gone' || v.status === 'zombie') return;
+      v.healthAt = at;
+      if (v.healthDetail !== r.detail) this.version++;
+      v.healthDetail = r.detail;
+      if (r.ok) {
+        t.failures = 0;
+        if (v.status === 'unhealthy' && !t.stopped) this.recovered(t, at, r.detail);
+      } else if (++t.failures >= this.config.health.unhealthyAfter) this.unhealthy(t, at, r.detail);
+    });
+    if (plan.modelsPath && now >= t.nextModelsAt) {
+      t.nextModelsAt = now + MODELS_EVERY_MS;
+      void getJson(l, plan.modelsPath, this.config.health.timeout).then((body) => {
+        const models = modelsFrom(body);
+        if (JSON.stringify(models) !== JSON.stringify(v.apiModels)) {
+          v.apiModels = models;
+          this.version++;
+        }
+      });
+    }
+  }
+
+  private unhealthy(t: Tracked, now: number, detail: string): void {
+    t.view.healthDetail = detail;
+    if (t.view.status === 'unhealthy') return;
+    this.setStatus(t, 'unhealthy', now);
+    this.emit(t, 'unhealthy', describeWatched(t.view, now));
+  }
+
+  private recovered(t: Tracked, now: number, detail: string): void {
+    t.view.healthDetail = detail;
+    if (t.view.status !== 'unhealthy') return;
+    this.setStatus(t, 'running', now);
+    this.emit(t, 'recovered', `${t.view.comm} ${t.view.pid} answers again (${detail})`);
+  }
+
+  private emit(t: Tracked, kind: WatchEventKind, reason: string): void {
+    this.version++;
+    const e: WatchEvent = { kind, time: Date.now(), id: t.view.id, pid: t.view.pid, reason, server: structuredClone(t.view) };
+    for (const l of [...this.listeners]) {
+      try {
+        l(e);
+      } catch (err) {
+        this.logger.warn(`watch: an event listener threw on ${kind}`, err);
+      }
+    }
+  }
+
+  /** Close what watching it holds (pidfds, probe connection, timers). */
+  private release(t: Tracked): void {
+    t.unwatch?.();
+    t.unwatch = null;
+    if (t.handle) closeHandle(t.handle);
+    t.probe?.close();
+    t.probe = null;
+    if (t.zombieTimer) clearTimeout(t.zombieTimer);
+    t.zombieTimer = null;
+    this.stopOrphanPoll(t);
+    if (t.parentWatch) {
+      t.parentWatch.stop();
+      closeHandle(t.parentWatch.handle);
+      t.parentWatch = null;
+    }
+  }
+
+  private stopOrphanPoll(t: Tracked): void {
+    if (t.orphanPoll) clearInterval(t.orphanPoll);
+    t.orphanPoll = null;
+  }
+
+  private drop(t: Tracked): void {
+    this.release(t);
+    this.tracked.delete(t.view.id);
+    this.version++;
+  }
+}
