@@ -8,7 +8,7 @@ import { execFile } from 'node:child_process';
 import { LibcError, sendSignal } from '../../../native-bindings/process.js';
 import { unitRestartArgv, watchActions } from '../../common/watch.js';
 import { readEnviron, readLink } from './proc-info.js';
-import type { Tracked } from './watcher.js';
+import type { Tracked } from './tracked.js';
 
 export interface ActionResult {
   ok: boolean;

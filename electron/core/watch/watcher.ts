@@ -7,19 +7,21 @@
 // grace period is flagged with that parent and for how long; it clears when
 // the parent reaps it, or when the parent ends and init does. Health comes
 // from each server's own API at a modest pace.
-import { adoptProcess, closeHandle, watchExit, type ProcessHandle } from '../../../native-bindings/process.js';
+import { adoptProcess, watchExit } from '../../../native-bindings/process.js';
 import type { OomKill } from '../../common/state.js';
-import { WATCHED_EXIT_STATUS_NOTE, describeWatched, type WatchEvent, type WatchEventKind, type WatchedServer } from '../../common/watch.js';
+import type { WatchEvent, WatchEventKind, WatchProcessRef, WatchStatus, WatchedServer } from '../../common/watch.js';
 import { WatchConfigSchema, type WatchConfig, type WatchConfigInput } from '../../common/watch-schema.js';
 import { stderrLogger, type Logger } from '../diagnostics.js';
 import { pageSize } from '../memory/scanner.js';
 import { attributeWatchedKill, type WatchAttribution } from './attribute.js';
 import { Discovery, type Candidate } from './discovery.js';
 import { CLOCK_TICKS, ListeningCache, bootTimeMs, processRef, readIdentity, readPorts } from './details.js';
-import { WatchProbe, getJson, modelsFrom, pickListen } from './health.js';
 import { readStat, type StatInfo } from './proc-info.js';
 import { compileIgnore, matches } from './rules.js';
 import { ServerActions } from './actions.js';
+import { onExit, recheckZombie, release } from './lifecycle.js';
+import { probeDue, recovered, unhealthy } from './probing.js';
+import { newTracked, type Tracked, type WatchHost } from './tracked.js';
 
 /** Processes Vigil owns (its backends): never watched. Backends lead their own session, so their pgid/sid covers their trees. */
 export interface OwnedProcesses {
@@ -38,36 +40,8 @@ export interface WatcherOptions {
   goneRetentionMs?: number;
 }
 
-/** One watched process and what watching it takes. */
-export interface Tracked {
-  view: WatchedServer;
-  cand: Candidate;
-  handle: ProcessHandle | null;
-  unwatch: (() => void) | null;
-  probe: WatchProbe | null;
-  probing: boolean;
-  failures: number;
-  nextProbeAt: number;
-  nextModelsAt: number;
-  nextDetailsAt: number;
-  stopped: boolean;
-  /** ppid as last read while a zombie. */
-  zombiePpid: number | null;
-  zombieTimer: NodeJS.Timeout | null;
-  parentWatch: { handle: ProcessHandle; stop: () => void } | null;
-  /** Its parent ended while it was still a zombie: only init (or a subreaper) can reap it now. */
-  parentEnded: boolean;
-  /** Quick re-reads after the parent ended, until init reaps. */
-  orphanPoll: NodeJS.Timeout | null;
-  exitWaiters: (() => void)[];
-  goneAt: number | null;
-}
-
 const DETAILS_SEARCHING_MS = 5000;
 const DETAILS_FOUND_MS = 30_000;
-const MODELS_EVERY_MS = 60_000;
-const ORPHAN_POLL_MS = 100;
-const ORPHAN_POLLS = 100;
 
 export class Watcher {
   readonly config: WatchConfig;
@@ -83,6 +57,7 @@ export class Watcher {
   private readonly boot: number | null;
   private readonly actions: ServerActions;
   private stopTimer: (() => void) | null = null;
+  private readonly host: WatchHost;
   /** Bumped on every change a view shows: hosts republish when it moves. */
   version = 0;
 
@@ -95,6 +70,14 @@ export class Watcher {
     this.boot = bootTimeMs(this.procRoot);
     this.actions = new ServerActions(this.procRoot);
     if (opts.onEvent) this.listeners.add(opts.onEvent);
+    this.host = {
+      config: this.config,
+      stat: (pid) => this.stat(pid),
+      ref: (pid) => this.ref(pid),
+      emit: (t, kind, reason) => this.emit(t, kind, reason),
+      setStatus: (t, status, now) => this.setStatus(t, status, now),
+      changed: () => void this.version++,
+    };
   }
 
   /** Subscribe to events; returns the unsubscribe function. */
@@ -245,7 +228,7 @@ export class Watcher {
       listenInferred: ports?.inferred ?? false,
       unit: ident.cgroup?.unit ? { ...ident.cgroup.unit, sole: true } : null,
       cgroup: ident.cgroup?.memcg ?? null,
-      manager: processRef(this.procRoot, c.ppid, this.watchedId),
+      manager: this.ref(c.ppid),
       children: [],
       model: c.model,
       apiModels: [],
@@ -261,112 +244,19 @@ export class Watcher {
       lastOom: null,
       memory: null,
     };
-    const t: Tracked = {
-      view, cand: c, handle, unwatch: null, probe: null, probing: false, failures: 0,
-      nextProbeAt: now, nextModelsAt: now, nextDetailsAt: now + (view.listen.length ? DETAILS_FOUND_MS : DETAILS_SEARCHING_MS),
-      stopped: false, zombiePpid: null, zombieTimer: null, parentWatch: null, parentEnded: false, orphanPoll: null, exitWaiters: [], goneAt: null,
-    };
+    const t = newTracked(view, c, handle, now, view.listen.length ? DETAILS_FOUND_MS : DETAILS_SEARCHING_MS);
     this.tracked.set(view.id, t);
     this.refreshFamily(t);
     this.emit(t, 'discovered', `watching ${view.comm} ${view.pid}${view.label !== view.comm ? ` (${view.label})` : ''}${view.listen.length ? ` on port ${view.listen.map((l) => l.port).join(', ')}` : ''}${view.unit ? ` (${view.unit.name})` : ''}`);
-    t.unwatch = watchExit(handle, () => this.onExit(t));
-    if (st && (st.state === 'Z' || st.state === 'X')) this.onExit(t, false);
+    t.unwatch = watchExit(handle, () => onExit(this.host, t, true));
+    if (st && (st.state === 'Z' || st.state === 'X')) onExit(this.host, t, false);
   }
 
-  /** The pidfd said it ended (or a tick found it so). */
-  private onExit(t: Tracked, live = true): void {
-    if (t.view.exitedAt !== null) return;
-    const now = Date.now();
-    t.unwatch?.();
-    t.unwatch = null;
-    t.probe?.close();
-    t.probe = null;
-    const v = t.view;
-    v.exitedAt = now;
-    v.exitSeenLive = live;
-    v.memory = null;
-    const st = this.stat(v.pid);
-    if (st && st.startTime === v.startTime && st.state === 'Z') {
-      // A zombie, until its parent collects it (normally within milliseconds).
-      this.setStatus(t, 'zombie', now);
-      t.zombiePpid = st.ppid;
-      v.zombieParent = processRef(this.procRoot, st.ppid, this.watchedId);
-      this.emit(t, 'exited', `${v.comm} ${v.pid} exited; ${WATCHED_EXIT_STATUS_NOTE}`);
-      t.zombieTimer = setTimeout(() => this.checkZombie(t), this.config.zombieGrace);
-      t.zombieTimer.unref();
-    } else {
-      this.emit(t, 'exited', `${v.comm} ${v.pid} exited; ${WATCHED_EXIT_STATUS_NOTE}`);
-      this.markGone(t, now);
-    }
-    for (const w of t.exitWaiters.splice(0)) w();
+  private ref(pid: number): WatchProcessRef | null {
+    return processRef(this.procRoot, pid, this.watchedId);
   }
 
-  /** Still a zombie past the grace period: flag it, and watch its parent, whose end hands it to init. */
-  private checkZombie(t: Tracked): void {
-    t.zombieTimer = null;
-    if (t.view.status !== 'zombie') return;
-    const st = this.stat(t.view.pid);
-    if (!st || st.startTime !== t.view.startTime || st.state !== 'Z') return this.markGone(t, Date.now());
-    t.zombiePpid = st.ppid;
-    const parent = processRef(this.procRoot, st.ppid, this.watchedId);
-    t.view.zombieParent = parent;
-    if (t.view.zombieSince === null) {
-      t.view.zombieSince = t.view.exitedAt;
-      this.version++;
-      this.emit(t, 'zombie', describeWatched(t.view, Date.now()));
-    }
-    const pst = parent ? this.stat(parent.pid) : null;
-    if (!t.parentWatch && pst && parent) {
-      const handle = adoptProcess(parent.pid, pst.startTime);
-      if (handle) {
-        // When the parent ends, init (or a subreaper) inherits the zombie and reaps it, at
-        // once or at its next round: read it often until then (ticks take over after).
-        const stop = watchExit(handle, () => {
-          if (t.view.status !== 'zombie') return;
-          t.parentEnded = true;
-          let left = ORPHAN_POLLS;
-          t.orphanPoll = setInterval(() => {
-            this.recheckZombie(t);
-            if (--left <= 0 || t.view.status !== 'zombie') this.stopOrphanPoll(t);
-          }, ORPHAN_POLL_MS);
-          t.orphanPoll.unref();
-        });
-        t.parentWatch = { handle, stop };
-      }
-    }
-  }
-
-  private recheckZombie(t: Tracked): void {
-    if (t.view.status !== 'zombie') return;
-    const st = this.stat(t.view.pid);
-    if (!st || st.startTime !== t.view.startTime || st.state !== 'Z') this.markGone(t, Date.now());
-    else t.zombiePpid = st.ppid;
-  }
-
-  /** Reaped: by the parent it had, or by init (or a subreaper) after that parent ended. */
-  private markGone(t: Tracked, now: number): void {
-    const v = t.view;
-    if (v.status === 'gone') return;
-    const flagged = v.zombieSince !== null;
-    const parent = v.zombieParent ?? v.manager;
-    if (parent) {
-      // Reparented (seen, or its parent ended while it was a zombie): the heir reaped it.
-      const orphaned = t.parentEnded || (t.zombiePpid !== null && t.zombiePpid !== parent.pid);
-      if (!orphaned) v.reapedBy = `its parent ${parent.comm} ${parent.pid}`;
-      else {
-        const heir = t.zombiePpid !== null && t.zombiePpid !== parent.pid ? processRef(this.procRoot, t.zombiePpid, this.watchedId) : null;
-        const who = heir ? (heir.pid === 1 ? `init (${heir.comm} 1)` : `${heir.comm} ${heir.pid}`) : 'init';
-        v.reapedBy = `${who}, after its parent ${parent.comm} ${parent.pid} ended`;
-      }
-    }
-    v.zombieSince = null;
-    t.goneAt = now;
-    this.setStatus(t, 'gone', now);
-    this.release(t);
-    if (flagged) this.emit(t, 'reaped', `${v.comm} ${v.pid} is no longer a zombie: reaped by ${v.reapedBy ?? 'its parent'}`);
-  }
-
-  private setStatus(t: Tracked, status: WatchedServer['status'], now: number): void {
+  private setStatus(t: Tracked, status: WatchStatus, now: number): void {
     if (t.view.status === status) return;
     t.view.status = status;
     t.view.since = now;
@@ -382,17 +272,13 @@ export class Watcher {
     }
     const st = this.stat(v.pid);
     const same = st !== null && st.startTime === v.startTime;
-    if (v.status === 'zombie') {
-      if (!same || st.state !== 'Z') this.markGone(t, now);
-      else t.zombiePpid = st.ppid;
-      return;
-    }
-    if (!same || st.state === 'Z' || st.state === 'X') return this.onExit(t, false);
+    if (v.status === 'zombie') return recheckZombie(this.host, t, now);
+    if (!same || st.state === 'Z' || st.state === 'X') return onExit(this.host, t, false);
     const stopped = st.state === 'T' || st.state === 't';
     if (stopped !== t.stopped) {
       t.stopped = stopped;
-      if (stopped) this.unhealthy(t, now, `stopped (state ${st.state}): it runs again only after SIGCONT`);
-      else if (t.failures < this.config.health.unhealthyAfter) this.recovered(t, now, 'continued (no longer stopped)');
+      if (stopped) unhealthy(this.host, t, now, `stopped (state ${st.state}): it runs again only after SIGCONT`);
+      else if (t.failures < this.config.health.unhealthyAfter) recovered(this.host, t, now, 'continued (no longer stopped)');
     }
     if (now >= t.nextDetailsAt) {
       const ports = readPorts(this.procRoot, v.pid, v.uid, cache);
@@ -417,14 +303,14 @@ export class Watcher {
       v.memory = { rss, processes };
       this.version++;
     }
-    if (!t.stopped && !t.probing && now >= t.nextProbeAt) this.probe(t, now);
+    if (!t.stopped && !t.probing && now >= t.nextProbeAt) probeDue(this.host, t, now);
   }
 
   /** Parent and children (and whether it is its unit's only process). */
   private refreshFamily(t: Tracked): void {
     const v = t.view;
     const st = this.stat(v.pid);
-    const manager = st ? processRef(this.procRoot, st.ppid, this.watchedId) : v.manager;
+    const manager = st ? this.ref(st.ppid) : v.manager;
     const children = this.discovery.childrenOf(v.pid).map((c) => ({ ...c, watchedId: this.watchedId(c.pid) }));
     if (v.unit) {
       const parentUnit = manager && manager.pid > 1 ? readIdentity(this.procRoot, manager.pid).cgroup?.unit?.name : null;
@@ -435,61 +321,6 @@ export class Watcher {
       v.children = children;
       this.version++;
     }
-  }
-
-  private probe(t: Tracked, now: number): void {
-    const v = t.view;
-    const plan = t.cand.health;
-    const l = pickListen(v.listen, [t.cand.port, t.cand.defaultPort]);
-    if (plan.path === null || !l) {
-      t.nextProbeAt = now + this.config.health.interval;
-      const detail = plan.path === null ? 'no health probe (alive is enough)' : 'no listening TCP port found';
-      if (v.healthDetail !== detail) {
-        v.healthDetail = detail;
-        this.version++;
-      }
-      return;
-    }
-    t.probe ??= new WatchProbe();
-    t.probing = true;
-    const path = plan.path;
-    void t.probe.probe(l, path, this.config.health.timeout).then((r) => {
-      t.probing = false;
-      const at = Date.now();
-      t.nextProbeAt = at + this.config.health.interval;
-      if (v.status === 'gone' || v.status === 'zombie') return;
-      v.healthAt = at;
-      if (v.healthDetail !== r.detail) this.version++;
-      v.healthDetail = r.detail;
-      if (r.ok) {
-        t.failures = 0;
-        if (v.status === 'unhealthy' && !t.stopped) this.recovered(t, at, r.detail);
-      } else if (++t.failures >= this.config.health.unhealthyAfter) this.unhealthy(t, at, r.detail);
-    });
-    if (plan.modelsPath && now >= t.nextModelsAt) {
-      t.nextModelsAt = now + MODELS_EVERY_MS;
-      void getJson(l, plan.modelsPath, this.config.health.timeout).then((body) => {
-        const models = modelsFrom(body);
-        if (JSON.stringify(models) !== JSON.stringify(v.apiModels)) {
-          v.apiModels = models;
-          this.version++;
-        }
-      });
-    }
-  }
-
-  private unhealthy(t: Tracked, now: number, detail: string): void {
-    t.view.healthDetail = detail;
-    if (t.view.status === 'unhealthy') return;
-    this.setStatus(t, 'unhealthy', now);
-    this.emit(t, 'unhealthy', describeWatched(t.view, now));
-  }
-
-  private recovered(t: Tracked, now: number, detail: string): void {
-    t.view.healthDetail = detail;
-    if (t.view.status !== 'unhealthy') return;
-    this.setStatus(t, 'running', now);
-    this.emit(t, 'recovered', `${t.view.comm} ${t.view.pid} answers again (${detail})`);
   }
 
   private emit(t: Tracked, kind: WatchEventKind, reason: string): void {
@@ -504,30 +335,8 @@ export class Watcher {
     }
   }
 
-  /** Close what watching it holds (pidfds, probe connection, timers). */
-  private release(t: Tracked): void {
-    t.unwatch?.();
-    t.unwatch = null;
-    if (t.handle) closeHandle(t.handle);
-    t.probe?.close();
-    t.probe = null;
-    if (t.zombieTimer) clearTimeout(t.zombieTimer);
-    t.zombieTimer = null;
-    this.stopOrphanPoll(t);
-    if (t.parentWatch) {
-      t.parentWatch.stop();
-      closeHandle(t.parentWatch.handle);
-      t.parentWatch = null;
-    }
-  }
-
-  private stopOrphanPoll(t: Tracked): void {
-    if (t.orphanPoll) clearInterval(t.orphanPoll);
-    t.orphanPoll = null;
-  }
-
   private drop(t: Tracked): void {
-    this.release(t);
+    release(t);
     this.tracked.delete(t.view.id);
     this.version++;
   }
