@@ -40,7 +40,8 @@ const killCgroup = (k: OomKill): string | null => k.memcg;
 
 export function attributeWatchedKill(kill: OomKill, servers: readonly WatchedServer[]): WatchAttribution | null {
   if (kill.pid > 0) {
-    for (const s of servers) if (s.pid === kill.pid && sameComm(s.comm, kill.comm)) return { id: s.id, by: 'pid' };
+    // systemd-oomd names the unit, not the comm, beside the pids it killed.
+    for (const s of servers) if (s.pid === kill.pid && (sameComm(s.comm, kill.comm) || kill.killer === 'systemd-oomd')) return { id: s.id, by: 'pid' };
     for (const s of servers) if (s.status !== 'gone' && s.children.some((c) => c.pid === kill.pid && sameComm(c.comm, kill.comm))) return { id: s.id, by: 'child' };
   }
   const cg = killCgroup(kill);

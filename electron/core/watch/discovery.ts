@@ -217,11 +217,12 @@ export class Discovery {
     const cmd = argv.join('\0');
     if (e.cmd === cmd && this.forks.has(pid)) return; // still the fork it was
     e.cmd = cmd;
-    if (argv.length === 0) return; // kernel thread, or already a zombie
+    // Kernel threads have no command line; nor has a vfork child before its exec.
+    if (argv.length === 0 && (e.ppid === 2 || pid === 2 || e.ppid === 0)) return;
     // Still its parent's fork (no exec yet)? Look again on the next ticks. A
     // fork that never execs is its parent's worker, never a server of its own.
     const parent = this.entries.get(e.ppid);
-    if (parent && parent.cmd === cmd) {
+    if (argv.length === 0 || (parent && parent.cmd === cmd)) {
       if (!this.forks.has(pid)) this.forks.set(pid, FORK_RECHECK_TICKS);
       return;
     }
