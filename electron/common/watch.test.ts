@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { watchedView } from '../../test-support/watch/views.js';
-import { describeWatched, unitRestartArgv, watchActions, type WatchAction, type WatchActionName } from './watch.js';
+import { describeWatched, unitRestartArgv, watchActions, type WatchAction, type WatchActionName, type WatchedServer } from './watch.js';
 import { WatchConfigSchema } from './watch-schema.js';
+
+// (electron/common is type-checked for the browser too, so it cannot share test-support's Node-side factory.)
+const watchedView = (over: Partial<WatchedServer> = {}): WatchedServer => ({
+  id: 'w-41233-1000', kind: 'llama-server', label: 'llama-server', rule: null, pid: 41233, startTime: 1000, startedAt: 0,
+  comm: 'llama-server', exe: '/opt/llama.cpp/bin/llama-server', cmdline: ['/opt/llama.cpp/bin/llama-server', '--port', '8080'], uid: 1000,
+  listen: [{ host: '127.0.0.1', port: 8080 }], listenInferred: false, unit: null, cgroup: null,
+  manager: { pid: 40990, comm: 'lemond', watchedId: null }, children: [], model: null, apiModels: [],
+  status: 'running', since: 0, exitedAt: null, exitSeenLive: false, zombieSince: null, zombieParent: null, reapedBy: null,
+  healthDetail: 'HTTP 200 /health', healthAt: 0, lastOom: null, memory: null, ...over,
+});
 
 const action = (list: WatchAction[], name: WatchActionName): WatchAction => list.find((a) => a.action === name)!;
 const me = { uid: 1000 };
