@@ -63,6 +63,12 @@ describe('attributeWatchedKill', () => {
     expect(attributeWatchedKill({ ...withTime, time: Date.parse('2026-03-01T10:05:00Z') }, [zombie])).toBeNull();
   });
 
+  it('not a kill logged before the server started (a backlog line about an earlier process with its pid)', () => {
+    const k = { ...kill('[ 9.0] Out of memory: Killed process 5000 (llama-server) total-vm:1000kB, anon-rss:900kB, file-rss:0kB, shmem-rss:0kB, UID:1000 pgtables:100kB oom_score_adj:0'), time: terminal.startedAt! - 60_000 };
+    expect(attributeWatchedKill(k, servers)).toBeNull();
+    expect(attributeWatchedKill({ ...k, time: terminal.startedAt! + 60_000 }, servers)).toEqual({ id: 'terminal', by: 'pid' });
+  });
+
   it('a kill of an unrelated process in a shared session scope is nobody\'s', () => {
     const k = kill(
       [

@@ -38,7 +38,13 @@ export const COMM_TIME_WINDOW_MS = 5000;
 /** The kill's cgroup: the task's own (task_memcg) when the summary gave it, else the one that hit its limit. */
 const killCgroup = (k: OomKill): string | null => k.memcg;
 
-export function attributeWatchedKill(kill: OomKill, servers: readonly WatchedServer[]): WatchAttribution | null {
+/** A kill logged before the process started (a backlog line, a recycled pid) is not its. */
+const startedBy = (kill: OomKill) => (s: WatchedServer): boolean => kill.time === null || s.startedAt === null || kill.time >= s.startedAt - STARTED_SLACK_MS;
+/** startedAt comes from clock ticks (10 ms) and the kernel's boot time in whole seconds. */
+const STARTED_SLACK_MS = 2000;
+
+export function attributeWatchedKill(kill: OomKill, all: readonly WatchedServer[]): WatchAttribution | null {
+  const servers = all.filter(startedBy(kill));
   if (kill.pid > 0) {
     // systemd-oomd names the unit, not the comm, beside the pids it killed.
     for (const s of servers) if (s.pid === kill.pid && (sameComm(s.comm, kill.comm) || kill.killer === 'systemd-oomd')) return { id: s.id, by: 'pid' };
