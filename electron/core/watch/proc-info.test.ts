@@ -13,7 +13,9 @@ afterEach(() => {
 describe('parseStat', () => {
   it('counts fields from the last ")" so a comm with spaces and parentheses parses', () => {
     const line = '41233 (llama (x) srv) Z 40990 40990 40990 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 1 0 123456 0 0 18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 17 1 0 0 0 0 0';
-    expect(parseStat(line)).toEqual({ pid: 41233, comm: 'llama (x) srv', state: 'Z', ppid: 40990, pgrp: 40990, session: 40990, startTime: 123456, rssPages: 0 });
+    expect(parseStat(line)).toEqual({ pid: 41233, comm: 'llama (x) srv', state: 'Z', ppid: 40990, pgrp: 40990, session: 40990, startTime: 123456, rssPages: 0, exitSignal: 17 });
+    // A thread that is not its group's leader signals nobody when it ends.
+    expect(parseStat(line.replace(' 17 1 0 0 0 0 0', ' -1 1 0 0 0 0 0'))?.exitSignal).toBe(-1);
     expect(parseStat('garbage')).toBeNull();
   });
 });

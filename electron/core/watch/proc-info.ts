@@ -18,6 +18,8 @@ export interface StatInfo {
   startTime: number;
   /** Field 24, pages. */
   rssPages: number;
+  /** Field 38: -1 for a thread that is not its group's leader (it signals nobody when it ends); NaN when the line is short. */
+  exitSignal: number;
 }
 
 /** Parse /proc/<pid>/stat: fields after the LAST ')' (comm may hold ') ' and spaces). */
@@ -30,7 +32,7 @@ export function parseStat(line: string): StatInfo | null {
   const state = f[0];
   const [ppid, pgrp, session, startTime, rssPages] = [f[1], f[2], f[3], f[19], f[21]].map(Number) as [number, number, number, number, number];
   if (!state || ![pid, ppid, pgrp, session, startTime, rssPages].every(Number.isFinite)) return null;
-  return { pid, comm: line.slice(open + 1, close), state, ppid, pgrp, session, startTime, rssPages };
+  return { pid, comm: line.slice(open + 1, close), state, ppid, pgrp, session, startTime, rssPages, exitSignal: Number(f[35]) };
 }
 
 export function readStat(procRoot: string, pid: number): StatInfo | null {

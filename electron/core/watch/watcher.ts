@@ -80,6 +80,11 @@ export class Watcher {
     };
   }
 
+  /** What discovery has read so far (tests and benchmarks). */
+  get reads(): Readonly<Discovery['reads']> {
+    return this.discovery.reads;
+  }
+
   /** Subscribe to events; returns the unsubscribe function. */
   on(listener: (e: WatchEvent) => void): () => void {
     this.listeners.add(listener);
@@ -120,11 +125,11 @@ export class Watcher {
       else this.admit(c, now);
     }
     for (const [pid, p] of this.parked) {
-      const st = this.stat(pid);
-      if (!st || st.startTime !== p.cand.startTime) this.parked.delete(pid);
+      // Discovery forgets ended processes at its listings: no read per parked pid per tick.
+      if (this.discovery.process(pid)?.startTime !== p.cand.startTime) this.parked.delete(pid);
       else if (p.owned && !isOwned(p.cand)) {
         this.parked.delete(pid);
-        this.admit(p.cand, now);
+        if (this.stat(pid)?.startTime === p.cand.startTime) this.admit(p.cand, now);
       }
     }
     const cache = new ListeningCache(this.procRoot);
@@ -311,7 +316,11 @@ export class Watcher {
     const v = t.view;
     const st = this.stat(v.pid);
     const manager = st ? this.ref(st.ppid) : v.manager;
-    const children = this.discovery.childrenOf(v.pid).map((c) => ({ ...c, watchedId: this.watchedId(c.pid) }));
+    // Discovery forgets ended processes only at its next listing: check each child is still one.
+    const children = this.discovery
+      .childrenOf(v.pid)
+      .filter((c) => this.stat(c.pid)?.ppid === v.pid)
+      .map((c) => ({ ...c, watchedId: this.watchedId(c.pid) }));
     if (v.unit) {
       const parentUnit = manager && manager.pid > 1 ? readIdentity(this.procRoot, manager.pid).cgroup?.unit?.name : null;
       v.unit.sole = children.length === 0 && parentUnit !== v.unit.name;
