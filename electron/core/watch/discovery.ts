@@ -1,9 +1,10 @@
 // Finding LLM servers among the machine's processes without rescanning the
 // world each tick. The kernel hands out pids in order, and /proc/loadavg's
 // 5th field is the last one handed out, so the pids created since the last
-// tick are exactly the numbers between the two readings: each is probed
-// with one stat read (gone already: nothing; a thread, whose exit_signal is
-// -1: nothing), and only new processes have their command line read. /proc
+// tick are exactly the numbers between the two readings: pidfd_open passes
+// over the threads and the already gone among them, a stat read over any
+// other thread (exit_signal -1), and only new processes have their command
+// line read. /proc
 // is listed only every `listEvery` ticks (to forget processes that ended),
 // when the range is too wide to probe, or when loadavg cannot be read.
 // Two gaps are closed on top: a new pid may still be its parent's fork when
@@ -15,6 +16,7 @@ import { closeSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { WatchKind } from '../../common/watch.js';
 import type { WatchRule } from '../../common/watch-schema.js';
+import { pidKind, type PidKind } from '../../../native-bindings/pid-kind.js';
 import { openSmall, preadParse, readSmall } from '../memory/read.js';
 import { classify, type HealthPlan } from './catalog.js';
 import { readCgroup, readCmdline, readLink, readListening, readStat, socketInodes, type StatInfo } from './proc-info.js';
@@ -41,6 +43,8 @@ export interface Candidate {
 
 export interface DiscoveryOptions {
   procRoot?: string;
+  /** Whether a pid is a process (default: pidfd_open on the real /proc, none on another root). */
+  pidKind?: (pid: number) => PidKind;
   /** Use the built-in catalog (default true). */
   catalog?: boolean;
   rules?: readonly WatchRule[];
@@ -96,12 +100,14 @@ export class Discovery {
   private loadavgFd: number | null | undefined;
   private lastPid = -1;
   private pidMax = 0;
+  private readonly kind: (pid: number) => PidKind;
   private tick = 0;
   /** Reads so far, by kind (tests and benchmarks). */
   readonly reads = { listings: 0, probes: 0, stat: 0, cmdline: 0, exe: 0, fdScans: 0 };
 
   constructor(private readonly opts: DiscoveryOptions = {}) {
     this.procRoot = opts.procRoot ?? '/proc';
+    this.kind = opts.pidKind ?? (this.procRoot === '/proc' ? pidKind : () => 'unknown');
     const compiled = (opts.rules ?? []).map(compileRule);
     this.rules = compiled.filter((r) => r.port === null);
     this.portRules = compiled.filter((r) => r.port !== null);
@@ -177,6 +183,8 @@ export class Discovery {
       let pid = prev + i;
       if (pid > top) pid -= top;
       this.reads.probes++;
+      // Most new pids are threads: pidfd_open tells them apart without reading /proc.
+      if (this.kind(pid) === 'other') continue;
       const st = this.stat(pid);
       if (!st || st.exitSignal === -1) continue; // gone already, or a thread
       const cur = this.entries.get(pid);
