@@ -10,6 +10,8 @@ import { netNamespace, readCgroup, readLink, readListening, readStat, readUid, s
 /** LISTEN sockets per network namespace, read at most once per refresh round. */
 export class ListeningCache {
   private readonly byNs = new Map<string, ListenSocket[]>();
+  /** TCP table reads so far (tests). */
+  reads = 0;
 
   constructor(private readonly procRoot: string) {}
 
@@ -17,6 +19,7 @@ export class ListeningCache {
     const ns = netNamespace(this.procRoot, pid) ?? `pid:${pid}`;
     let socks = this.byNs.get(ns);
     if (!socks) {
+      this.reads++;
       try {
         socks = readListening(this.procRoot, pid);
       } catch {
@@ -32,6 +35,9 @@ export interface PortsResult {
   listen: WatchListen[];
   /** Its fds were not readable: these are the LISTEN sockets of its uid, not proven its own. */
   inferred: boolean;
+  /** Its socket inodes when read, and which of them listen: the next read skips the TCP tables while these stand. */
+  sockets: Set<number> | null;
+  listening: Set<number>;
 }
 
 const dedupe = (socks: readonly ListenSocket[]): WatchListen[] => {
@@ -46,13 +52,23 @@ const dedupe = (socks: readonly ListenSocket[]): WatchListen[] => {
   return out;
 };
 
-/** Ports the process listens on; null when it is gone. */
-export function readPorts(procRoot: string, pid: number, uid: number | null, cache: ListeningCache): PortsResult | null {
+/**
+ * Ports the process listens on; null when it is gone. The TCP tables list
+ * every socket of the namespace (the kernel walks them all to print them),
+ * so they are read only when the process has a socket it did not have at
+ * the last read, or lost one that listened: a server that opened no socket
+ * since cannot have started listening.
+ */
+export function readPorts(procRoot: string, pid: number, uid: number | null, cache: ListeningCache, prev: PortsResult | null = null): PortsResult | null {
   const inodes = socketInodes(procRoot, pid);
   if (inodes === null) return null;
-  const socks = cache.of(pid);
-  if (inodes === 'denied') return { listen: uid === null ? [] : dedupe(socks.filter((s) => s.uid === uid)), inferred: true };
-  return { listen: dedupe(socks.filter((s) => inodes.has(s.inode))), inferred: false };
+  if (inodes === 'denied') {
+    const socks = cache.of(pid);
+    return { listen: uid === null ? [] : dedupe(socks.filter((s) => s.uid === uid)), inferred: true, sockets: null, listening: new Set() };
+  }
+  if (prev?.sockets && [...inodes].every((i) => prev.sockets!.has(i)) && [...prev.listening].every((i) => inodes.has(i))) return { ...prev, sockets: inodes };
+  const mine = cache.of(pid).filter((s) => inodes.has(s.inode));
+  return { listen: dedupe(mine), inferred: false, sockets: inodes, listening: new Set(mine.map((s) => s.inode)) };
 }
 
 export interface Identity {

@@ -4,6 +4,7 @@
 import type { ProcessHandle } from '../../../native-bindings/process.js';
 import type { WatchEventKind, WatchProcessRef, WatchStatus, WatchedServer } from '../../common/watch.js';
 import type { WatchConfig } from '../../common/watch-schema.js';
+import type { PortsResult } from './details.js';
 import type { Candidate } from './discovery.js';
 import type { WatchProbe } from './health.js';
 import type { StatInfo } from './proc-info.js';
@@ -21,6 +22,8 @@ export interface Tracked {
   nextProbeAt: number;
   nextModelsAt: number;
   nextDetailsAt: number;
+  /** The last port read (its socket inodes spare the TCP tables while they stand). */
+  ports: PortsResult | null;
   /** In state T (SIGSTOP) at the last tick. */
   stopped: boolean;
   /** ppid as last read while a zombie. */
@@ -61,6 +64,7 @@ export function newTracked(view: WatchedServer, cand: Candidate, handle: Process
     nextProbeAt: now,
     nextModelsAt: now,
     nextDetailsAt: now + detailsInMs,
+    ports: null,
     stopped: false,
     zombiePpid: null,
     zombieTimer: null,

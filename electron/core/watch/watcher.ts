@@ -119,20 +119,21 @@ export class Watcher {
     ownedPids.add(process.pid);
     const isOwned = (c: { pid: number; pgrp: number; session: number }): boolean => ownedPids.has(c.pid) || ownedGroups.has(c.pgrp) || ownedGroups.has(c.session);
 
+    // One read of a namespace's TCP tables per tick at most, shared by every server that needs it.
+    const cache = new ListeningCache(this.procRoot);
     for (const c of this.discovery.scan()) {
       if (this.tracked.has(`w-${c.pid}-${c.startTime}`)) continue;
       if (isOwned(c)) this.parked.set(c.pid, { cand: c, owned: true });
-      else this.admit(c, now);
+      else this.admit(c, now, cache);
     }
     for (const [pid, p] of this.parked) {
       // Discovery forgets ended processes at its listings: no read per parked pid per tick.
       if (this.discovery.process(pid)?.startTime !== p.cand.startTime) this.parked.delete(pid);
       else if (p.owned && !isOwned(p.cand)) {
         this.parked.delete(pid);
-        if (this.stat(pid)?.startTime === p.cand.startTime) this.admit(p.cand, now);
+        if (this.stat(pid)?.startTime === p.cand.startTime) this.admit(p.cand, now, cache);
       }
     }
-    const cache = new ListeningCache(this.procRoot);
     for (const t of [...this.tracked.values()]) {
       if (t.view.status !== 'gone' && isOwned(t.cand)) {
         // Vigil took it over (adopt): it is a backend now, not a watched server.
@@ -202,8 +203,7 @@ export class Watcher {
     }
   }
 
-  private admit(c: Candidate, now: number): void {
-    const cache = new ListeningCache(this.procRoot);
+  private admit(c: Candidate, now: number, cache: ListeningCache): void {
     const ident = readIdentity(this.procRoot, c.pid);
     const ports = readPorts(this.procRoot, c.pid, ident.uid, cache);
     if (this.ignore.length) {
@@ -250,6 +250,7 @@ export class Watcher {
       memory: null,
     };
     const t = newTracked(view, c, handle, now, view.listen.length ? DETAILS_FOUND_MS : DETAILS_SEARCHING_MS);
+    t.ports = ports;
     this.tracked.set(view.id, t);
     this.refreshFamily(t);
     this.emit(t, 'discovered', `watching ${view.comm} ${view.pid}${view.label !== view.comm ? ` (${view.label})` : ''}${view.listen.length ? ` on port ${view.listen.map((l) => l.port).join(', ')}` : ''}${view.unit ? ` (${view.unit.name})` : ''}`);
@@ -286,7 +287,8 @@ export class Watcher {
       else if (t.failures < this.config.health.unhealthyAfter) recovered(this.host, t, now, 'continued (no longer stopped)');
     }
     if (now >= t.nextDetailsAt) {
-      const ports = readPorts(this.procRoot, v.pid, v.uid, cache);
+      const ports = readPorts(this.procRoot, v.pid, v.uid, cache, t.ports);
+      if (ports) t.ports = ports;
       if (ports && JSON.stringify(ports.listen) !== JSON.stringify(v.listen)) {
         v.listen = ports.listen;
         v.listenInferred = ports.inferred;
