@@ -67,7 +67,9 @@ export const WatchConfigSchema = z.strictObject({
   ignore: z.array(WatchMatchSchema).default([]),
   health: z
     .strictObject({
-      interval: duration.default(5000),
+      // Under the 5 s keep-alive of llama.cpp's and Node's HTTP servers: the probe's
+      // connection stays open, and a probe on it costs a fifth of one that connects.
+      interval: duration.default(4000),
       timeout: duration.default(2000),
       /** Consecutive failed probes before a live server is called unhealthy. */
       unhealthyAfter: z.number().int().min(1).default(2),

@@ -80,7 +80,7 @@ describe('watchActions', () => {
 
 describe('WatchConfigSchema', () => {
   it('fills defaults', () => {
-    expect(WatchConfigSchema.parse({})).toEqual({ enabled: true, catalog: true, rules: [], ignore: [], health: { interval: 5000, timeout: 2000, unhealthyAfter: 2 }, zombieGrace: 2000 });
+    expect(WatchConfigSchema.parse({})).toEqual({ enabled: true, catalog: true, rules: [], ignore: [], health: { interval: 4000, timeout: 2000, unhealthyAfter: 2 }, zombieGrace: 2000 });
   });
 
   it('normalises rules: unit names, durations, health path', () => {

@@ -108,6 +108,7 @@ function stopOrphanPoll(t: Tracked): void {
 
 /** Close what watching it holds (pidfds, probe connection, timers). */
 export function release(t: Tracked): void {
+  t.stat.close();
   t.unwatch?.();
   t.unwatch = null;
   if (t.handle) closeHandle(t.handle);

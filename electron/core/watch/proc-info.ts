@@ -3,8 +3,8 @@
 // executable, owner, systemd unit and memory cgroup, and its listening TCP
 // sockets. Every reader answers null for a process that is gone; a process
 // of another user whose fds cannot be read answers 'denied'.
-import { lstatSync, readdirSync, readlinkSync } from 'node:fs';
-import { errnoOf, readParse, readSmall } from '../memory/read.js';
+import { closeSync, lstatSync, readdirSync, readlinkSync } from 'node:fs';
+import { errnoOf, openSmall, preadParse, readParse, readSmall } from '../memory/read.js';
 
 export interface StatInfo {
   pid: number;
@@ -38,6 +38,30 @@ export function parseStat(line: string): StatInfo | null {
 export function readStat(procRoot: string, pid: number): StatInfo | null {
   const line = readSmall(`${procRoot}/${pid}/stat`);
   return line === null ? null : parseStat(line);
+}
+
+const statOfBytes = (b: Buffer, n: number): StatInfo | null => parseStat(b.toString('latin1', 0, n));
+
+/**
+ * /proc/<pid>/stat through an fd kept open across ticks (one pread instead of
+ * open, read, close). The fd stays bound to its process: once the process is
+ * reaped it reads ESRCH (null), never a newer process that got the pid.
+ */
+export class KeptStat {
+  private fd: number | null | undefined;
+
+  constructor(private readonly path: string) {}
+
+  read(): StatInfo | null {
+    if (this.fd === undefined) this.fd = openSmall(this.path);
+    if (this.fd === null) return null;
+    return preadParse(this.fd, this.path, statOfBytes);
+  }
+
+  close(): void {
+    if (typeof this.fd === 'number') closeSync(this.fd);
+    this.fd = null;
+  }
 }
 
 const splitCmdline = (b: Buffer, n: number): string[] => {

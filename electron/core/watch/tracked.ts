@@ -7,7 +7,7 @@ import type { WatchConfig } from '../../common/watch-schema.js';
 import type { PortsResult } from './details.js';
 import type { Candidate } from './discovery.js';
 import type { WatchProbe } from './health.js';
-import type { StatInfo } from './proc-info.js';
+import { KeptStat, type StatInfo } from './proc-info.js';
 
 export interface Tracked {
   view: WatchedServer;
@@ -22,6 +22,8 @@ export interface Tracked {
   nextProbeAt: number;
   nextModelsAt: number;
   nextDetailsAt: number;
+  /** Its /proc/<pid>/stat, kept open: read every tick. */
+  stat: KeptStat;
   /** The last port read (its socket inodes spare the TCP tables while they stand). */
   ports: PortsResult | null;
   /** In state T (SIGSTOP) at the last tick. */
@@ -52,7 +54,7 @@ export interface WatchHost {
   changed(): void;
 }
 
-export function newTracked(view: WatchedServer, cand: Candidate, handle: ProcessHandle, now: number, detailsInMs: number): Tracked {
+export function newTracked(procRoot: string, view: WatchedServer, cand: Candidate, handle: ProcessHandle, now: number, detailsInMs: number): Tracked {
   return {
     view,
     cand,
@@ -65,6 +67,7 @@ export function newTracked(view: WatchedServer, cand: Candidate, handle: Process
     nextModelsAt: now,
     nextDetailsAt: now + detailsInMs,
     ports: null,
+    stat: new KeptStat(`${procRoot}/${view.pid}/stat`),
     stopped: false,
     zombiePpid: null,
     zombieTimer: null,

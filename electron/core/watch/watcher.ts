@@ -249,7 +249,7 @@ export class Watcher {
       lastOom: null,
       memory: null,
     };
-    const t = newTracked(view, c, handle, now, view.listen.length ? DETAILS_FOUND_MS : DETAILS_SEARCHING_MS);
+    const t = newTracked(this.procRoot, view, c, handle, now, view.listen.length ? DETAILS_FOUND_MS : DETAILS_SEARCHING_MS);
     t.ports = ports;
     this.tracked.set(view.id, t);
     this.refreshFamily(t);
@@ -276,10 +276,15 @@ export class Watcher {
       if (t.goneAt !== null && now - t.goneAt > (this.opts.goneRetentionMs ?? 600_000)) this.drop(t);
       return;
     }
-    const st = this.stat(v.pid);
-    const same = st !== null && st.startTime === v.startTime;
+    let st: StatInfo | null;
+    try {
+      st = t.stat.read();
+    } catch (e) {
+      this.logger.warn(`watch: reading /proc/${v.pid}/stat failed`, e);
+      return;
+    }
     if (v.status === 'zombie') return recheckZombie(this.host, t, now);
-    if (!same || st.state === 'Z' || st.state === 'X') return onExit(this.host, t, false);
+    if (st === null || st.startTime !== v.startTime || st.state === 'Z' || st.state === 'X') return onExit(this.host, t, false);
     const stopped = st.state === 'T' || st.state === 't';
     if (stopped !== t.stopped) {
       t.stopped = stopped;
