@@ -107,6 +107,16 @@ describe('Watcher: discovery', () => {
     expect(v!.listen.map((l) => l.port)).toEqual([port]);
   });
 
+  it('leaves alone what a watch: ignore rule names, even when the catalog knows it', async () => {
+    const { w } = watcher({ config: { ignore: [{ exe: 'llama-server', cmdline: '--ctx-size 77' }] } });
+    w.tick();
+    const ignored = await shellServer(['--ctx-size', '77']);
+    const kept = await shellServer(['--ctx-size', '78']);
+    w.tick();
+    expect(byPid(w, ignored.pid)).toBeUndefined();
+    expect(byPid(w, kept.pid)?.kind).toBe('llama-server');
+  });
+
   it('never lists what Vigil owns; a watched server that Vigil takes over leaves the list', async () => {
     const { w } = watcher();
     w.tick();
