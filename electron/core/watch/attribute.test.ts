@@ -61,6 +61,10 @@ describe('attributeWatchedKill', () => {
     const withTime = { ...k, time: Date.parse('2026-03-01T10:00:02Z') };
     expect(attributeWatchedKill(withTime, [zombie])).toEqual({ id: 'zombie', by: 'comm-time' });
     expect(attributeWatchedKill({ ...withTime, time: Date.parse('2026-03-01T10:05:00Z') }, [zombie])).toBeNull();
+    // Not when the pid is a process Vigil knows to be another one, nor when the cgroups differ.
+    expect(attributeWatchedKill(withTime, [zombie], (pid) => pid === 6999)).toBeNull();
+    expect(attributeWatchedKill({ ...withTime, memcg: '/elsewhere' }, [zombie])).toBeNull();
+    expect(attributeWatchedKill({ ...withTime, memcg: '/lemonade' }, [zombie])).toEqual({ id: 'zombie', by: 'memcg' }); // same cgroup and comm: said so first
   });
 
   it('not a kill logged before the server started (a backlog line about an earlier process with its pid)', () => {

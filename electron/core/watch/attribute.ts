@@ -43,7 +43,11 @@ const startedBy = (kill: OomKill) => (s: WatchedServer): boolean => kill.time ==
 /** startedAt comes from clock ticks (10 ms) and the kernel's boot time in whole seconds. */
 const STARTED_SLACK_MS = 2000;
 
-export function attributeWatchedKill(kill: OomKill, all: readonly WatchedServer[]): WatchAttribution | null {
+/**
+ * `knownElsewhere(pid)`: the pid is a process Vigil saw that is none of these
+ * servers (so a kill naming it is that process's, whatever its comm).
+ */
+export function attributeWatchedKill(kill: OomKill, all: readonly WatchedServer[], knownElsewhere: (pid: number) => boolean = () => false): WatchAttribution | null {
   const servers = all.filter(startedBy(kill));
   if (kill.pid > 0) {
     // systemd-oomd names the unit, not the comm, beside the pids it killed.
@@ -65,9 +69,14 @@ export function attributeWatchedKill(kill: OomKill, all: readonly WatchedServer[
     const same = servers.find((s) => s.cgroup !== null && trim(s.cgroup) === trim(cg) && sameComm(s.comm, kill.comm));
     if (same) return { id: same.id, by: 'memcg' };
   }
-  if (kill.time !== null) {
+  // Last resort, for a pid Vigil cannot resolve (another pid namespace, a process too short-lived to see):
+  // same comm, exited within the window, and no cgroup that says otherwise. Another server of
+  // the same name killed at the same moment elsewhere must not be taken for this one.
+  if (kill.time !== null && !(kill.pid > 0 && knownElsewhere(kill.pid))) {
     for (const s of servers) {
-      if (s.exitedAt !== null && Math.abs(s.exitedAt - kill.time) <= COMM_TIME_WINDOW_MS && sameComm(s.comm, kill.comm)) return { id: s.id, by: 'comm-time' };
+      if (s.exitedAt === null || Math.abs(s.exitedAt - kill.time) > COMM_TIME_WINDOW_MS || !sameComm(s.comm, kill.comm)) continue;
+      if (cg && s.cgroup !== null && trim(cg) !== trim(s.cgroup)) continue;
+      return { id: s.id, by: 'comm-time' };
     }
   }
   return null;

@@ -147,7 +147,8 @@ export class Watcher {
 
   /** Feed an OOM kill (from the kernel-log watcher); returns the server it was attributed to. */
   attributeKill(kill: OomKill): (WatchAttribution & { server: WatchedServer }) | null {
-    const a = attributeWatchedKill(kill, [...this.tracked.values()].map((t) => t.view));
+    const views = [...this.tracked.values()].map((t) => t.view);
+    const a = attributeWatchedKill(kill, views, (pid) => this.discovery.process(pid) !== null && !views.some((v) => v.pid === pid));
     if (!a) return null;
     const t = this.byId(a.id)!;
     t.view.lastOom = kill;
