@@ -66,7 +66,7 @@ export function attributeWatchedKill(kill: OomKill, all: readonly WatchedServer[
       }
     }
     // Same cgroup and same comm: the kernel's line came before we knew the pid, or names a thread group we list.
-    const same = servers.find((s) => s.cgroup !== null && trim(s.cgroup) === trim(cg) && sameComm(s.comm, kill.comm));
+    const same = kill.pid > 0 && knownElsewhere(kill.pid) ? undefined : servers.find((s) => s.cgroup !== null && trim(s.cgroup) === trim(cg) && sameComm(s.comm, kill.comm));
     if (same) return { id: same.id, by: 'memcg' };
   }
   // Last resort, for a pid Vigil cannot resolve (another pid namespace, a process too short-lived to see):
