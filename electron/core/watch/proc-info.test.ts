@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { waitFor } from '../../../test-support/helpers.js';
+import { PYTHON } from '../../../test-support/watch/servers.js';
 import { parseCgroup, parseListening, parseStat, readCmdline, readListening, socketInodes } from './proc-info.js';
 
 let server: Server | null = null;
@@ -77,11 +78,12 @@ describe('listening sockets', () => {
   });
 
   it('reads a command line argument by argument (spaces kept), and null for a pid that does not exist', async () => {
-    const child = spawn('sleep', ['30', 'a b', ''], { stdio: 'ignore' });
+    const argv = ['-c', 'import time; time.sleep(30)', 'a b', ''];
+    const child = spawn(PYTHON, argv, { stdio: 'ignore' });
     try {
       // Right after fork (vfork) and before exec the kernel shows an empty command line.
-      expect(await waitFor(() => readCmdline('/proc', child.pid!)?.length, 5000, 'exec')).toBe(4);
-      expect(readCmdline('/proc', child.pid!)).toEqual(['sleep', '30', 'a b', '']);
+      await waitFor(() => readCmdline('/proc', child.pid!)?.[0] === PYTHON, 15_000, 'python to exec');
+      expect(readCmdline('/proc', child.pid!)).toEqual([PYTHON, ...argv]);
     } finally {
       child.kill('SIGKILL');
     }
