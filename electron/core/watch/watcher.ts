@@ -34,7 +34,7 @@ export interface WatcherOptions {
   procRoot?: string;
   onEvent?: (e: WatchEvent) => void;
   logger?: Logger;
-  /** Re-read every pid's stat every N ticks (default 60). */
+  /** Re-read every pid's stat every N ticks, to notice a process that exec'd a server long after it started (default 600). */
   fullEvery?: number;
   /** Keep an exited server listed this long (OOM lines may arrive late; the dashboard shows what happened). */
   goneRetentionMs?: number;
@@ -49,7 +49,7 @@ export class Watcher {
   private readonly discovery: Discovery;
   /** By id: an exited server stays listed while a new process may already have its pid. */
   private readonly tracked = new Map<string, Tracked>();
-  /** Matches that Vigil owns, or that `ignore` covers: pid → start time. */
+  /** Matches that Vigil owns (listed once it no longer does), or that `ignore` covers, by pid. */
   private readonly parked = new Map<number, { cand: Candidate; owned: boolean }>();
   private readonly ignore;
   private readonly logger: Logger;
