@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import { describeWatched, unitRestartArgv, watchActions, type WatchAction, type WatchActionName, type WatchedServer } from './watch.js';
+import { WatchConfigSchema } from './watch-schema.js';
+
+// (electron/common is type-checked for the browser too, so it cannot share test-support's Node-side factory.)
+const watchedView = (over: Partial<WatchedServer> = {}): WatchedServer => ({
+  id: 'w-41233-1000', kind: 'llama-server', label: 'llama-server', rule: null, pid: 41233, startTime: 1000, startedAt: 0,
+  comm: 'llama-server', exe: '/opt/llama.cpp/bin/llama-server', cmdline: ['/opt/llama.cpp/bin/llama-server', '--port', '8080'], uid: 1000,
+  listen: [{ host: '127.0.0.1', port: 8080 }], listenInferred: false, unit: null, cgroup: null,
+  manager: { pid: 40990, comm: 'lemond', watchedId: null }, children: [], model: null, apiModels: [],
+  status: 'running', since: 0, exitedAt: null, exitSeenLive: false, zombieSince: null, zombieParent: null, reapedBy: null,
+  healthDetail: 'HTTP 200 /health', healthAt: 0, lastOom: null, memory: null, ...over,
+});
+
+const action = (list: WatchAction[], name: WatchActionName): WatchAction => list.find((a) => a.action === name)!;
+const me = { uid: 1000 };
+
+describe('describeWatched', () => {
+  it('names the zombie, how long ago it exited and the parent that has not reaped it', () => {
+    const v = watchedView({ status: 'zombie', exitedAt: 1000, exitSeenLive: true, zombieSince: 1000, zombieParent: { pid: 40990, comm: 'lemond', watchedId: null } });
+    expect(describeWatched(v, 38_000)).toBe('llama-server 41233 exited 37s ago; its parent lemond 40990 has not reaped it');
+  });
+
+  it('says "at least" when the exit was not seen as it happened, and names an OOM kill', () => {
+    const v = watchedView({ status: 'zombie', exitedAt: 0, exitSeenLive: false, zombieParent: { pid: 7, comm: 'llama-swap', watchedId: 'w-7-1' }, lastOom: { killer: 'kernel' } as never });
+    expect(describeWatched(v, 65_000)).toBe('llama-server 41233 exited at least 1m 05s ago (OOM-killed); its parent llama-swap 7 has not reaped it');
+  });
+
+  it('words the other states', () => {
+    expect(describeWatched(watchedView(), 0)).toBe('llama-server 41233 is running on port 8080');
+    expect(describeWatched(watchedView({ status: 'unhealthy', healthDetail: 'timeout after 2000 ms (/health on port 8080)' }), 0)).toBe('llama-server 41233 is unhealthy: timeout after 2000 ms (/health on port 8080)');
+    expect(describeWatched(watchedView({ status: 'gone', reapedBy: 'init (systemd 1), after its parent lemond 40990 ended' }), 0)).toBe('llama-server 41233 exited; reaped by init (systemd 1), after its parent lemond 40990 ended');
+  });
+});
+
+describe('watchActions', () => {
+  it('a running server from a terminal: stop (with confirmation) and adopt; no restart without a unit', () => {
+    const a = watchActions(watchedView({ manager: { pid: 3001, comm: 'bash', watchedId: null } }), me);
+    expect(action(a, 'stop')).toMatchObject({ available: true, confirm: expect.stringContaining('Vigil did not start it') });
+    expect(action(a, 'restart')).toMatchObject({ available: false, why: expect.stringContaining('not run by a systemd service') });
+    expect(action(a, 'adopt')).toMatchObject({ available: true, confirm: expect.stringContaining('starts again under Vigil') });
+  });
+
+  it('a zombie: nothing Vigil can do to it, and the reason names the parent', () => {
+    const a = watchActions(watchedView({ status: 'zombie', zombieParent: { pid: 40990, comm: 'lemond', watchedId: null } }), me);
+    expect(action(a, 'stop')).toMatchObject({ available: false, why: 'it has already exited; only its parent lemond 40990 can reap it (if that parent ends, init reaps it)' });
+    expect(action(a, 'adopt').available).toBe(false);
+  });
+
+  it('a system unit: restart through systemctl, adopt refused (systemd would start a second copy)', () => {
+    const v = watchedView({ kind: 'ollama', comm: 'ollama', uid: 998, unit: { name: 'ollama.service', scope: 'system', uid: null, sole: false }, manager: { pid: 1, comm: 'systemd', watchedId: null } });
+    const a = watchActions(v, { uid: 0 });
+    expect(action(a, 'restart')).toMatchObject({ available: true, argv: ['systemctl', 'restart', 'ollama.service'], confirm: expect.stringContaining('the whole unit') });
+    expect(action(a, 'adopt')).toMatchObject({ available: false, why: expect.stringContaining('systemd unit ollama.service') });
+    expect(action(a, 'stop').available).toBe(true); // root may signal uid 998
+    // Not root: another user's process cannot be signalled; systemctl may still ask polkit.
+    const b = watchActions(v, me);
+    expect(action(b, 'stop')).toMatchObject({ available: false, why: 'it runs as uid 998 and Vigil as uid 1000: only root may signal it' });
+    expect(action(b, 'restart')).toMatchObject({ available: true, why: expect.stringContaining('polkit') });
+  });
+
+  it('a user unit: systemctl --user, only for the unit of Vigil\'s own user', () => {
+    const unit = { name: 'llama.service', scope: 'user' as const, uid: 1000, sole: true };
+    expect(unitRestartArgv(unit)).toEqual(['systemctl', '--user', 'restart', 'llama.service']);
+    expect(action(watchActions(watchedView({ unit }), me), 'restart').available).toBe(true);
+    expect(action(watchActions(watchedView({ unit: { ...unit, uid: 1001 }, uid: 1001 }), me), 'restart')).toMatchObject({ available: false, why: expect.stringContaining('user unit of uid 1001') });
+  });
+
+  it('a worker its manager started is not adopted', () => {
+    expect(action(watchActions(watchedView({ kind: 'ollama-runner' }), me), 'adopt').available).toBe(false);
+    expect(action(watchActions(watchedView({ manager: { pid: 7, comm: 'llama-swap', watchedId: 'w-7-1' } }), me), 'adopt')).toMatchObject({ available: false, why: 'its manager llama-swap 7 started it and would lose track of it' });
+  });
+
+  it('a gone server can still be restarted through its unit, not stopped', () => {
+    const a = watchActions(watchedView({ status: 'gone', unit: { name: 'llama.service', scope: 'system', uid: null, sole: true } }), { uid: 0 });
+    expect(action(a, 'stop').available).toBe(false);
+    expect(action(a, 'restart').available).toBe(true);
+  });
+});
+
+describe('WatchConfigSchema', () => {
+  it('fills defaults', () => {
+    expect(WatchConfigSchema.parse({})).toEqual({ enabled: true, catalog: true, rules: [], ignore: [], health: { interval: 4000, timeout: 2000, unhealthyAfter: 2 }, zombieGrace: 2000 });
+  });
+
+  it('normalises rules: unit names, durations, health path', () => {
+    const c = WatchConfigSchema.parse({ rules: [{ name: 'tts', unit: 'piper', cmdline: 'piper.*--port' }], health: { interval: '10s' }, zombieGrace: '5s' });
+    expect(c.rules[0]).toEqual({ name: 'tts', unit: 'piper.service', cmdline: 'piper.*--port', health: '/' });
+    expect(c.health.interval).toBe(10_000);
+    expect(c.zombieGrace).toBe(5000);
+  });
+
+  it('says what is wrong and where', () => {
+    const issues = (v: unknown): string[] => {
+      const r = WatchConfigSchema.safeParse(v);
+      return r.success ? [] : r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    };
+    expect(issues({ rules: [{ name: 'x' }] })).toEqual(['rules.0: give at least one of cmdline, exe, unit, port']);
+    expect(issues({ rules: [{ name: 'x', cmdline: '(' }] })[0]).toMatch(/^rules\.0\.cmdline: invalid regular expression/);
+    expect(issues({ rules: [{ name: 'x', port: 70000 }] })[0]).toMatch(/^rules\.0\.port: /);
+    expect(issues({ ignore: [{ exe: 'lemond', bogus: 1 }] })[0]).toMatch(/^ignore\.0: /);
+    expect(issues({ health: { interval: 'soon' } })).toEqual(['health.interval: invalid duration "soon": use e.g. 500ms, 2s, 5m or a number of ms']);
+  });
+});

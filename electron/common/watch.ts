@@ -1,0 +1,266 @@
+// Watched servers: LLM servers running on this machine that Vigil did not
+// start (Ollama, lemonade, llama-swap, LM Studio, vLLM, a llama-server from a
+// terminal …). Vigil is not their parent, so it can see their exit (pidfd),
+// their zombie (/proc), their OOM kill (kernel log) and their health (their
+// own API), but never their exit status, and it cannot reap them. The action
+// rules below say only what is honest for such a process.
+import { formatDuration } from './format.js';
+import type { OomKill } from './state.js';
+
+/** What the catalog recognised, or 'rule' for a user's `watch:` rule. */
+export type WatchKind =
+  | 'llama-server'
+  | 'ollama'
+  | 'ollama-runner'
+  | 'lemonade'
+  | 'llama-swap'
+  | 'lm-studio'
+  | 'vllm'
+  | 'koboldcpp'
+  | 'whisper-server'
+  | 'sd-server'
+  | 'rule';
+
+export const WATCH_KIND_LABELS: Readonly<Record<WatchKind, string>> = {
+  'llama-server': 'llama-server',
+  ollama: 'Ollama',
+  'ollama-runner': 'Ollama runner',
+  lemonade: 'Lemonade',
+  'llama-swap': 'llama-swap',
+  'lm-studio': 'LM Studio',
+  vllm: 'vLLM',
+  koboldcpp: 'KoboldCpp',
+  'whisper-server': 'whisper-server',
+  'sd-server': 'sd-server',
+  rule: 'watched',
+};
+
+/**
+ * running: alive (and answering, or not probed yet);
+ * unhealthy: alive but stopped (T) or its API does not answer;
+ * zombie: exited, and its parent has not collected it for longer than a grace period;
+ * gone: exited and reaped (by its parent, or by init after the parent died).
+ */
+export type WatchStatus = 'running' | 'unhealthy' | 'zombie' | 'gone';
+
+export interface WatchProcessRef {
+  pid: number;
+  comm: string;
+  /** Id of the watched server this process is, when it is one. */
+  watchedId: string | null;
+}
+
+export interface WatchListen {
+  /** Address as bound: '0.0.0.0', '127.0.0.1', '::', '::1' … */
+  host: string;
+  port: number;
+}
+
+export interface WatchUnit {
+  /** 'ollama.service' */
+  name: string;
+  /** A system unit (`systemctl`) or a user unit (`systemctl --user`, of user `uid`). */
+  scope: 'system' | 'user';
+  /** Owner of the user manager for a user unit; null for a system unit. */
+  uid: number | null;
+  /** Whether this process is the unit's only task (the unit's restart restarts just it) — false when it shares the unit with its manager. */
+  sole: boolean;
+}
+
+export interface WatchedServer {
+  /** `w-<pid>-<start time>`: stable while the process lives, never reused by a later process with the same pid. */
+  id: string;
+  kind: WatchKind;
+  /** Display name: the catalog's label or the rule's name. */
+  label: string;
+  /** Name of the `watch:` rule that matched; null for the built-in catalog. */
+  rule: string | null;
+  pid: number;
+  /** Field 22 of /proc/<pid>/stat (clock ticks after boot): the process identity with the pid. */
+  startTime: number;
+  /** ms since epoch; null when the boot time is unknown. */
+  startedAt: number | null;
+  comm: string;
+  /** /proc/<pid>/exe; null when not readable (another user's process, without root). */
+  exe: string | null;
+  cmdline: string[];
+  uid: number | null;
+  /** TCP sockets it listens on. */
+  listen: WatchListen[];
+  /** True when the ports were inferred (sockets of the same uid) because its fds could not be read. */
+  listenInferred: boolean;
+  unit: WatchUnit | null;
+  /** Memory cgroup path as the kernel prints it in OOM lines (`/system.slice/ollama.service`). */
+  cgroup: string | null;
+  /** Its parent: the manager that started it (lemond, llama-swap, ollama serve, a shell, systemd …). */
+  manager: WatchProcessRef | null;
+  children: WatchProcessRef[];
+  /** The model, where the command line says (-m, --model, `serve MODEL`) or the server's API does. */
+  model: string | null;
+  /** Models the server's API lists as loaded/available (Ollama /api/ps, /v1/models, llama-swap /running). */
+  apiModels: string[];
+  status: WatchStatus;
+  /** ms since epoch of the last status change. */
+  since: number;
+  /** ms since epoch when Vigil saw the exit (within milliseconds, through a pidfd), or first saw it exited. */
+  exitedAt: number | null;
+  /** False when it had already exited when first seen: then `exitedAt` is only "at least this long ago". */
+  exitSeenLive: boolean;
+  /** Set while it is a zombie: when it was flagged, and the parent that has not reaped it. */
+  zombieSince: number | null;
+  zombieParent: WatchProcessRef | null;
+  /** Who collected it, once gone: 'its parent lemond 40990', 'init (pid 1) after its parent died'. */
+  reapedBy: string | null;
+  /** Last health answer or why there is none ('HTTP 200 /health', 'stopped (T)', 'timeout after 2000 ms'). */
+  healthDetail: string;
+  /** ms since epoch of the last probe; null before the first. */
+  healthAt: number | null;
+  /** The last OOM kill attributed to it (kernel, earlyoom or systemd-oomd). */
+  lastOom: OomKill | null;
+  /** RSS of the process and its children (from /proc/<pid>/stat), bytes; null once gone. */
+  memory: { rss: number; processes: number } | null;
+}
+
+/** Vigil never learns a watched process's exit status: the kernel gives it only to the parent. */
+export const WATCHED_EXIT_STATUS_NOTE =
+  'exit status not available: Vigil is not its parent (the reason comes from the kernel log or its systemd unit)';
+
+const ref = (p: WatchProcessRef): string => `${p.comm} ${p.pid}`;
+
+/** One line for the card, tray and notifications. */
+export function describeWatched(s: WatchedServer, now: number): string {
+  const name = `${s.comm} ${s.pid}`;
+  const oom = s.lastOom ? ' (OOM-killed)' : '';
+  switch (s.status) {
+    case 'zombie': {
+      const ago = s.exitedAt === null ? '' : ` ${s.exitSeenLive ? '' : 'at least '}${formatDuration(now - s.exitedAt)} ago`;
+      const parent = s.zombieParent ? `its parent ${ref(s.zombieParent)} has not reaped it` : 'its parent has not reaped it';
+      return `${name} exited${ago}${oom}; ${parent}`;
+    }
+    case 'gone':
+      return `${name} exited${oom}${s.reapedBy ? `; reaped by ${s.reapedBy}` : ''}`;
+    case 'unhealthy':
+      return `${name} is unhealthy: ${s.healthDetail}`;
+    case 'running':
+      return `${name} is running${s.listen.length ? ` on port ${s.listen.map((l) => l.port).join(', ')}` : ''}`;
+  }
+}
+
+// ---- actions --------------------------------------------------------------------
+
+export type WatchActionName = 'stop' | 'restart' | 'adopt';
+
+export interface WatchAction {
+  action: WatchActionName;
+  available: boolean;
+  /** Why it is not available, or what it will do (shown beside the button). */
+  why: string;
+  /** Confirmation question; null when the action is not available. */
+  confirm: string | null;
+  /** For restart: the exact command Vigil runs (argv, no shell). */
+  argv: string[] | null;
+}
+
+export interface WatchActionContext {
+  /** Vigil's own uid: signalling another user's process needs root. */
+  uid: number;
+}
+
+/** Kinds that only exist as a manager's worker: adopting one would leave the manager with a dead worker. */
+const MANAGED_KINDS: readonly WatchKind[] = ['ollama-runner'];
+
+function canSignal(s: WatchedServer, ctx: WatchActionContext): string | null {
+  if (ctx.uid === 0 || s.uid === null || s.uid === ctx.uid) return null;
+  return `it runs as uid ${s.uid} and Vigil as uid ${ctx.uid}: only root may signal it`;
+}
+
+/** systemctl argv restarting the server's unit; null without one. */
+export function unitRestartArgv(unit: WatchUnit | null): string[] | null {
+  if (!unit) return null;
+  return unit.scope === 'user' ? ['systemctl', '--user', 'restart', unit.name] : ['systemctl', 'restart', unit.name];
+}
+
+/**
+ * The honest actions for a watched server. Stop signals it (through a pidfd,
+ * never a recycled pid); restart goes through its systemd unit, the only
+ * way to start it again as it was started; adopt stops it and starts the same
+ * command line under Vigil. A zombie cannot be stopped or reaped by Vigil:
+ * only its parent can collect it, or init once that parent is gone.
+ */
+export function watchActions(s: WatchedServer, ctx: WatchActionContext): WatchAction[] {
+  const alive = s.status === 'running' || s.status === 'unhealthy';
+  const name = `${s.comm} ${s.pid}`;
+  const perm = canSignal(s, ctx);
+  const out: WatchAction[] = [];
+
+  // stop
+  if (!alive) {
+    const why =
+      s.status === 'zombie'
+        ? `it has already exited; only its parent${s.zombieParent ? ` ${ref(s.zombieParent)}` : ''} can reap it (if that parent ends, init reaps it)`
+        : 'it has exited';
+    out.push({ action: 'stop', available: false, why, confirm: null, argv: null });
+  } else if (perm) {
+    out.push({ action: 'stop', available: false, why: perm, confirm: null, argv: null });
+  } else {
+    const comesBack = s.unit
+      ? ` Its systemd unit ${s.unit.name} may start it again.`
+      : s.manager && s.manager.pid > 1
+        ? ` Its manager ${ref(s.manager)} may start it again.`
+        : '';
+    out.push({ action: 'stop', available: true, why: 'send SIGTERM, then SIGKILL if it does not exit', confirm: `Stop ${name}? Vigil did not start it.${comesBack}`, argv: null });
+  }
+
+  // restart (through systemd only)
+  const argv = unitRestartArgv(s.unit);
+  if (!argv || !s.unit) {
+    out.push({ action: 'restart', available: false, why: 'it is not run by a systemd service, so Vigil cannot start it again the way it was started (adopt instead)', confirm: null, argv: null });
+  } else if (s.unit.scope === 'user' && s.unit.uid !== null && s.unit.uid !== ctx.uid) {
+    out.push({ action: 'restart', available: false, why: `${s.unit.name} is a user unit of uid ${s.unit.uid}; systemctl --user reaches only Vigil's own user manager`, confirm: null, argv: null });
+  } else {
+    const whole = s.unit.sole ? '' : ` (the whole unit: its other processes restart too)`;
+    const perms = s.unit.scope === 'system' && ctx.uid !== 0 ? '; systemd may ask for permission (polkit) and the error is shown if refused' : '';
+    out.push({ action: 'restart', available: true, why: `runs ${argv.join(' ')}${whole}${perms}`, confirm: `Restart ${s.unit.name}${whole}?`, argv });
+  }
+
+  // adopt
+  let refuse: string | null = null;
+  if (!alive) refuse = 'it is not running';
+  else if (perm) refuse = perm;
+  else if (s.cmdline.length === 0) refuse = 'its command line is not readable';
+  else if (s.unit) refuse = `it runs under the systemd unit ${s.unit.name}, which would start it again beside Vigil's copy; restart it through the unit, or disable the unit first`;
+  else if (MANAGED_KINDS.includes(s.kind) || s.manager?.watchedId) refuse = `its manager${s.manager ? ` ${ref(s.manager)}` : ''} started it and would lose track of it`;
+  if (refuse) out.push({ action: 'adopt', available: false, why: refuse, confirm: null, argv: null });
+  else
+    out.push({
+      action: 'adopt',
+      available: true,
+      why: 'stop it, then start the same command line under Vigil (restarts, exit codes, reaping)',
+      confirm: `Adopt ${name}? It stops and starts again under Vigil: it is unavailable while it restarts (a model reloads).`,
+      argv: null,
+    });
+  return out;
+}
+
+// ---- events ---------------------------------------------------------------------
+
+/**
+ * discovered: a server is watched from now on; exited: its pidfd said it
+ * ended (within milliseconds); zombie: it stayed unreaped past the grace
+ * period; reaped: a flagged zombie is gone at last (its parent collected it,
+ * or init did after the parent ended); unhealthy / recovered: stopped (T) or
+ * not answering its API, and back; oom: an OOM kill was attributed to it.
+ */
+export type WatchEventKind = 'discovered' | 'exited' | 'zombie' | 'reaped' | 'unhealthy' | 'recovered' | 'oom';
+
+export interface WatchEvent {
+  kind: WatchEventKind;
+  /** ms since epoch. */
+  time: number;
+  id: string;
+  pid: number;
+  /** One line for the journal, tray and notifications. */
+  reason: string;
+  /** The server as it is right after the event. */
+  server: WatchedServer;
+}

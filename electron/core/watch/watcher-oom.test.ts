@@ -1,0 +1,79 @@
+// Vigil's founding bug, seen from outside: a manager that never reaps starts a
+// server; the kernel OOM-kills it in a memory cgroup; Vigil, which is not its
+// parent, shows the zombie, its manager, for how long, and the OOM kill read
+// from /dev/kmsg; when the manager dies and init reaps the zombie, it clears.
+import { mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, expect } from 'vitest';
+import type { OomKill } from '../../common/state.js';
+import { describeWatched, type WatchEvent } from '../../common/watch.js';
+import { freePort, tempDir, waitFor } from '../../../test-support/helpers.js';
+import { all, cgroupV1Memory, isRoot, itPrivileged, kmsgReadable } from '../../../test-support/privileged.js';
+import { fakeServerArgv, namedNode, startCareless, waitForPort } from '../../../test-support/watch/servers.js';
+import { KernelLogWatcher } from '../oom/kernel-log-watcher.js';
+import { Watcher } from './watcher.js';
+
+const cleanups: (() => void)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) {
+    try {
+      c();
+    } catch {
+      /* best effort */
+    }
+  }
+});
+
+itPrivileged('an OOM-killed server its manager never reaps: zombie, manager, attributed kernel kill, cleared by init', all(isRoot, cgroupV1Memory, kmsgReadable), async () => {
+  const cg = `/sys/fs/cgroup/memory/vigil-watch-oom-${process.pid}`;
+  mkdirSync(cg, { recursive: true });
+  writeFileSync(path.join(cg, 'memory.limit_in_bytes'), String(160 * 1024 * 1024));
+  cleanups.push(() => rmdirSync(cg));
+
+  const state = tempDir('vigil-watch-oom-');
+  cleanups.push(state.cleanup);
+  const events: WatchEvent[] = [];
+  const w = new Watcher({ config: { zombieGrace: '500ms', health: { interval: '200ms' } }, onEvent: (e) => events.push(e) });
+  cleanups.push(() => w.close());
+  const kills: OomKill[] = [];
+  const klog = new KernelLogWatcher({ stateDir: state.dir, sources: ['kmsg'], journalctl: null, onKill: (k) => { kills.push(k); w.attributeKill(k); }, onStatus: () => {} });
+  await klog.start();
+  cleanups.push(() => klog.stop());
+  w.tick();
+
+  const node = namedNode('llama-server');
+  cleanups.push(node.cleanup);
+  const port = await freePort();
+  const m = await startCareless(fakeServerArgv(node.bin, port), { comm: 'lemond', cgroupProcs: path.join(cg, 'cgroup.procs') });
+  cleanups.push(() => m.kill());
+  await waitForPort(port);
+  w.tick();
+  const v = w.list().find((s) => s.pid === m.pid)!;
+  expect(v).toMatchObject({ kind: 'llama-server', manager: { pid: m.managerPid, comm: 'lemond' } });
+  expect(v.cgroup).toBe(`/vigil-watch-oom-${process.pid}`);
+  expect(readFileSync(path.join(cg, 'cgroup.procs'), 'utf8').trim()).toBe(String(m.pid));
+
+  // Grow until the cgroup's limit: the kernel kills it; lemond does not reap.
+  await fetch(`http://127.0.0.1:${port}/control/grow?mbPerSec=80`, { method: 'POST' });
+  await waitFor(() => events.find((e) => e.kind === 'zombie' && e.pid === m.pid), 30_000, 'the zombie to be flagged');
+  const oom = await waitFor(() => events.find((e) => e.kind === 'oom' && e.pid === m.pid), 10_000, 'the OOM kill to be attributed');
+  expect(oom.reason).toMatch(/OOM-killed \(kernel, matched by pid\)/);
+  const z = w.get(v.id)!;
+  expect(z.status).toBe('zombie');
+  expect(z.lastOom).toMatchObject({ pid: m.pid, comm: 'llama-server', scope: 'memcg', killer: 'kernel' });
+  expect(z.lastOom!.memcg).toMatch(`/vigil-watch-oom-${process.pid}`);
+  expect(describeWatched(z, Date.now())).toMatch(new RegExp(`^llama-server ${m.pid} exited \\d+s ago \\(OOM-killed\\); its parent lemond ${m.managerPid} has not reaped it$`));
+  expect(readFileSync(`/proc/${m.pid}/stat`, 'utf8')).toMatch(/\) Z /); // really a zombie, as Vigil says
+
+  // The manager dies; init reaps the zombie; the state clears.
+  process.kill(m.managerPid, 'SIGKILL');
+  await waitFor(() => events.find((e) => e.kind === 'reaped' && e.pid === m.pid), 10_000, 'the zombie to be reaped');
+  const after = w.get(v.id)!;
+  expect(after).toMatchObject({ status: 'gone', zombieSince: null });
+  expect(after.reapedBy).toMatch(`after its parent lemond ${m.managerPid} ended`);
+  expect(after.lastOom?.pid).toBe(m.pid); // the cause stays on record
+  // The kernel's line may come before or after the pidfd's exit: the OOM event sits anywhere after discovery.
+  const kinds = events.filter((e) => e.pid === m.pid).map((e) => e.kind);
+  expect(kinds.filter((k) => k !== 'oom')).toEqual(['discovered', 'exited', 'zombie', 'reaped']);
+  expect(kinds.filter((k) => k === 'oom')).toHaveLength(1);
+}, 60_000);

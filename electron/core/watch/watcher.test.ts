@@ -1,0 +1,240 @@
+// The watcher against real processes: servers started from a shell or by a
+// manager that never reaps, real signals, real pidfds, real /proc.
+import { spawn } from 'node:child_process';
+import { afterEach, describe, expect, it } from 'vitest';
+import { describeWatched, watchActions, type WatchEvent, type WatchedServer } from '../../common/watch.js';
+import { waitFor } from '../../../test-support/helpers.js';
+import { PYTHON, fakeServerArgv, freePort, namedNode, realLlamaServer, routerArgv, startCareless, startFromShell, waitForPort, type Managed, type ShellStarted } from '../../../test-support/watch/servers.js';
+import { Watcher } from './watcher.js';
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const c of cleanups.splice(0).reverse()) c();
+});
+
+function watcher(config: ConstructorParameters<typeof Watcher>[0] = {}): { w: Watcher; events: WatchEvent[] } {
+  const events: WatchEvent[] = [];
+  const w = new Watcher({ ...config, onEvent: (e) => events.push(e) });
+  cleanups.push(() => w.close());
+  return { w, events };
+}
+
+const byPid = (w: Watcher, pid: number): WatchedServer | undefined => w.list().find((s) => s.pid === pid);
+
+async function shellServer(extra: string[] = []): Promise<ShellStarted> {
+  const node = namedNode('llama-server');
+  cleanups.push(node.cleanup);
+  const port = await freePort();
+  const s = await startFromShell(fakeServerArgv(node.bin, port, extra), port);
+  cleanups.push(() => {
+    s.kill('SIGKILL');
+    s.shell.kill('SIGKILL');
+  });
+  return s;
+}
+
+async function careless(argv: string[], opts: Parameters<typeof startCareless>[1] = {}): Promise<Managed> {
+  const m = await startCareless(argv, opts);
+  cleanups.push(() => m.kill());
+  return m;
+}
+
+describe('Watcher: discovery', () => {
+  it('finds a llama-server started from a shell at the first tick after it starts, with its port, parent, command line and model', async () => {
+    const { w } = watcher({ config: { health: { interval: '100ms' } } });
+    w.tick(); // the first tick reads every process once
+    const s = await shellServer(['-m', '/models/qwen-7b-q4_k_m.gguf']);
+    w.tick();
+    const v = byPid(w, s.pid);
+    expect(v).toBeDefined();
+    expect(v!.kind).toBe('llama-server');
+    expect(v!.comm).toBe('llama-server');
+    expect(v!.listen.map((l) => l.port)).toContain(s.port);
+    expect(v!.manager).toMatchObject({ pid: s.shell.pid, comm: 'sh' });
+    expect(v!.cmdline).toContain('--port');
+    expect(v!.model).toBe('/models/qwen-7b-q4_k_m.gguf');
+    expect(v!.status).toBe('running');
+    // Its own API answers: llama-server's /health.
+    const healthy = await waitFor(() => {
+      w.tick();
+      return byPid(w, s.pid)?.healthAt ? byPid(w, s.pid) : null;
+    }, 10_000, 'a health answer');
+    expect(healthy.healthDetail).toBe('HTTP 200 /health');
+    expect(healthy.memory?.rss).toBeGreaterThan(1024 * 1024);
+  });
+
+  it('finds the real llama-server (router mode, no model) started from a shell', async (ctx) => {
+    const real = realLlamaServer();
+    if ('missing' in real) {
+      console.warn(`[skip] ${real.missing}`);
+      ctx.skip();
+      return;
+    }
+    const { w } = watcher({ config: { health: { interval: '100ms' } } });
+    w.tick();
+    const port = await freePort();
+    const s = await startFromShell(routerArgv(real.bin, port), port);
+    cleanups.push(() => {
+      s.kill('SIGKILL');
+      s.shell.kill('SIGKILL');
+    });
+    w.tick();
+    const v = byPid(w, s.pid);
+    expect(v?.kind).toBe('llama-server');
+    expect(v?.exe).toBe(real.bin);
+    expect(v?.listen.map((l) => l.port)).toContain(port);
+    const healthy = await waitFor(() => {
+      w.tick();
+      return byPid(w, s.pid)?.healthAt ? byPid(w, s.pid) : null;
+    }, 10_000, 'a health answer');
+    expect(healthy.healthDetail).toBe('HTTP 200 /health');
+  });
+
+  it('a watch: rule by port finds a server the catalog does not know', async () => {
+    const port = await freePort();
+    const plain = watcher();
+    const ruled = watcher({ config: { rules: [{ name: 'static files', port }] } });
+    plain.w.tick();
+    ruled.w.tick();
+    const http = spawn(PYTHON, ['-m', 'http.server', String(port), '--bind', '127.0.0.1'], { stdio: 'ignore' });
+    cleanups.push(() => http.kill('SIGKILL'));
+    await waitForPort(port);
+    plain.w.tick();
+    ruled.w.tick();
+    expect(byPid(plain.w, http.pid!)).toBeUndefined();
+    const v = byPid(ruled.w, http.pid!);
+    expect(v).toMatchObject({ kind: 'rule', label: 'static files', rule: 'static files' });
+    expect(v!.listen.map((l) => l.port)).toEqual([port]);
+  });
+
+  it('leaves alone what a watch: ignore rule names, even when the catalog knows it', async () => {
+    const { w } = watcher({ config: { ignore: [{ exe: 'llama-server', cmdline: '--ctx-size 77' }] } });
+    w.tick();
+    const ignored = await shellServer(['--ctx-size', '77']);
+    const kept = await shellServer(['--ctx-size', '78']);
+    w.tick();
+    expect(byPid(w, ignored.pid)).toBeUndefined();
+    expect(byPid(w, kept.pid)?.kind).toBe('llama-server');
+  });
+
+  it('never lists what Vigil owns; a watched server that Vigil takes over leaves the list', async () => {
+    const { w } = watcher();
+    w.tick();
+    const s = await shellServer();
+    w.tick({ pids: [s.pid] });
+    expect(byPid(w, s.pid)).toBeUndefined();
+    w.tick({ pgids: [s.shell.pid!] }); // the shell's group: still Vigil's
+    expect(byPid(w, s.pid)).toBeUndefined();
+    w.tick({});
+    expect(byPid(w, s.pid)?.status).toBe('running');
+    w.tick({ pids: [s.pid] });
+    expect(byPid(w, s.pid)).toBeUndefined();
+  });
+});
+
+describe('Watcher: exits, hangs and zombies', () => {
+  it('sees the exit through the pidfd with no tick in between; a parent that reaps at once is not flagged', async () => {
+    const { w, events } = watcher({ config: { zombieGrace: '300ms' } });
+    w.tick();
+    const s = await shellServer();
+    w.tick();
+    const id = byPid(w, s.pid)!.id;
+    s.kill('SIGKILL');
+    // No tick from here on: only the pidfd can tell.
+    const exited = await waitFor(() => events.find((e) => e.kind === 'exited' && e.id === id), 5000, 'the exited event');
+    expect(exited.reason).toMatch(/exit status not available/);
+    const gone = await waitFor(() => (w.get(id)?.status === 'gone' ? w.get(id) : null), 5000, 'gone');
+    expect(gone.reapedBy).toBe(`its parent sh ${s.shell.pid}`);
+    expect(events.filter((e) => e.id === id).map((e) => e.kind)).toEqual(['discovered', 'exited']);
+  });
+
+  it('reports a SIGSTOPped server unhealthy at the next tick, and recovered after SIGCONT', async () => {
+    const { w, events } = watcher();
+    w.tick();
+    const s = await shellServer();
+    w.tick();
+    const id = byPid(w, s.pid)!.id;
+    process.kill(s.pid, 'SIGSTOP');
+    await waitFor(() => {
+      w.tick();
+      return w.get(id)?.status === 'unhealthy';
+    }, 5000, 'unhealthy');
+    expect(w.get(id)!.healthDetail).toMatch(/stopped \(state T\)/);
+    expect(describeWatched(w.get(id)!, Date.now())).toMatch(/is unhealthy: stopped/);
+    process.kill(s.pid, 'SIGCONT');
+    await waitFor(() => {
+      w.tick();
+      return w.get(id)?.status === 'running';
+    }, 5000, 'running again');
+    expect(events.filter((e) => e.id === id).map((e) => e.kind)).toEqual(['discovered', 'unhealthy', 'recovered']);
+  });
+
+  it('flags the zombie a careless manager leaves, with the manager and for how long, and clears it when init reaps it', async () => {
+    const real = realLlamaServer();
+    const port = await freePort();
+    let argv: string[];
+    if ('bin' in real) argv = routerArgv(real.bin, port);
+    else {
+      const node = namedNode('llama-server');
+      cleanups.push(node.cleanup);
+      argv = fakeServerArgv(node.bin, port);
+    }
+    const { w, events } = watcher({ config: { zombieGrace: '300ms' } });
+    w.tick();
+    const m = await careless(argv, { comm: 'lemond' });
+    await waitForPort(port);
+    w.tick();
+    const found = byPid(w, m.pid)!;
+    expect(found.manager).toMatchObject({ pid: m.managerPid, comm: 'lemond' });
+    process.kill(m.pid, 'SIGKILL');
+    const flagged = await waitFor(() => events.find((e) => e.kind === 'zombie' && e.pid === m.pid), 5000, 'the zombie event');
+    expect(flagged.reason).toMatch(new RegExp(`^llama-server ${m.pid} exited \\d+s ago; its parent lemond ${m.managerPid} has not reaped it$`));
+    const z = w.get(found.id)!;
+    expect(z.status).toBe('zombie');
+    expect(z.zombieSince).toBe(z.exitedAt);
+    expect(z.zombieParent).toMatchObject({ pid: m.managerPid, comm: 'lemond' });
+    // Ticks keep it flagged while the manager lives; the duration grows.
+    await new Promise((r) => setTimeout(r, 1100));
+    w.tick();
+    expect(describeWatched(w.get(found.id)!, Date.now())).toMatch(/exited [1-9]\d*s ago; its parent lemond/);
+    const stop = watchActions(w.get(found.id)!, { uid: process.getuid!() }).find((a) => a.action === 'stop')!;
+    expect(stop.available).toBe(false);
+    expect(stop.why).toMatch(`only its parent lemond ${m.managerPid} can reap it`);
+    // The manager dies; init inherits the zombie and reaps it. No tick needed: the manager's pidfd says so.
+    process.kill(m.managerPid, 'SIGKILL');
+    const reaped = await waitFor(() => events.find((e) => e.kind === 'reaped' && e.pid === m.pid), 5000, 'the reaped event');
+    expect(reaped.reason).toMatch(`after its parent lemond ${m.managerPid} ended`);
+    const after = w.get(found.id)!;
+    expect(after.status).toBe('gone');
+    expect(after.zombieSince).toBeNull();
+    expect(events.filter((e) => e.pid === m.pid).map((e) => e.kind)).toEqual(['discovered', 'exited', 'zombie', 'reaped']);
+  });
+});
+
+describe('Watcher: actions', () => {
+  it('stops a watched server with SIGTERM through its pidfd, and gives what adoption needs', async () => {
+    const { w } = watcher();
+    w.tick();
+    const s = await shellServer(['-m', 'm.gguf']);
+    w.tick();
+    const id = byPid(w, s.pid)!.id;
+    const spec = w.adoptionSpec(id);
+    expect(spec?.argv).toEqual(byPid(w, s.pid)!.cmdline);
+    expect(spec?.cwd).toBe(process.cwd());
+    expect(spec?.env?.PATH).toBe(process.env.PATH);
+    const r = await w.stop(id, { graceMs: 5000 });
+    expect(r).toEqual({ ok: true, detail: `llama-server ${s.pid} exited after SIGTERM` });
+    expect(w.get(id)!.status).not.toBe('running');
+    expect((await w.stop(id)).ok).toBe(false); // nothing left to stop
+  });
+
+  it('refuses to restart a server that no systemd unit runs', async () => {
+    const { w } = watcher();
+    w.tick();
+    const s = await shellServer();
+    w.tick();
+    const r = await w.restartUnit(byPid(w, s.pid)!.id);
+    expect(r.ok).toBe(false);
+    expect(r.detail).toMatch(/not run by a systemd service/);
+  });
+});

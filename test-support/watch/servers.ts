@@ -1,0 +1,139 @@
+// Real server processes for the watch tests, started the way users start
+// them: from a shell, by a manager that never reaps its child, or by systemd
+// (not here: no systemd in this VM). The fake llama-server runs under a
+// `llama-server` name (a symlink to node, so comm and argv[0] say
+// llama-server as a real binary's would); the real llama-server from the test
+// bed runs in router mode, which needs no model.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { FAKE_LLAMA_SERVER, freePort, tempDir, waitFor } from '../helpers.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const CARELESS_MANAGER = path.join(here, 'careless-manager.py');
+export const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+
+/** A directory holding `name` → node, so `name fake-llama-server.mjs …` runs as a process called `name`. */
+export function namedNode(name = 'llama-server'): { bin: string; cleanup: () => void } {
+  const t = tempDir('vigil-watch-bin-');
+  const bin = path.join(t.dir, name);
+  symlinkSync(process.execPath, bin);
+  return { bin, cleanup: t.cleanup };
+}
+
+/** argv of the fake llama-server under a server's name. */
+export const fakeServerArgv = (bin: string, port: number, extra: string[] = []): string[] => [bin, FAKE_LLAMA_SERVER, '--port', String(port), ...extra];
+
+/** The test bed's real llama-server, or null (with the reason) when it is not built. */
+export function realLlamaServer(): { bin: string } | { missing: string } {
+  const root = path.join(process.env.VIGIL_LLAMA_CACHE ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'vigil-testbed'), `llama-cpp-${process.env.VIGIL_NODE_LLAMA_CPP_VERSION ?? '3.21.1'}`);
+  const bin = path.join(root, 'src/build/bin/llama-server');
+  if (existsSync(path.join(root, '.complete')) && existsSync(bin)) return { bin };
+  const missing = `real llama-server not built at ${bin} (run: bash test-support/llama/build-llama-server.sh)`;
+  if (process.env.VIGIL_REQUIRE_LLAMA_SERVER === '1') throw new Error(`VIGIL_REQUIRE_LLAMA_SERVER=1 but ${missing}`);
+  return { missing };
+}
+
+/** argv of the real llama-server in router mode (no model: it serves /health and lists no models). */
+export function routerArgv(bin: string, port: number): string[] {
+  const models = path.join(os.tmpdir(), 'vigil-watch-empty-models');
+  mkdirSync(models, { recursive: true });
+  return [bin, '--host', '127.0.0.1', '--port', String(port), '--models-dir', models];
+}
+
+export interface ShellStarted {
+  shell: ChildProcess;
+  /** pid of the server (the shell's child). */
+  pid: number;
+  port: number;
+  kill(sig?: NodeJS.Signals): void;
+}
+
+/** Children of pid from /proc (for finding what a shell or manager started). */
+function childPids(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean)
+      .map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/** `sh -c 'SERVER ARGS & wait'`: the server is the shell's child, the shell its parent (which reaps it). */
+export async function startFromShell(argv: string[], port: number): Promise<ShellStarted> {
+  // A session of its own, as a terminal gives: the server is in the shell's process group.
+  const shell = spawn('/bin/sh', ['-c', '"$@" & wait', 'sh', ...argv], { stdio: 'ignore', detached: true });
+  const pid = await waitFor(() => childPids(shell.pid!)[0], 10_000, 'the shell to start its server');
+  await waitForPort(port);
+  return {
+    shell,
+    pid,
+    port,
+    kill: (sig = 'SIGKILL') => {
+      try {
+        process.kill(pid, sig);
+      } catch {
+        /* gone */
+      }
+    },
+  };
+}
+
+export interface Managed {
+  manager: ChildProcess;
+  managerPid: number;
+  /** pid of the child it started and will never reap. */
+  pid: number;
+  kill(): void;
+}
+
+/** The careless manager starting `argv` (optionally inside a memory cgroup). */
+export async function startCareless(argv: string[], opts: { comm?: string; cgroupProcs?: string } = {}): Promise<Managed> {
+  const args = [CARELESS_MANAGER, '--comm', opts.comm ?? 'lemond', ...(opts.cgroupProcs ? ['--cgroup-procs', opts.cgroupProcs] : []), '--', ...argv];
+  const manager = spawn(PYTHON, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  manager.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  const pid = await waitFor(() => Number(out.trim().split('\n')[0]) || 0, 10_000, 'the careless manager to print its child pid');
+  return {
+    manager,
+    managerPid: manager.pid!,
+    pid,
+    kill: () => {
+      try {
+        process.kill(manager.pid!, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+    },
+  };
+}
+
+/** Resolves once something accepts connections on 127.0.0.1:port. */
+export async function waitForPort(port: number, timeoutMs = 20_000): Promise<void> {
+  const { connect } = await import('node:net');
+  await waitFor(
+    () =>
+      new Promise<boolean>((resolve) => {
+        const s = connect({ host: '127.0.0.1', port }, () => {
+          s.destroy();
+          resolve(true);
+        });
+        s.on('error', () => resolve(false));
+      }),
+    timeoutMs,
+    `a server listening on port ${port}`,
+    50,
+  );
+}
+
+export { freePort };
