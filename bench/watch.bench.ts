@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { WatchEvent } from '../electron/common/watch.js';
 import { Watcher } from '../electron/core/watch/watcher.js';
-import { FAKE_LLAMA_SERVER, freePort } from '../test-support/helpers.js';
+import { FAKE_LLAMA_SERVER, pickFreePort } from '../test-support/helpers.js';
 import { waitForPort } from '../test-support/watch/servers.js';
 import { fmt, summarize, table } from './stats.js';
 
@@ -83,7 +83,7 @@ export default async function (): Promise<string> {
     symlinkSync(process.execPath, nodeServer);
     for (let s = 0; s < SLEEP_SESSIONS; s++) procs.push(spawn('sh', ['-c', `for i in $(seq ${SLEEPS_PER_SESSION}); do sleep 900 & done; wait`], { detached: true, stdio: 'ignore' }));
     for (let s = 0; s < SERVERS; s++) {
-      const port = await freePort();
+      const port = await pickFreePort();
       procs.push(spawn(nodeServer, [FAKE_LLAMA_SERVER, '--port', String(port)], { stdio: 'ignore' }));
       await waitForPort(port);
     }

@@ -31,7 +31,7 @@ export function readProcMemory(pid: number): ProcMemory | null {
   }
 }
 
-export async function freePort(): Promise<number> {
+export async function pickFreePort(): Promise<number> {
   const srv = createServer();
   await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
   const port = (srv.address() as { port: number }).port;
@@ -53,7 +53,7 @@ export interface LlamaRun {
 /** Starts llama-server with `args` (no --port: one is picked). `cgroup`: a v1 memory cgroup to start it in. */
 export function startLlamaServer(args: string[], opts: { cgroup?: string; timeoutMs?: number; port?: number } = {}): Promise<LlamaRun> {
   return (async () => {
-    const port = opts.port ?? (await freePort());
+    const port = opts.port ?? (await pickFreePort());
     const argv = [...args, '--port', String(port), '--host', '127.0.0.1'];
     // A cgroup must hold the process before it allocates: start it through a shell that joins first.
     const child = opts.cgroup

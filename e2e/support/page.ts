@@ -10,10 +10,15 @@ export async function pidOf(page: Page, id: string): Promise<number | null> {
 
 /** Waits until the card shows a pid different from `old` and returns it. */
 export async function waitNewPid(page: Page, id: string, old: number | null, status = 'ready'): Promise<number> {
-  await expect(page.getByTestId(`status-${id}`)).toHaveText(status, { timeout: 30_000 });
-  await expect.poll(() => pidOf(page, id), { timeout: 30_000 }).not.toBe(old);
-  const pid = await pidOf(page, id);
-  expect(pid).not.toBeNull();
+  // Status and pid are read together: right after a kill the card can still say `ready` while its pid is already gone.
+  let pid: number | null = null;
+  await expect
+    .poll(async () => {
+      pid = await pidOf(page, id);
+      const shown = await page.getByTestId(`status-${id}`).textContent();
+      return pid !== null && pid !== old && shown === status;
+    }, { timeout: 30_000 })
+    .toBe(true);
   return pid!;
 }
 

@@ -8,8 +8,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { llamaServerPath } from '../llama/testbed.js';
 import { fileURLToPath } from 'node:url';
-import { FAKE_LLAMA_SERVER, freePort, tempDir, waitFor } from '../helpers.js';
+import { FAKE_LLAMA_SERVER, pickFreePort, tempDir, waitFor } from '../helpers.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const CARELESS_MANAGER = path.join(here, 'careless-manager.py');
@@ -28,12 +29,10 @@ export const fakeServerArgv = (bin: string, port: number, extra: string[] = []):
 
 /** The test bed's real llama-server, or null (with the reason) when it is not built. */
 export function realLlamaServer(): { bin: string } | { missing: string } {
-  const root = path.join(process.env.VIGIL_LLAMA_CACHE ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'vigil-testbed'), `llama-cpp-${process.env.VIGIL_NODE_LLAMA_CPP_VERSION ?? '3.21.1'}`);
-  const bin = path.join(root, 'src/build/bin/llama-server');
-  if (existsSync(path.join(root, '.complete')) && existsSync(bin)) return { bin };
-  const missing = `real llama-server not built at ${bin} (run: bash test-support/llama/build-llama-server.sh)`;
-  if (process.env.VIGIL_REQUIRE_LLAMA_SERVER === '1') throw new Error(`VIGIL_REQUIRE_LLAMA_SERVER=1 but ${missing}`);
-  return { missing };
+  const found = llamaServerPath();
+  if (found.path !== null) return { bin: found.path };
+  if (process.env.VIGIL_REQUIRE_LLAMA_SERVER === '1') throw new Error(`VIGIL_REQUIRE_LLAMA_SERVER=1 but ${found.reason}`);
+  return { missing: found.reason };
 }
 
 /** argv of the real llama-server in router mode (no model: it serves /health and lists no models). */
@@ -136,4 +135,4 @@ export async function waitForPort(port: number, timeoutMs = 20_000): Promise<voi
   );
 }
 
-export { freePort };
+export { pickFreePort };

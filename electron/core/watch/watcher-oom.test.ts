@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterEach, expect } from 'vitest';
 import type { OomKill } from '../../common/state.js';
 import { describeWatched, type WatchEvent } from '../../common/watch.js';
-import { freePort, tempDir, waitFor } from '../../../test-support/helpers.js';
+import { pickFreePort, tempDir, waitFor } from '../../../test-support/helpers.js';
 import { all, cgroupV1Memory, isRoot, itPrivileged, kmsgReadable } from '../../../test-support/privileged.js';
 import { fakeServerArgv, namedNode, startCareless, waitForPort } from '../../../test-support/watch/servers.js';
 import { KernelLogWatcher } from '../oom/kernel-log-watcher.js';
@@ -43,7 +43,7 @@ itPrivileged('an OOM-killed server its manager never reaps: zombie, manager, att
 
   const node = namedNode('llama-server');
   cleanups.push(node.cleanup);
-  const port = await freePort();
+  const port = await pickFreePort();
   const m = await startCareless(fakeServerArgv(node.bin, port), { comm: 'lemond', cgroupProcs: path.join(cg, 'cgroup.procs') });
   cleanups.push(() => m.kill());
   await waitForPort(port);

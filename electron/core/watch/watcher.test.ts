@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { describeWatched, watchActions, type WatchEvent, type WatchedServer } from '../../common/watch.js';
 import { waitFor } from '../../../test-support/helpers.js';
-import { PYTHON, fakeServerArgv, freePort, namedNode, realLlamaServer, routerArgv, startCareless, startFromShell, waitForPort, type Managed, type ShellStarted } from '../../../test-support/watch/servers.js';
+import { PYTHON, fakeServerArgv, pickFreePort, namedNode, realLlamaServer, routerArgv, startCareless, startFromShell, waitForPort, type Managed, type ShellStarted } from '../../../test-support/watch/servers.js';
 import { Watcher } from './watcher.js';
 
 const cleanups: (() => void)[] = [];
@@ -24,7 +24,7 @@ const byPid = (w: Watcher, pid: number): WatchedServer | undefined => w.list().f
 async function shellServer(extra: string[] = []): Promise<ShellStarted> {
   const node = namedNode('llama-server');
   cleanups.push(node.cleanup);
-  const port = await freePort();
+  const port = await pickFreePort();
   const s = await startFromShell(fakeServerArgv(node.bin, port, extra), port);
   cleanups.push(() => {
     s.kill('SIGKILL');
@@ -72,7 +72,7 @@ describe('Watcher: discovery', () => {
     }
     const { w } = watcher({ config: { health: { interval: '100ms' } } });
     w.tick();
-    const port = await freePort();
+    const port = await pickFreePort();
     const s = await startFromShell(routerArgv(real.bin, port), port);
     cleanups.push(() => {
       s.kill('SIGKILL');
@@ -91,7 +91,7 @@ describe('Watcher: discovery', () => {
   });
 
   it('a watch: rule by port finds a server the catalog does not know', async () => {
-    const port = await freePort();
+    const port = await pickFreePort();
     const plain = watcher();
     const ruled = watcher({ config: { rules: [{ name: 'static files', port }] } });
     plain.w.tick();
@@ -171,7 +171,7 @@ describe('Watcher: exits, hangs and zombies', () => {
 
   it('flags the zombie a careless manager leaves, with the manager and for how long, and clears it when init reaps it', async () => {
     const real = realLlamaServer();
-    const port = await freePort();
+    const port = await pickFreePort();
     let argv: string[];
     if ('bin' in real) argv = routerArgv(real.bin, port);
     else {
