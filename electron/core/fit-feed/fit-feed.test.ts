@@ -3,7 +3,8 @@
 // MiB (sparse files), and the state, events and measurement file a user
 // would see. The real llama-server's side is in
 // test-support/llama/real-server-fit.test.ts.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { closeSync, constants, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -11,7 +12,10 @@ import type { BackendFit } from '../../common/fit.js';
 import type { VigilEvent } from '../../common/state.js';
 import { fakeLlamaServerBin, writeSparseModel } from '../../../test-support/fit-fixtures.js';
 import { cleanupVigils, startVigil, type RunningVigil } from '../../../test-support/llama/vigil-with-llama.js';
-import { MEASUREMENTS_FILE } from '../fit/index.js';
+import { fakeBackend } from '../../../test-support/supervisor-harness.js';
+import { MEASUREMENTS_FILE, MeasurementStore } from '../fit/index.js';
+import { createVigilStore } from '../store.js';
+import { FitFeed } from './fit-feed.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'vigil-fitfeed-'));
 mkdirSync(path.join(dir, 'bin'));
@@ -96,6 +100,13 @@ describe('fit wired into the core', () => {
     // The formula's weights and KV stay (the fake maps no model); the measured rest replaces the formula's compute and process.
     expect(second.predicted!.total).not.toBe(first.predicted!.total);
     expect(second.parts.find((p) => p.kind === 'compute')!.detail).toContain('measured on the last run');
+    // A run still going when Vigil quits is recorded as the quit stops it.
+    await v.until((b) => b.fit?.measurement != null, 20_000);
+    const before = JSON.parse(readFileSync(file, 'utf8')) as { models: Record<string, { runs: { at: number }[] }> };
+    const atBefore = Object.values(before.models)[0]!.runs[0]!.at;
+    await v.core.shutdown();
+    const after = JSON.parse(readFileSync(file, 'utf8')) as { models: Record<string, { runs: { at: number }[] }> };
+    expect(Object.values(after.models)[0]!.runs[0]!.at).toBeGreaterThan(atBefore);
   });
 
   it('another program: "no prediction" on the card, no figure and no event', async () => {
@@ -131,5 +142,45 @@ describe('fit wired into the core', () => {
     expect(await v.core.predictFit({ cmd: 'llama-server -m x.gguf', memoryLimit: 'lots' })).toEqual({ verdict: 'unknown', why: 'memory limit "lots" is not a size (e.g. 8G, 512MiB)' });
     expect((await v.core.predictFit({ cmd: 'llama-server -m "x.gguf' })).why).toMatch(/^cannot read the command: /);
     expect(existsSync(path.join(v.dir, 'state', MEASUREMENTS_FILE))).toBe(false);
+  });
+});
+
+describe('the pre-start check on its own', () => {
+  it('a model that cannot be read in time (a FIFO nobody writes: a hung disk) lets the start go on without a prediction', async () => {
+    const fifo = path.join(dir, 'hung.gguf');
+    execFileSync('mkfifo', [fifo]);
+    const { store } = await MeasurementStore.open(path.join(dir, 'fifo-state'));
+    const shown: (BackendFit | null)[] = [];
+    const events: string[] = [];
+    const cfg = { ...fakeBackend('hung', []), cmd: ['llama-server', '-m', fifo, '--port', '${PORT}'] };
+    const vs = createVigilStore();
+    const feed = new FitFeed({
+      store: vs,
+      emit: (d) => {
+        events.push(d.reason);
+        return { seq: 0, time: 0, backend: null, from: null, to: null, pid: null, exit: null, oom: null, ...d };
+      },
+      measurements: store,
+      backend: () => ({ config: cfg, setFit: (f) => shown.push(f), cgroupPeak: () => null }),
+      logPath: () => path.join(dir, 'hung.log'),
+      logger: { warn: () => undefined, error: () => undefined },
+      settleMs: () => 100,
+      timeoutMs: 300,
+    });
+    try {
+      const t0 = Date.now();
+      expect(await feed.check({ cfg, argv: ['llama-server', '-m', fifo, '--port', '1234'], port: 1234, why: 'started by user', anyway: false })).toBeNull();
+      expect(Date.now() - t0).toBeLessThan(2000);
+      expect(shown.at(-1)).toMatchObject({ verdict: 'unknown', predicted: null, headline: 'no prediction: reading the model took longer than 0.3s; started without a prediction' });
+      expect(events).toEqual(['fit: no prediction: reading the model took longer than 0.3s; started without a prediction']);
+    } finally {
+      // Unblock the read still waiting on the FIFO: a writer that closes at once is an empty file (ENXIO: no reader waits).
+      try {
+        closeSync(openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK));
+      } catch {
+        /* nobody was reading */
+      }
+      await feed.stop();
+    }
   });
 });
