@@ -136,7 +136,7 @@ export class FitFeed {
     const own = view && view.pid !== null && LIVE.includes(view.status) ? (view.memory?.rss ?? 0) : 0;
     const machine = await this.machine(cfg.memoryLimit, own || undefined);
     const at = Date.now();
-    const prediction = await this.withTimeout(this.predict(command, machine));
+    const prediction = await this.withTimeout(this.predict(command, machine), true);
     const previous = this.fits.get(cfg.id);
     const fit = backendFitOf(prediction, policy, at);
     // Advice after a kill stays until a run is ready again: a restart must not wipe it.
@@ -170,10 +170,12 @@ export class FitFeed {
     return predictForModel(model, parsed.settings, machine, this.d.measurements, parsed.notes);
   }
 
-  private withTimeout(p: Promise<FitPrediction>): Promise<FitPrediction> {
+  /** The prediction, or after timeoutMs "no prediction" (`starting`: the start goes on without one). */
+  private withTimeout(p: Promise<FitPrediction>, starting: boolean): Promise<FitPrediction> {
     const ms = this.d.timeoutMs ?? 5000;
+    const why = `reading the model took longer than ${ms / 1000}s${starting ? '; started without a prediction' : ''}`;
     return new Promise((resolve, reject) => {
-      const t = setTimeout(() => resolve({ verdict: 'unknown', why: `reading the model took longer than ${ms / 1000}s; started without a prediction` }), ms);
+      const t = setTimeout(() => resolve({ verdict: 'unknown', why }), ms);
       p.then(
         (v) => {
           clearTimeout(t);
@@ -202,6 +204,7 @@ export class FitFeed {
   /** Every state snapshot: runs' memory, readiness and exits; predictions for stopped backends. Nothing is published from here directly. */
   private observe(s: VigilState): void {
     if (this.stopped) return;
+    if (this.predictedFor.size > s.backends.length) this.forgetRemoved(s.backends);
     for (const b of s.backends) {
       const run = this.runs.get(b.id);
       if (run) this.follow(run, b);
@@ -233,6 +236,14 @@ export class FitFeed {
     }
   }
 
+  /** A removed backend's records go; one added again under its id is predicted afresh. */
+  private forgetRemoved(backends: readonly BackendView[]): void {
+    const ids = new Set(backends.map((b) => b.id));
+    for (const m of [this.predictedFor, this.fits, this.runs, this.generation]) {
+      for (const id of m.keys()) if (!ids.has(id)) m.delete(id);
+    }
+  }
+
   /** A prediction for a backend that is not running, when its config is new or changed. */
   private preview(id: string): void {
     const target = this.d.backend(id);
@@ -246,7 +257,7 @@ export class FitFeed {
       this.track(
         (async () => {
           const machine = await this.machine(cfg.memoryLimit, undefined);
-          const p = await this.withTimeout(this.predict({ argv: cfg.cmd, cwd: cfg.cwd ?? null, env: { ...process.env, ...cfg.env } }, machine));
+          const p = await this.withTimeout(this.predict({ argv: cfg.cmd, cwd: cfg.cwd ?? null, env: { ...process.env, ...cfg.env } }, machine), false);
           if ((this.generation.get(id) ?? 0) !== gen || this.stopped) return; // a start predicted since
           this.show(id, backendFitOf(p, policyOf(cfg), Date.now()));
         })(),
@@ -297,9 +308,11 @@ export class FitFeed {
 
   private async advise(run: FitRun, exit: NonNullable<BackendView['lastExit']>, withFigures: boolean): Promise<void> {
     const { argv, cwd, env } = run.command;
+    const key = oomKey(exit);
     const a = await adviseAfterOom({ oom: exit.oom, argv, cwd, env, machine: run.machine, store: this.d.measurements });
     if ('verdict' in a) return; // no prediction for this command: no advice
-    if (this.stopped) return;
+    // Stopped, or the kernel's figures arrived meanwhile and a newer advice is on its way.
+    if (this.stopped || run.adviceKey !== key) return;
     // A restart since does not drop it; a later run that became ready does.
     const current = this.runs.get(run.backend);
     if (current === run || !current?.recordedReady) {
