@@ -4,7 +4,7 @@
 // would see. The real llama-server's side is in
 // test-support/llama/real-server-fit.test.ts.
 import { execFileSync } from 'node:child_process';
-import { closeSync, constants, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, constants, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -15,6 +15,7 @@ import { cleanupVigils, startVigil, type RunningVigil } from '../../../test-supp
 import { fakeBackend } from '../../../test-support/supervisor-harness.js';
 import { MEASUREMENTS_FILE, MeasurementStore } from '../fit/index.js';
 import { createVigilStore } from '../store.js';
+import { createVigil } from '../vigil.js';
 import { FitFeed } from './fit-feed.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'vigil-fitfeed-'));
@@ -142,6 +143,27 @@ describe('fit wired into the core', () => {
     expect(await v.core.predictFit({ cmd: 'llama-server -m x.gguf', memoryLimit: 'lots' })).toEqual({ verdict: 'unknown', why: 'memory limit "lots" is not a size (e.g. 8G, 512MiB)' });
     expect((await v.core.predictFit({ cmd: 'llama-server -m "x.gguf' })).why).toMatch(/^cannot read the command: /);
     expect(existsSync(path.join(v.dir, 'state', MEASUREMENTS_FILE))).toBe(false);
+  });
+});
+
+describe('the measurement file', () => {
+  it('a corrupt file is set aside and said in an event; the core starts', async () => {
+    const d = mkdtempSync(path.join(tmpdir(), 'vigil-fitcorrupt-'));
+    try {
+      mkdirSync(path.join(d, 'state'));
+      writeFileSync(path.join(d, 'state', MEASUREMENTS_FILE), '{"version": 1, "models": ');
+      writeFileSync(path.join(d, 'config.yaml'), 'version: 1\nbackends: {}\n');
+      const core = await createVigil({ configPath: path.join(d, 'config.yaml'), stateDir: path.join(d, 'state'), kmsgPath: null, journalctl: null });
+      try {
+        const events = await core.getEvents({ limit: 100 });
+        expect(events.map((e) => e.reason)).toContainEqual(expect.stringMatching(/^fit: .*fit-measurements\.json is corrupt \(.*\); set aside as fit-measurements\.json\.corrupt, measurements start afresh$/));
+        expect(existsSync(path.join(d, 'state', `${MEASUREMENTS_FILE}.corrupt`))).toBe(true);
+      } finally {
+        await core.shutdown();
+      }
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
   });
 });
 
