@@ -2,7 +2,7 @@
 // method per action over IPC. No raw ipcRenderer reaches the page, and
 // nothing but 'electron' and zod-free constants is bundled in.
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import type { AddBackendRequest, EventsRequest, HistoryRequest, LogChunk, LogsRequest, RequestName, Unsubscribe, VigilApi } from './common/api.js';
+import type { AddBackendRequest, EventsRequest, HistoryRequest, LogChunk, LogsRequest, PredictFitRequest, RequestName, Unsubscribe, VigilApi } from './common/api.js';
 import { CHANNELS } from './common/channels.js';
 import type { VigilState } from './common/state.js';
 
@@ -28,7 +28,7 @@ ipcRenderer.on(CHANNELS.log, (_e, chunk: LogChunk) => {
 
 const api: VigilApi = {
   getState: () => invoke('getState'),
-  start: (id) => invoke('start', { id }),
+  start: (id, opts) => invoke('start', opts?.anyway ? { id, anyway: true } : { id }),
   stop: (id) => invoke('stop', { id }),
   restart: (id) => invoke('restart', { id }),
   reap: (id) => invoke('reap', { id }),
@@ -37,6 +37,7 @@ const api: VigilApi = {
   getHistory: (req: HistoryRequest) => invoke('getHistory', req),
   addBackend: (req: AddBackendRequest) => invoke('addBackend', req),
   openConfig: () => invoke('openConfig'),
+  predictFit: (req: PredictFitRequest) => invoke('predictFit', req),
   onState: (cb) => listen<VigilState>(CHANNELS.state, cb),
   onFocus: (cb) => listen<string>(CHANNELS.focus, cb),
   onLog(id, cb) {

@@ -4,6 +4,7 @@
 // Electron main process, the headless host's WebSocket bridge and the renderer
 // all import this module, so a channel or payload can't drift between them.
 import { z } from 'zod';
+import type { FitPrediction } from './fit.js';
 import type { History, VigilEvent, VigilState } from './state.js';
 
 export const BackendId = z
@@ -13,6 +14,18 @@ export const BackendId = z
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'backend id: letters, digits, . _ - (max 64)');
 
 export const IdRequest = z.object({ id: BackendId }).strict();
+/** `anyway`: start this once even when the fit policy `refuse` would not (the dashboard's "Start anyway"). */
+export const StartRequest = z.object({ id: BackendId, anyway: z.boolean().optional() }).strict();
+/** The add-backend form's "will it fit?": a command as typed (argv, or one string split like the config's `cmd`). */
+export const PredictFitRequest = z
+  .object({
+    cmd: z.union([z.string().trim().min(1, 'command is empty').max(16_384), z.array(z.string().max(4096)).min(1, 'command is empty').max(1000)]),
+    /** As in the config: '8G', '512MiB' or bytes. */
+    memoryLimit: z.union([z.string().max(64), z.number().nonnegative()]).nullable().optional(),
+    cwd: z.string().min(1).max(4096).nullable().optional(),
+    env: z.record(z.string().max(256), z.string().max(16_384)).optional(),
+  })
+  .strict();
 export const LogsRequest = z
   .object({ id: BackendId, lines: z.number().int().min(1).max(10000).optional() })
   .strict();
@@ -39,6 +52,8 @@ export const AddBackendRequest = z
   .strict();
 
 export type IdRequest = z.infer<typeof IdRequest>;
+export type StartRequest = z.infer<typeof StartRequest>;
+export type PredictFitRequest = z.infer<typeof PredictFitRequest>;
 export type LogsRequest = z.infer<typeof LogsRequest>;
 export type EventsRequest = z.infer<typeof EventsRequest>;
 export type HistoryRequest = z.infer<typeof HistoryRequest>;
@@ -69,7 +84,7 @@ export interface LogChunk {
 /** Request/response methods of the API: name → [request schema, response type]. */
 export interface VigilRequests {
   getState: [void, VigilState];
-  start: [IdRequest, CommandResult];
+  start: [StartRequest, CommandResult];
   stop: [IdRequest, CommandResult];
   restart: [IdRequest, CommandResult];
   reap: [IdRequest, CommandResult];
@@ -78,13 +93,14 @@ export interface VigilRequests {
   getHistory: [HistoryRequest, History];
   addBackend: [AddBackendRequest, CommandResult];
   openConfig: [void, CommandResult];
+  predictFit: [PredictFitRequest, FitPrediction];
 }
 export type RequestName = keyof VigilRequests;
 
 /** Schemas the host validates each request against (`null` = no payload). */
 export const REQUEST_SCHEMAS: { [K in RequestName]: z.ZodType | null } = {
   getState: null,
-  start: IdRequest,
+  start: StartRequest,
   stop: IdRequest,
   restart: IdRequest,
   reap: IdRequest,
@@ -93,6 +109,7 @@ export const REQUEST_SCHEMAS: { [K in RequestName]: z.ZodType | null } = {
   getHistory: HistoryRequest,
   addBackend: AddBackendRequest,
   openConfig: null,
+  predictFit: PredictFitRequest,
 };
 export const REQUEST_NAMES = Object.keys(REQUEST_SCHEMAS) as RequestName[];
 
@@ -104,7 +121,8 @@ export type ConnectionStatus = 'connecting' | 'connected' | 'disconnected';
 /** `window.vigil`: one typed method per action, plus subscriptions. */
 export interface VigilApi {
   getState(): Promise<VigilState>;
-  start(id: string): Promise<CommandResult>;
+  /** `anyway`: once, despite the fit policy `refuse`. */
+  start(id: string, opts?: { anyway?: boolean }): Promise<CommandResult>;
   stop(id: string): Promise<CommandResult>;
   restart(id: string): Promise<CommandResult>;
   reap(id: string): Promise<CommandResult>;
@@ -113,6 +131,8 @@ export interface VigilApi {
   getHistory(req: HistoryRequest): Promise<History>;
   addBackend(req: AddBackendRequest): Promise<CommandResult>;
   openConfig(): Promise<CommandResult>;
+  /** What llama-server with this command would take, judged against this machine (never a figure for another program). */
+  predictFit(req: PredictFitRequest): Promise<FitPrediction>;
   onState(cb: (s: VigilState) => void): Unsubscribe;
   onLog(id: string, cb: (chunk: LogChunk) => void): Unsubscribe;
   onFocus(cb: (backendId: string) => void): Unsubscribe;
@@ -125,7 +145,7 @@ export interface VigilApi {
  */
 export interface VigilService {
   getState(): VigilState;
-  start(req: IdRequest): Promise<CommandResult>;
+  start(req: StartRequest): Promise<CommandResult>;
   stop(req: IdRequest): Promise<CommandResult>;
   restart(req: IdRequest): Promise<CommandResult>;
   reap(req: IdRequest): Promise<CommandResult>;
@@ -134,6 +154,7 @@ export interface VigilService {
   getHistory(req: HistoryRequest): Promise<History>;
   addBackend(req: AddBackendRequest): Promise<CommandResult>;
   openConfig(): Promise<CommandResult>;
+  predictFit(req: PredictFitRequest): Promise<FitPrediction>;
   /** Called with every new state snapshot; returns unsubscribe. */
   subscribe(cb: (s: VigilState) => void): Unsubscribe;
   /** Live log lines of one backend. */

@@ -132,3 +132,60 @@ export interface FitAdvice {
   /** diagnosis + options in one paragraph. */
   text: string;
 }
+
+// ---- a backend's fit, as the state carries it ------------------------------------
+// The prediction made before its last start (cut down to what the card, REST
+// and /metrics show), what the run really took, and the advice after an OOM
+// kill. Plain JSON and small: it crosses IPC and WebSocket in every snapshot.
+
+/** What a backend's start does with a `wont-fit` prediction. */
+export type FitPolicy = 'warn' | 'refuse';
+export const FIT_POLICIES: readonly FitPolicy[] = ['warn', 'refuse'];
+
+export interface FitMeasurementView {
+  /** "predicted 7.4 GiB, took 7.1 GiB (+4 %)" */
+  text: string;
+  predicted: number;
+  /** The run's peak (the tree's RSS or the cgroup's peak, whichever is higher), bytes. */
+  measured: number;
+  /** (predicted − measured) / measured. */
+  error: number;
+  at: number;
+  /** false: recorded when the run became ready; true: at its end, with the run's peak. */
+  final: boolean;
+}
+
+export interface FitAdviceView {
+  /** Diagnosis and what would fit, one paragraph. */
+  text: string;
+  /** The killed process. */
+  pid: number;
+  at: number;
+  options: { flags: string[]; needed: number }[];
+}
+
+export interface BackendFit {
+  /** ms since epoch of the prediction (made before the last start). */
+  at: number;
+  policy: FitPolicy;
+  verdict: FitVerdict;
+  /** One line: "won't fit — needs 162 MiB (148 MiB anon), limit 64.0 MiB" or "no prediction: …". */
+  headline: string;
+  /** The estimate's own sentence, or why there is none. */
+  why: string;
+  /** Bytes; null when nothing was predicted. */
+  predicted: { total: number; anon: number; file: number } | null;
+  parts: FitPart[];
+  /** The formula alone, or corrected by measured runs (`basisNote` says which run). */
+  basis: FitEstimate['basis'] | null;
+  basisNote: string | null;
+  notes: string[];
+  /** This start was refused by the policy (the next start clears it). */
+  refused: boolean;
+  /** The user started it despite a refusing prediction. */
+  startedAnyway: boolean;
+  /** What the run took, once it was ready. */
+  measurement: FitMeasurementView | null;
+  /** After an OOM kill: why, and what would fit. */
+  advice: FitAdviceView | null;
+}

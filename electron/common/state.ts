@@ -1,6 +1,7 @@
 // The state contract: what the core's store holds and every host/UI reads.
 // Runs everywhere (Node, Electron main, browser): no Node builtins, no electron.
 // Keep it small, plain-JSON and typed; it crosses IPC and WebSocket as is.
+import type { BackendFit } from './fit.js';
 
 /** Lifecycle of one backend; its transitions are drawn in ARCHITECTURE.md. */
 export type BackendStatus =
@@ -93,6 +94,8 @@ export interface BackendView {
   /** argv as it will be / was spawned, for display. */
   command: string[];
   restartPolicy: 'always' | 'on-failure' | 'never';
+  /** Will it fit: the prediction before the last start, what the run took, advice after an OOM kill (fit.ts); null before any start. */
+  fit: BackendFit | null;
 }
 
 export type EventKind =
@@ -158,6 +161,8 @@ export interface OomKill {
    */
   largestConsumer: { backend: string; rssBytes: number } | null;
   source: KernelLogSourceKind;
+  /** For a backend's llama-server: why it did not fit and what would (the fit prediction's advice). */
+  advice?: string | null;
 }
 
 export interface SystemMemory {

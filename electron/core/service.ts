@@ -2,14 +2,16 @@
 // REST): commands go to the backend's supervisor, reads to the state, the
 // journal, the log tailers and the memory history. Payloads are validated by
 // the hosts (REQUEST_SCHEMAS) before they get here.
-import type { AddBackendRequest, CommandResult, IdRequest, LogChunk, Unsubscribe, VigilService } from '../common/api.js';
+import type { AddBackendRequest, CommandResult, IdRequest, LogChunk, PredictFitRequest, StartRequest, Unsubscribe, VigilService } from '../common/api.js';
+import type { FitPrediction } from '../common/fit.js';
 import type { History, VigilEvent, VigilState } from '../common/state.js';
 import type { EventJournal } from './journal/event-journal.js';
 import type { BackendLogs } from './logs/backend-logs.js';
 
 /** The commands a backend's supervisor answers. */
 export interface CommandTarget {
-  start(): Promise<CommandResult>;
+  /** `anyway`: once, despite a refusing pre-start check (the fit policy `refuse`). */
+  start(opts?: { anyway?: boolean }): Promise<CommandResult>;
   stop(): Promise<CommandResult>;
   restart(): Promise<CommandResult>;
   reap(): Promise<CommandResult>;
@@ -24,20 +26,26 @@ export interface ServiceDeps {
   /** Appends one backend to the config file and applies it. */
   addBackend(id: string, config: Record<string, unknown>): Promise<CommandResult>;
   openConfig(): Promise<CommandResult>;
+  /** The fit prediction for a command as typed (the add-backend form). */
+  predictFit(req: PredictFitRequest): Promise<FitPrediction>;
   shutdown(onProgress?: (msg: string) => void): Promise<void>;
 }
 
 const unknownBackend = (id: string): CommandResult => ({ ok: false, message: `unknown backend '${id}'` });
 
 export function createService(deps: ServiceDeps): VigilService {
-  const command = (name: keyof CommandTarget) => (req: IdRequest): Promise<CommandResult> => {
+  const command = (name: Exclude<keyof CommandTarget, 'start'>) => (req: IdRequest): Promise<CommandResult> => {
     const b = deps.backend(req.id);
     return b ? b[name]() : Promise.resolve(unknownBackend(req.id));
   };
   return {
     getState: () => deps.state.get(),
     subscribe: (cb) => deps.state.subscribe(cb),
-    start: command('start'),
+    start: (req: StartRequest) => {
+      const b = deps.backend(req.id);
+      if (!b) return Promise.resolve(unknownBackend(req.id));
+      return req.anyway ? b.start({ anyway: true }) : b.start();
+    },
     stop: command('stop'),
     restart: command('restart'),
     reap: command('reap'),
@@ -58,6 +66,7 @@ export function createService(deps: ServiceDeps): VigilService {
       return deps.addBackend(req.id, req.config);
     },
     openConfig: () => deps.openConfig(),
+    predictFit: (req) => deps.predictFit(req),
     shutdown: (onProgress) => deps.shutdown(onProgress),
   };
 }

@@ -45,6 +45,8 @@ export interface VigilStore {
   getBackend(id: string): BackendView | undefined;
   pushEvent(ev: VigilEvent): void;
   pushOom(kill: OomKill): void;
+  /** Adds the fit advice to the newest kill of `pid` in `backend` (nothing when there is none). */
+  setOomAdvice(backend: string, pid: number, advice: string): void;
   setConfig(patch: Partial<ConfigStatus>): void;
   setSystemMemory(system: SystemMemory | null, gpus?: GpuMemory[]): void;
   setKernelLog(status: KernelLogStatus): void;
@@ -141,6 +143,14 @@ export function createVigilStore(init: VigilState = initialState()): VigilStore 
         const rest = s.ooms.slice();
         const [was] = rest.splice(i, 1);
         return { ooms: inTimeOrder(rest, { ...was!, ...kill }, OOM_CAP) };
+      }),
+    setOomAdvice: (backend, pid, advice) =>
+      set((s) => {
+        const i = s.ooms.findLastIndex((o) => o.backend === backend && o.pid === pid);
+        if (i < 0 || s.ooms[i]!.advice === advice) return {};
+        const ooms = s.ooms.slice();
+        ooms[i] = { ...ooms[i]!, advice };
+        return { ooms };
       }),
     setConfig: (patch) => set((s) => ({ config: { ...s.config, ...patch } })),
     setSystemMemory: (system, gpus) => set((s) => ({ memory: { system, gpus: gpus ?? s.memory.gpus } })),

@@ -2,6 +2,7 @@
 // Vigil per directory), loads the config once, and wires:
 //   fleet   — the supervisors, config changes applied to them, adoption, quit
 //   feeds   — memory sampler, alerts, kernel-log OOM kills and their attribution
+//   fit     — a prediction before each start, measured runs, advice after an OOM kill
 //   service — the VigilService every host calls
 // around one store (what every host shows) and one journal (what happened).
 // Hosts get the service and read-only state; only the core writes the store.
@@ -14,6 +15,8 @@ import { appendBackend } from './config/append-backend.js';
 import { ConfigWatcher, type ConfigChange } from './config/config-watcher.js';
 import { stderrLogger, type Logger } from './diagnostics.js';
 import { startFeeds, type FeedOptions, type WatchedBackend } from './feeds/index.js';
+import { FitFeed } from './fit-feed/index.js';
+import { MeasurementStore } from './fit/index.js';
 import { cgroupSupport } from './fleet/cgroups.js';
 import { backendsOf } from './fleet/config-diff.js';
 import { Fleet, type SupervisorExtras } from './fleet/fleet.js';
@@ -98,7 +101,33 @@ export async function createVigil(opts: CreateVigilOptions = {}): Promise<VigilC
     const logs = new BackendLogs(stateDir);
     closers.push(() => logs.closeAll());
     const registry = new RunningRegistry(stateDir, (msg) => emit({ kind: 'system', reason: msg }));
-    const fleet = new Fleet({ store, emit, registry, logs, cgroups: cgroupSupport(stateDir, opts.procRoot), log: logger, ...(opts.supervisor ? { supervisor: opts.supervisor } : {}) });
+
+    const extras = opts.supervisor ?? {};
+    const fleet: Fleet = new Fleet({
+      store,
+      emit,
+      registry,
+      logs,
+      cgroups: cgroupSupport(stateDir, opts.procRoot),
+      log: logger,
+      // The fit check goes last: it reports a verdict only for a start nothing else refused.
+      supervisor: { ...extras, preStart: [...(extras.preStart ?? []), (ctx): Promise<string | null> => fit.check(ctx)] },
+    });
+    // Stopped after the fleet (closers run in reverse), so runs ended by the quit are recorded.
+    const measurements = await MeasurementStore.open(stateDir);
+    if (measurements.warning) emit({ kind: 'system', reason: `fit: ${measurements.warning}` });
+    const fit: FitFeed = new FitFeed({
+      store,
+      emit,
+      measurements: measurements.store,
+      backend: (id) => fleet.get(id),
+      logPath: (id) => logs.get(id).path,
+      logger,
+      ...(opts.procRoot ? { procRoot: opts.procRoot } : {}),
+      // Two sampler ticks: a ready process is sampled at least once before it is recorded.
+      settleMs: () => 2 * (config.config?.sampling.intervalMs ?? 1000),
+    });
+    closers.push(() => fit.stop());
 
     // The config: loaded once here, then on each edit. Changes are applied one after another.
     const config = new ConfigWatcher(configPath, { logger });
@@ -163,6 +192,7 @@ export async function createVigil(opts: CreateVigilOptions = {}): Promise<VigilC
         return r;
       },
       openConfig: () => (opts.openConfig ? opts.openConfig(configPath) : Promise.resolve({ ok: true, message: configPath })),
+      predictFit: (req) => fit.predictCommand(req),
       shutdown: async (onProgress) => {
         if (closed) return;
         closed = true;

@@ -26,6 +26,8 @@ export function createMetrics(getState: () => VigilState): MetricsExporter {
   const swapFree = g('vigil_swap_free_bytes', 'SwapFree from /proc/meminfo.');
   const psiFull = g('vigil_psi_memory_full_avg10', 'Memory pressure (full, avg10, percent) from /proc/pressure/memory.');
   const gpuMem = g('vigil_gpu_memory_used_bytes', 'GPU memory in use, per pool (vram, gtt).', ['gpu', 'pool']);
+  const fitPredicted = g('vigil_backend_fit_predicted_bytes', "What the backend's llama-server was predicted to take before its last start.", ['backend']);
+  const fitMeasured = g('vigil_backend_fit_measured_bytes', 'What its last ready run took at its peak (tree RSS or cgroup peak, whichever is higher).', ['backend']);
 
   const collect = (): void => {
     registry.resetMetrics();
@@ -37,6 +39,8 @@ export function createMetrics(getState: () => VigilState): MetricsExporter {
       if (b.memory) rss.set({ backend: b.id }, b.memory.rss);
       if (b.healthLatencyMs !== null) health.set({ backend: b.id }, b.healthLatencyMs / 1000);
       ooms.set({ backend: b.id }, s.ooms.filter((k) => k.backend === b.id).length);
+      if (b.fit?.predicted) fitPredicted.set({ backend: b.id }, b.fit.predicted.total);
+      if (b.fit?.measurement) fitMeasured.set({ backend: b.id }, b.fit.measurement.measured);
     }
     const m = s.memory.system;
     if (m) {

@@ -5,6 +5,8 @@
 // when the command table (electron/common/commands.ts) does not accept it in
 // the backend's state, the same rule the card and the tray follow; otherwise
 // 200 with what the service did (`ok: false` when the attempt itself failed).
+// A backend's fit (prediction, measurement, advice) is its state's `fit`,
+// also at /api/backends/:id/fit; /api/fit predicts for a command as typed.
 import type { IncomingMessage } from 'node:http';
 import type { CommandResult, RequestName, VigilService } from '../common/api.js';
 import { BACKEND_COMMANDS, commandRefusal, type BackendCommand } from '../common/commands.js';
@@ -22,13 +24,18 @@ function num(v: string): number | string {
   return v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : v;
 }
 
-/** Query params → object, numbers where the schema wants numbers; absent params are left out. */
-function query(url: URL, fields: Record<string, 'string' | 'number'>): Record<string, unknown> {
+/** 'true'/'1' → true, 'false'/'0' → false, anything else stays a string (and fails validation by name). */
+function bool(v: string): boolean | string {
+  return /^(true|1)$/i.test(v) ? true : /^(false|0)$/i.test(v) ? false : v;
+}
+
+/** Query params → object, numbers and booleans where the schema wants them; absent params are left out. */
+function query(url: URL, fields: Record<string, 'string' | 'number' | 'boolean'>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of url.searchParams) {
     const kind = fields[k];
     // Unknown params go through too, so the strict schema names them instead of silently ignoring a typo.
-    out[k] = kind === 'number' ? num(v) : v;
+    out[k] = kind === 'number' ? num(v) : kind === 'boolean' ? bool(v) : v;
   }
   return out;
 }
@@ -53,6 +60,13 @@ export async function handleRest(service: VigilService, req: IncomingMessage, ur
       if (series.length) q.series = series;
       return call('getHistory', q);
     }
+    // What llama-server with this command would take here: ?cmd=llama-server&cmd=-m&cmd=/m.gguf[&memoryLimit=8G] (one argument per cmd).
+    if (parts[1] === 'fit') {
+      const q = query(url, { memoryLimit: 'string', cwd: 'string' });
+      const cmd = url.searchParams.getAll('cmd');
+      q.cmd = cmd.length === 1 ? cmd[0] : cmd;
+      return call('predictFit', q);
+    }
   }
   if (parts.length === 4 && parts[1] === 'backends') {
     const id = parts[2];
@@ -63,9 +77,15 @@ export async function handleRest(service: VigilService, req: IncomingMessage, ur
       if (!b) return { status: 404, body: { ok: false, message: `unknown backend '${id}'` } satisfies CommandResult };
       const refusal = commandRefusal(action, b);
       if (refusal !== null) return { status: 409, body: { ok: false, message: refusal } satisfies CommandResult };
-      return call(action, { id });
+      // start?anyway=true: once, despite the fit policy `refuse`.
+      return call(action, action === 'start' ? { id, ...query(url, { anyway: 'boolean' }) } : { id });
     }
     if (method === 'GET' && action === 'logs') return call('getLogs', { id, ...query(url, { lines: 'number' }) });
+    if (method === 'GET' && action === 'fit') {
+      const b = service.getState().backends.find((x) => x.id === id);
+      if (!b) return { status: 404, body: { error: `unknown backend '${id}'` } };
+      return { status: 200, body: b.fit };
+    }
   }
   return null;
 }

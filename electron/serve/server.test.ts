@@ -232,6 +232,24 @@ describe('REST', () => {
     ]);
   });
 
+  it("start?anyway=true passes 'anyway' on; a backend's fit and a command's prediction are readable", async () => {
+    const r = await fetch(`${base}/api/backends/beta/start?anyway=true`, { method: 'POST', headers: auth });
+    expect(r.status).toBe(200);
+    const bad = await fetch(`${base}/api/backends/beta/start?anyway=maybe`, { method: 'POST', headers: auth });
+    expect(bad.status).toBe(400);
+    expect((await errorBody(bad)).field).toBe('anyway');
+    const fit = await fetch(`${base}/api/backends/alpha/fit`, { headers: auth });
+    expect(fit.status).toBe(200);
+    expect(await fit.json()).toBeNull();
+    expect((await fetch(`${base}/api/backends/nope/fit`, { headers: auth })).status).toBe(404);
+    const p = await fetch(`${base}/api/fit?cmd=llama-server&cmd=-m&cmd=/m.gguf&memoryLimit=8G`, { headers: auth });
+    expect(await p.json()).toEqual({ verdict: 'unknown', why: 'fake service' });
+    expect(svc.calls).toEqual([
+      { method: 'start', req: { id: 'beta', anyway: true } },
+      { method: 'predictFit', req: { cmd: ['llama-server', '-m', '/m.gguf'], memoryLimit: '8G' } },
+    ]);
+  });
+
   it('400 naming the field for invalid input; 404 for unknown routes', async () => {
     const cases: [string, string][] = [
       ['/api/events?limit=abc', 'limit'],
@@ -280,11 +298,26 @@ describe('metrics', () => {
     expect(value('vigil_swap_free_bytes')).toBe(0);
     expect(value('vigil_psi_memory_full_avg10')).toBe(0.25);
     expect(value('vigil_gpu_memory_used_bytes{gpu="card0",pool="gtt"}')).toBe(2e9);
+    // No fit known for alpha yet: no fit series.
+    expect(text).not.toMatch(/^vigil_backend_fit_\w+\{/m);
     // A backend that went away is not reported any more.
     svc.setState(baseState([backend('gamma')]));
     const again = await (await fetch(`${base}/metrics`, { headers: auth })).text();
     expect(again).not.toContain('backend="alpha"');
     expect(again).toContain('vigil_backend_up{backend="gamma"} 1');
+  });
+
+  it("exports a backend's predicted and measured bytes", async () => {
+    const fit = {
+      at: 1, policy: 'warn' as const, verdict: 'fits' as const, headline: 'fits', why: 'fits', predicted: { total: 7_000_000, anon: 5_000_000, file: 2_000_000 },
+      parts: [], basis: 'formula' as const, basisNote: null, notes: [], refused: false, startedAnyway: false,
+      measurement: { text: 'predicted 6.7 MiB, took 6.2 MiB (+8 %)', predicted: 7_000_000, measured: 6_500_000, error: 0.08, at: 2, final: false }, advice: null,
+    };
+    svc.setState(baseState([backend('alpha', { fit }), backend('beta', { fit: { ...fit, verdict: 'unknown', predicted: null, measurement: null } })]));
+    const text = await (await fetch(`${base}/metrics`, { headers: auth })).text();
+    expect(text).toContain('vigil_backend_fit_predicted_bytes{backend="alpha"} 7000000');
+    expect(text).toContain('vigil_backend_fit_measured_bytes{backend="alpha"} 6500000');
+    expect(text).not.toContain('vigil_backend_fit_predicted_bytes{backend="beta"}');
   });
 });
 

@@ -253,7 +253,7 @@ export function createWsBridge(opts: BridgeOptions): WsBridge {
       s?.close();
     },
     getState: () => request<VigilState>('getState'),
-    start: (id) => request<CommandResult>('start', { id }),
+    start: (id, opts) => request<CommandResult>('start', opts?.anyway ? { id, anyway: true } : { id }),
     stop: (id) => request<CommandResult>('stop', { id }),
     restart: (id) => request<CommandResult>('restart', { id }),
     reap: (id) => request<CommandResult>('reap', { id }),
@@ -262,6 +262,7 @@ export function createWsBridge(opts: BridgeOptions): WsBridge {
     getHistory: (req) => request('getHistory', req),
     addBackend: (req) => request('addBackend', req),
     openConfig: () => request('openConfig'),
+    predictFit: (req) => request('predictFit', req),
     onState: (cb) => listen(stateListeners, cb),
     onFocus: (cb) => listen(focusListeners, cb),
     onConnection: (cb) => {

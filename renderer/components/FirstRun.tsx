@@ -2,6 +2,7 @@
 import type { FormEvent, ReactElement } from 'react';
 import { useState } from 'react';
 import { buildAddBackend, EMPTY_FORM, type BackendFormFields } from '../lib/backend-form.js';
+import { FitPreview } from './FitPreview.js';
 import { useApi, useUi } from '../store/store.js';
 
 function Field({ name, label, error, children }: { name: keyof BackendFormFields; label: string; error?: string; children: ReactElement }) {
@@ -72,6 +73,7 @@ export function FirstRun() {
         <Field name="argv" label="Command (program, then one argument per line; ${PORT} is replaced)" error={errors.argv}>
           <textarea id="f-argv" rows={5} value={f.argv} onChange={set('argv')} placeholder={'/usr/bin/llama-server\n-m\n/models/model.gguf\n--port\n${PORT}'} {...invalid('argv')} />
         </Field>
+        <FitPreview fields={f} />
         <Field name="port" label="Port (number or auto)" error={errors.port}>
           <input id="f-port" value={f.port} onChange={set('port')} {...invalid('port')} />
         </Field>
@@ -87,6 +89,12 @@ export function FirstRun() {
         </Field>
         <Field name="memoryLimit" label="Memory limit (e.g. 8GiB; empty: none)" error={errors.memoryLimit}>
           <input id="f-memoryLimit" value={f.memoryLimit} onChange={set('memoryLimit')} {...invalid('memoryLimit')} />
+        </Field>
+        <Field name="fitPolicy" label="If llama-server is predicted not to fit">
+          <select id="f-fitPolicy" value={f.fitPolicy ?? 'warn'} onChange={set('fitPolicy')}>
+            <option value="warn">warn, and start it</option>
+            <option value="refuse">do not start it</option>
+          </select>
         </Field>
         <button type="submit">Add backend</button>
       </form>

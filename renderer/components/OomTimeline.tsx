@@ -79,6 +79,7 @@ export function OomTimeline() {
                     ) : (
                       <span className="muted">not a backend</span>
                     )}
+                    {k.advice && <div className="fit-advice small" data-testid={`oom-advice-${k.pid}`}>{k.advice}</div>}
                   </td>
                 </tr>
               ))}

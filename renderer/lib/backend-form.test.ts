@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildAddBackend, EMPTY_FORM } from './backend-form.js';
+import { buildAddBackend, EMPTY_FORM, predictRequestOf } from './backend-form.js';
 
 describe('buildAddBackend', () => {
   it('builds the request with argv one per line', () => {
@@ -33,5 +33,20 @@ describe('buildAddBackend', () => {
   it('accepts auto port without a health probe', () => {
     const r = buildAddBackend({ ...EMPTY_FORM, id: 'w', argv: 'whisper', healthPath: '' });
     expect(r.ok && r.request.config).toEqual({ cmd: ['whisper'], port: 'auto', health: { path: 'none' }, restart: { policy: 'on-failure' } });
+  });
+});
+
+describe('predictRequestOf', () => {
+  it('asks about the command as typed, one argument per line, with the limit when one is given', () => {
+    expect(predictRequestOf({ argv: 'llama-server\n -m \n/models/q4.gguf\n\n-c\n8192', memoryLimit: ' 8G ' })).toEqual({ cmd: ['llama-server', '-m', '/models/q4.gguf', '-c', '8192'], memoryLimit: '8G' });
+    expect(predictRequestOf({ argv: 'llama-server', memoryLimit: '' })).toEqual({ cmd: ['llama-server'] });
+    expect(predictRequestOf({ argv: ' \n ', memoryLimit: '8G' })).toBeNull();
+  });
+
+  it('a refusing fit policy goes into the config; warn, the default, is left out', () => {
+    const r = buildAddBackend({ ...EMPTY_FORM, id: 'l', argv: 'llama-server\n--port\n${PORT}', fitPolicy: 'refuse' });
+    expect(r.ok && r.request.config.fit).toEqual({ policy: 'refuse' });
+    const w = buildAddBackend({ ...EMPTY_FORM, id: 'l', argv: 'llama-server\n--port\n${PORT}' });
+    expect(w.ok && 'fit' in w.request.config).toBe(false);
   });
 });

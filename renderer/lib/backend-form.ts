@@ -2,7 +2,8 @@
 // same per-backend schema the core applies to the config file (BackendSchema),
 // so the form and the file cannot disagree; each issue is shown on its field.
 import { z } from 'zod';
-import { AddBackendRequest, BackendId } from '../../electron/common/api.js';
+import { AddBackendRequest, BackendId, type PredictFitRequest } from '../../electron/common/api.js';
+import type { FitPolicy } from '../../electron/common/fit.js';
 import { BackendSchema } from '../../electron/common/config-schema.js';
 
 export interface BackendFormFields {
@@ -13,9 +14,19 @@ export interface BackendFormFields {
   healthPath: string;
   policy: 'always' | 'on-failure' | 'never';
   memoryLimit: string;
+  /** What a start does with a prediction that it won't fit (default warn). */
+  fitPolicy?: FitPolicy;
 }
 
-export const EMPTY_FORM: BackendFormFields = { id: '', argv: '', port: 'auto', healthPath: '/health', policy: 'on-failure', memoryLimit: '' };
+export const EMPTY_FORM: BackendFormFields = { id: '', argv: '', port: 'auto', healthPath: '/health', policy: 'on-failure', memoryLimit: '', fitPolicy: 'warn' };
+
+/** The command and limit as typed, for "will it fit?"; null while there is no command. */
+export function predictRequestOf(f: Pick<BackendFormFields, 'argv' | 'memoryLimit'>): PredictFitRequest | null {
+  const cmd = f.argv.split('\n').map((a) => a.trim()).filter((a) => a !== '');
+  if (cmd.length === 0) return null;
+  const mem = f.memoryLimit.trim();
+  return mem === '' ? { cmd } : { cmd, memoryLimit: mem };
+}
 
 export type FormResult = { ok: true; request: AddBackendRequest } | { ok: false; errors: Partial<Record<keyof BackendFormFields, string>> };
 
@@ -32,6 +43,8 @@ function fieldOf(path: readonly PropertyKey[]): keyof BackendFormFields {
       return 'policy';
     case 'memoryLimit':
       return 'memoryLimit';
+    case 'fit':
+      return 'fitPolicy';
     default:
       return 'id';
   }
@@ -59,6 +72,7 @@ export function buildAddBackend(f: BackendFormFields): FormResult {
     restart: { policy: f.policy },
   };
   if (mem !== '') config.memoryLimit = mem;
+  if (f.fitPolicy === 'refuse') config.fit = { policy: 'refuse' };
   // Send what the user wrote (the host parses it again); check it here first.
   const parsed = BackendSchema.safeParse(config);
   if (!parsed.success) {

@@ -23,14 +23,15 @@ export interface RunningVigil {
 const running: RunningVigil[] = [];
 
 /**
- * Starts a core supervising `backends` (each as written in the config file).
+ * Starts a core supervising `backends` (each as written in the config file;
+ * `config` adds other top-level keys, e.g. `sampling`).
  * No kernel-log sources unless `opts` asks for them, so tests do not read
  * the machine's kernel log by accident.
  */
-export async function startVigil(backends: Record<string, Record<string, unknown>>, opts: CreateVigilOptions = {}): Promise<RunningVigil> {
+export async function startVigil(backends: Record<string, Record<string, unknown>>, opts: CreateVigilOptions = {}, config: Record<string, unknown> = {}): Promise<RunningVigil> {
   const dir = mkdtempSync(path.join(tmpdir(), 'vigil-llama-'));
   const configPath = path.join(dir, 'config.yaml');
-  writeFileSync(configPath, stringify({ version: 1, backends }));
+  writeFileSync(configPath, stringify({ version: 1, ...config, backends }));
   const core = await createVigil({ configPath, stateDir: path.join(dir, 'state'), kmsgPath: null, journalctl: null, ...opts });
   const first = Object.keys(backends)[0]!;
   const view = (id = first): BackendView => {

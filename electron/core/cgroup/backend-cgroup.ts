@@ -28,6 +28,18 @@ export interface BackendCgroup {
   /** Kernel's count of OOM kills inside this cgroup. */
   oomKillCount(): number;
   usage(): CgroupUsage;
+  /**
+   * The highest charge (bytes) since the cgroup was made or its peak last
+   * reset: v1 memory.max_usage_in_bytes, v2 memory.peak. Null where the
+   * kernel has no such file (v2 before Linux 5.19).
+   */
+  peak(): number | null;
+  /**
+   * Starts the peak afresh (v1: 0 written to memory.max_usage_in_bytes sets
+   * it to the charge now). False where it cannot be: a v2 memory.peak is
+   * reset only for the file descriptor that wrote it.
+   */
+  resetPeak(): boolean;
   /** Pids in the cgroup now. */
   pids(): number[];
   /** Move stragglers out, then rmdir (retrying while the kernel still counts exiting tasks). */
@@ -85,6 +97,26 @@ class CgroupImpl implements BackendCgroup {
     }
     const max = readFileSync(path.join(this.path, 'memory.max'), 'utf8').trim();
     return { current: readNumber(path.join(this.path, 'memory.current')), limit: max === 'max' ? null : Number(max) };
+  }
+
+  peak(): number | null {
+    const file = path.join(this.path, this.version === 1 ? 'memory.max_usage_in_bytes' : 'memory.peak');
+    try {
+      return readNumber(file);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw e;
+    }
+  }
+
+  resetPeak(): boolean {
+    if (this.version !== 1) return false;
+    try {
+      writeFileSync(path.join(this.path, 'memory.max_usage_in_bytes'), '0');
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   pids(): number[] {

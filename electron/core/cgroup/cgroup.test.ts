@@ -77,6 +77,17 @@ describe('backend cgroup on fixture trees', () => {
     expect(seen).toEqual([{ count: 5, delta: 2 }]);
   });
 
+  it('v2: the peak is memory.peak, null where the kernel has none (before 5.19), and cannot be reset for everyone', () => {
+    const dir = copyFixture('v2');
+    const p = path.join(dir, 'cgroup', APP, 'vigil-llama');
+    const cg = openBackendCgroup(2, p);
+    expect(cg.peak()).toBeNull();
+    writeFileSync(path.join(p, 'memory.peak'), '912261120\n');
+    expect(cg.peak()).toBe(912261120);
+    expect(cg.resetPeak()).toBe(false);
+    expect(readFileSync(path.join(p, 'memory.peak'), 'utf8')).toBe('912261120\n');
+  });
+
   it('a missing oom_kill line (old kernel) names the file', () => {
     const dir = copyFixture('v2');
     const p = path.join(dir, 'cgroup', APP, 'vigil-llama');
@@ -122,6 +133,28 @@ describe('backend cgroup on the real kernel (cgroup v1)', () => {
       await cg.remove();
     }
     expect(existsSync(cg.path)).toBe(false);
+  }, 20_000);
+
+  itPrivileged("the peak holds a finished process's high-water mark until reset, then starts from the charge now", all(isRoot, cgroupV1Memory), async () => {
+    const r = createBackendCgroup({ id: `peak-${process.pid}`, limitBytes: 256 * MiB });
+    if (!r.ok) throw new Error(r.reason);
+    const cg = r.cg;
+    try {
+      // 48 MiB touched (bytearray zero-fills), then freed by the exit.
+      const child = spawn('/usr/bin/python3', ['-c', 'import sys\nsys.stdin.readline()\nb = bytearray(48 << 20)\nprint(len(b))'], { stdio: ['pipe', 'ignore', 'ignore'] });
+      const exited = new Promise((res) => child.on('exit', res));
+      await new Promise((res) => child.on('spawn', res));
+      cg.addProcess(child.pid!);
+      child.stdin!.write('go\n');
+      await exited;
+      const peak = cg.peak()!;
+      expect(peak).toBeGreaterThanOrEqual(48 * MiB);
+      expect(cg.usage().current).toBeLessThan(peak - 40 * MiB);
+      expect(cg.resetPeak()).toBe(true);
+      expect(cg.peak()).toBeLessThan(peak - 40 * MiB);
+    } finally {
+      await cg.remove();
+    }
   }, 20_000);
 
   itPrivileged('remove() migrates a live straggler to the parent before rmdir', all(isRoot, cgroupV1Memory), async () => {

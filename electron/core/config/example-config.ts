@@ -28,6 +28,10 @@ backends:
       limit: { count: 5, window: 10m }   # then 'failed' until you act
     stop: { signal: SIGTERM, grace: 10s }
     # memoryLimit: 48G     # hard limit (cgroup); the kernel OOM-kills above it
+    # Before each start Vigil predicts what llama-server will take (from the
+    # model's header and these flags) and says so; 'refuse' does not start what
+    # won't fit (the dashboard's "Start anyway" starts it once).
+    fit: { policy: warn }  # warn | refuse
     autostart: false       # set to true once cmd points at a real model
     keepRunningOnQuit: false
 

@@ -47,6 +47,7 @@ describe('loadConfig', () => {
       restart: { policy: 'on-failure', backoff: { initialMs: 1000, factor: 2, maxMs: 60_000 }, limit: { count: 5, windowMs: 600_000 } },
       stop: { signal: 'SIGTERM', graceMs: 10_000, cmd: null },
       memoryLimit: null,
+      fit: { policy: 'warn' },
       autostart: true,
       keepRunningOnQuit: false,
     });
@@ -68,6 +69,7 @@ backends:
     restart: { policy: always, backoff: { initial: 250, factor: 1.5, max: 5m }, limit: { count: 3, window: 1h } }
     stop: { signal: int, grace: 3s }
     memoryLimit: 48G
+    fit: { policy: refuse }
     autostart: false
     keepRunningOnQuit: true
 alerts: { memAvailableBelow: 2G, psiFullAvg10Above: 25 }
@@ -85,9 +87,17 @@ sampling: { intervalMs: 2000 }
     expect(b.restart).toEqual({ policy: 'always', backoff: { initialMs: 250, factor: 1.5, maxMs: 300_000 }, limit: { count: 3, windowMs: 3_600_000 } });
     expect(b.stop).toEqual({ signal: 'SIGINT', graceMs: 3000, cmd: null });
     expect(b.memoryLimit).toBe(48 * 1024 ** 3);
+    expect(b.fit).toEqual({ policy: 'refuse' });
     expect([b.autostart, b.keepRunningOnQuit, b.name]).toEqual([false, true, 'vLLM']);
     expect(r.config.alerts.memAvailableBelow).toEqual({ bytes: 2 * 1024 ** 3 });
     expect(r.config.kernelLog.sources).toEqual(['journal']);
+  });
+
+  it('a fit policy other than warn or refuse is named with its field', async () => {
+    const r = await loadConfig(write('backends:\n  llama:\n    cmd: llama-server --port ${PORT}\n    fit: { policy: block }\n'));
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.issues[0]).toMatchObject({ field: 'backends.llama.fit.policy', line: 4 });
   });
 
   it('health path none disables the probe and allows no port', async () => {

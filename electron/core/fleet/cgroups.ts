@@ -26,6 +26,14 @@ export function cgroupSupport(stateDir: string, procRoot?: string): { factory: C
           return null; // cgroup gone or file unreadable: the alert falls back to RSS
         }
       },
+      peak: () => {
+        try {
+          return cg.peak();
+        } catch {
+          return null;
+        }
+      },
+      resetPeak: () => cg.resetPeak(),
       remove: () => cg.remove(),
     };
   };

@@ -33,6 +33,8 @@ export interface SupervisedBackendConfig {
     cmd: string[] | null;
   };
   memoryLimit: number | null;
+  /** What a start does with a prediction that it won't fit (absent: warn). */
+  fit?: { policy: 'warn' | 'refuse' };
   autostart: boolean;
   keepRunningOnQuit: boolean;
 }

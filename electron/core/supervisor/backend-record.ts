@@ -1,17 +1,19 @@
 // What a supervisor knows of its backend, kept by the supervisor and
 // published one way into the store. Decisions read this record, never the
 // store: the store is a projection for hosts and windows.
+import type { BackendFit } from '../../common/fit.js';
 import type { BackendView, MemoryBreakdown, ProcState } from '../../common/state.js';
 import type { VigilStore } from '../store.js';
 import { substitute } from './spawn-backend.js';
 import type { SupervisedBackendConfig } from './types.js';
 
-/** The view fields the supervisor decides (memory is the sampler's figure, passed through). */
-export type SupervisorState = Omit<BackendView, 'memory'>;
+/** The view fields the supervisor decides (memory is the sampler's figure, fit the fit feed's, both passed through). */
+export type SupervisorState = Omit<BackendView, 'memory' | 'fit'>;
 
 export class BackendRecord {
   private readonly s: SupervisorState;
   private memory: MemoryBreakdown | null = null;
+  private fit: BackendFit | null = null;
 
   constructor(
     cfg: SupervisedBackendConfig,
@@ -64,9 +66,14 @@ export class BackendRecord {
     this.store.setBackend(this.s.id, { memory });
   }
 
-  /** A copy of the whole view, memory included. */
+  setFit(fit: BackendFit | null): void {
+    this.fit = fit;
+    this.store.setBackend(this.s.id, { fit });
+  }
+
+  /** A copy of the whole view, memory and fit included. */
   snapshot(): BackendView {
-    return { ...this.s, memory: this.memory };
+    return { ...this.s, memory: this.memory, fit: this.fit };
   }
 }
 

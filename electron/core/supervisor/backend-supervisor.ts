@@ -6,6 +6,7 @@
 import { adoptProcess, type ProcessHandle } from '../../../native-bindings/process.js';
 import type { CommandResult } from '../../common/api.js';
 import { commandRefusal, type BackendCommand } from '../../common/commands.js';
+import type { BackendFit } from '../../common/fit.js';
 import type { BackendView, MemoryBreakdown, OomKill } from '../../common/state.js';
 import { ProcessDriver } from './process-driver.js';
 import type { RunningRecord } from './running-registry.js';
@@ -44,6 +45,11 @@ export class BackendSupervisor extends ProcessDriver {
     return this.limit.usage();
   }
 
+  /** The memory-limit cgroup's highest charge during the current process; null without one or when unknown. */
+  cgroupPeak(): number | null {
+    return this.limit.peak();
+  }
+
   /** Replace the config (the caller restarts when it matters). */
   setConfig(cfg: SupervisedBackendConfig): void {
     this.cfg = cfg;
@@ -56,12 +62,18 @@ export class BackendSupervisor extends ProcessDriver {
     this.rec.setMemory(memory);
   }
 
-  start(): Promise<CommandResult> {
+  /** The fit feed's view of the backend (passed through like memory). */
+  setFit(fit: BackendFit | null): void {
+    this.rec.setFit(fit);
+  }
+
+  /** `anyway`: the pre-start checks report but do not refuse (the dashboard's "Start anyway"), for this start only. */
+  start(opts: { anyway?: boolean } = {}): Promise<CommandResult> {
     return this.command('start', async () => {
       if (this.rec.state.awaitingReap) this.collectZombie();
       this.limiter.reset();
       this.rec.publish({ restarts: 0 });
-      return this.spawn('started by user');
+      return opts.anyway ? this.spawn('started by user (anyway)', true) : this.spawn('started by user');
     });
   }
 

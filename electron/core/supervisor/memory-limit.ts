@@ -30,6 +30,10 @@ export class MemoryLimit {
   private stopWatch: (() => void) | null = null;
   /** The leader's comm, read right after spawn, for counter OOM records. */
   private comm: string | null = null;
+  /** No process was placed in the cgroup yet: its peak is the coming process's own. */
+  private fresh = false;
+  /** The cgroup's peak counts only the current process (fresh, or reset when it was placed). */
+  private peakIsOwn = false;
 
   constructor(private readonly d: MemoryLimitDeps) {}
 
@@ -46,6 +50,16 @@ export class MemoryLimit {
     }
   }
 
+  /** The highest charge of the cgroup during the current process (bytes); null without a cgroup or where the peak also holds an earlier process's. Never throws. */
+  peak(): number | null {
+    if (!this.cg || !this.peakIsOwn) return null;
+    try {
+      return this.cg.peak?.() ?? null;
+    } catch {
+      return null;
+    }
+  }
+
   /** Before a spawn: have the cgroup (with `limitBytes`) and watch its counter; nothing when there is no limit. */
   ensure(limitBytes: number | null): void {
     if (limitBytes === null || this.cg) return;
@@ -57,6 +71,7 @@ export class MemoryLimit {
       return this.warn((e as Error).message);
     }
     this.cg = cg;
+    this.fresh = true;
     this.stopWatching();
     this.stopWatch = watchOomKills(
       cg,
@@ -76,6 +91,9 @@ export class MemoryLimit {
   place(pid: number, limitBytes: number | null): void {
     if (limitBytes === null || !this.cg) return;
     this.comm = readComm(pid);
+    // A cgroup reused across crash restarts still holds the last process's peak unless the kernel lets it be reset.
+    this.peakIsOwn = this.fresh || (this.cg.resetPeak?.() ?? false);
+    this.fresh = false;
     try {
       this.cg.addProcess(pid);
       this.baseline = safeCount(this.cg);

@@ -161,8 +161,8 @@ export abstract class ProcessDriver {
 
   // ---- spawning and stopping ---------------------------------------------------------
 
-  /** Spawn now (inside the queue). */
-  protected async spawn(why: string): Promise<CommandResult> {
+  /** Spawn now (inside the queue); `anyway`: the user starts it despite what the pre-start checks say. */
+  protected async spawn(why: string, anyway = false): Promise<CommandResult> {
     let port: number | null;
     try {
       const next = this.ports.next();
@@ -173,7 +173,7 @@ export abstract class ProcessDriver {
     if (this.disposed) return { ok: false, message: `${this.id} is no longer supervised` };
     const checks = this.deps.preStart;
     if (checks?.length) {
-      const refusal = await firstRefusal(checks, { cfg: this.cfg, argv: substitute(this.cfg.cmd, { port }), port, why });
+      const refusal = await firstRefusal(checks, { cfg: this.cfg, argv: substitute(this.cfg.cmd, { port }), port, why, anyway });
       if (refusal !== null) return this.cannotStart(`start refused: ${refusal}`);
     }
     let r: Launch;

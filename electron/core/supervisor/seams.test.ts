@@ -32,6 +32,29 @@ describe('supervisor seams', () => {
     expect(seen[0]!.argv).toContain(String(seen[0]!.port));
   });
 
+  it('started anyway: every check runs and sees it, none refuses, and the process is spawned', async () => {
+    const seen: PreStartContext[] = [];
+    h = makeHarness(fakeBackend('fit', []), {
+      preStart: [
+        (ctx) => {
+          seen.push(ctx);
+          return 'first refuses';
+        },
+        (ctx) => {
+          seen.push(ctx);
+          return 'second refuses too';
+        },
+      ],
+    });
+    expect(await h.sup.start()).toMatchObject({ ok: false, message: 'start refused: first refuses' });
+    expect(seen.map((c) => c.anyway)).toEqual([false]);
+    const r = await h.sup.start({ anyway: true });
+    expect(r.ok).toBe(true);
+    expect(seen.slice(1).map((c) => [c.anyway, c.why])).toEqual([[true, 'started by user (anyway)'], [true, 'started by user (anyway)']]);
+    await h.waitFor('ready');
+    expect(h.sup.snapshot().pid).not.toBeNull();
+  });
+
   it('a fault in a command (here a check that throws a TypeError) is logged and answered generically', async () => {
     const logged: string[] = [];
     const log: Logger = { warn: (m) => logged.push(m), error: (m, c) => logged.push(`${m}: ${(c as Error).name}`) };

@@ -12,21 +12,24 @@ export interface PreStartContext {
   port: number | null;
   /** Why the start happens ('started by user', 'restart after: …'). */
   why: string;
+  /** The user starts it despite refusals ("Start anyway"): a check may still report, but its refusal is not applied. */
+  anyway: boolean;
 }
 
 /**
  * Runs before every spawn, user start and policy restart alike. A string
  * refuses the start: the backend goes to `failed` with
- * "start refused: <string>" and the command answers with it. Synchronous
+ * "start refused: <string>" and the command answers with it — unless the
+ * user started it anyway (`ctx.anyway`), when refusals are ignored. Synchronous
  * checks cost the restart path nothing; a promise is awaited.
  */
 export type PreStartCheck = (ctx: PreStartContext) => string | null | Promise<string | null>;
 
-/** The first refusal among `checks`, in order, or null. */
+/** The first refusal among `checks`, in order, or null. Started anyway: every check runs, and none refuses. */
 export async function firstRefusal(checks: readonly PreStartCheck[], ctx: PreStartContext): Promise<string | null> {
   for (const check of checks) {
     const verdict = await check(ctx);
-    if (verdict !== null) return verdict;
+    if (verdict !== null && !ctx.anyway) return verdict;
   }
   return null;
 }

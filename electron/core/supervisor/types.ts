@@ -27,6 +27,10 @@ export interface CgroupHandle {
    * sampler tick. Optional so a handle without it means "no cgroup figure".
    */
   usage?(): { current: number; limit: number | null } | null;
+  /** The highest charge since the cgroup was made or reset (bytes); null when unknown. Never throws. */
+  peak?(): number | null;
+  /** Starts the peak afresh; false where the kernel cannot (cgroup v2). */
+  resetPeak?(): boolean;
   /** Awaited before a fresh start may reuse the same path. */
   remove(): void | Promise<void>;
 }
