@@ -56,14 +56,20 @@ function configEvent(c: ConfigChange): EventDraft {
   return { kind: 'config', reason: `config loaded: ${n} backend(s)${c.result.created ? ' (created from the example)' : ''}` };
 }
 
-const watched = (s: BackendSupervisor): WatchedBackend => ({
-  id: s.id,
-  pid: s.process?.pid ?? null,
-  memoryLimit: s.config.memoryLimit,
-  cgroupUsage: () => s.cgroupUsage(),
-  setMemory: (m) => s.setMemory(m),
-  markOomKilled: (k) => s.markOomKilled(k),
-});
+const watched = (s: BackendSupervisor): WatchedBackend => {
+  const pid = s.livePid;
+  return {
+    id: s.id,
+    pid,
+    memoryLimit: s.config.memoryLimit,
+    cgroupUsage: () => s.cgroupUsage(),
+    // A sample that finishes after its process exited (or was replaced) belongs to no process now: dropped.
+    setMemory: (m) => {
+      if (s.livePid === pid) s.setMemory(m);
+    },
+    markOomKilled: (k) => s.markOomKilled(k),
+  };
+};
 
 export async function createVigil(opts: CreateVigilOptions = {}): Promise<VigilCore> {
   const logger = opts.logger ?? stderrLogger;

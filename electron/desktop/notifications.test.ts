@@ -42,9 +42,9 @@ describe('createNotifier', () => {
     n.update(state(events, [backend('llama', { status: 'failed' })]));
     expect(shown.at(-1)!.opts).toMatchObject({ title: 'llama crashed', body: 'exited with code 1; held: restart limit reached' });
 
-    events.push(ev({ kind: 'transition', from: 'backoff', to: 'failed', reason: 'restart limit reached: 5 restarts in 60s' }));
+    events.push(ev({ kind: 'transition', from: 'backoff', to: 'failed', reason: 'restart limit reached: 5 restarts in 1m 00s' }));
     n.update(state(events, [backend('llama', { status: 'failed' })]));
-    expect(shown.at(-1)!.opts).toMatchObject({ title: 'llama is held', body: 'restart limit reached: 5 restarts in 60s' });
+    expect(shown.at(-1)!.opts).toMatchObject({ title: 'llama is held', body: 'restart limit reached: 5 restarts in 1m 00s' });
 
     const alert = { id: 'mem-available', backend: null, message: 'MemAvailable 0.9 GiB (< 1 GiB)', since: now, figures: {} };
     n.update(state(events, [backend('llama')], [alert]));

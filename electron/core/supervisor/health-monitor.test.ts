@@ -49,7 +49,7 @@ function setup(over: Partial<SupervisedBackendConfig['health']> = {}, extras: Ti
     },
     unresponsive: (reason: string) => void calls.push(`unresponsive: ${reason}`),
     procState: () => {},
-    latency: (ms: number) => void (host.shown = ms),
+    latency: (ms: number | null) => void (host.shown = ms),
     shownLatency: () => host.shown,
   };
   const monitor = new HealthMonitor(host, { warn: (m) => errors.push(m), error: (m) => errors.push(m) }, fake);
@@ -98,10 +98,13 @@ describe('HealthMonitor', () => {
     t.io.script = [ok(), timeout];
     t.monitor.start(t.target);
     await vi.advanceTimersByTimeAsync(0);
+    expect(t.host.shown).toBe(5);
     await t.beat();
     expect(t.calls).toEqual([]);
+    expect(t.host.shown).toBe(5); // one failed probe: still ready, its latency still the last answer's
     await t.beat();
     expect(t.calls).toEqual(['unhealthy: health /health: timeout after 300 ms (2 failed probes)']);
+    expect(t.host.shown).toBeNull(); // unhealthy: no answer, so no latency to show
     await t.beat();
     await t.beat();
     expect(t.calls.at(-1)).toBe('unresponsive: unresponsive: health /health: timeout after 300 ms (4 failed probes)');

@@ -42,8 +42,8 @@ export interface HealthHost {
   /** The process lives but fails too long; the monitor has stopped itself. */
   unresponsive(reason: string): void;
   procState(ps: ProcState): void;
-  /** The smoothed latency to show, when it moved enough to be news. */
-  latency(ms: number): void;
+  /** The smoothed latency to show, when it moved enough to be news; null: none (the probes stopped answering). */
+  latency(ms: number | null): void;
   shownLatency(): number | null;
 }
 
@@ -258,9 +258,17 @@ export class HealthMonitor {
     }
     const s = this.host.status();
     if ((immediate || n >= hc.unhealthyAfter) && s !== 'unhealthy' && s !== 'starting') {
+      this.noAnswer();
       this.host.become('unhealthy', `${detail} (${n} failed probe${n > 1 ? 's' : ''})`);
     } else if (immediate && s === 'starting') {
+      this.noAnswer();
       this.host.become('unhealthy', detail);
     }
+  }
+
+  /** An unhealthy backend answers nothing: the last latency shown is not its latency now. */
+  private noAnswer(): void {
+    this.latency.reset();
+    if (this.host.shownLatency() !== null) this.host.latency(null);
   }
 }

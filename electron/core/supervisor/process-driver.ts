@@ -84,6 +84,7 @@ export abstract class ProcessDriver {
       explainers: deps.explainers,
       config: () => this.cfg,
       status: () => this.life.status,
+      note: deps.note,
     });
     this.monitor = new HealthMonitor(
       {
@@ -273,7 +274,8 @@ export abstract class ProcessDriver {
     this.backoffPlan.delay = next.delay;
     this.backoffPlan.after = exit.reason;
     this.rec.publish({ nextRestartAt: Date.now() + next.delay, restarts: this.rec.state.restarts + 1 });
-    this.transition('backoff', `restart in ${formatDuration(next.delay)} after: ${exit.reason}`, null);
+    // The delay, not a countdown: the reason stays on screen while the time runs (the card counts down from nextRestartAt).
+    this.transition('backoff', `${exit.reason}; restart after a ${formatDuration(next.delay)} backoff`, null);
   }
 
   protected collectZombie(): ExitInfo {
