@@ -187,7 +187,8 @@ export class HealthMonitor {
     } else if (r.outcome === 'ready') {
       this.failures = 0;
       this.noteLatency(r.latencyMs, s !== 'ready');
-      if (s !== 'ready') this.host.become('ready', `health ${hc.path}: 200 in ${r.latencyMs} ms`);
+      // No latency in the reason: it stays on the card beside the live figure it would contradict.
+      if (s !== 'ready') this.host.become('ready', `health ${hc.path}: 200`);
     } else if (r.outcome === 'loading') {
       this.failures = 0;
       this.noteLatency(r.latencyMs, s !== 'loading');

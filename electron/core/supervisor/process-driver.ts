@@ -251,8 +251,17 @@ export abstract class ProcessDriver {
 
   // ---- exits ------------------------------------------------------------------------
 
-  /** The watched process exited on its own (crash, kill -9, OOM …). */
+  /**
+   * The watched process exited on its own (crash, kill -9, OOM …). The exit
+   * and the transitions it leads to are one store update: a host that pushes
+   * the first change at once would otherwise show a moment that never was
+   * (status ready, no process).
+   */
   private onExit(): void {
+    this.deps.store.batch(() => this.recordExit());
+  }
+
+  private recordExit(): void {
     const h = this.handle;
     if (!h || !LIVE.includes(this.status)) return;
     this.gen++;
