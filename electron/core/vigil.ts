@@ -17,7 +17,7 @@ import { startFeeds, type FeedOptions, type WatchedBackend } from './feeds/index
 import { cgroupSupport } from './fleet/cgroups.js';
 import { backendsOf } from './fleet/config-diff.js';
 import { Fleet, type SupervisorExtras } from './fleet/fleet.js';
-import { acquireInstanceLock } from './instance-lock.js';
+import { acquireInstanceLock, type VigilHost } from './instance-lock.js';
 import { EventJournal } from './journal/event-journal.js';
 import { BackendLogs } from './logs/backend-logs.js';
 import { PidHistory } from './oom/pid-history.js';
@@ -28,7 +28,7 @@ import type { BackendSupervisor } from './supervisor/backend-supervisor.js';
 import { RunningRegistry } from './supervisor/running-registry.js';
 import type { EventDraft } from './supervisor/types.js';
 
-export { InstanceLockedError } from './instance-lock.js';
+export { describeHolder, InstanceLockedError, lockedBy, type LockHolder, type VigilHost } from './instance-lock.js';
 
 export interface CreateVigilOptions extends FeedOptions {
   configPath?: string;
@@ -39,6 +39,8 @@ export interface CreateVigilOptions extends FeedOptions {
   openConfig?: (configPath: string) => Promise<CommandResult>;
   /** Features plugged into every supervisor, and strict transitions (tests). */
   supervisor?: SupervisorExtras;
+  /** The host running this core, recorded in the state directory's lock for a second instance to name. */
+  host?: VigilHost;
 }
 
 export interface VigilCore extends VigilService {
@@ -76,7 +78,7 @@ export async function createVigil(opts: CreateVigilOptions = {}): Promise<VigilC
   const configPath = opts.configPath ?? resolveConfigPath();
   const stateDir = opts.stateDir ?? resolveStateDir();
   mkdirSync(stateDir, { recursive: true });
-  const lock = await acquireInstanceLock(stateDir, logger);
+  const lock = await acquireInstanceLock(stateDir, logger, opts.host ?? null);
   let closed = false;
   let shutdownProgress: ((msg: string) => void) | undefined;
   // Undone in reverse if start-up fails, and at shutdown.
