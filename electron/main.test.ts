@@ -2,7 +2,7 @@
 // only mock) around the real core: window options, CSP on responses,
 // permissions denied, new windows and navigation refused, close hides, quit
 // stops the core and exits.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
@@ -28,6 +28,8 @@ describe('electron/main.ts', () => {
     expect(w.loaded).toMatch(/^file:.*renderer\/index\.html$/);
     expect(w.visible).toBe(true);
     expect(rec.trays).toHaveLength(1);
+    // The lock says a desktop app holds the state directory (it has a window, no URL), for a second Vigil to say so.
+    expect(JSON.parse(readFileSync(path.join(dir, 'state', 'vigil.lock'), 'utf8'))).toMatchObject({ pid: process.pid, host: 'desktop', dashboardUrl: null });
 
     let headers: unknown = null;
     rec.headersHandler!({ responseHeaders: {} }, (r) => (headers = r));

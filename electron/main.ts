@@ -1,12 +1,14 @@
 // The Electron host: one window (hidden to the tray on close), the tray,
 // notifications and IPC around the core. Quitting stops the backends first
-// (progress in the tray tooltip), then exits.
+// (progress in the tray tooltip), then exits. When another Vigil holds the
+// state directory, no core starts: a dialog names it and offers its dashboard.
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { app, BrowserWindow, ipcMain, Menu, nativeImage, Notification, session, shell, Tray } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, nativeImage, Notification, session, shell, Tray } from 'electron';
 import type { CommandResult, VigilService } from './common/api.js';
 import { resolveConfigPath, resolveStateDir } from './core/paths.js';
-import { createVigil, InstanceLockedError } from './core/vigil.js';
+import { createVigil, InstanceLockedError, type VigilCore } from './core/vigil.js';
+import { offerRunningInstance } from './desktop/instance-locked.js';
 import { registerIpc } from './desktop/ipc.js';
 import { createNotifier } from './desktop/notifications.js';
 import { createTrayService } from './desktop/tray.js';
@@ -20,20 +22,32 @@ const log = (m: string): void => console.error(`vigil: ${m}`);
 
 async function main(): Promise<void> {
   if (!app.requestSingleInstanceLock()) {
-    // Another Vigil owns the backends; it shows its window (second-instance below).
+    // Another Vigil desktop app owns the backends; it shows its window (second-instance below).
     app.quit();
     return;
   }
   await app.whenReady();
-  // In the desktop, "open config" means the user's editor, not a path string.
-  const service: VigilService = await createVigil({
-    configPath: resolveConfigPath(process.argv),
-    stateDir: resolveStateDir(),
-    openConfig: async (file): Promise<CommandResult> => {
-      const err = await shell.openPath(file);
-      return err ? { ok: false, message: `cannot open ${file}: ${err}` } : { ok: true, message: file };
-    },
-  });
+  let service: VigilCore;
+  try {
+    service = await createVigil({
+      configPath: resolveConfigPath(process.argv),
+      stateDir: resolveStateDir(),
+      host: 'desktop',
+      // In the desktop, "open config" means the user's editor, not a path string.
+      openConfig: async (file): Promise<CommandResult> => {
+        const err = await shell.openPath(file);
+        return err ? { ok: false, message: `cannot open ${file}: ${err}` } : { ok: true, message: file };
+      },
+    });
+  } catch (e) {
+    if (!(e instanceof InstanceLockedError)) throw e;
+    // Another Vigil (a `vigil serve`, or a desktop app of another profile) owns this state directory: no second core.
+    log(e.message);
+    const choice = await offerRunningInstance({ dialog, shell }, e);
+    log(choice === 'opened-dashboard' ? 'opened its dashboard; quitting' : 'quitting');
+    app.exit(0);
+    return;
+  }
 
   installCsp(session.defaultSession, devUrl ? new URL(devUrl).origin : null);
   let win: BrowserWindow | null = null;
@@ -116,7 +130,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((e: Error) => {
-  // Another Vigil on this state directory is not a bug: its one line says where it is.
-  log(`cannot start: ${e instanceof InstanceLockedError ? e.message : (e.stack ?? e.message)}`);
+  log(`cannot start: ${e.stack ?? e.message}`);
   app.exit(1);
 });

@@ -14,6 +14,7 @@
 //   vi.mock('electron', () => import('../test-support/electron-mock.js').then((m) => m.electron.module));
 //   import { electron } from '../test-support/electron-mock.js';   // the same instance: electron.rec
 // With injected constructors (desktop/tray.ts, notifications.ts): createElectronMock().module.Tray …
+// With injected services (desktop/instance-locked.ts): createElectronMock().module.dialog, .shell
 import { EventEmitter } from 'node:events';
 
 type Handler = (event: unknown, payload: unknown) => Promise<unknown>;
@@ -32,6 +33,23 @@ export interface ElectronRecord {
   exitCode: number | null;
   headersHandler: HeadersHandler | null;
   permissionHandler: PermissionHandler | null;
+  /** Every dialog.showMessageBox call's options, in order. */
+  messageBoxes: MessageBoxOptions[];
+  /** The button index the user "clicks" in the next message boxes (default 0). */
+  messageBoxResponse: number;
+  /** URLs given to shell.openExternal. */
+  openedExternal: string[];
+}
+
+/** The part of Electron's MessageBoxOptions a test reads. */
+export interface MessageBoxOptions {
+  type?: string;
+  title?: string;
+  message: string;
+  detail?: string;
+  buttons?: string[];
+  defaultId?: number;
+  cancelId?: number;
 }
 
 export class FakeWebContents extends EventEmitter {
@@ -157,7 +175,8 @@ export interface ElectronModule {
   contextBridge: { exposeInMainWorld(key: string, api: unknown): void };
   Menu: { buildFromTemplate<T>(template: T): T };
   nativeImage: { createFromPath(p: string): { path: string } };
-  shell: { openPath(p: string): Promise<string> };
+  shell: { openPath(p: string): Promise<string>; openExternal(url: string): Promise<void> };
+  dialog: { showMessageBox(opts: MessageBoxOptions): Promise<{ response: number; checkboxChecked: boolean }> };
   session: {
     defaultSession: {
       webRequest: { onHeadersReceived(fn: HeadersHandler): void };
@@ -235,7 +254,17 @@ function buildModule(rec: ElectronRecord): ElectronModule {
     contextBridge: { exposeInMainWorld: (key: string, api: unknown) => void (rec.exposed[key] = api) },
     Menu: { buildFromTemplate: <T>(template: T): T => template },
     nativeImage: { createFromPath: (p: string) => ({ path: p }) },
-    shell: { openPath: async (_p: string) => '' },
+    shell: {
+      openPath: async (_p: string) => '',
+      openExternal: async (url: string) => void rec.openedExternal.push(url),
+    },
+    // Resolves with the scripted click, as the real box resolves when the user clicks (Escape gives cancelId).
+    dialog: {
+      showMessageBox: async (opts: MessageBoxOptions) => {
+        rec.messageBoxes.push(opts);
+        return { response: rec.messageBoxResponse, checkboxChecked: false };
+      },
+    },
     session: {
       defaultSession: {
         webRequest: { onHeadersReceived: (fn: HeadersHandler) => void (rec.headersHandler = fn) },
@@ -247,7 +276,10 @@ function buildModule(rec: ElectronRecord): ElectronModule {
 }
 
 export function createElectronMock(): ElectronMock {
-  const rec: ElectronRecord = { windows: [], trays: [], notifications: [], shown: [], exposed: {}, exitCode: null, headersHandler: null, permissionHandler: null };
+  const rec: ElectronRecord = {
+    windows: [], trays: [], notifications: [], shown: [], exposed: {}, exitCode: null, headersHandler: null, permissionHandler: null,
+    messageBoxes: [], messageBoxResponse: 0, openedExternal: [],
+  };
   return { rec, module: buildModule(rec) };
 }
 

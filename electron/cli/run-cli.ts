@@ -9,7 +9,7 @@ import { importLlamaSwap, importReport } from '../core/config/index.js';
 import { lineLogger } from '../core/diagnostics.js';
 import { runOomScan } from '../core/oom/index.js';
 import { resolveConfigPath, resolveStateDir } from '../core/paths.js';
-import { createVigil, InstanceLockedError } from '../core/vigil.js';
+import { createVigil, InstanceLockedError, lockedBy } from '../core/vigil.js';
 import { checkPortFree, checkServerOptions, ServerConfigError, startServer } from '../serve/server.js';
 import { runFit } from './fit-command.js';
 import { DEFAULT_SERVICE_PORT, enableService, UNIT_NAME, writeService } from './install-service.js';
@@ -78,11 +78,13 @@ async function serve(args: string[], io: CliIo): Promise<number> {
   const configPath = values.config ? path.resolve(values.config) : resolveConfigPath([], io.env);
   const stateDir = values['state-dir'] ? path.resolve(values['state-dir']) : resolveStateDir(io.env);
 
-  // Refuse bad binds before the core starts any backend.
+  // Refuse bad binds before the core starts any backend; another Vigil on this state directory first (it may be what holds the port).
   const bind = { host: values.host ?? '127.0.0.1', token: values.token ?? io.env.VIGIL_TOKEN, allowRemote: values['allow-remote'] ?? false };
   checkServerOptions(bind);
+  const holder = await lockedBy(stateDir);
+  if (holder) throw holder;
   await checkPortFree(bind.host, port);
-  const core = await createVigil({ configPath, stateDir, logger: lineLogger((line) => io.stderr.write(line)) });
+  const core = await createVigil({ configPath, stateDir, host: 'serve', logger: lineLogger((line) => io.stderr.write(line)) });
   let server;
   try {
     server = await startServer({

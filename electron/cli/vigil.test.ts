@@ -102,10 +102,15 @@ describe('vigil CLI', () => {
     const state = path.join(dir, 'state');
     const first = cli(['serve', '--config', cfg, '--state-dir', state, '--port', '0'], { VIGIL_RENDERER_DIR: dir });
     const [, url] = await until(() => /Vigil dashboard: (\S+)/.exec(first.out()), 15_000, `first dashboard URL (stderr: ${first.err()})`);
+    expect(JSON.parse(readFileSync(path.join(state, 'vigil.lock'), 'utf8'))).toMatchObject({ pid: first.child.pid, host: 'serve', dashboardUrl: url });
     const second = cli(['serve', '--config', cfg, '--state-dir', state, '--port', '0'], { VIGIL_RENDERER_DIR: dir });
     expect(await second.done).toBe(1);
     expect(second.err()).toBe(`vigil: another Vigil (pid ${first.child.pid}) is already running with state directory ${state}; its dashboard: ${url}\n`);
     expect(second.out()).toBe('');
+    // On the first one's own port (as with the systemd unit's fixed port): the Vigil that holds it is named, not a busy port.
+    const third = cli(['serve', '--config', cfg, '--state-dir', state, '--port', new URL(url!).port], { VIGIL_RENDERER_DIR: dir });
+    expect(await third.done).toBe(1);
+    expect(third.err()).toBe(second.err());
     first.child.kill('SIGTERM');
     expect(await first.done).toBe(0);
   }, 40_000);

@@ -1,7 +1,7 @@
 // Bytes, durations, exits and config issues as every host and the dashboard word them.
 import { describe, expect, it } from 'vitest';
 import type { ExitInfo, OomKill } from './state.js';
-import { describeExit, formatBytes, formatConfigIssue, formatCountdown, formatDuration, formatKb } from './format.js';
+import { describeExit, formatBytes, formatConfigIssue, formatCountdown, formatDuration, formatElapsed, formatKb } from './format.js';
 
 const exit = (over: Partial<ExitInfo>): ExitInfo => ({
   time: 0, pid: 10, code: null, signal: null, signalName: null, coreDumped: false, reaped: true, oomKilled: false, oom: null, reason: '', ...over,
@@ -59,6 +59,17 @@ describe('formatCountdown', () => {
     expect(formatCountdown(0)).toBe('0s');
     expect(formatCountdown(-3000)).toBe('0s');
     expect(formatCountdown(null)).toBe('—');
+  });
+});
+
+describe('formatElapsed', () => {
+  it('counts whole seconds, so a clock shown each second never reads as milliseconds', () => {
+    expect(formatElapsed(184)).toBe('0s');
+    expect(formatElapsed(999)).toBe('0s');
+    expect(formatElapsed(1000)).toBe('1s');
+    expect(formatElapsed(185_400)).toBe('3m 05s');
+    expect(formatElapsed(-20)).toBe('0s');
+    expect(formatElapsed(undefined)).toBe('—');
   });
 });
 

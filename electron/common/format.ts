@@ -1,8 +1,16 @@
 // Words and numbers as people read them, shared by every host and the
-// dashboard: bytes in binary units, durations, and one line for an exit.
+// dashboard: bytes in binary units, durations, clock times, and one line for an exit.
 import type { ExitInfo } from './state.js';
 
 const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+
+const pad2 = (n: number): string => String(n).padStart(2, '0');
+
+/** Local wall-clock time 'HH:MM:SS' (24-hour). */
+export function formatClock(ms: number): string {
+  const d = new Date(ms);
+  return `${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())}`;
+}
 
 /** 1536 → '1.5 KiB'. Binary units, because that is what /proc and cgroup limits use. */
 export function formatBytes(bytes: number | null | undefined): string {
@@ -37,6 +45,16 @@ export function formatDuration(ms: number | null | undefined): string {
   if (h < 24) return `${h}h ${String(m % 60).padStart(2, '0')}m`;
   const d = Math.floor(h / 24);
   return `${d}d ${h % 24}h`;
+}
+
+/**
+ * Time elapsed on a clock shown each second (an uptime, a time since an
+ * exit): whole seconds, so it never flickers as a ms count: 184 → '0s',
+ * 65_400 → '1m 05s'.
+ */
+export function formatElapsed(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return '—';
+  return formatDuration(Math.floor(Math.max(0, ms) / 1000) * 1000);
 }
 
 /**

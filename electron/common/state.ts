@@ -45,6 +45,13 @@ export interface ExitInfo {
   oom: OomKill | null;
   /** Human-readable reason: 'exited with code 1', 'killed by SIGKILL', 'oom-killed', 'unresponsive' … */
   reason: string;
+  /**
+   * RSS of its process tree at the last memory sample before the exit, bytes
+   * (the sample may be up to one sampling interval old); null or absent when
+   * none was taken. A dead process has no memory: the backend's `memory` is
+   * cleared with the exit, and this is what is left of it.
+   */
+  lastRss?: number | null;
 }
 
 export interface MemoryBreakdown {
@@ -65,7 +72,7 @@ export interface BackendView {
   /** Display name (config `name` or id). */
   name: string;
   status: BackendStatus;
-  /** Why it is in this status (e.g. 'restart limit reached: 5 restarts in 60s', 'spawn failed: ENOENT /usr/bin/x'). */
+  /** Why it is in this status (e.g. 'restart limit reached: 5 restarts in 1m 00s', 'spawn failed: ENOENT /usr/bin/x'). */
   reason: string;
   /** ms since epoch of the last status change. */
   since: number;

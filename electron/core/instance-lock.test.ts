@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { lineLogger } from './diagnostics.js';
-import { acquireInstanceLock, InstanceLockedError, LOCK_FILE } from './instance-lock.js';
+import { acquireInstanceLock, InstanceLockedError, LOCK_FILE, lockedBy } from './instance-lock.js';
 import { FAKE_SERVER, waitUntil } from '../../test-support/supervisor-harness.js';
 import { createVigil, type VigilCore } from './vigil.js';
 
@@ -99,6 +99,23 @@ describe('one Vigil per state directory', () => {
     expect(existsSync(path.join(state, LOCK_FILE))).toBe(false);
     const again = await acquireInstanceLock(path.join(dir, 'alias'), quiet);
     await again.release();
+  });
+
+  it('held by the desktop app (a window, no URL): the refusal names the app and where to find it; lockedBy sees it without taking it', async () => {
+    const state = tmp();
+    expect(await lockedBy(state)).toBeNull();
+    expect(await lockedBy(path.join(state, 'missing'))).toBeNull();
+    const lock = await acquireInstanceLock(state, quiet, 'desktop');
+    const line = `the Vigil desktop app (pid ${process.pid}) is already running with state directory ${state}; use its window (click its tray icon)`;
+    await expect(acquireInstanceLock(state, quiet)).rejects.toThrow(line);
+    const seen = await lockedBy(state);
+    expect(seen?.message).toBe(line);
+    expect(seen?.holder).toMatchObject({ pid: process.pid, host: 'desktop', dashboardUrl: null });
+    // Looking did not take it: still held, and free once released.
+    await expect(acquireInstanceLock(state, quiet)).rejects.toThrow(InstanceLockedError);
+    await lock.release();
+    expect(await lockedBy(state)).toBeNull();
+    (await acquireInstanceLock(state, quiet)).release();
   });
 
   it('a lock file left by a process that is gone holds nothing', async () => {

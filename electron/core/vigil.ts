@@ -20,7 +20,7 @@ import { MeasurementStore } from './fit/index.js';
 import { cgroupSupport } from './fleet/cgroups.js';
 import { backendsOf } from './fleet/config-diff.js';
 import { Fleet, type SupervisorExtras } from './fleet/fleet.js';
-import { acquireInstanceLock } from './instance-lock.js';
+import { acquireInstanceLock, type VigilHost } from './instance-lock.js';
 import { EventJournal } from './journal/event-journal.js';
 import { BackendLogs } from './logs/backend-logs.js';
 import { PidHistory } from './oom/pid-history.js';
@@ -31,7 +31,7 @@ import type { BackendSupervisor } from './supervisor/backend-supervisor.js';
 import { RunningRegistry } from './supervisor/running-registry.js';
 import type { EventDraft } from './supervisor/types.js';
 
-export { InstanceLockedError } from './instance-lock.js';
+export { describeHolder, InstanceLockedError, lockedBy, type LockHolder, type VigilHost } from './instance-lock.js';
 
 export interface CreateVigilOptions extends FeedOptions {
   configPath?: string;
@@ -42,6 +42,8 @@ export interface CreateVigilOptions extends FeedOptions {
   openConfig?: (configPath: string) => Promise<CommandResult>;
   /** Features plugged into every supervisor, and strict transitions (tests). */
   supervisor?: SupervisorExtras;
+  /** The host running this core, recorded in the state directory's lock for a second instance to name. */
+  host?: VigilHost;
 }
 
 export interface VigilCore extends VigilService {
@@ -59,21 +61,27 @@ function configEvent(c: ConfigChange): EventDraft {
   return { kind: 'config', reason: `config loaded: ${n} backend(s)${c.result.created ? ' (created from the example)' : ''}` };
 }
 
-const watched = (s: BackendSupervisor): WatchedBackend => ({
-  id: s.id,
-  pid: s.process?.pid ?? null,
-  memoryLimit: s.config.memoryLimit,
-  cgroupUsage: () => s.cgroupUsage(),
-  setMemory: (m) => s.setMemory(m),
-  markOomKilled: (k) => s.markOomKilled(k),
-});
+const watched = (s: BackendSupervisor): WatchedBackend => {
+  const pid = s.livePid;
+  return {
+    id: s.id,
+    pid,
+    memoryLimit: s.config.memoryLimit,
+    cgroupUsage: () => s.cgroupUsage(),
+    // A sample that finishes after its process exited (or was replaced) belongs to no process now: dropped.
+    setMemory: (m) => {
+      if (s.livePid === pid) s.setMemory(m);
+    },
+    markOomKilled: (k) => s.markOomKilled(k),
+  };
+};
 
 export async function createVigil(opts: CreateVigilOptions = {}): Promise<VigilCore> {
   const logger = opts.logger ?? stderrLogger;
   const configPath = opts.configPath ?? resolveConfigPath();
   const stateDir = opts.stateDir ?? resolveStateDir();
   mkdirSync(stateDir, { recursive: true });
-  const lock = await acquireInstanceLock(stateDir, logger);
+  const lock = await acquireInstanceLock(stateDir, logger, opts.host ?? null);
   let closed = false;
   let shutdownProgress: ((msg: string) => void) | undefined;
   // Undone in reverse if start-up fails, and at shutdown.

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { BackendView, ExitInfo, VigilEvent, VigilState } from '../common/state.js';
 import { createElectronMock } from '../../test-support/electron-mock.js';
 import { backend, baseState } from '../../test-support/fake-service.js';
+import { formatClock } from '../common/format.js';
 import { createNotifier, type NotifierDeps } from './notifications.js';
 
 function fakeNotification() {
@@ -29,7 +30,7 @@ describe('createNotifier', () => {
     const oomKill = { anonRssKb: 12 * 1024 * 1024 } as VigilEvent['oom'];
     const events = [...history, ev({ kind: 'exit', exit: exit({ oomKilled: true, code: null, signal: 9, reason: 'oom-killed' }) }), ev({ kind: 'oom', oom: oomKill })];
     n.update(state(events, [backend('llama', { status: 'backoff', nextRestartAt: now + 2000 })]));
-    expect(shown.map((s) => [s.opts.title, s.opts.body])).toEqual([['llama was killed by the OOM killer', 'anon RSS at death 12.0 GiB; restarting in 2s']]);
+    expect(shown.map((s) => [s.opts.title, s.opts.body])).toEqual([['llama was killed by the OOM killer', `anon RSS at death 12.0 GiB; restarting at ${formatClock(now + 2000)} (in 2s)`]]);
     shown[0]!.click();
     expect(clicks).toEqual(['llama']);
 
@@ -42,9 +43,9 @@ describe('createNotifier', () => {
     n.update(state(events, [backend('llama', { status: 'failed' })]));
     expect(shown.at(-1)!.opts).toMatchObject({ title: 'llama crashed', body: 'exited with code 1; held: restart limit reached' });
 
-    events.push(ev({ kind: 'transition', from: 'backoff', to: 'failed', reason: 'restart limit reached: 5 restarts in 60s' }));
+    events.push(ev({ kind: 'transition', from: 'backoff', to: 'failed', reason: 'restart limit reached: 5 restarts in 1m 00s' }));
     n.update(state(events, [backend('llama', { status: 'failed' })]));
-    expect(shown.at(-1)!.opts).toMatchObject({ title: 'llama is held', body: 'restart limit reached: 5 restarts in 60s' });
+    expect(shown.at(-1)!.opts).toMatchObject({ title: 'llama is held', body: 'restart limit reached: 5 restarts in 1m 00s' });
 
     const alert = { id: 'mem-available', backend: null, message: 'MemAvailable 0.9 GiB (< 1 GiB)', since: now, figures: {} };
     n.update(state(events, [backend('llama')], [alert]));
@@ -53,6 +54,55 @@ describe('createNotifier', () => {
     const count = shown.length;
     n.update(state(events, [backend('llama')], [alert]));
     expect(shown.length).toBe(count);
+  });
+
+  it('a hung backend (ready → unhealthy) is announced with why, and its recovery too', () => {
+    const { shown, deps } = fakeNotification();
+    const n = createNotifier(deps, { onClick: () => {}, now: () => 0 });
+    const events: VigilEvent[] = [];
+    n.update(state(events));
+    events.push(ev({ kind: 'transition', from: 'ready', to: 'unhealthy', reason: 'process is stopped (T) (1 failed probe)' }));
+    n.update(state(events, [backend('llama', { status: 'unhealthy' })]));
+    expect(shown.map((s) => [s.opts.title, s.opts.body])).toEqual([['llama is not answering', 'process is stopped (T) (1 failed probe)']]);
+    // starting → unhealthy is a start-up problem the startup timeout handles; not announced.
+    events.push(ev({ kind: 'transition', backend: 'other', from: 'starting', to: 'unhealthy', reason: 'process is stopped (T)' }));
+    n.update(state(events, [backend('llama', { status: 'unhealthy' }), backend('other', { status: 'unhealthy' })]));
+    expect(shown).toHaveLength(1);
+    events.push(ev({ kind: 'transition', from: 'unhealthy', to: 'ready', reason: 'health /health: 200' }));
+    n.update(state(events));
+    expect(shown.at(-1)!.opts).toMatchObject({ title: 'llama is back', body: 'answering again' });
+  });
+
+  it('an exit published before the transition after it: the notice waits for the next step instead of saying "restarted"', () => {
+    const { shown, deps } = fakeNotification();
+    let now = 5_000_000;
+    const n = createNotifier(deps, { onClick: () => {}, now: () => now });
+    const events: VigilEvent[] = [];
+    n.update(state(events, [backend('llama', { status: 'loading', pid: 41 })]));
+    const kill = { anonRssKb: 65_000 } as VigilEvent['oom'];
+    events.push(ev({ kind: 'exit', pid: 41, exit: exit({ pid: 41, oomKilled: true, code: null, signal: 9, reason: 'oom-killed' }) }), ev({ kind: 'oom', pid: 41, oom: kill }));
+    // The store's snapshot right after the exit: the process is gone, the status not moved yet.
+    n.update(state(events, [backend('llama', { status: 'loading', pid: null })]));
+    expect(shown).toEqual([]);
+    now += 5;
+    n.update(state(events, [backend('llama', { status: 'backoff', pid: null, nextRestartAt: now + 60_000 })]));
+    expect(shown.map((x) => x.opts.body)).toEqual([`anon RSS at death 63.5 MiB; restarting at ${formatClock(now + 60_000)} (in 1m 00s)`]);
+    // With no move within a moment, it is shown as it stands.
+    events.push(ev({ kind: 'exit', backend: 'other', pid: 50, from: 'ready', exit: exit({ pid: 50 }) }));
+    n.update(state(events, [backend('llama', { status: 'backoff' }), backend('other', { status: 'ready', pid: 50 })]));
+    expect(shown).toHaveLength(1);
+    now += 2500;
+    n.update(state(events, [backend('llama', { status: 'backoff' }), backend('other', { status: 'ready', pid: 50 })]));
+    expect(shown.at(-1)!.opts).toMatchObject({ title: 'other crashed' });
+  });
+
+  it('a backend near its own memory limit is not "memory running low"', () => {
+    const { shown, deps } = fakeNotification();
+    const n = createNotifier(deps, { onClick: () => {}, now: () => 0 });
+    n.update(state([]));
+    const alert = { id: 'limit:llama', backend: 'llama', message: 'llama uses 64 MiB (cgroup usage), 100.0% of its 64 MiB limit', since: 0, figures: {} };
+    n.update(state([], [backend('llama')], [alert]));
+    expect(shown.map((x) => [x.opts.title, x.opts.body])).toEqual([['llama is near its memory limit', alert.message]]);
   });
 
   it('rate-limits per backend and kind, and a user stop is no crash', () => {
@@ -68,7 +118,7 @@ describe('createNotifier', () => {
     }
     expect(shown.map((s) => s.opts.title)).toEqual(['llama crashed']);
     events.push(ev({ kind: 'exit', backend: 'other', from: 'ready', exit: exit() }));
-    n.update(state(events, [backend('llama'), backend('other', { status: 'exited' })]));
+    n.update(state(events, [backend('llama'), backend('other', { status: 'backoff', nextRestartAt: now + 1000 })]));
     expect(shown.map((s) => s.opts.title)).toEqual(['llama crashed', 'other crashed']);
     now += 30_000;
     events.push(ev({ kind: 'exit', from: 'stopping', exit: exit({ code: 0, reason: 'exited with code 0' }) }));

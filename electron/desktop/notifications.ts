@@ -1,12 +1,12 @@
 // Desktop notifications from state diffs: OOM kill, crash, restart limit
-// reached, early memory warning, recovery. One per backend+kind per
+// reached, a hung backend, early memory warning, recovery. One per backend+kind per
 // interval, so a crash loop does not flood the desktop. Clicking one opens
 // the dashboard on that backend. Notification is injected (tests use a fake).
 import type { NotificationConstructorOptions, Notification as NotificationT } from 'electron';
-import { formatCountdown, formatKb } from '../common/format.js';
+import { formatClock, formatCountdown, formatKb } from '../common/format.js';
 import type { BackendView, VigilEvent, VigilState } from '../common/state.js';
 
-export type NoticeKind = 'oom' | 'crash' | 'failed' | 'warning' | 'recovered';
+export type NoticeKind = 'oom' | 'crash' | 'failed' | 'unhealthy' | 'warning' | 'recovered';
 
 export interface NotifierDeps {
   Notification: new (opts: NotificationConstructorOptions) => NotificationT;
@@ -24,6 +24,26 @@ export interface Notice {
   backend: string | null;
   title: string;
   body: string;
+  /**
+   * Set for an exit or OOM kill of this pid: what the supervisor does next is
+   * added to the body once the backend's state has moved past the exit (the
+   * store publishes the exit a moment before the transition that follows).
+   */
+  afterExitOf?: number | null;
+}
+
+/** Statuses in which the backend still has a process. */
+const LIVE = new Set<BackendView['status']>(['starting', 'loading', 'ready', 'unhealthy', 'stopping']);
+
+/**
+ * The backend's state has moved past the exit of `pid`: held, waiting to
+ * restart, stopped, or a new process runs. `exited` is a moment on the way
+ * to backoff or failed, except where the policy leaves it there.
+ */
+export function pastExit(b: BackendView | undefined, pid: number | null): boolean {
+  if (!b) return true;
+  if (b.status === 'exited') return b.restartPolicy === 'never';
+  return !LIVE.has(b.status) || (b.pid !== null && b.pid !== pid);
 }
 
 export interface Notifier {
@@ -34,14 +54,15 @@ export interface Notifier {
 function nextStep(b: BackendView | undefined, now: number): string {
   if (!b) return '';
   if (b.status === 'failed') return 'held: restart limit reached';
-  if (b.status === 'backoff' && b.nextRestartAt !== null) return `restarting in ${formatCountdown(b.nextRestartAt - now)}`;
+  // A notification stays in the tray's list: the clock time stays true, the countdown is for the moment it pops up.
+  if (b.status === 'backoff' && b.nextRestartAt !== null) return `restarting at ${formatClock(b.nextRestartAt)} (in ${formatCountdown(b.nextRestartAt - now)})`;
   if (b.status === 'starting' || b.status === 'loading' || b.status === 'ready') return 'restarted';
-  if (b.restartPolicy === 'never') return 'not restarting (restart policy: never)';
+  if (b.restartPolicy === 'never' || b.status === 'exited') return `not restarting (restart policy: ${b.restartPolicy})`;
   return `restart policy: ${b.restartPolicy}`;
 }
 
 /** The notices a batch of new events (and new alerts) call for; pure. */
-export function noticesFor(events: readonly VigilEvent[], state: VigilState, newAlerts: VigilState['alerts'], crashed: Set<string>, now: number): Notice[] {
+export function noticesFor(events: readonly VigilEvent[], state: VigilState, newAlerts: VigilState['alerts'], crashed: Set<string>): Notice[] {
   const byId = new Map(state.backends.map((b) => [b.id, b]));
   const out: Notice[] = [];
   // An OOM event in the same batch explains the exit: say OOM, not crash.
@@ -53,25 +74,36 @@ export function noticesFor(events: readonly VigilEvent[], state: VigilState, new
       crashed.add(e.backend);
       const kill = e.oom ?? e.exit?.oom ?? null;
       const rss = kill?.anonRssKb ?? kill?.rssKb ?? null;
-      out.push({
-        kind: 'oom', backend: e.backend, title: `${name} was killed by the OOM killer`,
-        body: [rss !== null ? `anon RSS at death ${formatKb(rss)}` : null, nextStep(b, now)].filter(Boolean).join('; '),
-      });
+      out.push({ kind: 'oom', backend: e.backend, title: `${name} was killed by the OOM killer`, body: rss !== null ? `anon RSS at death ${formatKb(rss)}` : '', afterExitOf: e.pid });
     } else if (e.kind === 'exit' && e.backend && e.exit && !e.exit.oomKilled && !oomIn.has(e.backend) && e.from !== 'stopping' && !e.reason.startsWith('reaped')) {
       // A clean exit after the user's stop is not a crash (the supervisor enters 'stopping' first).
       if (b?.status === 'stopped' || b?.status === 'stopping') continue;
       crashed.add(e.backend);
-      out.push({ kind: 'crash', backend: e.backend, title: `${name} crashed`, body: `${e.exit.reason}; ${nextStep(b, now)}` });
+      out.push({ kind: 'crash', backend: e.backend, title: `${name} crashed`, body: e.exit.reason, afterExitOf: e.pid });
     } else if (e.kind === 'transition' && e.backend && e.to === 'failed') {
       out.push({ kind: 'failed', backend: e.backend, title: `${name} is held`, body: e.reason || 'restart limit reached' });
+    } else if (e.kind === 'transition' && e.backend && e.to === 'unhealthy' && (e.from === 'ready' || e.from === 'loading')) {
+      // A hung backend serves nothing although its process lives: as worth knowing as a crash.
+      crashed.add(e.backend);
+      out.push({ kind: 'unhealthy', backend: e.backend, title: `${name} is not answering`, body: e.reason });
     } else if (e.kind === 'transition' && e.backend && e.to === 'ready' && crashed.has(e.backend)) {
       crashed.delete(e.backend);
-      out.push({ kind: 'recovered', backend: e.backend, title: `${name} is back`, body: 'ready again after the crash' });
+      out.push({ kind: 'recovered', backend: e.backend, title: `${name} is back`, body: e.from === 'unhealthy' ? 'answering again' : 'ready again after the crash' });
     }
   }
-  for (const a of newAlerts) out.push({ kind: 'warning', backend: a.backend, title: 'Memory is running low', body: a.message });
+  // A backend near its own limit is not the machine running low.
+  for (const a of newAlerts) out.push({ kind: 'warning', backend: a.backend, title: a.backend ? `${byId.get(a.backend)?.name ?? a.backend} is near its memory limit` : 'Memory is running low', body: a.message });
   return out;
 }
+
+/** The notice as shown: with what the supervisor does next once that is known. */
+export function completed(n: Notice, b: BackendView | undefined, now: number): Notice {
+  if (n.afterExitOf === undefined) return n;
+  return { kind: n.kind, backend: n.backend, title: n.title, body: [n.body, nextStep(b, now)].filter(Boolean).join('; ') };
+}
+
+/** How long an exit's notice waits for the state to move past it before it is shown as it stands. */
+const SETTLE_MS = 2000;
 
 export function createNotifier(deps: NotifierDeps, opts: NotifierOptions): Notifier {
   const interval = opts.minIntervalMs ?? 30_000;
@@ -82,6 +114,7 @@ export function createNotifier(deps: NotifierDeps, opts: NotifierOptions): Notif
   const live = new Set<NotificationT>();
   let lastSeq: number | null = null;
   let alertIds = new Set<string>();
+  let waiting: { notice: Notice; at: number }[] = [];
 
   const show = (n: Notice): void => {
     const key = `${n.backend ?? '*'}:${n.kind}`;
@@ -111,7 +144,19 @@ export function createNotifier(deps: NotifierDeps, opts: NotifierOptions): Notif
       const newAlerts = state.alerts.filter((a) => !alertIds.has(a.id));
       lastSeq = Math.max(lastSeq, maxSeq);
       alertIds = ids;
-      for (const n of noticesFor(fresh, state, newAlerts, crashed, now())) show(n);
+      const t = now();
+      const byId = new Map(state.backends.map((b) => [b.id, b]));
+      for (const n of noticesFor(fresh, state, newAlerts, crashed)) {
+        if (n.afterExitOf === undefined) show(n);
+        else waiting.push({ notice: n, at: t });
+      }
+      const still: typeof waiting = [];
+      for (const w of waiting) {
+        const b = w.notice.backend ? byId.get(w.notice.backend) : undefined;
+        if (pastExit(b, w.notice.afterExitOf ?? null) || t - w.at >= SETTLE_MS) show(completed(w.notice, b, t));
+        else still.push(w);
+      }
+      waiting = still;
     },
   };
 }

@@ -1,6 +1,7 @@
 // What the tray shows, as plain data from the state (no Electron here), so
 // the aggregate rules are testable on their own.
 import { BACKEND_COMMANDS, commandAllowed, type BackendCommand } from '../common/commands.js';
+import { describeExitStatus, formatClock } from '../common/format.js';
 import type { BackendStatus, BackendView, VigilState } from '../common/state.js';
 
 export type TrayLevel = 'ok' | 'busy' | 'down' | 'idle';
@@ -38,11 +39,25 @@ export interface TrayBackendItem {
   commands: { command: BackendCommand; enabled: boolean }[];
 }
 
+/**
+ * A backend's line in the menu. A menu is not redrawn each second, so a
+ * planned restart is a clock time, never a countdown; the states that need
+ * a human say what holds them.
+ */
+export function trayLabel(b: BackendView): string {
+  const exit = b.lastExit;
+  const how = exit?.oomKilled ? 'OOM-killed' : exit ? describeExitStatus(exit) : null;
+  if (b.status === 'backoff' && b.nextRestartAt !== null) return `${b.name}: restarting at ${formatClock(b.nextRestartAt)}${how ? ` (${how})` : ''}`;
+  if (b.status === 'failed') return `${b.name}: failed, held until started${exit?.oomKilled ? ' (OOM-killed)' : ''}`;
+  if (b.status === 'unhealthy') return `${b.name}: unhealthy (${b.procState === 'stopped' ? 'process stopped' : 'checks failing'})`;
+  const oom = exit?.oomKilled && b.status !== 'ready' && b.status !== 'stopped' ? ' (OOM-killed)' : '';
+  return `${b.name}: ${b.status}${oom}`;
+}
+
 /** Each backend's submenu: every command, enabled as the command table says; Reap only while a zombie waits. */
 export function trayBackendItems(backends: readonly BackendView[]): TrayBackendItem[] {
   return backends.map((b) => {
     const commands = BACKEND_COMMANDS.filter((c) => c !== 'reap' || b.awaitingReap).map((command) => ({ command, enabled: commandAllowed(command, b) }));
-    const oom = b.lastExit?.oomKilled && b.status !== 'ready' ? ' (OOM-killed)' : '';
-    return { id: b.id, label: `${b.name}: ${b.status}${oom}`, commands };
+    return { id: b.id, label: trayLabel(b), commands };
   });
 }

@@ -6,7 +6,8 @@ import type { BackendView } from '../common/state.js';
 import { createElectronMock, type FakeTray } from '../../test-support/electron-mock.js';
 import { backend, baseState } from '../../test-support/fake-service.js';
 import { createTrayService, type TrayDeps } from './tray.js';
-import { trayLevel } from './tray-model.js';
+import { formatClock } from '../common/format.js';
+import { trayLabel, trayLevel } from './tray-model.js';
 
 function fakes() {
   const { module, rec: electron } = createElectronMock();
@@ -29,6 +30,21 @@ describe('tray level', () => {
     // OOM-killed and waiting to restart is down, not merely busy; once ready again it is ok.
     expect(trayLevel([oomed('a', 'backoff')])).toBe('down');
     expect(trayLevel([oomed('a', 'ready')])).toBe('ok');
+  });
+});
+
+describe('tray labels', () => {
+  it('say what each state means: a restart as a clock time (a menu does not tick), what holds a failed or unhealthy backend', () => {
+    const at = new Date(2026, 11, 2, 0, 3, 36).getTime();
+    expect(trayLabel(oomed('llm', 'backoff'))).toBe('llm: backoff (OOM-killed)'); // no planned time known
+    expect(trayLabel({ ...oomed('llm', 'backoff'), nextRestartAt: at })).toBe(`llm: restarting at ${formatClock(at)} (OOM-killed)`);
+    const killed = backend('a', { status: 'backoff', nextRestartAt: at, lastExit: { ...oomed('x', 'backoff').lastExit!, oomKilled: false } });
+    expect(trayLabel(killed)).toBe(`a: restarting at ${formatClock(at)} (killed by SIGKILL)`);
+    expect(trayLabel(backend('f', { status: 'failed' }))).toBe('f: failed, held until started');
+    expect(trayLabel(backend('h', { status: 'unhealthy', procState: 'stopped' }))).toBe('h: unhealthy (process stopped)');
+    expect(trayLabel(backend('h', { status: 'unhealthy', procState: 'sleeping' }))).toBe('h: unhealthy (checks failing)');
+    expect(trayLabel(oomed('llm', 'ready'))).toBe('llm: ready');
+    expect(trayLabel(oomed('llm', 'stopped'))).toBe('llm: stopped');
   });
 });
 
@@ -68,7 +84,7 @@ describe('createTrayService', () => {
     tray.update(baseState([backend('llama'), backend('whisper', { status: 'failed', awaitingReap: true, pid: null })]));
     expect(rec.images.at(-1)).toBe('/icons/tray-down.png');
     const whisper = rec.menus.at(-1)![1]!;
-    expect(whisper.label).toBe('whisper: failed');
+    expect(whisper.label).toBe('whisper: failed, held until started');
     expect((whisper.submenu as MenuItemConstructorOptions[]).map((i) => [i.label, i.enabled]).slice(2)).toEqual([['Start', true], ['Stop', true], ['Restart', true], ['Reap', true]]);
 
     tray.update(baseState([backend('llama'), backend('whisper')]));

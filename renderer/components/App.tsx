@@ -1,5 +1,6 @@
 // Shell: header, view navigation, the current view, theme.
 import { useEffect } from 'react';
+import { oomCounts } from '../lib/format.js';
 import { useUi, type View } from '../store/store.js';
 import { Backends } from './Backends.js';
 import { Header } from './Header.js';
@@ -18,7 +19,8 @@ export function App() {
   const view = useUi((s) => s.view);
   const setView = useUi((s) => s.setView);
   const theme = useUi((s) => s.theme);
-  const oomCount = useUi((s) => s.state?.ooms.length ?? 0);
+  const ooms = useUi((s) => s.state?.ooms);
+  const oom = oomCounts(ooms ?? []);
   const error = useUi((s) => s.error);
   const setError = useUi((s) => s.setError);
   useEffect(() => {
@@ -33,9 +35,16 @@ export function App() {
       <Header />
       <nav aria-label="Views">
         {VIEWS.map((v) => (
-          <button key={v.id} type="button" aria-current={view === v.id ? 'page' : undefined} onClick={() => setView(v.id)} data-testid={`nav-${v.id}`}>
+          <button
+            key={v.id}
+            type="button"
+            aria-current={view === v.id ? 'page' : undefined}
+            onClick={() => setView(v.id)}
+            data-testid={`nav-${v.id}`}
+            title={v.id === 'ooms' && oom.other > 0 ? `${oom.concern} of backends or system-wide; ${oom.other} more inside other programs' memory limits` : undefined}
+          >
             {v.label}
-            {v.id === 'ooms' && oomCount > 0 && <span className="count"> {oomCount}</span>}
+            {v.id === 'ooms' && oom.concern > 0 && <span className="count" data-testid="oom-count"> {oom.concern}</span>}
           </button>
         ))}
       </nav>

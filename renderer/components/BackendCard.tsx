@@ -2,10 +2,10 @@
 import { memo, useState, type ReactNode } from 'react';
 import type { CommandResult } from '../../electron/common/api.js';
 import type { BackendCommand } from '../../electron/common/commands.js';
-import { describeExit, formatBytes } from '../../electron/common/format.js';
+import { describeExit } from '../../electron/common/format.js';
 import type { BackendView } from '../../electron/common/state.js';
 import { cardActions } from '../lib/card-actions.js';
-import { lifeFact, nextStart } from '../lib/card-figures.js';
+import { healthFact, lifeFact, memoryFact, nextStart } from '../lib/card-figures.js';
 import { formatClock } from '../lib/format.js';
 import { useApi, useNow, useUi } from '../store/store.js';
 import { ConfirmDialog } from './ConfirmDialog.js';
@@ -32,11 +32,11 @@ function NextStart({ b }: { b: BackendView }) {
   return text === null ? null : <Fact label="Next start" testId={`next-start-${b.id}`}>{text}</Fact>;
 }
 
-function Fact({ label, children, testId }: { label: string; children: ReactNode; testId?: string }) {
+function Fact({ label, children, testId, title }: { label: string; children: ReactNode; testId?: string; title?: string | null }) {
   return (
     <div className="fact">
       <dt>{label}</dt>
-      <dd data-testid={testId}>{children}</dd>
+      <dd data-testid={testId} title={title ?? undefined}>{children}</dd>
     </div>
   );
 }
@@ -82,12 +82,9 @@ function BackendCardImpl({ b, focused }: { b: BackendView; focused: boolean }) {
         <Fact label="PID" testId={`pid-${b.id}`}>{b.pid ?? '—'}</Fact>
         <LifeFact b={b} />
         <Fact label="Port">{b.port ?? '—'}</Fact>
-        <Fact label="Health">{b.healthLatencyMs === null ? '—' : `${Math.round(b.healthLatencyMs)} ms`}</Fact>
+        <Fact label="Health" testId={`health-${b.id}`}>{healthFact(b).text}</Fact>
         <Fact label="Restarts" testId={`restarts-${b.id}`}>{b.restarts}</Fact>
-        <Fact label="RSS">
-          {b.memory ? formatBytes(b.memory.rss) : '—'}
-          {b.memoryLimit !== null && ` / ${formatBytes(b.memoryLimit)}`}
-        </Fact>
+        <Fact label="RSS" testId={`rss-${b.id}`} title={memoryFact(b).title}>{memoryFact(b).text}</Fact>
         <NextStart b={b} />
       </dl>
       {exit && (

@@ -1,9 +1,15 @@
 // The journal's events for one backend, refreshed when a new one shows up in state.
 import { useEffect, useState } from 'react';
-import type { VigilEvent } from '../../electron/common/state.js';
+import type { ExitInfo, VigilEvent } from '../../electron/common/state.js';
 import { describeExit } from '../../electron/common/format.js';
 import { formatDateTime } from '../lib/format.js';
 import { useApi, useUi } from '../store/store.js';
+
+/** The exit in the card's words, when they add to the event's reason ('OOM-killed (anon RSS 63.9 MiB)'), not when they repeat it. */
+function ExitNote({ reason, exit }: { reason: string; exit: ExitInfo }) {
+  const words = describeExit(exit);
+  return reason.toLowerCase().includes(words.toLowerCase()) ? null : <span> — {words}</span>;
+}
 
 export function EventHistory({ id }: { id: string }) {
   const api = useApi();
@@ -37,7 +43,7 @@ export function EventHistory({ id }: { id: string }) {
             {e.from && e.to && `${e.from} → ${e.to} `}
             {e.reason}
             {e.pid !== null && <span className="muted"> (pid {e.pid})</span>}
-            {e.exit && <span> — {describeExit(e.exit)}</span>}
+            {e.exit && <ExitNote reason={e.reason} exit={e.exit} />}
           </li>
         ))}
       </ol>

@@ -6,8 +6,9 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { formatBytes } from '../../electron/common/format.js';
 import { worstOf, type GpuMemory, type SystemMemory } from '../../electron/common/state.js';
-import { chartSpecs, specsSignature, type ChartSpec } from '../lib/chart-specs.js';
-import { appendHistory, createHistoryBuffer, decimate, groupLargest, lastTime, stack, sumColumns, type HistoryBuffer, type Reduce } from '../lib/history-buffer.js';
+import { BYTE_STEPS, chartSpecs, specsSignature, TIME_STEPS, timeTicks, type ChartSpec } from '../lib/chart-specs.js';
+import { formatDateTime } from '../lib/format.js';
+import { appendHistory, createHistoryBuffer, decimate, groupLargest, lastTime, ownRuns, stack, sumColumns, type HistoryBuffer, type Reduce } from '../lib/history-buffer.js';
 import { useApi, useUi } from '../store/store.js';
 
 type Range = 'hour' | 'day';
@@ -28,6 +29,34 @@ interface Chart {
   groups: { label: string; members: string[] }[];
   /** The decimated, unstacked values drawn last (the legend shows these). */
   raw: (number | null)[][];
+}
+
+/**
+ * A stacked series' paths: uPlot's own fill and band clips over the stacked
+ * sums, with the line stroked only where the series has a value of its own
+ * (see ownRuns), and its points only there too.
+ */
+function ownLine(own: () => readonly (number | null)[]): Pick<uPlot.Series, 'paths' | 'points'> {
+  const linear = uPlot.paths.linear!();
+  return {
+    paths: (u, si, i0, i1) => {
+      const p = linear(u, si, i0, i1);
+      if (!p) return p;
+      const xs = u.data[0];
+      const ys = u.data[si]!;
+      const stroke = new Path2D();
+      for (const [from, to] of ownRuns(own(), i0, i1)) {
+        for (let i = from; i <= to; i++) {
+          const x = u.valToPos(xs[i]!, 'x', true);
+          const y = u.valToPos(ys[i] ?? 0, 'y', true);
+          if (i === from) stroke.moveTo(x, y);
+          else stroke.lineTo(x, y);
+        }
+      }
+      return { ...p, stroke };
+    },
+    points: { filter: (_u, _si, show) => (show ? own().flatMap((v, i) => (v === null || v === undefined ? [] : [i])) : null) },
+  };
 }
 
 /** About one point per two pixels: more cannot be seen, only paid for (software canvas here). */
@@ -62,21 +91,22 @@ function makeChart(host: HTMLElement, spec: ChartSpec, buf: HistoryBuffer): Char
     width: chartWidth(host),
     height: 200,
     series: [
-      {},
+      { value: (_u: uPlot, t: number | null) => (t === null ? '—' : formatDateTime(t * 1000)) },
       ...groups.map((g, i) => ({
         label: g.label,
         stroke: PALETTE[i % PALETTE.length],
         fill: spec.stacked ? `${PALETTE[i % PALETTE.length]}55` : undefined,
         width: 1.5,
         spanGaps: false,
+        ...(spec.stacked ? ownLine(() => chart.raw[i] ?? []) : {}),
         // Stacked charts draw sums; the legend shows the series' own value.
         value: (_u: uPlot, v: number | null, _si: number, idx: number | null) =>
           spec.stacked && idx !== null ? fmt(chart.raw[i]?.[idx] ?? null) : fmt(v),
       })),
     ],
     axes: [
-      { stroke: fg, grid: { stroke: grid } },
-      { stroke: fg, grid: { stroke: grid }, size: 70, values: (_u, vals) => vals.map((v) => fmt(v)) },
+      { stroke: fg, grid: { stroke: grid }, incrs: TIME_STEPS, values: (_u, splits, _ax, _space, step) => timeTicks(splits, step) },
+      { stroke: fg, grid: { stroke: grid }, size: 70, values: (_u, vals) => vals.map((v) => fmt(v)), ...(spec.unit === 'bytes' ? { incrs: BYTE_STEPS } : {}) },
     ],
     scales: { y: { range: (_u, _min, max) => [0, Math.max(max, spec.unit === 'percent' ? 1 : 1024 * 1024)] } },
     legend: { live: true },

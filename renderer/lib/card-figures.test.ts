@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { BackendView, ExitInfo } from '../../electron/common/state.js';
-import { lifeFact, nextStart } from './card-figures.js';
+import type { BackendView, ExitInfo, OomKill } from '../../electron/common/state.js';
+import { healthFact, lifeFact, memoryFact, nextStart } from './card-figures.js';
 import { formatClock } from './format.js';
 
 const NOW = 1_000_000_000;
@@ -21,6 +21,12 @@ describe('lifeFact', () => {
     }
   });
 
+  it('counts whole seconds: a fresh exit or start never reads as a ms count', () => {
+    expect(lifeFact(b({ status: 'backoff', lastExit: { ...exit, time: NOW - 184 } }), NOW)).toEqual({ label: 'Exited', text: '0s ago' });
+    expect(lifeFact(b({ status: 'starting', startedAt: NOW - 300 }), NOW)).toEqual({ label: 'Uptime', text: '0s' });
+    expect(lifeFact(b({ status: 'failed', lastExit: { ...exit, time: NOW - 185_400 } }), NOW)).toEqual({ label: 'Exited', text: '3m 05s ago' });
+  });
+
   it('is a dash when nothing is known', () => {
     expect(lifeFact(b({ status: 'stopped', startedAt: null }), NOW)).toEqual({ label: 'Uptime', text: '—' });
     expect(lifeFact(b({ status: 'starting', startedAt: null }), NOW)).toEqual({ label: 'Uptime', text: '—' });
@@ -39,5 +45,42 @@ describe('nextStart', () => {
   it('is absent outside backoff', () => {
     expect(nextStart(b({ status: 'ready', nextRestartAt: NOW + 1000 }), NOW)).toBeNull();
     expect(nextStart(b({ status: 'backoff', nextRestartAt: null }), NOW)).toBeNull();
+  });
+});
+
+describe('memoryFact', () => {
+  const GiB = 1024 ** 3;
+  const memory = { rss: 1.1 * GiB, anon: 80 * 1024 ** 2, file: 1.02 * GiB, shmem: 0, swap: 0, pss: null, processes: 1 };
+  type M = Parameters<typeof memoryFact>[0];
+  const m = (over: Partial<M>): M => ({ status: 'ready', pid: 42, memory, memoryLimit: null, lastExit: null, ...over });
+
+  it('is the live tree\'s RSS, against the limit, with its breakdown on hover', () => {
+    expect(memoryFact(m({}))).toEqual({ label: 'RSS', text: '1.1 GiB', title: 'anon 80.0 MiB, file 1.0 GiB, shmem 0 B, swap 0 B; 1 process' });
+    expect(memoryFact(m({ memoryLimit: 2 * GiB })).text).toBe('1.1 GiB / 2.0 GiB');
+  });
+
+  it('never shows a dead process\'s memory as current: the last sample is labelled as before the exit', () => {
+    const dead = { ...exit, pid: 7, lastRss: 1.1 * GiB };
+    // Even a snapshot that still carried the figure shows it as the exit's, not the backend's now.
+    for (const status of ['backoff', 'exited', 'failed', 'stopped'] as const) {
+      const f = memoryFact(m({ status, pid: null, lastExit: dead }));
+      expect(f.text, status).toBe('before exit: 1.1 GiB');
+      expect(f.title, status).toContain('pid 7 exited');
+    }
+    expect(memoryFact(m({ status: 'backoff', pid: null, memory: null, lastExit: { ...exit, lastRss: null }, memoryLimit: 64 * 1024 ** 2 })).text).toBe('— / 64.0 MiB');
+    // An OOM kill: the kernel's figure at the kill, not an older sample that would read as far below the limit.
+    const oom = { anonRssKb: 65_229, fileRssKb: 12_800, shmemRssKb: 0, totalVmKb: 339_968, pid: 7 } as OomKill;
+    const killed = memoryFact(m({ status: 'backoff', pid: null, memory: null, memoryLimit: 64 * 1024 ** 2, lastExit: { ...exit, lastRss: 22 * 1024 ** 2, oomKilled: true, oom } }));
+    expect(killed.text).toBe('at kill: 63.7 MiB anon / 64.0 MiB');
+    expect(killed.title).toContain("the kernel's figures when it killed pid 7: anon 63.7 MiB, file 12.5 MiB");
+    expect(memoryFact(m({ status: 'backoff', pid: null, memory: null, lastExit: exit })).text).toBe('—');
+  });
+});
+
+describe('healthFact', () => {
+  it('shows the latency while checks pass, and that they fail while unhealthy (not the last good latency)', () => {
+    expect(healthFact({ status: 'ready', healthLatencyMs: 34.6 })).toEqual({ label: 'Health', text: '35 ms' });
+    expect(healthFact({ status: 'unhealthy', healthLatencyMs: 27 })).toEqual({ label: 'Health', text: 'failing' });
+    expect(healthFact({ status: 'backoff', healthLatencyMs: null })).toEqual({ label: 'Health', text: '—' });
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chartSpecs, specsSignature } from './chart-specs.js';
+import { BYTE_STEPS, chartSpecs, specsSignature, TIME_STEPS, timeTicks } from './chart-specs.js';
 
 describe('chartSpecs', () => {
   it('maps history series to system, PSI, stacked backend and GPU charts', () => {
@@ -14,5 +14,23 @@ describe('chartSpecs', () => {
     const a = specsSignature(chartSpecs(['mem.used', 'backend.a.rss']));
     expect(a).toBe(specsSignature(chartSpecs(['backend.a.rss', 'mem.used'])));
     expect(a).not.toBe(specsSignature(chartSpecs(['mem.used', 'backend.a.rss', 'backend.b.rss'])));
+  });
+});
+
+describe('time axis', () => {
+  it('steps in whole seconds at least, and labels in the 24-hour clock the cards use', () => {
+    expect(Math.min(...TIME_STEPS)).toBe(1);
+    const t = new Date(2026, 11, 1, 23, 55, 47).getTime() / 1000;
+    expect(timeTicks([t, t + 1], 1)).toEqual(['23:55:47', '23:55:48']);
+    expect(timeTicks([t], 300)).toEqual(['23:55']);
+    expect(timeTicks([t], 86400)).toEqual(['2026-12-01']);
+  });
+});
+
+describe('bytes axis', () => {
+  it('steps in round binary sizes', () => {
+    expect(BYTE_STEPS).toContain(64 * 1024 ** 2);
+    expect(BYTE_STEPS).toContain(2 * 1024 ** 3);
+    expect(BYTE_STEPS.every((v, i) => i === 0 || v > BYTE_STEPS[i - 1]!)).toBe(true);
   });
 });

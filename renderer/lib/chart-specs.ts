@@ -1,6 +1,7 @@
 // Which charts to draw for the series a history holds: pure, so the mapping
 // from series names (state.ts SERIES) to charts is testable without a DOM.
 import { SERIES } from '../../electron/common/state.js';
+import { formatClock } from './format.js';
 
 export type Unit = 'bytes' | 'percent';
 
@@ -49,3 +50,27 @@ export function chartSpecs(names: Iterable<string>): ChartSpec[] {
 export function specsSignature(specs: ChartSpec[]): string {
   return specs.map((s) => `${s.key}:${s.series.map((x) => x.name).join(',')}`).join('|');
 }
+
+/**
+ * Steps of the time axis, seconds. Samples are a second apart at best, so no
+ * step is shorter: a few seconds of history must not be labelled in
+ * milliseconds (':47.200').
+ */
+export const TIME_STEPS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400];
+
+const pad2 = (n: number): string => String(n).padStart(2, '0');
+
+/** Time-axis labels (seconds since epoch) in the dashboard's 24-hour clock: seconds only when the step needs them, the date from a day up. */
+export function timeTicks(splits: readonly number[], step: number): string[] {
+  return splits.map((t) => {
+    const ms = t * 1000;
+    if (step >= 86400) {
+      const d = new Date(ms);
+      return `${d.getFullYear()}-${pad2(d.getMonth() + 1)}-${pad2(d.getDate())}`;
+    }
+    return step >= 60 ? formatClock(ms).slice(0, 5) : formatClock(ms);
+  });
+}
+
+/** Steps of a bytes axis: powers of two of each binary unit (16 MiB, 32 MiB, 64 MiB…), so ticks read as round sizes, not 47.7 MiB. */
+export const BYTE_STEPS: number[] = [0, 1, 2, 3, 4].flatMap((u) => [1, 2, 4, 8, 16, 32, 64, 128, 256, 512].map((m) => m * 1024 ** u));

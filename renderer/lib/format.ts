@@ -1,16 +1,15 @@
-// Display helpers only the dashboard needs: clock times, status tones, the
+// Display helpers only the dashboard needs: dates, status tones, the
 // header's summary, the log filter. Bytes, durations and exits are worded in
 // electron/common/format.ts, shared with the hosts. Free of React and the DOM
 // so they can be unit-tested in Node.
-import type { BackendStatus, BackendView, OomKiller } from '../../electron/common/state.js';
+import type { BackendStatus, BackendView, OomKill, OomKiller } from '../../electron/common/state.js';
+
+import { formatClock } from '../../electron/common/format.js';
+
+// The tray and notifications word clock times too: formatClock lives with the shared wording.
+export { formatClock };
 
 const pad2 = (n: number): string => String(n).padStart(2, '0');
-
-/** Local wall-clock time 'HH:MM:SS'. */
-export function formatClock(ms: number): string {
-  const d = new Date(ms);
-  return `${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())}`;
-}
 
 /** Local 'YYYY-MM-DD HH:MM:SS', for timelines that span days. */
 export function formatDateTime(ms: number): string {
@@ -42,18 +41,24 @@ export function statusTone(status: BackendStatus): Tone {
 
 export type Aggregate = { tone: Tone; text: string };
 
-/** The header's one-glance summary of all backends. */
+const TROUBLE: { tone: Tone; word: string }[] = [
+  { tone: 'bad', word: 'down' },
+  { tone: 'warn', word: 'degraded' },
+  { tone: 'busy', word: 'starting' },
+];
+
+/**
+ * The header's one-glance summary of all backends: the worst tone, and every
+ * kind of trouble counted ('1 down, 2 degraded of 4'), so one failed backend
+ * does not hide two others that are not serving either.
+ */
 export function aggregateStatus(backends: readonly Pick<BackendView, 'status'>[]): Aggregate {
   if (backends.length === 0) return { tone: 'idle', text: 'no backends' };
   const count = (t: Tone): number => backends.filter((b) => statusTone(b.status) === t).length;
-  const bad = count('bad');
-  const warn = count('warn');
-  const busy = count('busy');
-  const ok = count('ok');
   const n = backends.length;
-  if (bad > 0) return { tone: 'bad', text: `${bad} of ${n} down` };
-  if (warn > 0) return { tone: 'warn', text: `${warn} of ${n} degraded` };
-  if (busy > 0) return { tone: 'busy', text: `${busy} of ${n} starting` };
+  const troubles = TROUBLE.map((t) => ({ ...t, n: count(t.tone) })).filter((t) => t.n > 0);
+  if (troubles.length > 0) return { tone: troubles[0]!.tone, text: `${troubles.map((t) => `${t.n} ${t.word}`).join(', ')} of ${n}` };
+  const ok = count('ok');
   if (ok === n) return { tone: 'ok', text: `all ${n} ready` };
   return { tone: 'idle', text: `${ok} of ${n} ready` };
 }
@@ -65,4 +70,15 @@ export function killerLabel(k: OomKiller): string {
 /** Whole-array filter for the log search: case-insensitive substring, empty matches all. */
 export function matchesFilter(text: string, filter: string): boolean {
   return filter === '' || text.toLowerCase().includes(filter.toLowerCase());
+}
+
+/**
+ * The OOM kills that concern this machine's backends: a kill of a backend's
+ * process, or a system-wide kill (memory ran out for everyone). A kill inside
+ * another program's memory cgroup was that program's own limit: listed, not
+ * counted, so the tab's number is not read as kills of your backends.
+ */
+export function oomCounts(ooms: readonly Pick<OomKill, 'backend' | 'scope'>[]): { concern: number; other: number } {
+  const concern = ooms.filter((k) => k.backend !== null || k.scope === 'global').length;
+  return { concern, other: ooms.length - concern };
 }

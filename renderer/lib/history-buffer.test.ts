@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { appendHistory, createHistoryBuffer, decimate, groupLargest, lastTime, stack, sumColumns } from './history-buffer.js';
+import { appendHistory, createHistoryBuffer, decimate, groupLargest, lastTime, ownRuns, stack, sumColumns } from './history-buffer.js';
 
 describe('appendHistory', () => {
   it('appends only samples newer than the last one', () => {
@@ -35,7 +35,17 @@ describe('appendHistory', () => {
 describe('stack', () => {
   it('sums columns cumulatively and keeps all-null points as gaps', () => {
     const out = stack([[1, null, null], [2, 5, null], [3, 1, null]], 3);
-    expect(out).toEqual([[1, null, null], [3, 5, null], [6, 6, null]]);
+    // The first series had no process at point 1: 0 there, so the band above it has its lower edge.
+    expect(out).toEqual([[1, 0, null], [3, 5, null], [6, 6, null]]);
+  });
+});
+
+describe('ownRuns', () => {
+  it('gives the stretches where a series has a value of its own (its line is drawn there only)', () => {
+    expect(ownRuns([5, 6, null, null, 7, 8, null], 0, 6)).toEqual([[0, 1], [4, 5]]);
+    expect(ownRuns([null, null], 0, 1)).toEqual([]);
+    expect(ownRuns([1, 2, 3], 1, 2)).toEqual([[1, 2]]);
+    expect(ownRuns([1, null, 3], 0, 2)).toEqual([[0, 0], [2, 2]]);
   });
 });
 

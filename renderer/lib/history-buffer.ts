@@ -66,26 +66,46 @@ function trim(buf: HistoryBuffer): boolean {
 
 /**
  * Cumulative sums of `cols` (series 0, 0+1, 0+1+2 …) for a stacked area
- * chart: the top line is the tree's total. Nulls count as 0 but a point where
- * every column is null stays null (no sample → gap, not a drop to zero).
+ * chart: the top line is the tree's total. Nulls count as 0 — every band
+ * needs the edge below it, even where the series under it has no process —
+ * but a point where every column is null stays null (no sample → gap, not a
+ * drop to zero). Which points a series has a value of its own is for
+ * `ownRuns` to say.
  */
 export function stack(cols: readonly (readonly (number | null)[])[], length: number): (number | null)[][] {
+  const any = new Array<boolean>(length).fill(false);
+  for (const col of cols) for (let i = 0; i < length; i++) if (col[i] !== null && col[i] !== undefined) any[i] = true;
   const out: (number | null)[][] = [];
   const acc = new Array<number>(length).fill(0);
-  const seen = new Array<boolean>(length).fill(false);
   for (const col of cols) {
     const row = new Array<number | null>(length);
     for (let i = 0; i < length; i++) {
-      const v = col[i];
-      if (v !== null && v !== undefined) {
-        acc[i]! += v;
-        seen[i] = true;
-      }
-      row[i] = seen[i] ? acc[i]! : null;
+      acc[i]! += col[i] ?? 0;
+      row[i] = any[i] ? acc[i]! : null;
     }
     out.push(row);
   }
   return out;
+}
+
+/**
+ * Index runs [from, to] of points between i0 and i1 where a stacked series
+ * has a value of its own: its line is drawn there only. Elsewhere its sum
+ * equals the one below, and a line there would show it at the size of
+ * another backend (a dead backend's colour on top of a live one's line).
+ */
+export function ownRuns(own: readonly (number | null)[], i0: number, i1: number): [number, number][] {
+  const runs: [number, number][] = [];
+  let from = -1;
+  for (let i = i0; i <= i1 + 1; i++) {
+    const has = i <= i1 && own[i] !== null && own[i] !== undefined;
+    if (has && from < 0) from = i;
+    else if (!has && from >= 0) {
+      runs.push([from, i - 1]);
+      from = -1;
+    }
+  }
+  return runs;
 }
 
 export type Reduce = 'max' | 'min';

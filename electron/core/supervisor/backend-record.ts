@@ -61,6 +61,22 @@ export class BackendRecord {
     if (procClass(ps) !== procClass(this.s.procState)) this.publish({ procState: ps });
   }
 
+  /**
+   * The process exited (gone, or a zombie left to reap): the patch and the
+   * end of its memory figure in one update, so no snapshot shows a dead
+   * process's memory (read `lastRss` before, for the exit record).
+   */
+  publishExit(patch: Partial<SupervisorState>): void {
+    Object.assign(this.s, patch);
+    this.memory = null;
+    this.store.setBackend(this.s.id, { ...patch, memory: null });
+  }
+
+  /** RSS of the process tree as last sampled, bytes; null when none is shown. */
+  get lastRss(): number | null {
+    return this.memory?.rss ?? null;
+  }
+
   setMemory(memory: MemoryBreakdown | null): void {
     this.memory = memory;
     this.store.setBackend(this.s.id, { memory });

@@ -36,6 +36,11 @@ export class BackendSupervisor extends ProcessDriver {
     return this.handle;
   }
 
+  /** The pid whose memory is sampled: the live process's; none for a zombie awaiting reap (a dead process has no memory). */
+  get livePid(): number | null {
+    return this.handle && !this.rec.state.awaitingReap ? this.handle.pid : null;
+  }
+
   get cgroupPath(): string | null {
     return this.limit.path;
   }

@@ -30,6 +30,11 @@ export function exitFromWait(pid: number, r: ReapResult | null, unknown: string,
   return { time: Date.now(), pid, code: null, signal: null, signalName: null, coreDumped: false, reaped: false, oomKilled: false, oom: null, reason: unknown };
 }
 
+/** Which notice said it was an OOM kill, in the exit's reason: the kernel log, the journal, or the backend's cgroup counter (null: the counter). */
+export function oomHow(kill: Pick<OomKill, 'source'> | null): string {
+  return kill === null || kill.source === 'cgroup' ? 'cgroup memory limit' : kill.source;
+}
+
 /** The same exit, now known to be the OOM killer's doing (`how`: which source said so). */
 export function withOom(exit: ExitInfo, kill: OomKill | null, how: string): ExitInfo {
   const status = describeExitStatus(exit);

@@ -8,7 +8,7 @@ import { closeHandle, probe, reap, type ProcessHandle, type ReapResult } from '.
 import type { BackendStatus, ExitInfo, OomKill, VigilEvent } from '../../common/state.js';
 import type { VigilStore } from '../store.js';
 import type { BackendRecord } from './backend-record.js';
-import { exitFromWait, withNote, withOom } from './exit-info.js';
+import { exitFromWait, oomHow, withNote, withOom } from './exit-info.js';
 import type { MemoryLimit } from './memory-limit.js';
 import type { OomCorrelation } from './oom-correlation.js';
 import type { RunningRegistry } from './running-registry.js';
@@ -26,6 +26,8 @@ export interface ExitRecorderDeps {
   explainers: readonly ExitExplainer[] | undefined;
   config(): SupervisedBackendConfig;
   status(): BackendStatus;
+  /** A line of Vigil's own in the backend's log (where its output ends and why). */
+  note?: ((text: string) => void) | undefined;
 }
 
 export class ExitRecorder {
@@ -64,11 +66,13 @@ export class ExitRecorder {
    */
   record(h: ProcessHandle, exit: ExitInfo, keepZombie: boolean): ExitInfo {
     const oom = this.d.oom.explainExit(h.pid, this.d.limit.takeRise());
-    if (oom === 'counter') exit = withOom(exit, this.counterKill(h.pid), 'cgroup memory limit');
-    else if (oom) exit = withOom(exit, oom, oom.source);
+    if (oom === 'counter') exit = withOom(exit, this.counterKill(h.pid), oomHow(null));
+    else if (oom) exit = withOom(exit, oom, oomHow(oom));
     if (!keepZombie) closeHandle(h);
     this.d.registry.delete(this.d.id);
-    this.d.rec.publish({ lastExit: exit, awaitingReap: keepZombie, pid: keepZombie ? h.pid : null, procState: keepZombie ? probe(h).state : 'gone', healthLatencyMs: null });
+    exit = { ...exit, lastRss: this.d.rec.lastRss };
+    this.d.rec.publishExit({ lastExit: exit, awaitingReap: keepZombie, pid: keepZombie ? h.pid : null, procState: keepZombie ? probe(h).state : 'gone', healthLatencyMs: null });
+    this.d.note?.(`exited: pid ${h.pid} ${exit.reason}`);
     this.d.emit({ kind: 'exit', backend: this.d.id, reason: exit.reason, pid: h.pid, exit, oom: exit.oom });
     if (exit.oomKilled) this.d.emit({ kind: 'oom', backend: this.d.id, reason: exit.reason, pid: h.pid, exit, oom: exit.oom });
     return exit;
@@ -78,8 +82,9 @@ export class ExitRecorder {
   collectZombie(h: ProcessHandle): ExitInfo {
     const prev = this.d.rec.state.lastExit;
     let exit = exitFromWait(h.pid, this.wait(h, reap), prev?.reason ?? 'exit status unavailable');
-    if (prev?.oomKilled) exit = withOom(exit, prev.oom, prev.oom?.source ?? 'kernel');
+    if (prev?.oomKilled) exit = withOom(exit, prev.oom, prev.oom ? oomHow(prev.oom) : 'kernel');
     exit.time = prev?.time ?? exit.time;
+    exit.lastRss = prev?.lastRss ?? null;
     closeHandle(h);
     this.d.rec.publish({ lastExit: exit, awaitingReap: false, pid: null, procState: 'gone', reason: `reaped: ${exit.reason}` });
     this.d.emit({ kind: 'exit', backend: this.d.id, reason: `reaped: ${exit.reason}`, pid: h.pid, exit });
@@ -91,6 +96,8 @@ export class ExitRecorder {
     const last = this.d.rec.state.lastExit;
     const route = this.d.oom.route(kill, last, handlePid);
     if (route === 'amend' && last && (!last.oomKilled || !last.oom)) this.amend(last, kill);
+    // The counter's record has no figures; the kernel's line for the same kill that follows carries them. Same kill: no new event.
+    else if (route === 'amend' && last?.oom?.source === 'cgroup' && kill.source !== 'cgroup') this.amend(last, kill, false);
     if (route === 'tree') {
       // A process of the tree (not the leader) was killed: say so; the leader's fate shows by itself.
       this.d.emit({ kind: 'oom', backend: this.d.id, reason: `oom-killed ${kill.comm} (pid ${kill.pid}) in ${this.d.id}'s process tree`, pid: kill.pid, oom: kill });
@@ -106,11 +113,14 @@ export class ExitRecorder {
     this.oomNotice(kill, handlePid);
   }
 
-  private amend(last: ExitInfo, kill: OomKill): void {
-    const exit = withOom(last, kill, kill.source);
+  private amend(last: ExitInfo, kill: OomKill, announce = true): void {
+    const exit = withOom(last, kill, oomHow(kill));
     const s = this.d.status();
-    this.d.rec.publish(s === 'exited' || s === 'backoff' || s === 'failed' ? { lastExit: exit, reason: exit.reason } : { lastExit: exit });
-    this.d.emit({ kind: 'oom', backend: this.d.id, reason: exit.reason, pid: kill.pid, exit, oom: kill });
+    // The status's reason quotes the exit (alone, or with the backoff plan or the restart limit around it): quote the new words.
+    const reason = this.d.rec.state.reason;
+    const quotes = (s === 'exited' || s === 'backoff' || s === 'failed') && reason.includes(last.reason);
+    this.d.rec.publish(quotes ? { lastExit: exit, reason: reason.replace(last.reason, exit.reason) } : { lastExit: exit });
+    if (announce) this.d.emit({ kind: 'oom', backend: this.d.id, reason: exit.reason, pid: kill.pid, exit, oom: kill });
   }
 
   /** The counter's record of a kill (the victim taken to be `pid`), into the store's OOM list. */

@@ -49,7 +49,7 @@ function setup(over: Partial<SupervisedBackendConfig['health']> = {}, extras: Ti
     },
     unresponsive: (reason: string) => void calls.push(`unresponsive: ${reason}`),
     procState: () => {},
-    latency: (ms: number) => void (host.shown = ms),
+    latency: (ms: number | null) => void (host.shown = ms),
     shownLatency: () => host.shown,
   };
   const monitor = new HealthMonitor(host, { warn: (m) => errors.push(m), error: (m) => errors.push(m) }, fake);
@@ -80,7 +80,7 @@ describe('HealthMonitor', () => {
     expect(t.calls).toEqual([]); // refused while starting: not listening yet, no verdict
     await vi.advanceTimersByTimeAsync(STARTUP_PROBE_MS);
     await vi.advanceTimersByTimeAsync(STARTUP_PROBE_MS);
-    expect(t.calls).toEqual(['loading: health /health: 503 (loading)', 'ready: health /health: 200 in 5 ms']);
+    expect(t.calls).toEqual(['loading: health /health: 503 (loading)', 'ready: health /health: 200']);
     expect(t.host.shown).toBe(3.6); // the smoothed figure over 3 ms (loading) and 5 ms, shown at once with the transition
     // Steady: no private timer any more, one registration on the 2 s beat.
     await vi.advanceTimersByTimeAsync(10_000);
@@ -98,10 +98,13 @@ describe('HealthMonitor', () => {
     t.io.script = [ok(), timeout];
     t.monitor.start(t.target);
     await vi.advanceTimersByTimeAsync(0);
+    expect(t.host.shown).toBe(5);
     await t.beat();
     expect(t.calls).toEqual([]);
+    expect(t.host.shown).toBe(5); // one failed probe: still ready, its latency still the last answer's
     await t.beat();
     expect(t.calls).toEqual(['unhealthy: health /health: timeout after 300 ms (2 failed probes)']);
+    expect(t.host.shown).toBeNull(); // unhealthy: no answer, so no latency to show
     await t.beat();
     await t.beat();
     expect(t.calls.at(-1)).toBe('unresponsive: unresponsive: health /health: timeout after 300 ms (4 failed probes)');
@@ -167,7 +170,7 @@ describe('HealthMonitor', () => {
     expect(t.calls).toEqual(['unhealthy: generation probe: no token in 5 s (2 failed probes)']);
     say = null;
     await t.beat();
-    expect(t.calls.at(-1)).toBe('ready: health /health: 200 in 5 ms');
+    expect(t.calls.at(-1)).toBe('ready: health /health: 200');
     expect(t.errors).toEqual(['tick work for pid 4242 threw']);
     t.monitor.stop();
     expect(reset).toHaveBeenCalledTimes(1);

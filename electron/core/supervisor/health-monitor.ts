@@ -42,8 +42,8 @@ export interface HealthHost {
   /** The process lives but fails too long; the monitor has stopped itself. */
   unresponsive(reason: string): void;
   procState(ps: ProcState): void;
-  /** The smoothed latency to show, when it moved enough to be news. */
-  latency(ms: number): void;
+  /** The smoothed latency to show, when it moved enough to be news; null: none (the probes stopped answering). */
+  latency(ms: number | null): void;
   shownLatency(): number | null;
 }
 
@@ -187,7 +187,8 @@ export class HealthMonitor {
     } else if (r.outcome === 'ready') {
       this.failures = 0;
       this.noteLatency(r.latencyMs, s !== 'ready');
-      if (s !== 'ready') this.host.become('ready', `health ${hc.path}: 200 in ${r.latencyMs} ms`);
+      // No latency in the reason: it stays on the card beside the live figure it would contradict.
+      if (s !== 'ready') this.host.become('ready', `health ${hc.path}: 200`);
     } else if (r.outcome === 'loading') {
       this.failures = 0;
       this.noteLatency(r.latencyMs, s !== 'loading');
@@ -258,9 +259,17 @@ export class HealthMonitor {
     }
     const s = this.host.status();
     if ((immediate || n >= hc.unhealthyAfter) && s !== 'unhealthy' && s !== 'starting') {
+      this.noAnswer();
       this.host.become('unhealthy', `${detail} (${n} failed probe${n > 1 ? 's' : ''})`);
     } else if (immediate && s === 'starting') {
+      this.noAnswer();
       this.host.become('unhealthy', detail);
     }
+  }
+
+  /** An unhealthy backend answers nothing: the last latency shown is not its latency now. */
+  private noAnswer(): void {
+    this.latency.reset();
+    if (this.host.shownLatency() !== null) this.host.latency(null);
   }
 }

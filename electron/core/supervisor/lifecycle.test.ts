@@ -42,12 +42,33 @@ describe('BackendSupervisor lifecycle', () => {
       const tr = h.transitions();
       const backoff = tr.find((t) => t.to === 'backoff')!;
       const starting = tr.find((t) => t.to === 'starting')!;
-      expect(backoff.reason).toContain(`restart in ${expected} ms`);
+      expect(backoff.reason).toBe(`killed by SIGKILL; restart after a ${expected} ms backoff`);
       // Rough: the spawn comes after the delay, not much later.
       expect(starting.time - backoff.time).toBeGreaterThanOrEqual(expected - 20);
       expect(starting.time - backoff.time).toBeLessThan(expected + 1500);
     }
     expect(h.sup.view().restarts).toBe(2);
+  });
+
+  it("an exit ends the process's memory figure in the same update: the last sample stays on the exit, and a line marks it in the log", async () => {
+    const notes: string[] = [];
+    h = makeHarness(fakeBackend('mem', [], { restart: { policy: 'on-failure', backoff: { initialMs: 60_000, factor: 1, maxMs: 60_000 }, limit: { count: 5, windowMs: 60_000 } } }), { note: (t) => notes.push(t) });
+    await h.sup.start();
+    await h.waitFor('ready');
+    const pid = h.sup.view().pid!;
+    h.sup.setMemory({ rss: 1_181_116_006, anon: 100, file: 1_181_115_906, shmem: 0, swap: 0, pss: null, processes: 1 });
+    const shown: { pid: number | null; rss: number | null }[] = [];
+    const off = h.store.subscribe((st) => {
+      const b = st.backends.find((x) => x.id === 'mem')!;
+      shown.push({ pid: b.pid, rss: b.memory?.rss ?? null });
+    });
+    process.kill(pid, 'SIGKILL');
+    await h.waitFor('backoff');
+    off();
+    // No snapshot shows memory without a process.
+    expect(shown.filter((x) => x.pid === null && x.rss !== null)).toEqual([]);
+    expect(h.sup.view()).toMatchObject({ pid: null, memory: null, lastExit: { pid, lastRss: 1_181_116_006 } });
+    expect(notes.at(-1)).toBe(`exited: pid ${pid} killed by SIGKILL`);
   });
 
   it('a command that exits at once: growing delays, then failed after the limit, and no further spawn', async () => {
@@ -56,9 +77,9 @@ describe('BackendSupervisor lifecycle', () => {
     }));
     await h.sup.start();
     await h.waitFor('failed');
-    const delays = h.transitions().filter((t) => t.to === 'backoff').map((t) => Number(/restart in (\d+) ms/.exec(t.reason)?.[1]));
+    const delays = h.transitions().filter((t) => t.to === 'backoff').map((t) => Number(/restart after a (\d+) ms backoff/.exec(t.reason)?.[1]));
     expect(delays).toEqual([50, 100, 200]);
-    expect(h.sup.view().reason).toMatch(/restart limit reached: 3 restarts in 60s/);
+    expect(h.sup.view().reason).toMatch(/restart limit reached: 3 restarts in 1m 00s/);
     expect(h.sup.view().lastExit?.code).toBe(3);
     const spawns = h.transitions().filter((t) => t.to === 'starting').length;
     expect(spawns).toBe(4);

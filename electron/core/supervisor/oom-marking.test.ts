@@ -47,6 +47,26 @@ describe('markOomKilled', () => {
     expect(h.events.find((e) => e.kind === 'exit')!.exit!.oomKilled).toBe(true);
   });
 
+  it("the cgroup counter's record of a kill is completed by the kernel's line for it: figures on the exit, its reason kept in the backoff's, no second oom event", async () => {
+    h = makeHarness(fakeBackend('x', [], { restart: { policy: 'on-failure', backoff: { initialMs: 5000, factor: 1, maxMs: 5000 }, limit: { count: 5, windowMs: 60_000 } } }));
+    await h.sup.start();
+    await h.waitFor('ready');
+    const pid = h.sup.view().pid!;
+    const counter: OomKill = { ...killOf(pid), id: `cgroup:${pid}`, source: 'cgroup', totalVmKb: null, anonRssKb: null, fileRssKb: null, shmemRssKb: null };
+    h.sup.markOomKilled(counter);
+    process.kill(pid, 'SIGKILL');
+    await h.waitFor('backoff');
+    expect(h.sup.view().lastExit).toMatchObject({ oomKilled: true, oom: { source: 'cgroup' }, reason: 'oom-killed (cgroup memory limit), killed by SIGKILL' });
+    expect(h.sup.view().reason).toBe('oom-killed (cgroup memory limit), killed by SIGKILL; restart after a 5s backoff');
+    expect(h.sup.markOomKilled(killOf(pid))).toBe(true);
+    expect(h.sup.view().lastExit).toMatchObject({ oomKilled: true, oom: { source: 'kmsg', anonRssKb: 900 }, reason: 'oom-killed (kmsg), killed by SIGKILL' });
+    expect(h.sup.view().reason).toBe('oom-killed (kmsg), killed by SIGKILL; restart after a 5s backoff');
+    expect(h.events.filter((e) => e.kind === 'oom')).toHaveLength(1);
+    // A later counter notice for the same kill changes nothing.
+    h.sup.markOomKilled({ ...counter, id: 'cgroup:again' });
+    expect(h.sup.view().lastExit!.oom).toMatchObject({ source: 'kmsg' });
+  });
+
   it('a notice naming the leader explains only an exit soon after it (a child of the tree may have been the victim)', async () => {
     h = makeHarness(fakeBackend('x', [], { restart: { policy: 'on-failure', backoff: { initialMs: 5000, factor: 1, maxMs: 5000 }, limit: { count: 5, windowMs: 60_000 } } }));
     await h.sup.start();

@@ -84,6 +84,7 @@ export abstract class ProcessDriver {
       explainers: deps.explainers,
       config: () => this.cfg,
       status: () => this.life.status,
+      note: deps.note,
     });
     this.monitor = new HealthMonitor(
       {
@@ -250,8 +251,17 @@ export abstract class ProcessDriver {
 
   // ---- exits ------------------------------------------------------------------------
 
-  /** The watched process exited on its own (crash, kill -9, OOM …). */
+  /**
+   * The watched process exited on its own (crash, kill -9, OOM …). The exit
+   * and the transitions it leads to are one store update: a host that pushes
+   * the first change at once would otherwise show a moment that never was
+   * (status ready, no process).
+   */
   private onExit(): void {
+    this.deps.store.batch(() => this.recordExit());
+  }
+
+  private recordExit(): void {
     const h = this.handle;
     if (!h || !LIVE.includes(this.status)) return;
     this.gen++;
@@ -273,7 +283,8 @@ export abstract class ProcessDriver {
     this.backoffPlan.delay = next.delay;
     this.backoffPlan.after = exit.reason;
     this.rec.publish({ nextRestartAt: Date.now() + next.delay, restarts: this.rec.state.restarts + 1 });
-    this.transition('backoff', `restart in ${formatDuration(next.delay)} after: ${exit.reason}`, null);
+    // The delay, not a countdown: the reason stays on screen while the time runs (the card counts down from nextRestartAt).
+    this.transition('backoff', `${exit.reason}; restart after a ${formatDuration(next.delay)} backoff`, null);
   }
 
   protected collectZombie(): ExitInfo {

@@ -25,5 +25,6 @@ describe('restart policy', () => {
     expect(l.exceeded(1001)).toBe(false); // the first fell out of the window
     expect(l.recent(1001)).toBe(1);
     expect(l.describe()).toBe('restart limit reached: 2 restarts in 1s');
+    expect(new RestartLimiter({ count: 1, windowMs: 600_000 }).describe()).toBe('restart limit reached: 1 restart in 10m 00s');
   });
 });

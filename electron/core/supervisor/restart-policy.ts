@@ -1,4 +1,5 @@
 // Restart policy and backoff math, pure so it is tested without processes.
+import { formatDuration } from '../../common/format.js';
 import type { ExitInfo } from '../../common/state.js';
 import type { RestartPolicy, SupervisedBackendConfig } from './types.js';
 
@@ -65,7 +66,8 @@ export class RestartLimiter {
   }
 
   describe(): string {
-    return `restart limit reached: ${this.limit.count} restarts in ${Math.round(this.limit.windowMs / 1000)}s`;
+    const n = this.limit.count;
+    return `restart limit reached: ${n} restart${n === 1 ? '' : 's'} in ${formatDuration(this.limit.windowMs)}`;
   }
 
   private prune(now: number): void {

@@ -79,7 +79,7 @@ describe('supervisor seams', () => {
     await h.sup.start();
     await h.waitFor('backoff');
     expect(h.sup.snapshot().lastExit).toMatchObject({ code: 1, reason: 'exited with code 1: CUDA out of memory' });
-    expect(h.sup.snapshot().reason).toBe('restart in 20s after: exited with code 1: CUDA out of memory');
+    expect(h.sup.snapshot().reason).toBe('exited with code 1: CUDA out of memory; restart after a 20s backoff');
   });
 
   it('tick work runs at the probe pace with the live pid and port, and its failures make the backend unhealthy', async () => {
