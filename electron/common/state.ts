@@ -1,6 +1,7 @@
 // The state contract: what the core's store holds and every host/UI reads.
 // Runs everywhere (Node, Electron main, browser): no Node builtins, no electron.
 // Keep it small, plain-JSON and typed; it crosses IPC and WebSocket as is.
+import type { LlamaView } from './llama.js';
 
 /** Lifecycle of one backend; its transitions are drawn in ARCHITECTURE.md. */
 export type BackendStatus =
@@ -93,6 +94,8 @@ export interface BackendView {
   /** argv as it will be / was spawned, for display. */
   command: string[];
   restartPolicy: 'always' | 'on-failure' | 'never';
+  /** What a llama-server backend's log and API say (load, memory, slots, death reason); null for other backends. Kept after an exit until the next start. */
+  llama: LlamaView | null;
 }
 
 export type EventKind =

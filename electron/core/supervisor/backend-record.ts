@@ -6,8 +6,8 @@ import type { VigilStore } from '../store.js';
 import { substitute } from './spawn-backend.js';
 import type { SupervisedBackendConfig } from './types.js';
 
-/** The view fields the supervisor decides (memory is the sampler's figure, passed through). */
-export type SupervisorState = Omit<BackendView, 'memory'>;
+/** The view fields the supervisor decides (memory is the sampler's figure, llama the llama feed's, passed through). */
+export type SupervisorState = Omit<BackendView, 'memory' | 'llama'>;
 
 export class BackendRecord {
   private readonly s: SupervisorState;
@@ -66,7 +66,7 @@ export class BackendRecord {
 
   /** A copy of the whole view, memory included. */
   snapshot(): BackendView {
-    return { ...this.s, memory: this.memory };
+    return { ...this.s, memory: this.memory, llama: this.store.getBackend(this.s.id)?.llama ?? null };
   }
 }
 
