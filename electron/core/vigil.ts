@@ -1,6 +1,7 @@
 // The core's composition root. createVigil takes the state directory (one
 // Vigil per directory), loads the config once, and wires:
-//   fleet   — the supervisors, config changes applied to them, adoption, quit
+//   fleet   — the supervisors, config changes applied to them, adoption, quit;
+//             every supervisor gets the llama-server seams (llama-feed/)
 //   feeds   — memory sampler, alerts, kernel-log OOM kills and their attribution
 //   service — the VigilService every host calls
 // around one store (what every host shows) and one journal (what happened).
@@ -18,6 +19,7 @@ import { cgroupSupport } from './fleet/cgroups.js';
 import { backendsOf } from './fleet/config-diff.js';
 import { Fleet, type SupervisorExtras } from './fleet/fleet.js';
 import { acquireInstanceLock } from './instance-lock.js';
+import { llamaSeams, type LlamaSeamDeps } from './llama-feed/index.js';
 import { EventJournal } from './journal/event-journal.js';
 import { BackendLogs } from './logs/backend-logs.js';
 import { PidHistory } from './oom/pid-history.js';
@@ -65,6 +67,12 @@ const watched = (s: BackendSupervisor): WatchedBackend => ({
   markOomKilled: (k) => s.markOomKilled(k),
 });
 
+/** The seams every Vigil has (llama-server's log, API and death reasons) ahead of those the host adds. */
+function withLlama(extras: SupervisorExtras | undefined, deps: LlamaSeamDeps): SupervisorExtras {
+  const llama = llamaSeams(deps);
+  return { ...extras, tickWork: [llama.tickWork, ...(extras?.tickWork ?? [])], explainers: [llama.explainer, ...(extras?.explainers ?? [])] };
+}
+
 export async function createVigil(opts: CreateVigilOptions = {}): Promise<VigilCore> {
   const logger = opts.logger ?? stderrLogger;
   const configPath = opts.configPath ?? resolveConfigPath();
@@ -98,7 +106,19 @@ export async function createVigil(opts: CreateVigilOptions = {}): Promise<VigilC
     const logs = new BackendLogs(stateDir);
     closers.push(() => logs.closeAll());
     const registry = new RunningRegistry(stateDir, (msg) => emit({ kind: 'system', reason: msg }));
-    const fleet = new Fleet({ store, emit, registry, logs, cgroups: cgroupSupport(stateDir, opts.procRoot), log: logger, ...(opts.supervisor ? { supervisor: opts.supervisor } : {}) });
+    const fleet: Fleet = new Fleet({
+      store,
+      emit,
+      registry,
+      logs,
+      cgroups: cgroupSupport(stateDir, opts.procRoot),
+      log: logger,
+      supervisor: withLlama(opts.supervisor, {
+        log: (id) => logs.get(id),
+        publish: (id, llama) => store.setBackend(id, { llama }),
+        config: (id) => fleet.get(id)?.config,
+      }),
+    });
 
     // The config: loaded once here, then on each edit. Changes are applied one after another.
     const config = new ConfigWatcher(configPath, { logger });
