@@ -3,6 +3,7 @@
 // library). Gauges are filled from the state snapshot at scrape time.
 import { Gauge, Registry } from 'prom-client';
 import { BACKEND_STATUSES, type VigilState } from '../common/state.js';
+import { llamaGauges } from './llama-metrics.js';
 
 export interface MetricsExporter {
   contentType: string;
@@ -26,6 +27,7 @@ export function createMetrics(getState: () => VigilState): MetricsExporter {
   const swapFree = g('vigil_swap_free_bytes', 'SwapFree from /proc/meminfo.');
   const psiFull = g('vigil_psi_memory_full_avg10', 'Memory pressure (full, avg10, percent) from /proc/pressure/memory.');
   const gpuMem = g('vigil_gpu_memory_used_bytes', 'GPU memory in use, per pool (vram, gtt).', ['gpu', 'pool']);
+  const llama = llamaGauges(registry);
 
   const collect = (): void => {
     registry.resetMetrics();
@@ -37,6 +39,7 @@ export function createMetrics(getState: () => VigilState): MetricsExporter {
       if (b.memory) rss.set({ backend: b.id }, b.memory.rss);
       if (b.healthLatencyMs !== null) health.set({ backend: b.id }, b.healthLatencyMs / 1000);
       ooms.set({ backend: b.id }, s.ooms.filter((k) => k.backend === b.id).length);
+      llama(b);
     }
     const m = s.memory.system;
     if (m) {
