@@ -9,6 +9,7 @@ import { lifeFact, nextStart } from '../lib/card-figures.js';
 import { formatClock } from '../lib/format.js';
 import { useApi, useNow, useUi } from '../store/store.js';
 import { ConfirmDialog } from './ConfirmDialog.js';
+import { LlamaPanel } from './LlamaPanel.js';
 import { StatusBadge } from './StatusBadge.js';
 
 type Action = BackendCommand;
@@ -95,6 +96,7 @@ function BackendCardImpl({ b, focused }: { b: BackendView; focused: boolean }) {
           {!exit.reaped && ' — not reaped yet'}
         </p>
       )}
+      <LlamaPanel b={b} />
       {b.awaitingReap && <p className="reap-note" data-testid={`awaiting-reap-${b.id}`}>Exited child is waiting to be reaped (zombie).</p>}
       <div className="actions">
         {cardActions(b, busy).map((a) => (
