@@ -103,7 +103,11 @@ export function LlamaPanel({ b }: { b: BackendView }) {
         {model && <Row label="Model">{model}</Row>}
         {context && <Row label="Context">{context}</Row>}
         {slots && <Row label="Slots" testId={`llama-slots-${id}`}>{slots}</Row>}
-        {throughput && <Row label="Throughput" testId={`llama-throughput-${id}`}>{throughput}</Row>}
+        {throughput && (
+          <Row label="Throughput" testId={`llama-throughput-${id}`}>
+            <span title="llama-server's own averages over the interval since Vigil's previous read of its /metrics">{throughput}</span>
+          </Row>
+        )}
         {current && <Probe l={l} id={id} />}
       </dl>
       {rows.length > 0 && (
@@ -113,10 +117,14 @@ export function LlamaPanel({ b }: { b: BackendView }) {
           ))}
         </div>
       )}
-      {proc && (
+      {proc?.text && (
         <p className="llama-proc" data-testid={`llama-proc-${id}`}>
           Memory: {proc.text}
-          {proc.hint && <span className="muted"> — {proc.hint}</span>}
+        </p>
+      )}
+      {proc?.hint && (
+        <p className="llama-hint muted" data-testid={`llama-hint-${id}`}>
+          {proc.hint}
         </p>
       )}
     </section>

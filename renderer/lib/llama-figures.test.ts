@@ -44,8 +44,9 @@ describe('llama figures for the card', () => {
   it('without sizes in the log: the /proc figures, labelled, and the flag that adds the sizes once loaded', () => {
     expect(procMemoryText({ status: 'ready', memory: proc }, view({ phase: 'listening' }))).toEqual({
       text: 'RSS 300 MiB (anonymous 100 MiB, file-backed 200 MiB), from /proc',
-      hint: 'llama-server prints weights, KV cache and compute per device with -lv 4',
+      hint: 'Its log gives weights, KV cache and compute per device when llama-server runs with -lv 4.',
     });
+    expect(procMemoryText({ status: 'ready', memory: null }, view({ phase: 'listening' }))).toMatchObject({ text: null, hint: expect.stringContaining('-lv 4') });
     expect(procMemoryText({ status: 'loading', memory: proc }, view({ phase: 'loading' }))?.hint).toBeNull();
     const withLog = view({ memory: [{ device: 'Host', host: true, description: null, weights: 1, kv: null, compute: null, other: null, deviceTotal: null, deviceFree: null, buffers: [], source: 'log' }] });
     expect(procMemoryText({ status: 'ready', memory: proc }, withLog)).toBeNull();
@@ -57,7 +58,10 @@ describe('llama figures for the card', () => {
     expect(slotsText(view({ slots: { total: 4, busy: 1, contextPerSlot: 4096, source: 'metrics' }, throughput: t }))).toBe('1 of 4 slots busy, 4096 tokens each, 2 requests waiting');
     expect(slotsText(view({ slots: { total: 4, busy: null, contextPerSlot: null, source: 'log' } }))).toBe('4 slots');
     expect(slotsText(view())).toBeNull();
-    expect(throughputText(view({ throughput: t, kvUsage: { ratio: 0.125, tokens: 512 } }))).toBe('prompt 8.5 tok/s, generated 142 tok/s; tokens so far: 3 prompt, 16 generated; KV cache 13 % used');
+    expect(throughputText(view({ throughput: t, kvUsage: { ratio: 0.125, tokens: 512 } }))).toBe('generated 142 tok/s, prompt 8.5 tok/s; tokens so far: 3 prompt, 16 generated; KV cache 13 % used');
+    // A kind with no work since the previous read reads 0 from the server: left out; with neither, idle.
+    expect(throughputText(view({ throughput: { ...t, promptTokensPerSec: 0 } }))).toBe('generated 142 tok/s; tokens so far: 3 prompt, 16 generated');
+    expect(throughputText(view({ throughput: { ...t, promptTokensPerSec: 0, generatedTokensPerSec: 0 } }))).toBe('idle; tokens so far: 3 prompt, 16 generated');
     expect(throughputText(view())).toBeNull();
     expect(probeText({ at: 1000, outcome: 'failed', latencyMs: 30_000, detail: 'no token within 30000 ms' }, 13_000)).toEqual({ tone: 'bad', text: 'failed 12s ago: no token within 30000 ms' });
     expect(probeText(null, 0)).toBeNull();

@@ -103,12 +103,12 @@ export function memoryRows(l: LlamaView): DeviceMemory[] {
  * says of the running process tree, labelled so, and the flag that adds the
  * sizes. Null while the log has them, or nothing is known.
  */
-export function procMemoryText(b: Pick<BackendView, 'status' | 'memory'>, l: LlamaView): { text: string; hint: string | null } | null {
+export function procMemoryText(b: Pick<BackendView, 'status' | 'memory'>, l: LlamaView): { text: string | null; hint: string | null } | null {
   if (l.memory.length > 0 || !isCurrent(b)) return null;
   const m = b.memory;
-  const hint = l.phase === 'loaded' || l.phase === 'listening' ? `llama-server prints weights, KV cache and compute per device with ${VERBOSE_FLAG}` : null;
-  if (!m) return hint ? { text: 'Not in its log', hint } : null;
-  return { text: `RSS ${formatBytes(m.rss)} (anonymous ${formatBytes(m.anon)}, file-backed ${formatBytes(m.file)}), from /proc`, hint };
+  const hint = l.phase === 'loaded' || l.phase === 'listening' ? `Its log gives weights, KV cache and compute per device when llama-server runs with ${VERBOSE_FLAG}.` : null;
+  const text = m ? `RSS ${formatBytes(m.rss)} (anonymous ${formatBytes(m.anon)}, file-backed ${formatBytes(m.file)}), from /proc` : null;
+  return text || hint ? { text, hint } : null;
 }
 
 /** '1 of 4 slots busy, 4096 tokens each, 2 requests waiting'. */
@@ -124,15 +124,24 @@ export function slotsText(l: LlamaView): string | null {
 
 const rate = (v: number): string => `${v >= 100 ? v.toFixed(0) : v.toFixed(1)} tok/s`;
 
-/** 'prompt 8.5 tok/s, generated 41.8 tok/s; 16 tokens generated in all' (llama-server's average since Vigil's previous read). */
+/**
+ * 'generated 41.8 tok/s, prompt 8.5 tok/s; tokens so far: 3 prompt, 16
+ * generated'. The rates are llama-server's averages over the interval since
+ * Vigil's previous /metrics read, so a kind with no work in that interval
+ * reads 0: it is left out, and with neither the server is 'idle'.
+ */
 export function throughputText(l: LlamaView): string | null {
   const t = l.throughput;
   if (!t) return null;
-  const rates = [t.promptTokensPerSec !== null ? `prompt ${rate(t.promptTokensPerSec)}` : null, t.generatedTokensPerSec !== null ? `generated ${rate(t.generatedTokensPerSec)}` : null].filter(Boolean);
+  const rates = [
+    t.generatedTokensPerSec ? `generated ${rate(t.generatedTokensPerSec)}` : null,
+    t.promptTokensPerSec ? `prompt ${rate(t.promptTokensPerSec)}` : null,
+  ].filter(Boolean);
   const totals = [t.promptTokensTotal !== null ? `${t.promptTokensTotal} prompt` : null, t.generatedTokensTotal !== null ? `${t.generatedTokensTotal} generated` : null].filter(Boolean);
-  const parts = [rates.join(', '), totals.length ? `tokens so far: ${totals.join(', ')}` : ''].filter(Boolean);
+  const parts = [rates.length ? rates.join(', ') : 'idle'];
+  if (totals.length) parts.push(`tokens so far: ${totals.join(', ')}`);
   if (l.kvUsage?.ratio != null) parts.push(`KV cache ${Math.round(l.kvUsage.ratio * 100)} % used`);
-  return parts.length ? parts.join('; ') : null;
+  return parts.join('; ');
 }
 
 /** 'ok 12s ago: generated 1 token in 14 ms'. */
