@@ -76,12 +76,16 @@ export class LlamaProcessWatch implements TickWork {
    * process runs). The API is read when the server serves; a failed
    * generation probe counts as a failed probe on every tick until one passes.
    */
-  async tick(_ctx: TickContext): Promise<string | null> {
+  async tick(ctx: TickContext): Promise<string | null> {
     if (this.ended || this.proc.port === null) return null;
     const cfg = this.deps.config();
     this.monitor.setGenerate(cfg.health.generate ?? null);
     this.follower.catchUp();
-    await this.monitor.tick(cfg.health.path !== null);
+    const reads = this.monitor.tick(cfg.health.path !== null);
+    // The supervisor waits for tick work before it calls the backend ready: the API reads of a server
+    // that just came up (or back) go on without holding that up; at steady pace they are waited for.
+    if (ctx.status === 'ready') await reads;
+    else void reads.catch(() => undefined);
     return this.probeFailure === null || this.ended ? null : `generation probe: ${this.probeFailure}`;
   }
 
