@@ -50,19 +50,26 @@ test('a real llama-server on its card: the load, its memory from its own log, sl
   await expect(memory).toContainText(/compute [\d.]+ MiB/);
   await expect(page.getByTestId('llama-slots-llm')).toHaveText('0 of 4 slots busy, 4096 tokens each');
 
-  // A completion long enough to be seen at work (a busy slot), then what it made. llama-server counts a
-  // request's generated tokens when it finishes, and its rates cover the interval since Vigil's previous
-  // read (one health interval), so the generation rate shows for one interval after the request.
+  // A streamed completion keeps a slot busy until the client goes away: the card shows it at work.
   const state = (await (await fetch(`${host.origin}/api/state`, auth(host))).json()) as VigilState;
   const port = state.backends.find((b) => b.id === 'llm')!.port!;
-  const body = JSON.stringify({ prompt: 'Once upon a time', n_predict: 24, temperature: 0, ignore_eos: true });
-  const completion = fetch(`http://127.0.0.1:${port}/completion`, { method: 'POST', body });
-  const throughput = page.getByTestId('llama-throughput-llm');
-  await expect(page.getByTestId('llama-slots-llm')).toHaveText('1 of 4 slots busy, 4096 tokens each', { timeout: 15_000 });
+  const completion = (body: Record<string, unknown>, signal?: AbortSignal) =>
+    fetch(`http://127.0.0.1:${port}/completion`, { method: 'POST', body: JSON.stringify({ prompt: 'Once upon a time', temperature: 0, ignore_eos: true, ...body }), signal });
+  const client = new AbortController();
+  // Read as it comes: a client that stops reading is taken for gone and its request cancelled.
+  const streaming = completion({ n_predict: -1, stream: true }, client.signal).then((r) => r.arrayBuffer());
+  const slots = page.getByTestId('llama-slots-llm');
+  await expect(slots).toHaveText('1 of 4 slots busy, 4096 tokens each', { timeout: 15_000 });
   await shot(page, info, 'llama-generating');
-  expect((await completion).status).toBe(200);
-  await expect(throughput).toHaveText(/^generated [\d.]+ tok\/s(, prompt [\d.]+ tok\/s)?; tokens so far: \d+ prompt, 24 generated$/, { timeout: 15_000 });
-  await expect(page.getByTestId('llama-slots-llm')).toHaveText('0 of 4 slots busy, 4096 tokens each');
+  client.abort();
+  await streaming.catch(() => undefined);
+  await expect(slots).toHaveText('0 of 4 slots busy, 4096 tokens each', { timeout: 15_000 });
+
+  // llama-server counts a request's generated tokens when it finishes, and its rates cover the interval
+  // since Vigil's previous read (one health interval): the generation rate shows for one interval after.
+  expect((await completion({ n_predict: 24 })).status).toBe(200);
+  const throughput = page.getByTestId('llama-throughput-llm');
+  await expect(throughput).toHaveText(/^generated [\d.]+ tok\/s(, prompt [\d.]+ tok\/s)?; tokens so far: \d+ prompt, \d+ generated$/, { timeout: 15_000 });
   await shot(page, info, 'llama-ready-memory-throughput');
 
   // Vigil's own /metrics carries the same figures with the backend label.
