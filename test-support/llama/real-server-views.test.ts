@@ -9,8 +9,8 @@ import { afterEach, beforeAll, describe, expect } from 'vitest';
 import type { LlamaThroughput } from '../../electron/common/llama.js';
 import { startServer } from '../../electron/serve/server.js';
 import { waitFor } from '../helpers.js';
-import { itLlama } from './it-llama.js';
-import { computeWorker, stallThread } from './stall.js';
+import { itLlama, itLlamaPrivileged } from './it-llama.js';
+import { computeWorker, ptraceOthers, stallThread } from './stall.js';
 import { llamaServerPath, missingLlamaServer, model } from './testbed.js';
 import { cleanupVigils, startVigil } from './vigil-with-llama.js';
 
@@ -122,7 +122,7 @@ describe('what Vigil shows of a real llama-server', () => {
     expect(v.view().pid).toBe(pid);
   }, 60_000);
 
-  itLlama('health.generate finds a server whose inference hangs while its /health answers: unhealthy by the generation probe, ready once it runs again', async () => {
+  itLlamaPrivileged('health.generate finds a server whose inference hangs while its /health answers: unhealthy by the generation probe, ready once it runs again', ptraceOthers, async () => {
     const v = await startVigil({
       llm: {
         cmd: `llama-server -m ${tiny} -c 4096 --port \${PORT}`,

@@ -5,10 +5,26 @@
 // server wedged behind a healthy /health (a GPU error it survived).
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import type { CapabilityCheck } from '../capabilities.js';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const SCRIPT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'stall-thread.py');
+
+/**
+ * Whether this process may ptrace one it did not start: as root, or where
+ * Yama does not restrict ptrace to descendants (kernel.yama.ptrace_scope 0).
+ */
+export const ptraceOthers: CapabilityCheck = () => {
+  if (process.getuid?.() === 0) return null;
+  let scope: string;
+  try {
+    scope = readFileSync('/proc/sys/kernel/yama/ptrace_scope', 'utf8').trim();
+  } catch {
+    return null; // no Yama: the classic rule, same uid may trace
+  }
+  return scope === '0' ? null : `ptrace of a process that is not our child is restricted (kernel.yama.ptrace_scope=${scope}; run as root or set it to 0)`;
+};
 
 interface ThreadStat {
   tid: number;
