@@ -2,8 +2,9 @@
 // probe: CPU of Vigil's side (process.cpuUsage) and of the server's side
 // (/proc/<pid>/stat) per tick of LlamaMonitor (/metrics each tick once it
 // answers, /props once) and per generation probe, against the real server
-// built by test-support/llama/build-llama-server.sh; and the log parser's
-// throughput on the -lv 4 log of that server.
+// built by test-support/llama/build-llama-server.sh; the same tick as the
+// core runs it (llama-feed: the log caught up, then the monitor); and the log
+// parser's throughput on the -lv 4 log of that server.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,7 +13,10 @@ import { runGenerationProbe } from '../electron/core/llama/generation-probe.js';
 import { LlamaLogParser } from '../electron/core/llama/log-parser.js';
 import { LlamaMonitor } from '../electron/core/llama/monitor.js';
 import { LlamaServerApi } from '../electron/core/llama/server-api.js';
+import { llamaSeams } from '../electron/core/llama-feed/index.js';
+import { BackendLog } from '../electron/core/logs/backend-log.js';
 import { tempDir } from '../test-support/helpers.js';
+import { fakeBackend } from '../test-support/supervisor-harness.js';
 import { startRealServer, tinyModel } from '../test-support/llama/real-llama.js';
 import { missingLlamaServer } from '../test-support/llama/testbed.js';
 import { fmt, table } from './stats.js';
@@ -66,12 +70,22 @@ export default async function (): Promise<string> {
     conn.destroy();
     const monitor = new LlamaMonitor({ port: server.port, onUpdate: () => {} });
     const tick = await measure(server.pid, TICKS, () => monitor.tick(true));
+    // As the core runs it: the tick work the llama seams make for the process, over the log's tailer.
+    const log = new BackendLog(server.logPath);
+    log.start();
+    const cfg = fakeBackend('llm', [], { cmd: ['llama-server', '--metrics'] });
+    cfg.health = { ...cfg.health, timeoutMs: 2000 };
+    const work = llamaSeams({ log: () => log, publish: () => {}, config: () => cfg }).tickWork(cfg, { pid: server.pid, port: server.port, logOffset: 0 })!;
+    const wired = await measure(server.pid, TICKS, async () => work.tick({ pid: server.pid, port: server.port, status: 'ready' }));
+    work.reset?.();
+    log.stop();
     const api = new LlamaServerApi({ port: server.port });
     const gen = await measure(server.pid, PROBES, () => runGenerationProbe({ port: server.port, timeoutMs: 30_000, api }));
     const perMinute = (ms: number): string => fmt((ms * 60) / TICK_SECONDS, 1);
     const rows = [
       ['plain /health probe (kept-alive socket)', fmt(health.vigilMs * 1000, 0), fmt(health.serverMs * 1000, 0), fmt(health.wallMs, 2), perMinute(health.vigilMs), perMinute(health.serverMs)],
       ['LlamaMonitor.tick: /metrics (/slots when started without --metrics)', fmt(tick.vigilMs * 1000, 0), fmt(tick.serverMs * 1000, 0), fmt(tick.wallMs, 2), perMinute(tick.vigilMs), perMinute(tick.serverMs)],
+      ['the core\'s llama tick work: log catch-up + LlamaMonitor.tick', fmt(wired.vigilMs * 1000, 0), fmt(wired.serverMs * 1000, 0), fmt(wired.wallMs, 2), perMinute(wired.vigilMs), perMinute(wired.serverMs)],
       ['generation probe: /slots + 1-token /completion', fmt(gen.vigilMs * 1000, 0), fmt(gen.serverMs * 1000, 0), fmt(gen.wallMs, 1), fmt(gen.vigilMs, 2), fmt(gen.serverMs, 1)],
     ];
     return [

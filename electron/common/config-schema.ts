@@ -72,6 +72,15 @@ export const HealthSchema = z
     unhealthyAfter: count(1).default(3),
     restartAfter: count(1).default(6),
     startupTimeout: duration.default(600_000),
+    /**
+     * llama-server only, opt-in: a one-token completion every `every`, so a
+     * server whose /health answers while inference is stuck is found
+     * unhealthy. Skipped while its slots are busy.
+     */
+    generate: z
+      .strictObject({ every: duration.default(60_000), timeout: duration.default(30_000) })
+      .nullable()
+      .default(null),
   })
   .transform((h) => ({
     path: h.path,
@@ -80,6 +89,7 @@ export const HealthSchema = z
     unhealthyAfter: h.unhealthyAfter,
     restartAfter: h.restartAfter,
     startupTimeoutMs: h.startupTimeout,
+    generate: h.generate && { everyMs: h.generate.every, timeoutMs: h.generate.timeout },
   }));
 
 export const RestartSchema = z
@@ -128,6 +138,8 @@ export const BackendSchema = z
     fit: z.strictObject({ policy: z.enum(['warn', 'refuse']).default('warn') }).prefault({}),
     autostart: z.boolean().default(true),
     keepRunningOnQuit: z.boolean().default(false),
+    /** Read its log and API as llama-server's: true or false forces it; unset, a command named llama-server is. */
+    llama: z.boolean().nullable().default(null),
   })
   .superRefine((b, ctx) => {
     // An auto port only reaches the backend through `${PORT}`; without it the

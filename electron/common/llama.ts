@@ -152,6 +152,12 @@ export interface LlamaView {
   endpoints: LlamaEndpoints;
   lastProbe: LlamaGenerationProbe | null;
   deathReason: LlamaDeathReason | null;
+  /**
+   * The death reason of the backend's last process that died giving one (this
+   * one's, once it has), kept across restarts so the card can show it beside
+   * that exit (match `pid` with the last exit's).
+   */
+  lastDeath: { pid: number; reason: LlamaDeathReason } | null;
 }
 
 export const emptyLlamaView = (): LlamaView => ({
@@ -171,4 +177,5 @@ export const emptyLlamaView = (): LlamaView => ({
   endpoints: { props: 'unknown', slots: 'unknown', metrics: 'unknown' },
   lastProbe: null,
   deathReason: null,
+  lastDeath: null,
 });

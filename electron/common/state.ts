@@ -2,6 +2,7 @@
 // Runs everywhere (Node, Electron main, browser): no Node builtins, no electron.
 // Keep it small, plain-JSON and typed; it crosses IPC and WebSocket as is.
 import type { BackendFit } from './fit.js';
+import type { LlamaView } from './llama.js';
 
 /** Lifecycle of one backend; its transitions are drawn in ARCHITECTURE.md. */
 export type BackendStatus =
@@ -103,6 +104,8 @@ export interface BackendView {
   restartPolicy: 'always' | 'on-failure' | 'never';
   /** Will it fit: the prediction before the last start, what the run took, advice after an OOM kill (fit.ts); null before any start. */
   fit: BackendFit | null;
+  /** What a llama-server backend's log and API say (load, memory, slots, death reason); null for other backends. Kept after an exit until the next start. */
+  llama: LlamaView | null;
 }
 
 export type EventKind =

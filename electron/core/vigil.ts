@@ -1,6 +1,7 @@
 // The core's composition root. createVigil takes the state directory (one
 // Vigil per directory), loads the config once, and wires:
-//   fleet   — the supervisors, config changes applied to them, adoption, quit
+//   fleet   — the supervisors, config changes applied to them, adoption, quit;
+//             every supervisor gets the llama-server seams (llama-feed/)
 //   feeds   — memory sampler, alerts, kernel-log OOM kills and their attribution
 //   fit     — a prediction before each start, measured runs, advice after an OOM kill
 //   service — the VigilService every host calls
@@ -21,6 +22,7 @@ import { cgroupSupport } from './fleet/cgroups.js';
 import { backendsOf } from './fleet/config-diff.js';
 import { Fleet, type SupervisorExtras } from './fleet/fleet.js';
 import { acquireInstanceLock, type VigilHost } from './instance-lock.js';
+import { llamaSeams, type LlamaSeamDeps } from './llama-feed/index.js';
 import { EventJournal } from './journal/event-journal.js';
 import { BackendLogs } from './logs/backend-logs.js';
 import { PidHistory } from './oom/pid-history.js';
@@ -76,6 +78,12 @@ const watched = (s: BackendSupervisor): WatchedBackend => {
   };
 };
 
+/** The seams every Vigil has (llama-server's log, API and death reasons) ahead of those the host adds. */
+function withLlama(extras: SupervisorExtras | undefined, deps: LlamaSeamDeps): SupervisorExtras {
+  const llama = llamaSeams(deps);
+  return { ...extras, tickWork: [llama.tickWork, ...(extras?.tickWork ?? [])], explainers: [llama.explainer, ...(extras?.explainers ?? [])] };
+}
+
 export async function createVigil(opts: CreateVigilOptions = {}): Promise<VigilCore> {
   const logger = opts.logger ?? stderrLogger;
   const configPath = opts.configPath ?? resolveConfigPath();
@@ -110,7 +118,11 @@ export async function createVigil(opts: CreateVigilOptions = {}): Promise<VigilC
     closers.push(() => logs.closeAll());
     const registry = new RunningRegistry(stateDir, (msg) => emit({ kind: 'system', reason: msg }));
 
-    const extras = opts.supervisor ?? {};
+    const extras = withLlama(opts.supervisor, {
+      log: (id) => logs.get(id),
+      publish: (id, llama) => store.setBackend(id, { llama }),
+      config: (id) => fleet.get(id)?.config,
+    });
     const fleet: Fleet = new Fleet({
       store,
       emit,

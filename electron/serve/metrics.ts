@@ -3,6 +3,7 @@
 // library). Gauges are filled from the state snapshot at scrape time.
 import { Gauge, Registry } from 'prom-client';
 import { BACKEND_STATUSES, type VigilState } from '../common/state.js';
+import { llamaGauges } from './llama-metrics.js';
 
 export interface MetricsExporter {
   contentType: string;
@@ -28,6 +29,7 @@ export function createMetrics(getState: () => VigilState): MetricsExporter {
   const gpuMem = g('vigil_gpu_memory_used_bytes', 'GPU memory in use, per pool (vram, gtt).', ['gpu', 'pool']);
   const fitPredicted = g('vigil_backend_fit_predicted_bytes', "What the backend's llama-server was predicted to take before its last start.", ['backend']);
   const fitMeasured = g('vigil_backend_fit_measured_bytes', 'What its last ready run took at its peak (tree RSS or cgroup peak, whichever is higher).', ['backend']);
+  const llama = llamaGauges(registry);
 
   const collect = (): void => {
     registry.resetMetrics();
@@ -41,6 +43,7 @@ export function createMetrics(getState: () => VigilState): MetricsExporter {
       ooms.set({ backend: b.id }, s.ooms.filter((k) => k.backend === b.id).length);
       if (b.fit?.predicted) fitPredicted.set({ backend: b.id }, b.fit.predicted.total);
       if (b.fit?.measurement) fitMeasured.set({ backend: b.id }, b.fit.measurement.measured);
+      llama(b);
     }
     const m = s.memory.system;
     if (m) {

@@ -10,6 +10,7 @@ import { formatClock } from '../lib/format.js';
 import { useApi, useNow, useUi } from '../store/store.js';
 import { ConfirmDialog } from './ConfirmDialog.js';
 import { FitPanel } from './FitPanel.js';
+import { LlamaPanel } from './LlamaPanel.js';
 import { StatusBadge } from './StatusBadge.js';
 
 type Action = BackendCommand;
@@ -94,6 +95,7 @@ function BackendCardImpl({ b, focused }: { b: BackendView; focused: boolean }) {
         </p>
       )}
       <FitPanel b={b} />
+      <LlamaPanel b={b} />
       {b.awaitingReap && <p className="reap-note" data-testid={`awaiting-reap-${b.id}`}>Exited child is waiting to be reaped (zombie).</p>}
       <div className="actions">
         {cardActions(b, busy).map((a) => (

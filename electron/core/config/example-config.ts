@@ -22,6 +22,9 @@ backends:
       unhealthyAfter: 3    # failed probes before the backend is shown unhealthy
       restartAfter: 6      # failed probes before it is restarted as unresponsive
       startupTimeout: 10m  # loading a large model takes a while
+      # generate: { every: 60s, timeout: 30s }   # llama-server: a one-token completion now and then,
+      #                                          # so a server whose /health answers while inference
+      #                                          # hangs is found; skipped while its slots are busy
     restart:
       policy: on-failure   # always | on-failure | never
       backoff: { initial: 1s, factor: 2, max: 60s }
@@ -34,6 +37,7 @@ backends:
     fit: { policy: warn }  # warn | refuse
     autostart: false       # set to true once cmd points at a real model
     keepRunningOnQuit: false
+    # llama: true          # read its log and API as llama-server's (automatic when the command is llama-server)
 
 alerts:
   memAvailableBelow: 5%    # or a size, e.g. 2G

@@ -43,13 +43,14 @@ describe('loadConfig', () => {
       env: {},
       cwd: null,
       port: 'auto',
-      health: { path: '/health', intervalMs: 2000, timeoutMs: 1000, unhealthyAfter: 3, restartAfter: 6, startupTimeoutMs: 600_000 },
+      health: { path: '/health', intervalMs: 2000, timeoutMs: 1000, unhealthyAfter: 3, restartAfter: 6, startupTimeoutMs: 600_000, generate: null },
       restart: { policy: 'on-failure', backoff: { initialMs: 1000, factor: 2, maxMs: 60_000 }, limit: { count: 5, windowMs: 600_000 } },
       stop: { signal: 'SIGTERM', graceMs: 10_000, cmd: null },
       memoryLimit: null,
       fit: { policy: 'warn' },
       autostart: true,
       keepRunningOnQuit: false,
+      llama: null,
     });
     expect(r.config.alerts).toEqual({ memAvailableBelow: { percent: 5 }, psiFullAvg10Above: 10, limitMarginPercent: 10 });
     expect(r.config.kernelLog).toEqual({ sources: ['kmsg', 'journal'] });
@@ -65,13 +66,14 @@ backends:
     env: { CUDA_VISIBLE_DEVICES: 0, HF_HOME: /models, DEBUG: true }
     cwd: work
     port: 8000
-    health: { path: /v1/models, interval: 500ms, timeout: 2s, unhealthyAfter: 2, restartAfter: 4, startupTimeout: 30m }
+    health: { path: /v1/models, interval: 500ms, timeout: 2s, unhealthyAfter: 2, restartAfter: 4, startupTimeout: 30m, generate: { every: 2m, timeout: 45s } }
     restart: { policy: always, backoff: { initial: 250, factor: 1.5, max: 5m }, limit: { count: 3, window: 1h } }
     stop: { signal: int, grace: 3s }
     memoryLimit: 48G
     fit: { policy: refuse }
     autostart: false
     keepRunningOnQuit: true
+    llama: false
 alerts: { memAvailableBelow: 2G, psiFullAvg10Above: 25 }
 kernelLog: { sources: [journal] }
 sampling: { intervalMs: 2000 }
@@ -83,12 +85,12 @@ sampling: { intervalMs: 2000 }
     expect(b.env).toEqual({ CUDA_VISIBLE_DEVICES: '0', HF_HOME: '/models', DEBUG: 'true' });
     expect(b.cwd).toBe(path.join(path.dirname(f), 'work'));
     expect(b.port).toBe(8000);
-    expect(b.health).toEqual({ path: '/v1/models', intervalMs: 500, timeoutMs: 2000, unhealthyAfter: 2, restartAfter: 4, startupTimeoutMs: 1_800_000 });
+    expect(b.health).toEqual({ path: '/v1/models', intervalMs: 500, timeoutMs: 2000, unhealthyAfter: 2, restartAfter: 4, startupTimeoutMs: 1_800_000, generate: { everyMs: 120_000, timeoutMs: 45_000 } });
     expect(b.restart).toEqual({ policy: 'always', backoff: { initialMs: 250, factor: 1.5, maxMs: 300_000 }, limit: { count: 3, windowMs: 3_600_000 } });
     expect(b.stop).toEqual({ signal: 'SIGINT', graceMs: 3000, cmd: null });
     expect(b.memoryLimit).toBe(48 * 1024 ** 3);
     expect(b.fit).toEqual({ policy: 'refuse' });
-    expect([b.autostart, b.keepRunningOnQuit, b.name]).toEqual([false, true, 'vLLM']);
+    expect([b.autostart, b.keepRunningOnQuit, b.name, b.llama]).toEqual([false, true, 'vLLM', false]);
     expect(r.config.alerts.memAvailableBelow).toEqual({ bytes: 2 * 1024 ** 3 });
     expect(r.config.kernelLog.sources).toEqual(['journal']);
   });
@@ -98,6 +100,13 @@ sampling: { intervalMs: 2000 }
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.issues[0]).toMatchObject({ field: 'backends.llama.fit.policy', line: 4 });
+  });
+
+  it('health.generate: {} turns the generation probe on with its defaults; a bad duration names the field', async () => {
+    const r = await loadConfig(write('backends:\n  llm:\n    cmd: llama-server --port ${PORT}\n    health: { generate: {} }\n'));
+    expect(r.ok && r.config.backends.llm!.health.generate).toEqual({ everyMs: 60_000, timeoutMs: 30_000 });
+    const bad = await loadConfig(write('backends:\n  llm:\n    cmd: llama-server --port ${PORT}\n    health: { generate: { every: soon } }\n'));
+    expect(!bad.ok && bad.issues.map((i) => [i.field, i.line])).toEqual([['backends.llm.health.generate.every', 4]]);
   });
 
   it('health path none disables the probe and allows no port', async () => {

@@ -44,6 +44,37 @@ describe('llama monitor, fed logs', () => {
     }
   });
 
+  it('retries a failed generation probe at the next tick, then keeps to its period; a config edit turns it on', async () => {
+    let completions = 0;
+    const srv = createServer((req, res) => {
+      if (req.url === '/slots') return void res.writeHead(200).end('[{"id":0,"n_ctx":512,"is_processing":false}]');
+      if (req.url === '/completion') return void (++completions === 1 ? res.writeHead(500).end('boom') : res.writeHead(200).end('{"tokens_predicted":1}'));
+      res.writeHead(404).end();
+    });
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+    try {
+      const probes: LlamaGenerationProbe[] = [];
+      const { m } = monitor((srv.address() as AddressInfo).port, { generate: null, onProbe: (p) => probes.push(p) });
+      await m.tick(true);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(probes).toEqual([]);
+      m.setGenerate({ everyMs: 60_000, timeoutMs: 1000 });
+      await m.tick(true);
+      await waitFor(() => probes.length === 1, 2000, 'first probe');
+      expect(probes[0]).toMatchObject({ outcome: 'failed', detail: 'HTTP 500: boom' });
+      await m.tick(true);
+      await waitFor(() => probes.length === 2, 2000, 'the retry');
+      expect(probes[1]).toMatchObject({ outcome: 'ok' });
+      await m.tick(true);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(probes).toHaveLength(2);
+      expect(completions).toBe(2);
+      m.dispose();
+    } finally {
+      srv.close();
+    }
+  });
+
   it('does not read the API before the server serves', async () => {
     const { m } = monitor(await pickFreePort());
     m.feedLog(fixture('local-lv4.log').split('\n').slice(0, 20).join('\n') + '\n');

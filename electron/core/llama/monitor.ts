@@ -115,6 +115,13 @@ export class LlamaMonitor {
     }
   }
 
+  /** The generation probe's settings changed (a config edit applies to the running server). */
+  setGenerate(generate: { everyMs: number; timeoutMs: number } | null): void {
+    const g = this.opts.generate ?? null;
+    if (g?.everyMs === generate?.everyMs && g?.timeoutMs === generate?.timeoutMs) return;
+    this.opts = { ...this.opts, generate };
+  }
+
   /** The backend is gone for good (removed from the config, Vigil quitting): close the kept connection. */
   dispose(): void {
     this.exited = true;
@@ -180,7 +187,9 @@ export class LlamaMonitor {
 
   private maybeProbe(): void {
     const g = this.opts.generate;
-    if (!g || this.probing || this.now() - this.lastProbeStart < g.everyMs) return;
+    // A failed probe is tried again at the next tick: its failure stands (and counts) until one succeeds.
+    const wait = this.lastProbe?.outcome === 'failed' ? 0 : g?.everyMs ?? 0;
+    if (!g || this.probing || this.now() - this.lastProbeStart < wait) return;
     // A sleeping server (--sleep-idle-seconds) would load its model again to answer.
     if (this.props?.sleeping) return;
     this.probing = true;

@@ -23,6 +23,17 @@ export interface BackendLogOptions {
 
 const MAX_LINE = 64 * 1024;
 
+/**
+ * Bytes as the tailer read them, and where they lie in the file: `start` is
+ * their byte offset within file generation `epoch` (a rotation or a
+ * truncation starts a new generation, at offset 0).
+ */
+export interface LogChunk {
+  data: Buffer;
+  start: number;
+  epoch: number;
+}
+
 export class BackendLog {
   private ring: LogLine[] = [];
   private offset = 0;
@@ -30,6 +41,8 @@ export class BackendLog {
   private watcher: FSWatcher | null = null;
   private poll: (() => void) | null = null;
   private subs = new Set<(lines: LogLine[]) => void>();
+  private chunkSubs = new Set<(chunk: LogChunk) => void>();
+  private gen = 0;
   private readonly ringSize: number;
   private readonly maxBytes: number;
   private readonly pollMs: number;
@@ -84,6 +97,17 @@ export class BackendLog {
     return () => this.subs.delete(cb);
   }
 
+  /** The raw bytes of each read, for readers that parse the log themselves (from where a process started writing). */
+  subscribeChunks(cb: (chunk: LogChunk) => void): () => void {
+    this.chunkSubs.add(cb);
+    return () => this.chunkSubs.delete(cb);
+  }
+
+  /** How far the file has been read: a byte offset within file generation `epoch`. */
+  get position(): { offset: number; epoch: number } {
+    return { offset: this.offset, epoch: this.gen };
+  }
+
   /** Appends a Vigil note ('spawned pid 123'); subscribers see it through the tail, in order. */
   appendVigilLine(text: string): void {
     mkdirSync(path.dirname(this.path), { recursive: true });
@@ -104,6 +128,7 @@ export class BackendLog {
       // Truncated by someone else: start over from the beginning.
       this.offset = 0;
       this.partial = '';
+      this.gen++;
     }
     if (size > this.offset) this.consume(size, skipFirstLine);
     if (size > this.maxBytes) {
@@ -116,19 +141,22 @@ export class BackendLog {
 
   private consume(size: number, skipFirstLine: boolean): void {
     const fd = openSync(this.path, 'r');
-    const chunks: string[] = [];
+    const chunks: Buffer[] = [];
+    const start = this.offset;
     try {
-      const buf = Buffer.alloc(Math.min(1024 * 1024, size - this.offset));
       while (this.offset < size) {
-        const n = readSync(fd, buf, 0, Math.min(buf.length, size - this.offset), this.offset);
+        const buf = Buffer.allocUnsafe(Math.min(1024 * 1024, size - this.offset));
+        const n = readSync(fd, buf, 0, buf.length, this.offset);
         if (n <= 0) break;
-        chunks.push(buf.toString('utf8', 0, n));
+        chunks.push(n === buf.length ? buf : buf.subarray(0, n));
         this.offset += n;
       }
     } finally {
       closeSync(fd);
     }
-    let text = this.partial + chunks.join('');
+    const data = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+    if (data.length > 0) for (const cb of this.chunkSubs) cb({ data, start, epoch: this.gen });
+    let text = this.partial + data.toString('utf8');
     if (skipFirstLine) text = text.slice(text.indexOf('\n') + 1);
     const parts = text.split('\n');
     // The last part has no newline yet: hold it until one arrives (unless huge).
@@ -159,6 +187,7 @@ export class BackendLog {
       return;
     }
     this.rotations++;
+    this.gen++;
     this.offset = 0;
     this.partial = '';
   }

@@ -20,6 +20,8 @@ export interface SupervisedBackendConfig {
     restartAfter: number;
     /** Longest time in starting/loading before an `unresponsive` restart. */
     startupTimeoutMs: number;
+    /** The llama-server generation probe (opt-in); absent or null: none. */
+    generate?: { everyMs: number; timeoutMs: number } | null;
   };
   restart: {
     policy: RestartPolicy;
@@ -37,4 +39,6 @@ export interface SupervisedBackendConfig {
   fit?: { policy: 'warn' | 'refuse' };
   autostart: boolean;
   keepRunningOnQuit: boolean;
+  /** Watched as a llama-server: true/false forces it; absent or null: by the command's name. */
+  llama?: boolean | null;
 }

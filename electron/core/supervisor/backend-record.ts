@@ -7,8 +7,8 @@ import type { VigilStore } from '../store.js';
 import { substitute } from './spawn-backend.js';
 import type { SupervisedBackendConfig } from './types.js';
 
-/** The view fields the supervisor decides (memory is the sampler's figure, fit the fit feed's, both passed through). */
-export type SupervisorState = Omit<BackendView, 'memory' | 'fit'>;
+/** The view fields the supervisor decides (memory is the sampler's figure, fit the fit feed's, llama the llama feed's, all passed through). */
+export type SupervisorState = Omit<BackendView, 'memory' | 'fit' | 'llama'>;
 
 export class BackendRecord {
   private readonly s: SupervisorState;
@@ -89,7 +89,7 @@ export class BackendRecord {
 
   /** A copy of the whole view, memory and fit included. */
   snapshot(): BackendView {
-    return { ...this.s, memory: this.memory, fit: this.fit };
+    return { ...this.s, memory: this.memory, fit: this.fit, llama: this.store.getBackend(this.s.id)?.llama ?? null };
   }
 }
 

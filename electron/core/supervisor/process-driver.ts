@@ -135,7 +135,8 @@ export abstract class ProcessDriver {
       if (s === 'starting' || s === 'loading') this.restartUnresponsive(`unresponsive: not ready after ${formatDuration(timeout)} (${s})`);
     }, true);
     const factories = this.deps.tickWork;
-    const extras = factories?.length ? factories.map((f) => f(this.cfg)).filter((w): w is TickWork => w !== null) : NO_WORK;
+    const proc = { pid: h.pid, port: this.ports.port, logOffset: this.rec.state.adopted ? null : this.logOffset };
+    const extras = factories?.length ? factories.map((f) => f(this.cfg, proc)).filter((w): w is TickWork => w !== null) : NO_WORK;
     this.monitor.start({ handle: h, port: this.ports.port, health: () => this.cfg.health, pollMs: this.deps.pollMs ?? 1000, extras });
   }
 

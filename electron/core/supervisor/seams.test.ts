@@ -1,10 +1,11 @@
 // The seams features plug into (seams.ts), driven through a real supervisor
 // and real processes: a pre-start check, an exit explainer, tick work.
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Logger } from '../diagnostics.js';
 import { fakeBackend, makeHarness, type Harness } from '../../../test-support/supervisor-harness.js';
 import { INTERNAL_ERROR } from './command-queue.js';
-import type { PreStartContext, TickContext } from './seams.js';
+import type { PreStartContext, TickContext, TickProcess } from './seams.js';
 
 let h: Harness | null = null;
 afterEach(async () => {
@@ -85,27 +86,41 @@ describe('supervisor seams', () => {
   it('tick work runs at the probe pace with the live pid and port, and its failures make the backend unhealthy', async () => {
     let failing = false;
     const ctxs: TickContext[] = [];
+    const made: TickProcess[] = [];
     const cfg = fakeBackend('gen', []);
     cfg.health = { ...cfg.health, intervalMs: 100, unhealthyAfter: 2 };
     h = makeHarness(cfg, {
       tickWork: [
-        () => ({
-          tick: (ctx) => {
-            ctxs.push(ctx);
-            return failing ? 'generation probe: no token within 5s' : null;
-          },
-        }),
+        (_cfg, proc) => {
+          made.push(proc);
+          return {
+            tick: (ctx) => {
+              ctxs.push(ctx);
+              return failing ? 'generation probe: no token within 5s' : null;
+            },
+          };
+        },
       ],
     });
     await h.sup.start();
     await h.waitFor('ready');
     const { pid, port } = h.sup.snapshot();
     expect(ctxs.at(-1)).toMatchObject({ pid, port });
+    expect(made).toEqual([{ pid, port, logOffset: 0 }]);
     failing = true;
     await h.waitFor('unhealthy');
     expect(h.sup.snapshot().reason).toBe('generation probe: no token within 5s (2 failed probes)');
     failing = false;
     await h.waitFor('ready');
     expect(h.sup.snapshot().pid).toBe(pid);
+    // Made again for the next process, told where its output starts in the log.
+    await h.sup.restart();
+    await h.waitFor('ready');
+    expect(made).toHaveLength(2);
+    expect(made[1]).toMatchObject({ pid: h.sup.snapshot().pid, logOffset: expect.any(Number) });
+    const second = readFileSync(h.logPath).subarray(made[1]!.logOffset!).toString();
+    expect(made[1]!.logOffset).toBeGreaterThan(0);
+    expect(second).toMatch(/^build: 4242/);
+    expect(second.match(/^build: /gm)).toHaveLength(1);
   });
 });

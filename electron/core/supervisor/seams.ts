@@ -67,5 +67,13 @@ export interface TickWork {
   reset?(): void;
 }
 
-/** Makes a backend's tick work (null: none for this backend); called again after a config change. */
-export type TickWorkFactory = (cfg: SupervisedBackendConfig) => TickWork | null;
+/** The process a TickWork is made for. */
+export interface TickProcess {
+  pid: number;
+  port: number | null;
+  /** Where its output starts in the backend's log file; null when unknown (a process adopted from a previous Vigil). */
+  logOffset: number | null;
+}
+
+/** Makes the tick work for one process of a backend (null: none for it); called for each spawned or adopted process. */
+export type TickWorkFactory = (cfg: SupervisedBackendConfig, proc: TickProcess) => TickWork | null;
