@@ -64,7 +64,7 @@ itLlamaPrivileged('tray labels and notifications say what a ready, an OOM-killed
   const shown = rec.shown.map((n) => [n.opts.title, n.opts.body]);
   expect(shown).toContainEqual(['oom was killed by the OOM killer', expect.stringMatching(new RegExp(`restarting at ${formatClock(oom.nextRestartAt!)} \\(in (\\d+m )?\\d+s\\)$`))]);
   // The notices say what followed each exit, never "restarted" before it happened.
-  expect(shown).toContainEqual(['failed crashed', expect.stringMatching(/^exited with code 1; restarting at \d\d:\d\d:\d\d \(in 1s\)$/)]);
+  expect(shown).toContainEqual(['failed crashed', expect.stringMatching(/^exited with code 1: model file not found: \/nonexistent\/model\.gguf; restarting at \d\d:\d\d:\d\d \(in 1s\)$/)]);
   expect(shown).toContainEqual(['failed is held', 'restart limit reached: 1 restart in 10m 00s (last: exited with code 1)']);
   expect(shown).toContainEqual(['hung is not answering', 'process is stopped (T) (1 failed probe)']);
   // No duration anywhere as a millisecond count.

@@ -72,7 +72,7 @@ describe('make-model.py', () => {
       expect(log).toMatch(new RegExp(`n_head_kv\\s+= ${p.kvHeads}\\n`));
       expect(log).toMatch(new RegExp(`n_ff\\s+= ${p.ff}\\n`));
 
-      const res = await fetch(`http://127.0.0.1:${port}/completion`, { method: 'POST', body: JSON.stringify({ prompt: 'Once upon a time', n_predict: 8 }) });
+      const res = await fetch(`http://127.0.0.1:${port}/completion`, { method: 'POST', body: JSON.stringify({ prompt: 'Once upon a time', n_predict: 8, temperature: 0 }) });
       const body = (await res.json()) as { content: string; tokens_predicted: number };
       expect(body.tokens_predicted).toBe(8);
       expect(body.content.length).toBeGreaterThan(0);

@@ -112,7 +112,7 @@ describe('fit with the real llama-server', () => {
     const v = await startVigil({ llm: { cmd: `llama-server -m ${models.small} -c 4096 -lv 4 --port \${PORT}`, restart: { policy: 'never' }, autostart: false } }, {}, FAST);
     // One prompt longer than a ubatch touches the compute buffers, as a first real request does.
     const prompt = async (): Promise<void> => {
-      const body = JSON.stringify({ prompt: 'the quick brown fox jumps over a lazy dog '.repeat(60), n_predict: 2 });
+      const body = JSON.stringify({ prompt: 'the quick brown fox jumps over a lazy dog '.repeat(60), n_predict: 2, temperature: 0 });
       const r = await fetch(`http://127.0.0.1:${v.view().port}/completion`, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
       expect(r.status).toBe(200);
       await r.text();

@@ -37,7 +37,7 @@ describe('real llama-server', () => {
     expect(transitions(await v.events())).toEqual(['starting', 'loading', 'ready']);
     const b = v.view();
     expect(b.command.slice(0, 1)).toEqual(['llama-server']);
-    const res = await fetch(`http://127.0.0.1:${b.port}/completion`, { method: 'POST', body: JSON.stringify({ prompt: 'Hello', n_predict: 4 }) });
+    const res = await fetch(`http://127.0.0.1:${b.port}/completion`, { method: 'POST', body: JSON.stringify({ prompt: 'Hello', n_predict: 4, temperature: 0 }) });
     expect(res.status).toBe(200);
     expect(((await res.json()) as { tokens_predicted: number }).tokens_predicted).toBe(4);
   }, 90_000);

@@ -14,7 +14,7 @@ function longCompletion(port: number): () => void {
   const req = request({ host: '127.0.0.1', port, path: '/completion', method: 'POST', headers: { 'Content-Type': 'application/json' } });
   req.on('error', () => {});
   req.on('response', (res) => res.resume());
-  req.end(JSON.stringify({ prompt: 'Once upon a time', n_predict: 2000, ignore_eos: true, stream: true }));
+  req.end(JSON.stringify({ prompt: 'Once upon a time', n_predict: 2000, ignore_eos: true, stream: true, temperature: 0 }));
   return () => req.destroy();
 }
 
