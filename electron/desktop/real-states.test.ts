@@ -64,8 +64,10 @@ itLlamaPrivileged('tray labels and notifications say what a ready, an OOM-killed
   const shown = rec.shown.map((n) => [n.opts.title, n.opts.body]);
   expect(shown).toContainEqual(['oom was killed by the OOM killer', expect.stringMatching(new RegExp(`restarting at ${formatClock(oom.nextRestartAt!)} \\(in (\\d+m )?\\d+s\\)$`))]);
   // The notices say what followed each exit, never "restarted" before it happened.
-  expect(shown).toContainEqual(['failed crashed', expect.stringMatching(/^exited with code 1: model file not found: \/nonexistent\/model\.gguf; restarting at \d\d:\d\d:\d\d \(in 1s\)$/)]);
-  expect(shown).toContainEqual(['failed is held', 'restart limit reached: 1 restart in 10m 00s (last: exited with code 1)']);
+  // The log's reason follows the exit when llama-server's last lines reached its log (it sometimes loses them at exit).
+  const why = '(: model file not found: /nonexistent/model\\.gguf)?';
+  expect(shown).toContainEqual(['failed crashed', expect.stringMatching(new RegExp(`^exited with code 1${why}; restarting at \\d\\d:\\d\\d:\\d\\d \\(in 1s\\)$`))]);
+  expect(shown).toContainEqual(['failed is held', expect.stringMatching(new RegExp(`^restart limit reached: 1 restart in 10m 00s \\(last: exited with code 1${why}\\)$`))]);
   expect(shown).toContainEqual(['hung is not answering', 'process is stopped (T) (1 failed probe)']);
   // No duration anywhere as a millisecond count.
   for (const [title, body] of shown) expect(`${title} ${body}`).not.toMatch(/\d{4,} ?ms\b/);
