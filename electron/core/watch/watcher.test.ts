@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { describeWatched, watchActions, type WatchEvent, type WatchedServer } from '../../common/watch.js';
 import { waitFor } from '../../../test-support/helpers.js';
-import { PYTHON, fakeServerArgv, pickFreePort, namedNode, realLlamaServer, routerArgv, startCareless, startFromShell, waitForPort, type Managed, type ShellStarted } from '../../../test-support/watch/servers.js';
+import { PYTHON, fakeServerArgv, pickFreePort, namedNode, realLlamaServer, routerArgv, startCareless, startFromShell, startLateListener, waitForPort, type Managed, type ShellStarted } from '../../../test-support/watch/servers.js';
 import { Watcher } from './watcher.js';
 
 const cleanups: (() => void)[] = [];
@@ -88,6 +88,18 @@ describe('Watcher: discovery', () => {
       return byPid(w, s.pid)?.healthAt ? byPid(w, s.pid) : null;
     }, 10_000, 'a health answer');
     expect(healthy.healthDetail).toBe('HTTP 200 /health');
+  });
+
+  it('a server found before it listens gets its port at the first tick after it does', async () => {
+    const { w } = watcher();
+    w.tick();
+    const s = await startLateListener('llama-server');
+    cleanups.push(s.cleanup);
+    w.tick();
+    expect(byPid(w, s.pid)).toMatchObject({ kind: 'llama-server', listen: [] });
+    await s.listen();
+    w.tick();
+    expect(byPid(w, s.pid)!.listen).toEqual([{ host: '127.0.0.1', port: s.port }]);
   });
 
   it('a watch: rule by port finds a server the catalog does not know', async () => {
@@ -188,7 +200,8 @@ describe('Watcher: exits, hangs and zombies', () => {
     expect(found.manager).toMatchObject({ pid: m.managerPid, comm: 'lemond' });
     process.kill(m.pid, 'SIGKILL');
     const flagged = await waitFor(() => events.find((e) => e.kind === 'zombie' && e.pid === m.pid), 5000, 'the zombie event');
-    expect(flagged.reason).toMatch(new RegExp(`^llama-server ${m.pid} exited \\d+s ago; its parent lemond ${m.managerPid} has not reaped it$`));
+    // Flagged after the 300 ms grace: the line says so without counting milliseconds.
+    expect(flagged.reason).toMatch(new RegExp(`^llama-server ${m.pid} exited (just now|\\d+s ago); its parent lemond ${m.managerPid} has not reaped it$`));
     const z = w.get(found.id)!;
     expect(z.status).toBe('zombie');
     expect(z.zombieSince).toBe(z.exitedAt);

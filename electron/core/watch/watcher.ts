@@ -40,8 +40,15 @@ export interface WatcherOptions {
   goneRetentionMs?: number;
 }
 
-const DETAILS_SEARCHING_MS = 5000;
-const DETAILS_FOUND_MS = 30_000;
+/** Parent, children and ports again after this long. */
+const DETAILS_MS = 30_000;
+/**
+ * A server is often found before it listens (it binds once its model is
+ * loaded, or a moment after exec): until it has a port, its sockets are
+ * looked up every tick for the first half minute, then every 5 s.
+ */
+const PORTS_SEARCH_FAST_MS = 30_000;
+const portsSearchMs = (t: Tracked, now: number): number => (now - t.foundAt < PORTS_SEARCH_FAST_MS ? 0 : 5000);
 
 export class Watcher {
   readonly config: WatchConfig;
@@ -250,8 +257,7 @@ export class Watcher {
       lastOom: null,
       memory: null,
     };
-    const t = newTracked(this.procRoot, view, c, handle, now, view.listen.length ? DETAILS_FOUND_MS : DETAILS_SEARCHING_MS);
-    t.ports = ports;
+    const t = newTracked(this.procRoot, view, c, handle, now, DETAILS_MS);
     this.tracked.set(view.id, t);
     this.refreshFamily(t);
     this.emit(t, 'discovered', `watching ${view.comm} ${view.pid}${view.label !== view.comm ? ` (${view.label})` : ''}${view.listen.length ? ` on port ${view.listen.map((l) => l.port).join(', ')}` : ''}${view.unit ? ` (${view.unit.name})` : ''}`);
@@ -292,16 +298,19 @@ export class Watcher {
       if (stopped) unhealthy(this.host, t, now, `stopped (state ${st.state}): it runs again only after SIGCONT`);
       else if (t.failures < this.config.health.unhealthyAfter) recovered(this.host, t, now, 'continued (no longer stopped)');
     }
-    if (now >= t.nextDetailsAt) {
-      const ports = readPorts(this.procRoot, v.pid, v.uid, cache, t.ports);
-      if (ports) t.ports = ports;
+    const details = now >= t.nextDetailsAt;
+    if (details || (v.listen.length === 0 && now >= t.nextPortsAt)) {
+      const ports = readPorts(this.procRoot, v.pid, v.uid, cache);
       if (ports && JSON.stringify(ports.listen) !== JSON.stringify(v.listen)) {
         v.listen = ports.listen;
         v.listenInferred = ports.inferred;
         this.version++;
       }
+      t.nextPortsAt = now + portsSearchMs(t, now);
+    }
+    if (details) {
       this.refreshFamily(t);
-      t.nextDetailsAt = now + (v.listen.length ? DETAILS_FOUND_MS : DETAILS_SEARCHING_MS);
+      t.nextDetailsAt = now + DETAILS_MS;
     }
     let rss = st.rssPages * pageSize();
     let processes = 1;
