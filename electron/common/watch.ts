@@ -4,7 +4,7 @@
 // their zombie (/proc), their OOM kill (kernel log) and their health (their
 // own API), but never their exit status, and it cannot reap them. The action
 // rules below say only what is honest for such a process.
-import { formatDuration } from './format.js';
+import { formatAgo } from './format.js';
 import type { OomKill } from './state.js';
 
 /** What the catalog recognised, or 'rule' for a user's `watch:` rule. */
@@ -133,7 +133,9 @@ export function describeWatched(s: WatchedServer, now: number): string {
   const oom = s.lastOom ? ' (OOM-killed)' : '';
   switch (s.status) {
     case 'zombie': {
-      const ago = s.exitedAt === null ? '' : ` ${s.exitSeenLive ? '' : 'at least '}${formatDuration(now - s.exitedAt)} ago`;
+      // Not seen live, it exited before Vigil first looked: its age is only a lower bound.
+      const age = s.exitedAt === null ? null : now - s.exitedAt;
+      const ago = age === null ? '' : s.exitSeenLive ? ` ${formatAgo(age)}` : age < 1000 ? ' before Vigil found it' : ` at least ${formatAgo(age)}`;
       const parent = s.zombieParent ? `its parent ${ref(s.zombieParent)} has not reaped it` : 'its parent has not reaped it';
       return `${name} exited${ago}${oom}; ${parent}`;
     }
