@@ -37,6 +37,9 @@ const api: VigilApi = {
   getHistory: (req: HistoryRequest) => invoke('getHistory', req),
   addBackend: (req: AddBackendRequest) => invoke('addBackend', req),
   openConfig: () => invoke('openConfig'),
+  stopWatched: (id) => invoke('stopWatched', { id }),
+  restartWatchedUnit: (id) => invoke('restartWatchedUnit', { id }),
+  adoptWatched: (id) => invoke('adoptWatched', { id }),
   onState: (cb) => listen<VigilState>(CHANNELS.state, cb),
   onFocus: (cb) => listen<string>(CHANNELS.focus, cb),
   onLog(id, cb) {

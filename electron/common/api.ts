@@ -38,7 +38,12 @@ export const AddBackendRequest = z
   .object({ id: BackendId, config: z.record(z.string(), z.unknown()) })
   .strict();
 
+/** A watched server: `w-<pid>-<start time>` (the id never names a later process with the same pid). */
+export const WatchedId = z.string().max(40).regex(/^w-[1-9]\d*-\d+$/, "watched server id: 'w-<pid>-<start time>', as state.watched lists it");
+export const WatchedIdRequest = z.object({ id: WatchedId }).strict();
+
 export type IdRequest = z.infer<typeof IdRequest>;
+export type WatchedIdRequest = z.infer<typeof WatchedIdRequest>;
 export type LogsRequest = z.infer<typeof LogsRequest>;
 export type EventsRequest = z.infer<typeof EventsRequest>;
 export type HistoryRequest = z.infer<typeof HistoryRequest>;
@@ -78,6 +83,9 @@ export interface VigilRequests {
   getHistory: [HistoryRequest, History];
   addBackend: [AddBackendRequest, CommandResult];
   openConfig: [void, CommandResult];
+  stopWatched: [WatchedIdRequest, CommandResult];
+  restartWatchedUnit: [WatchedIdRequest, CommandResult];
+  adoptWatched: [WatchedIdRequest, CommandResult];
 }
 export type RequestName = keyof VigilRequests;
 
@@ -93,6 +101,9 @@ export const REQUEST_SCHEMAS: { [K in RequestName]: z.ZodType | null } = {
   getHistory: HistoryRequest,
   addBackend: AddBackendRequest,
   openConfig: null,
+  stopWatched: WatchedIdRequest,
+  restartWatchedUnit: WatchedIdRequest,
+  adoptWatched: WatchedIdRequest,
 };
 export const REQUEST_NAMES = Object.keys(REQUEST_SCHEMAS) as RequestName[];
 
@@ -113,6 +124,12 @@ export interface VigilApi {
   getHistory(req: HistoryRequest): Promise<History>;
   addBackend(req: AddBackendRequest): Promise<CommandResult>;
   openConfig(): Promise<CommandResult>;
+  /** A server Vigil did not start: SIGTERM (then SIGKILL) through its pidfd. */
+  stopWatched(id: string): Promise<CommandResult>;
+  /** `systemctl [--user] restart UNIT` of a watched server; systemctl's own words when refused. */
+  restartWatchedUnit(id: string): Promise<CommandResult>;
+  /** Stop a watched server and start the same command line as a backend of Vigil's. */
+  adoptWatched(id: string): Promise<CommandResult>;
   onState(cb: (s: VigilState) => void): Unsubscribe;
   onLog(id: string, cb: (chunk: LogChunk) => void): Unsubscribe;
   onFocus(cb: (backendId: string) => void): Unsubscribe;
@@ -134,6 +151,9 @@ export interface VigilService {
   getHistory(req: HistoryRequest): Promise<History>;
   addBackend(req: AddBackendRequest): Promise<CommandResult>;
   openConfig(): Promise<CommandResult>;
+  stopWatched(req: WatchedIdRequest): Promise<CommandResult>;
+  restartWatchedUnit(req: WatchedIdRequest): Promise<CommandResult>;
+  adoptWatched(req: WatchedIdRequest): Promise<CommandResult>;
   /** Called with every new state snapshot; returns unsubscribe. */
   subscribe(cb: (s: VigilState) => void): Unsubscribe;
   /** Live log lines of one backend. */

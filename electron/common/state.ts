@@ -1,6 +1,8 @@
 // The state contract: what the core's store holds and every host/UI reads.
 // Runs everywhere (Node, Electron main, browser): no Node builtins, no electron.
 // Keep it small, plain-JSON and typed; it crosses IPC and WebSocket as is.
+import type { KernelLogSourceKind, OomKill } from './oom-kill.js';
+import type { WatchedServer } from './watch.js';
 
 /** Lifecycle of one backend; its transitions are drawn in ARCHITECTURE.md. */
 export type BackendStatus =
@@ -102,6 +104,7 @@ export type EventKind =
   | 'oom' // a kill by the OOM killer (kernel or user space)
   | 'warning' // early memory warning
   | 'config' // config loaded / rejected
+  | 'watch' // a server Vigil did not start: found, exited, left a zombie, reaped, unhealthy, answering again
   | 'system'; // anything else worth a line (source changed, adoption …)
 
 export interface VigilEvent {
@@ -121,44 +124,7 @@ export interface VigilEvent {
   details?: Record<string, unknown>;
 }
 
-export type OomKiller = 'kernel' | 'earlyoom' | 'systemd-oomd';
-export type KernelLogSourceKind = 'kmsg' | 'journal' | 'cgroup' | 'none';
-
-export interface OomKill {
-  /** Stable id: `${bootId}:${seq}` for kmsg, else a hash of the source line. */
-  id: string;
-  /** ms since epoch (best known), null when the log gave none. */
-  time: number | null;
-  /** Time exactly as the log gave it (e.g. '[  514.682838]', 'May 15 23:09:27'). */
-  timeText: string | null;
-  pid: number;
-  comm: string;
-  scope: 'global' | 'memcg';
-  constraint: string | null;
-  memcg: string | null;
-  totalVmKb: number | null;
-  anonRssKb: number | null;
-  fileRssKb: number | null;
-  shmemRssKb: number | null;
-  /** Total RSS when the killer reports only that (earlyoom's VmRSS), kB. */
-  rssKb?: number | null;
-  uid: number | null;
-  oomScoreAdj: number | null;
-  killer: OomKiller;
-  /** The task that invoked the OOM killer, when the log says. */
-  trigger: { comm: string; pid: number | null; gfpMask: string | null; order: number | null } | null;
-  /** Backend the victim was a process of (its leader or a process of its tree) at the time of the kill. */
-  backend: string | null;
-  /**
-   * For a system-wide kill of another process: the backend with the most
-   * resident memory at the last sample before the kill. Not a cause: the
-   * kernel picks its victim by its own score. Null for a kill inside another
-   * memory cgroup (that cgroup's own limit caused it) and when no sample was
-   * close enough to the kill to say.
-   */
-  largestConsumer: { backend: string; rssBytes: number } | null;
-  source: KernelLogSourceKind;
-}
+export type { KernelLogSourceKind, OomKill, OomKiller } from './oom-kill.js';
 
 export interface SystemMemory {
   time: number;
@@ -223,6 +189,8 @@ export interface MemoryAlert {
 
 export interface VigilState {
   hostname: string;
+  /** The uid Vigil runs as: which watched servers it may signal. */
+  uid: number;
   /** ms since epoch of this snapshot. */
   time: number;
   backends: BackendView[];
@@ -234,6 +202,8 @@ export interface VigilState {
   kernelLog: KernelLogStatus;
   config: ConfigStatus;
   alerts: MemoryAlert[];
+  /** Servers Vigil did not start but watches (electron/common/watch.ts). */
+  watched: WatchedServer[];
 }
 
 /** Columnar history for charts: `t` in seconds since epoch, each series aligned with it (null = no sample). */

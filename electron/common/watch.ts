@@ -5,7 +5,7 @@
 // own API), but never their exit status, and it cannot reap them. The action
 // rules below say only what is honest for such a process.
 import { formatAgo } from './format.js';
-import type { OomKill } from './state.js';
+import type { OomKill } from './oom-kill.js';
 
 /** What the catalog recognised, or 'rule' for a user's `watch:` rule. */
 export type WatchKind =

@@ -5,6 +5,7 @@
 import type { AddBackendRequest, CommandResult, IdRequest, LogChunk, Unsubscribe, VigilService } from '../common/api.js';
 import type { History, VigilEvent, VigilState } from '../common/state.js';
 import type { EventJournal } from './journal/event-journal.js';
+import type { WatchFeed } from './feeds/watch-feed.js';
 import type { BackendLogs } from './logs/backend-logs.js';
 
 /** The commands a backend's supervisor answers. */
@@ -25,6 +26,8 @@ export interface ServiceDeps {
   addBackend(id: string, config: Record<string, unknown>): Promise<CommandResult>;
   openConfig(): Promise<CommandResult>;
   shutdown(onProgress?: (msg: string) => void): Promise<void>;
+  /** The actions on servers Vigil did not start (feeds/watch-feed.ts). */
+  watched: Pick<WatchFeed, 'stop' | 'restartUnit' | 'adopt'>;
 }
 
 const unknownBackend = (id: string): CommandResult => ({ ok: false, message: `unknown backend '${id}'` });
@@ -58,6 +61,9 @@ export function createService(deps: ServiceDeps): VigilService {
       return deps.addBackend(req.id, req.config);
     },
     openConfig: () => deps.openConfig(),
+    stopWatched: (req) => deps.watched.stop(req.id),
+    restartWatchedUnit: (req) => deps.watched.restartUnit(req.id),
+    adoptWatched: (req) => deps.watched.adopt(req.id),
     shutdown: (onProgress) => deps.shutdown(onProgress),
   };
 }
