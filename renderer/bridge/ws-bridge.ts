@@ -262,6 +262,9 @@ export function createWsBridge(opts: BridgeOptions): WsBridge {
     getHistory: (req) => request('getHistory', req),
     addBackend: (req) => request('addBackend', req),
     openConfig: () => request('openConfig'),
+    stopWatched: (id) => request<CommandResult>('stopWatched', { id }),
+    restartWatchedUnit: (id) => request<CommandResult>('restartWatchedUnit', { id }),
+    adoptWatched: (id) => request<CommandResult>('adoptWatched', { id }),
     onState: (cb) => listen(stateListeners, cb),
     onFocus: (cb) => listen(focusListeners, cb),
     onConnection: (cb) => {
