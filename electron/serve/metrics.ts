@@ -3,6 +3,7 @@
 // library). Gauges are filled from the state snapshot at scrape time.
 import { Gauge, Registry } from 'prom-client';
 import { BACKEND_STATUSES, type VigilState } from '../common/state.js';
+import { collectWatched } from './metrics-watched.js';
 
 export interface MetricsExporter {
   contentType: string;
@@ -26,6 +27,10 @@ export function createMetrics(getState: () => VigilState): MetricsExporter {
   const swapFree = g('vigil_swap_free_bytes', 'SwapFree from /proc/meminfo.');
   const psiFull = g('vigil_psi_memory_full_avg10', 'Memory pressure (full, avg10, percent) from /proc/pressure/memory.');
   const gpuMem = g('vigil_gpu_memory_used_bytes', 'GPU memory in use, per pool (vram, gtt).', ['gpu', 'pool']);
+  const watched = {
+    up: g('vigil_watched_up', 'A server Vigil did not start: 1 while it runs and answers, 0 when unhealthy or a zombie. server: its unit, else label:port.', ['server', 'kind']),
+    zombie: g('vigil_watched_zombie', '1 while a watched server has exited and its parent has not reaped it.', ['server']),
+  };
 
   const collect = (): void => {
     registry.resetMetrics();
@@ -45,6 +50,7 @@ export function createMetrics(getState: () => VigilState): MetricsExporter {
       swapFree.set(m.swapFree);
       if (m.psi) psiFull.set(m.psi.fullAvg10);
     }
+    collectWatched(watched, s.watched);
     for (const gpu of s.memory.gpus) {
       gpuMem.set({ gpu: gpu.id, pool: 'vram' }, gpu.vramUsed);
       if (gpu.gttUsed !== null) gpuMem.set({ gpu: gpu.id, pool: 'gtt' }, gpu.gttUsed);
