@@ -1,0 +1,75 @@
+// What a watched server's card shows, as plain data (unit-tested in Node):
+// its tone, the facts in order, and the buttons — only the actions that
+// make sense for it: Stop and Adopt while it runs, Restart when a systemd
+// unit runs it. Whether each is allowed, and why not, is watchActions'
+// (electron/common/watch.ts), the rule REST and the tray follow too. No Reap,
+// ever: Vigil is not the parent of a watched zombie.
+import { formatBytes, formatKb } from '../../electron/common/format.js';
+import { watchActions, type WatchAction, type WatchStatus, type WatchedServer } from '../../electron/common/watch.js';
+import { formatClock, killerLabel, type Tone } from './format.js';
+
+export interface WatchedFact {
+  label: string;
+  text: string;
+  /** data-testid suffix, so specs find a fact without relying on its position. */
+  key: string;
+}
+
+export function watchedTone(status: WatchStatus): Tone {
+  switch (status) {
+    case 'running':
+      return 'ok';
+    case 'unhealthy':
+      return 'warn';
+    case 'zombie':
+      return 'bad';
+    case 'gone':
+      return 'idle';
+  }
+}
+
+const RANK: Record<WatchStatus, number> = { zombie: 0, unhealthy: 1, running: 2, gone: 3 };
+
+/** Trouble first (zombies, then unhealthy), then running, then the recently gone; by pid within each. */
+export function sortWatched(list: readonly WatchedServer[]): WatchedServer[] {
+  return [...list].sort((a, b) => RANK[a.status] - RANK[b.status] || a.pid - b.pid);
+}
+
+const ref = (p: { comm: string; pid: number }): string => `${p.comm} ${p.pid}`;
+
+/** The facts of the card, in order; a fact Vigil does not know is left out rather than shown as a dash. */
+export function watchedFacts(s: WatchedServer): WatchedFact[] {
+  const out: WatchedFact[] = [{ label: 'PID', text: String(s.pid), key: 'pid' }];
+  out.push({ label: 'Manager', text: s.manager ? (s.manager.pid === 1 ? `${ref(s.manager)} (init)` : ref(s.manager)) : 'none (reparented to init)', key: 'manager' });
+  if (s.listen.length) {
+    const ports = [...new Set(s.listen.map((l) => l.port))].join(', ');
+    out.push({ label: s.listen.length > 1 ? 'Ports' : 'Port', text: s.listenInferred ? `${ports} (inferred: its fds are not readable)` : ports, key: 'ports' });
+  }
+  if (s.unit) out.push({ label: 'Unit', text: `${s.unit.name}${s.unit.scope === 'user' ? ' (user)' : ''}`, key: 'unit' });
+  const model = s.model ?? (s.apiModels.length ? s.apiModels.join(', ') : null);
+  if (model) out.push({ label: 'Model', text: model, key: 'model' });
+  if (s.status === 'running' || s.status === 'unhealthy') out.push({ label: 'Health', text: s.healthDetail, key: 'health' });
+  if (s.memory) out.push({ label: 'RSS', text: `${formatBytes(s.memory.rss)}${s.memory.processes > 1 ? ` (${s.memory.processes} processes)` : ''}`, key: 'rss' });
+  if (s.lastOom) out.push({ label: 'Last OOM kill', text: oomText(s.lastOom), key: 'oom' });
+  return out;
+}
+
+function oomText(k: NonNullable<WatchedServer['lastOom']>): string {
+  const when = k.time !== null ? formatClock(k.time) : (k.timeText ?? 'time unknown');
+  const rss = k.anonRssKb !== null ? `, anon RSS ${formatKb(k.anonRssKb)}` : k.rssKb != null ? `, RSS ${formatKb(k.rssKb)}` : '';
+  const where = k.memcg ? ` in ${k.memcg}` : '';
+  return `${when} by the ${killerLabel(k.killer)}${where}${rss}`;
+}
+
+/** The buttons the card shows, each allowed or not (with why) by watchActions. */
+export function watchedButtons(s: WatchedServer, uid: number): WatchAction[] {
+  const alive = s.status === 'running' || s.status === 'unhealthy';
+  return watchActions(s, { uid }).filter((a) => (a.action === 'restart' ? s.unit !== null : alive));
+}
+
+/** Why Vigil offers nothing for a zombie: it says so instead of showing a Reap button it could not honour. */
+export function zombieNote(s: WatchedServer): string | null {
+  if (s.status !== 'zombie') return null;
+  const parent = s.zombieParent ? `its parent ${ref(s.zombieParent)}` : 'its parent';
+  return `Vigil cannot reap it: only ${parent} can, or init once that parent ends.`;
+}
