@@ -244,6 +244,24 @@ export function watchActions(s: WatchedServer, ctx: WatchActionContext): WatchAc
   return out;
 }
 
+/**
+ * The actions a view offers (the card's buttons, the tray's items): stop and
+ * adopt while the server runs, restart whenever a systemd unit runs it; each
+ * allowed or not (with why) by watchActions. Nothing for a zombie without a
+ * unit: Vigil can neither stop nor reap it.
+ */
+export function offeredWatchActions(s: WatchedServer, ctx: WatchActionContext): WatchAction[] {
+  const alive = s.status === 'running' || s.status === 'unhealthy';
+  return watchActions(s, ctx).filter((a) => (a.action === 'restart' ? s.unit !== null : alive));
+}
+
+/** Why nothing is offered for a zombie: the line shown where a Reap button would be for a backend. */
+export function watchedZombieNote(s: WatchedServer): string | null {
+  if (s.status !== 'zombie') return null;
+  const parent = s.zombieParent ? `its parent ${ref(s.zombieParent)}` : 'its parent';
+  return `Vigil cannot reap it: only ${parent} can, or init once that parent ends.`;
+}
+
 // ---- events ---------------------------------------------------------------------
 
 /**

@@ -1,12 +1,14 @@
 // Desktop notifications from state diffs: OOM kill, crash, restart limit
-// reached, early memory warning, recovery. One per backend+kind per
+// reached, early memory warning, recovery, and the watched servers' trouble
+// (watched-notices.ts). One per backend+kind per
 // interval, so a crash loop does not flood the desktop. Clicking one opens
 // the dashboard on that backend. Notification is injected (tests use a fake).
 import type { NotificationConstructorOptions, Notification as NotificationT } from 'electron';
 import { formatCountdown, formatKb } from '../common/format.js';
 import type { BackendView, VigilEvent, VigilState } from '../common/state.js';
+import { watchedNotices, type WatchedNoticeKind } from './watched-notices.js';
 
-export type NoticeKind = 'oom' | 'crash' | 'failed' | 'warning' | 'recovered';
+export type NoticeKind = 'oom' | 'crash' | 'failed' | 'warning' | 'recovered' | WatchedNoticeKind;
 
 export interface NotifierDeps {
   Notification: new (opts: NotificationConstructorOptions) => NotificationT;
@@ -24,6 +26,8 @@ export interface Notice {
   backend: string | null;
   title: string;
   body: string;
+  /** Rate-limit key when not backend+kind (a watched server's). */
+  key?: string;
 }
 
 export interface Notifier {
@@ -70,6 +74,7 @@ export function noticesFor(events: readonly VigilEvent[], state: VigilState, new
     }
   }
   for (const a of newAlerts) out.push({ kind: 'warning', backend: a.backend, title: 'Memory is running low', body: a.message });
+  for (const w of watchedNotices(events)) out.push({ ...w, backend: null });
   return out;
 }
 
@@ -84,7 +89,7 @@ export function createNotifier(deps: NotifierDeps, opts: NotifierOptions): Notif
   let alertIds = new Set<string>();
 
   const show = (n: Notice): void => {
-    const key = `${n.backend ?? '*'}:${n.kind}`;
+    const key = n.key ?? `${n.backend ?? '*'}:${n.kind}`;
     const t = now();
     const prev = lastShown.get(key);
     if (prev !== undefined && t - prev < interval) return;

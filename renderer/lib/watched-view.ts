@@ -1,11 +1,10 @@
 // What a watched server's card shows, as plain data (unit-tested in Node):
 // its tone, the facts in order, and the buttons — only the actions that
-// make sense for it: Stop and Adopt while it runs, Restart when a systemd
-// unit runs it. Whether each is allowed, and why not, is watchActions'
-// (electron/common/watch.ts), the rule REST and the tray follow too. No Reap,
+// make sense for it (offeredWatchActions in electron/common/watch.ts, which
+// the tray follows too; REST refuses by the same watchActions). No Reap,
 // ever: Vigil is not the parent of a watched zombie.
 import { formatBytes, formatKb } from '../../electron/common/format.js';
-import { watchActions, type WatchAction, type WatchStatus, type WatchedServer } from '../../electron/common/watch.js';
+import { offeredWatchActions, watchedZombieNote, type WatchAction, type WatchStatus, type WatchedServer } from '../../electron/common/watch.js';
 import { formatClock, killerLabel, type Tone } from './format.js';
 
 export interface WatchedFact {
@@ -61,15 +60,10 @@ function oomText(k: NonNullable<WatchedServer['lastOom']>): string {
   return `${when} by the ${killerLabel(k.killer)}${where}${rss}`;
 }
 
-/** The buttons the card shows, each allowed or not (with why) by watchActions. */
+/** The buttons the card shows (the tray offers the same), each allowed or not (with why) by watchActions. */
 export function watchedButtons(s: WatchedServer, uid: number): WatchAction[] {
-  const alive = s.status === 'running' || s.status === 'unhealthy';
-  return watchActions(s, { uid }).filter((a) => (a.action === 'restart' ? s.unit !== null : alive));
+  return offeredWatchActions(s, { uid });
 }
 
 /** Why Vigil offers nothing for a zombie: it says so instead of showing a Reap button it could not honour. */
-export function zombieNote(s: WatchedServer): string | null {
-  if (s.status !== 'zombie') return null;
-  const parent = s.zombieParent ? `its parent ${ref(s.zombieParent)}` : 'its parent';
-  return `Vigil cannot reap it: only ${parent} can, or init once that parent ends.`;
-}
+export const zombieNote = watchedZombieNote;
