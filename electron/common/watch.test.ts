@@ -37,6 +37,7 @@ describe('describeWatched', () => {
     expect(describeWatched(watchedView(), 0)).toBe('llama-server 41233 is running on port 8080');
     expect(describeWatched(watchedView({ status: 'unhealthy', healthDetail: 'timeout after 2000 ms (/health on port 8080)' }), 0)).toBe('llama-server 41233 is unhealthy: timeout after 2000 ms (/health on port 8080)');
     expect(describeWatched(watchedView({ status: 'gone', reapedBy: 'init (systemd 1), after its parent lemond 40990 ended' }), 0)).toBe('llama-server 41233 exited; reaped by init (systemd 1), after its parent lemond 40990 ended');
+    expect(describeWatched(watchedView({ status: 'gone', exitedAt: 1000, exitSeenLive: true, reapedBy: 'its parent bash 7' }), 15_000)).toBe('llama-server 41233 exited 14s ago; reaped by its parent bash 7');
   });
 });
 

@@ -127,20 +127,26 @@ export const WATCHED_EXIT_STATUS_NOTE =
 
 const ref = (p: WatchProcessRef): string => `${p.comm} ${p.pid}`;
 
+/** ' 37s ago'; when the exit was not seen as it happened (it had exited before Vigil first looked), only a lower bound; '' when unknown. */
+function exitAge(s: WatchedServer, now: number): string {
+  if (s.exitedAt === null) return '';
+  const age = now - s.exitedAt;
+  if (s.exitSeenLive) return ` ${formatAgo(age)}`;
+  return age < 1000 ? ' before Vigil found it' : ` at least ${formatAgo(age)}`;
+}
+
 /** One line for the card, tray and notifications. */
 export function describeWatched(s: WatchedServer, now: number): string {
   const name = `${s.comm} ${s.pid}`;
   const oom = s.lastOom ? ' (OOM-killed)' : '';
   switch (s.status) {
     case 'zombie': {
-      // Not seen live, it exited before Vigil first looked: its age is only a lower bound.
-      const age = s.exitedAt === null ? null : now - s.exitedAt;
-      const ago = age === null ? '' : s.exitSeenLive ? ` ${formatAgo(age)}` : age < 1000 ? ' before Vigil found it' : ` at least ${formatAgo(age)}`;
+      const ago = exitAge(s, now);
       const parent = s.zombieParent ? `its parent ${ref(s.zombieParent)} has not reaped it` : 'its parent has not reaped it';
       return `${name} exited${ago}${oom}; ${parent}`;
     }
     case 'gone':
-      return `${name} exited${oom}${s.reapedBy ? `; reaped by ${s.reapedBy}` : ''}`;
+      return `${name} exited${exitAge(s, now)}${oom}${s.reapedBy ? `; reaped by ${s.reapedBy}` : ''}`;
     case 'unhealthy':
       return `${name} is unhealthy: ${s.healthDetail}`;
     case 'running':

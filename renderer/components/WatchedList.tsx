@@ -56,7 +56,7 @@ function WatchedCardImpl({ s, uid }: { s: WatchedServer; uid: number }) {
       <Line s={s} />
       <dl className="facts watched-facts">
         {watchedFacts(s).map((f) => (
-          <div className="fact" key={f.key}>
+          <div className={f.wide ? 'fact wide' : 'fact'} key={f.key}>
             <dt>{f.label}</dt>
             <dd data-testid={`watched-${f.key}-${s.id}`}>{f.text}</dd>
           </div>

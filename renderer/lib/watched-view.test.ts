@@ -32,14 +32,15 @@ describe('a watched server’s card', () => {
       ['Manager', 'lemond 40990'],
       ['Ports', '8080, 9090'],
       ['Unit', 'llama.service (user)'],
-      ['Model', '/models/q.gguf'],
       ['Health', 'HTTP 200 /health'],
       ['RSS', '512 MiB (3 processes)'],
+      ['Model', '/models/q.gguf'],
       ['Last OOM kill', `${formatClock(kill!.time!)} by the kernel OOM killer in /lemonade, anon RSS 160 MiB`],
     ]);
     const bare = watchedFacts(zombie({ listen: [], model: null, manager: null }));
     expect(bare.map((f) => f.label)).toEqual(['PID', 'Manager']);
     expect(bare[1]!.text).toBe('none (reparented to init)');
+    expect(watchedFacts(watchedView({ status: 'gone' })).find((f) => f.key === 'manager')!.text).toBe('lemond 40990 (at its exit)');
     expect(watchedFacts(watchedView({ listenInferred: true })).find((f) => f.key === 'ports')!.text).toBe('8080 (inferred: its fds are not readable)');
     expect(watchedFacts(watchedView({ model: null, apiModels: ['qwen3:8b', 'gemma3'] })).find((f) => f.key === 'model')!.text).toBe('qwen3:8b, gemma3');
   });

@@ -12,6 +12,8 @@ export interface WatchedFact {
   text: string;
   /** data-testid suffix, so specs find a fact without relying on its position. */
   key: string;
+  /** A sentence or a path: given the card's whole width. */
+  wide?: boolean;
 }
 
 export function watchedTone(status: WatchStatus): Tone {
@@ -39,17 +41,20 @@ const ref = (p: { comm: string; pid: number }): string => `${p.comm} ${p.pid}`;
 /** The facts of the card, in order; a fact Vigil does not know is left out rather than shown as a dash. */
 export function watchedFacts(s: WatchedServer): WatchedFact[] {
   const out: WatchedFact[] = [{ label: 'PID', text: String(s.pid), key: 'pid' }];
-  out.push({ label: 'Manager', text: s.manager ? (s.manager.pid === 1 ? `${ref(s.manager)} (init)` : ref(s.manager)) : 'none (reparented to init)', key: 'manager' });
+  // Once it is gone, its manager is as it was at its exit (the line says who reaped it).
+  const manager = s.manager ? `${ref(s.manager)}${s.manager.pid === 1 ? ' (init)' : ''}${s.status === 'gone' ? ' (at its exit)' : ''}` : 'none (reparented to init)';
+  out.push({ label: 'Manager', text: manager, key: 'manager' });
   if (s.listen.length) {
     const ports = [...new Set(s.listen.map((l) => l.port))].join(', ');
-    out.push({ label: s.listen.length > 1 ? 'Ports' : 'Port', text: s.listenInferred ? `${ports} (inferred: its fds are not readable)` : ports, key: 'ports' });
+    const label = `${s.listen.length > 1 ? 'Ports' : 'Port'}${s.status === 'zombie' || s.status === 'gone' ? ' (until its exit)' : ''}`;
+    out.push({ label, text: s.listenInferred ? `${ports} (inferred: its fds are not readable)` : ports, key: 'ports' });
   }
   if (s.unit) out.push({ label: 'Unit', text: `${s.unit.name}${s.unit.scope === 'user' ? ' (user)' : ''}`, key: 'unit' });
   const model = s.model ?? (s.apiModels.length ? s.apiModels.join(', ') : null);
-  if (model) out.push({ label: 'Model', text: model, key: 'model' });
   if (s.status === 'running' || s.status === 'unhealthy') out.push({ label: 'Health', text: s.healthDetail, key: 'health' });
   if (s.memory) out.push({ label: 'RSS', text: `${formatBytes(s.memory.rss)}${s.memory.processes > 1 ? ` (${s.memory.processes} processes)` : ''}`, key: 'rss' });
-  if (s.lastOom) out.push({ label: 'Last OOM kill', text: oomText(s.lastOom), key: 'oom' });
+  if (model) out.push({ label: 'Model', text: model, key: 'model', wide: true });
+  if (s.lastOom) out.push({ label: 'Last OOM kill', text: oomText(s.lastOom), key: 'oom', wide: true });
   return out;
 }
 
