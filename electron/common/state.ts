@@ -2,7 +2,7 @@
 // Runs everywhere (Node, Electron main, browser): no Node builtins, no electron.
 // Keep it small, plain-JSON and typed; it crosses IPC and WebSocket as is.
 import type { KernelLogSourceKind, OomKill } from './oom-kill.js';
-import type { WatchedServer } from './watch.js';
+import type { WatchedServer } from './watch-types.js';
 
 /** Lifecycle of one backend; its transitions are drawn in ARCHITECTURE.md. */
 export type BackendStatus =
