@@ -12,6 +12,7 @@ import { offerRunningInstance } from './desktop/instance-locked.js';
 import { registerIpc } from './desktop/ipc.js';
 import { createNotifier } from './desktop/notifications.js';
 import { createTrayService } from './desktop/tray.js';
+import { runWatchedAction } from './desktop/watched-actions.js';
 import { hardenWebContents, installCsp, windowOptions } from './desktop/window.js';
 
 const here = import.meta.dirname; // out/main when built
@@ -107,6 +108,7 @@ async function main(): Promise<void> {
         if (!r.ok) new Notification({ title: `${command} ${id}`, body: r.message }).show();
       });
     },
+    onWatchedAction: (action, id, confirm) => void runWatchedAction(service, action, id, confirm),
     onQuit: () => void quit(),
   });
   const notifier = createNotifier({ Notification }, { onClick: (id) => showWindow(id) });

@@ -38,6 +38,9 @@ const api: VigilApi = {
   addBackend: (req: AddBackendRequest) => invoke('addBackend', req),
   openConfig: () => invoke('openConfig'),
   predictFit: (req: PredictFitRequest) => invoke('predictFit', req),
+  stopWatched: (id) => invoke('stopWatched', { id }),
+  restartWatchedUnit: (id) => invoke('restartWatchedUnit', { id }),
+  adoptWatched: (id) => invoke('adoptWatched', { id }),
   onState: (cb) => listen<VigilState>(CHANNELS.state, cb),
   onFocus: (cb) => listen<string>(CHANNELS.focus, cb),
   onLog(id, cb) {

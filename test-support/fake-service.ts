@@ -22,6 +22,8 @@ export function baseState(backends: BackendView[]): VigilState {
     kernelLog: { active: 'none', detail: '', hint: null },
     config: { path: '/x', loadedAt: 1, errors: [], ignored: [], format: 'vigil', created: false },
     alerts: [],
+    uid: 1000,
+    watched: [],
   };
 }
 
@@ -53,6 +55,7 @@ export function fakeService(initial: VigilState): FakeService {
     },
     stateSubscribers: () => subs.size,
     start: cmd('start'), stop: cmd('stop'), restart: cmd('restart'), reap: cmd('reap'),
+    stopWatched: cmd('stopWatched'), restartWatchedUnit: cmd('restartWatchedUnit'), adoptWatched: cmd('adoptWatched'),
     async getLogs(req) {
       calls.push({ method: 'getLogs', req });
       return { id: req.id, lines: [{ time: 1, stream: 'stdout', text: 'hello' }], path: null };

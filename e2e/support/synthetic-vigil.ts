@@ -35,6 +35,8 @@ export function installSyntheticVigil(opts: SyntheticOptions): void {
     kernelLog: { active: 'kmsg', detail: 'synthetic', hint: null },
     config: { path: '/dev/null', loadedAt: Date.now(), errors: [], ignored: [], format: 'vigil', created: false },
     alerts: [],
+    uid: 1000,
+    watched: [],
   };
 
   const history = (since: number | undefined) => {
@@ -72,8 +74,8 @@ export function installSyntheticVigil(opts: SyntheticOptions): void {
     getLogs: async (req: { id: string }) => ({ id: req.id, lines: [], path: null }),
     getEvents: async () => [],
     getHistory: async (req: { since?: number }) => history(req.since),
-    addBackend: ok, openConfig: ok,
     predictFit: async () => ({ verdict: 'unknown', why: 'synthetic' }),
+    addBackend: ok, openConfig: ok, stopWatched: ok, restartWatchedUnit: ok, adoptWatched: ok,
     onState: (cb: Listener<unknown>) => (stateListeners.add(cb), () => stateListeners.delete(cb)),
     onLog: () => () => undefined,
     onFocus: () => () => undefined,

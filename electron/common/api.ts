@@ -51,9 +51,14 @@ export const AddBackendRequest = z
   .object({ id: BackendId, config: z.record(z.string(), z.unknown()) })
   .strict();
 
+/** A watched server: `w-<pid>-<start time>` (the id never names a later process with the same pid). */
+export const WatchedId = z.string().max(40).regex(/^w-[1-9]\d*-\d+$/, "watched server id: 'w-<pid>-<start time>', as state.watched lists it");
+export const WatchedIdRequest = z.object({ id: WatchedId }).strict();
+
 export type IdRequest = z.infer<typeof IdRequest>;
 export type StartRequest = z.infer<typeof StartRequest>;
 export type PredictFitRequest = z.infer<typeof PredictFitRequest>;
+export type WatchedIdRequest = z.infer<typeof WatchedIdRequest>;
 export type LogsRequest = z.infer<typeof LogsRequest>;
 export type EventsRequest = z.infer<typeof EventsRequest>;
 export type HistoryRequest = z.infer<typeof HistoryRequest>;
@@ -94,6 +99,9 @@ export interface VigilRequests {
   addBackend: [AddBackendRequest, CommandResult];
   openConfig: [void, CommandResult];
   predictFit: [PredictFitRequest, FitPrediction];
+  stopWatched: [WatchedIdRequest, CommandResult];
+  restartWatchedUnit: [WatchedIdRequest, CommandResult];
+  adoptWatched: [WatchedIdRequest, CommandResult];
 }
 export type RequestName = keyof VigilRequests;
 
@@ -110,6 +118,9 @@ export const REQUEST_SCHEMAS: { [K in RequestName]: z.ZodType | null } = {
   addBackend: AddBackendRequest,
   openConfig: null,
   predictFit: PredictFitRequest,
+  stopWatched: WatchedIdRequest,
+  restartWatchedUnit: WatchedIdRequest,
+  adoptWatched: WatchedIdRequest,
 };
 export const REQUEST_NAMES = Object.keys(REQUEST_SCHEMAS) as RequestName[];
 
@@ -133,6 +144,12 @@ export interface VigilApi {
   openConfig(): Promise<CommandResult>;
   /** What llama-server with this command would take, judged against this machine (never a figure for another program). */
   predictFit(req: PredictFitRequest): Promise<FitPrediction>;
+  /** A server Vigil did not start: SIGTERM (then SIGKILL) through its pidfd. */
+  stopWatched(id: string): Promise<CommandResult>;
+  /** `systemctl [--user] restart UNIT` of a watched server; systemctl's own words when refused. */
+  restartWatchedUnit(id: string): Promise<CommandResult>;
+  /** Stop a watched server and start the same command line as a backend of Vigil's. */
+  adoptWatched(id: string): Promise<CommandResult>;
   onState(cb: (s: VigilState) => void): Unsubscribe;
   onLog(id: string, cb: (chunk: LogChunk) => void): Unsubscribe;
   onFocus(cb: (backendId: string) => void): Unsubscribe;
@@ -155,6 +172,9 @@ export interface VigilService {
   addBackend(req: AddBackendRequest): Promise<CommandResult>;
   openConfig(): Promise<CommandResult>;
   predictFit(req: PredictFitRequest): Promise<FitPrediction>;
+  stopWatched(req: WatchedIdRequest): Promise<CommandResult>;
+  restartWatchedUnit(req: WatchedIdRequest): Promise<CommandResult>;
+  adoptWatched(req: WatchedIdRequest): Promise<CommandResult>;
   /** Called with every new state snapshot; returns unsubscribe. */
   subscribe(cb: (s: VigilState) => void): Unsubscribe;
   /** Live log lines of one backend. */

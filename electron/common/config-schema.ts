@@ -4,19 +4,14 @@
 // Splitting a `cmd` string into argv lives in the core (electron/core/config).
 import { z } from 'zod';
 import { BackendId } from './api.js';
+import { parseDuration } from './units.js';
+import { WatchConfigSchema } from './watch-schema.js';
 
-const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+export { parseDuration };
+
 // Sizes are binary whatever the spelling ('48G' = '48GiB'), as in systemd's
 // MemoryMax= and docker's --memory: that is what users of those tools expect.
 const SIZE_UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 };
-
-/** '500ms', '2s', '1.5m', '1h' or a number of ms → ms. */
-export function parseDuration(v: string | number): number | null {
-  if (typeof v === 'number') return Number.isFinite(v) && v >= 0 ? v : null;
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)\s*$/i.exec(v);
-  if (!m) return null;
-  return Math.round(Number(m[1]) * DURATION_UNITS[m[2]!.toLowerCase()]!);
-}
 
 /** '48G', '64MiB', '512k', '1.5GB' or a number of bytes → bytes. */
 export function parseSize(v: string | number): number | null {
@@ -180,6 +175,8 @@ export const ConfigFileSchema = z.strictObject({
     .strictObject({ sources: z.array(z.enum(['kmsg', 'journal'])).min(1).default(['kmsg', 'journal']) })
     .prefault({}),
   sampling: z.strictObject({ intervalMs: z.number().int().min(100).max(60_000).default(1000) }).prefault({}),
+  /** Servers Vigil did not start (Ollama, lemonade, llama-swap, a llama-server from a terminal …). */
+  watch: WatchConfigSchema.prefault({}),
 });
 
 /** One backend as a user writes it (durations/sizes as strings, cmd as string or argv). */

@@ -1,7 +1,7 @@
 // Bytes, durations, exits and config issues as every host and the dashboard word them.
 import { describe, expect, it } from 'vitest';
 import type { ExitInfo, OomKill } from './state.js';
-import { describeExit, formatBytes, formatConfigIssue, formatCountdown, formatDuration, formatElapsed, formatKb } from './format.js';
+import { describeExit, formatAgo, formatBytes, formatConfigIssue, formatCountdown, formatDuration, formatElapsed, formatKb } from './format.js';
 
 const exit = (over: Partial<ExitInfo>): ExitInfo => ({
   time: 0, pid: 10, code: null, signal: null, signalName: null, coreDumped: false, reaped: true, oomKilled: false, oom: null, reason: '', ...over,
@@ -33,6 +33,17 @@ describe('formatDuration', () => {
     expect(formatDuration(3 * 86400_000 + 4 * 3600_000)).toBe('3d 4h');
     expect(formatDuration(-5)).toBe('0s');
     expect(formatDuration(null)).toBe('—');
+  });
+});
+
+describe('formatAgo', () => {
+  it('says "just now" under a second, then the duration and "ago"', () => {
+    expect(formatAgo(0)).toBe('just now');
+    expect(formatAgo(301)).toBe('just now');
+    expect(formatAgo(1000)).toBe('1s ago');
+    expect(formatAgo(37_400)).toBe('37s ago');
+    expect(formatAgo(65_000)).toBe('1m 05s ago');
+    expect(formatAgo(null)).toBe('—');
   });
 });
 

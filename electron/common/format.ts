@@ -58,6 +58,16 @@ export function formatElapsed(ms: number | null | undefined): string {
 }
 
 /**
+ * How long ago something happened, for a line re-read while it ages:
+ * 'just now' under a second (milliseconds of an age are noise to a reader),
+ * then formatDuration's words: '37s ago', '1m 05s ago'.
+ */
+export function formatAgo(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return '—';
+  return ms < 1000 ? 'just now' : `${formatDuration(ms)} ago`;
+}
+
+/**
  * Time left until something planned (a restart in backoff), rounded up to the
  * second so a countdown never reads 'in 0s' before its moment: 19_001 → '20s'.
  */

@@ -3,7 +3,7 @@
 // Runs everywhere (zod only), like config-schema.ts, into which it plugs as
 // `watch: WatchConfigSchema.prefault({})`.
 import { z } from 'zod';
-import { parseDuration } from './config-schema.js';
+import { parseDuration } from './units.js';
 
 const duration = z.union([z.string(), z.number()]).transform((v, ctx) => {
   const ms = parseDuration(v);

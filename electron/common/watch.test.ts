@@ -24,12 +24,20 @@ describe('describeWatched', () => {
   it('says "at least" when the exit was not seen as it happened, and names an OOM kill', () => {
     const v = watchedView({ status: 'zombie', exitedAt: 0, exitSeenLive: false, zombieParent: { pid: 7, comm: 'llama-swap', watchedId: 'w-7-1' }, lastOom: { killer: 'kernel' } as never });
     expect(describeWatched(v, 65_000)).toBe('llama-server 41233 exited at least 1m 05s ago (OOM-killed); its parent llama-swap 7 has not reaped it');
+    expect(describeWatched(v, 400)).toBe('llama-server 41233 exited before Vigil found it (OOM-killed); its parent llama-swap 7 has not reaped it');
+  });
+
+  it('says "just now" for an exit less than a second old, not milliseconds', () => {
+    const v = watchedView({ status: 'zombie', exitedAt: 1000, exitSeenLive: true, zombieSince: 1000, zombieParent: { pid: 40990, comm: 'lemond', watchedId: null } });
+    expect(describeWatched(v, 1301)).toBe('llama-server 41233 exited just now; its parent lemond 40990 has not reaped it');
+    expect(describeWatched(v, 2000)).toBe('llama-server 41233 exited 1s ago; its parent lemond 40990 has not reaped it');
   });
 
   it('words the other states', () => {
     expect(describeWatched(watchedView(), 0)).toBe('llama-server 41233 is running on port 8080');
     expect(describeWatched(watchedView({ status: 'unhealthy', healthDetail: 'timeout after 2000 ms (/health on port 8080)' }), 0)).toBe('llama-server 41233 is unhealthy: timeout after 2000 ms (/health on port 8080)');
     expect(describeWatched(watchedView({ status: 'gone', reapedBy: 'init (systemd 1), after its parent lemond 40990 ended' }), 0)).toBe('llama-server 41233 exited; reaped by init (systemd 1), after its parent lemond 40990 ended');
+    expect(describeWatched(watchedView({ status: 'gone', exitedAt: 1000, exitSeenLive: true, reapedBy: 'its parent bash 7' }), 15_000)).toBe('llama-server 41233 exited 14s ago; reaped by its parent bash 7');
   });
 });
 

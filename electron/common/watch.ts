@@ -4,122 +4,11 @@
 // their zombie (/proc), their OOM kill (kernel log) and their health (their
 // own API), but never their exit status, and it cannot reap them. The action
 // rules below say only what is honest for such a process.
-import { formatDuration } from './format.js';
-import type { OomKill } from './state.js';
+import { formatAgo } from './format.js';
+import type { WatchKind, WatchProcessRef, WatchUnit, WatchedServer } from './watch-types.js';
 
-/** What the catalog recognised, or 'rule' for a user's `watch:` rule. */
-export type WatchKind =
-  | 'llama-server'
-  | 'ollama'
-  | 'ollama-runner'
-  | 'lemonade'
-  | 'llama-swap'
-  | 'lm-studio'
-  | 'vllm'
-  | 'koboldcpp'
-  | 'whisper-server'
-  | 'sd-server'
-  | 'rule';
-
-export const WATCH_KIND_LABELS: Readonly<Record<WatchKind, string>> = {
-  'llama-server': 'llama-server',
-  ollama: 'Ollama',
-  'ollama-runner': 'Ollama runner',
-  lemonade: 'Lemonade',
-  'llama-swap': 'llama-swap',
-  'lm-studio': 'LM Studio',
-  vllm: 'vLLM',
-  koboldcpp: 'KoboldCpp',
-  'whisper-server': 'whisper-server',
-  'sd-server': 'sd-server',
-  rule: 'watched',
-};
-
-/**
- * running: alive (and answering, or not probed yet);
- * unhealthy: alive but stopped (T) or its API does not answer;
- * zombie: exited, and its parent has not collected it for longer than a grace period;
- * gone: exited and reaped (by its parent, or by init after the parent died).
- */
-export type WatchStatus = 'running' | 'unhealthy' | 'zombie' | 'gone';
-
-export interface WatchProcessRef {
-  pid: number;
-  comm: string;
-  /** Id of the watched server this process is, when it is one. */
-  watchedId: string | null;
-}
-
-export interface WatchListen {
-  /** Address as bound: '0.0.0.0', '127.0.0.1', '::', '::1' … */
-  host: string;
-  port: number;
-}
-
-export interface WatchUnit {
-  /** 'ollama.service' */
-  name: string;
-  /** A system unit (`systemctl`) or a user unit (`systemctl --user`, of user `uid`). */
-  scope: 'system' | 'user';
-  /** Owner of the user manager for a user unit; null for a system unit. */
-  uid: number | null;
-  /** Whether this process is the unit's only task (the unit's restart restarts just it) — false when it shares the unit with its manager. */
-  sole: boolean;
-}
-
-export interface WatchedServer {
-  /** `w-<pid>-<start time>`: stable while the process lives, never reused by a later process with the same pid. */
-  id: string;
-  kind: WatchKind;
-  /** Display name: the catalog's label or the rule's name. */
-  label: string;
-  /** Name of the `watch:` rule that matched; null for the built-in catalog. */
-  rule: string | null;
-  pid: number;
-  /** Field 22 of /proc/<pid>/stat (clock ticks after boot): the process identity with the pid. */
-  startTime: number;
-  /** ms since epoch; null when the boot time is unknown. */
-  startedAt: number | null;
-  comm: string;
-  /** /proc/<pid>/exe; null when not readable (another user's process, without root). */
-  exe: string | null;
-  cmdline: string[];
-  uid: number | null;
-  /** TCP sockets it listens on. */
-  listen: WatchListen[];
-  /** True when the ports were inferred (sockets of the same uid) because its fds could not be read. */
-  listenInferred: boolean;
-  unit: WatchUnit | null;
-  /** Memory cgroup path as the kernel prints it in OOM lines (`/system.slice/ollama.service`). */
-  cgroup: string | null;
-  /** Its parent: the manager that started it (lemond, llama-swap, ollama serve, a shell, systemd …). */
-  manager: WatchProcessRef | null;
-  children: WatchProcessRef[];
-  /** The model, where the command line says (-m, --model, `serve MODEL`) or the server's API does. */
-  model: string | null;
-  /** Models the server's API lists as loaded/available (Ollama /api/ps, /v1/models, llama-swap /running). */
-  apiModels: string[];
-  status: WatchStatus;
-  /** ms since epoch of the last status change. */
-  since: number;
-  /** ms since epoch when Vigil saw the exit (within milliseconds, through a pidfd), or first saw it exited. */
-  exitedAt: number | null;
-  /** False when it had already exited when first seen: then `exitedAt` is only "at least this long ago". */
-  exitSeenLive: boolean;
-  /** Set while it is a zombie: when it was flagged, and the parent that has not reaped it. */
-  zombieSince: number | null;
-  zombieParent: WatchProcessRef | null;
-  /** Who collected it, once gone: 'its parent lemond 40990', 'init (pid 1) after its parent died'. */
-  reapedBy: string | null;
-  /** Last health answer or why there is none ('HTTP 200 /health', 'stopped (T)', 'timeout after 2000 ms'). */
-  healthDetail: string;
-  /** ms since epoch of the last probe; null before the first. */
-  healthAt: number | null;
-  /** The last OOM kill attributed to it (kernel, earlyoom or systemd-oomd). */
-  lastOom: OomKill | null;
-  /** RSS of the process and its children (from /proc/<pid>/stat), bytes; null once gone. */
-  memory: { rss: number; processes: number } | null;
-}
+export { WATCH_KIND_LABELS } from './watch-types.js';
+export type { WatchKind, WatchListen, WatchProcessRef, WatchStatus, WatchUnit, WatchedServer } from './watch-types.js';
 
 /** Vigil never learns a watched process's exit status: the kernel gives it only to the parent. */
 export const WATCHED_EXIT_STATUS_NOTE =
@@ -127,18 +16,26 @@ export const WATCHED_EXIT_STATUS_NOTE =
 
 const ref = (p: WatchProcessRef): string => `${p.comm} ${p.pid}`;
 
+/** ' 37s ago'; when the exit was not seen as it happened (it had exited before Vigil first looked), only a lower bound; '' when unknown. */
+function exitAge(s: WatchedServer, now: number): string {
+  if (s.exitedAt === null) return '';
+  const age = now - s.exitedAt;
+  if (s.exitSeenLive) return ` ${formatAgo(age)}`;
+  return age < 1000 ? ' before Vigil found it' : ` at least ${formatAgo(age)}`;
+}
+
 /** One line for the card, tray and notifications. */
 export function describeWatched(s: WatchedServer, now: number): string {
   const name = `${s.comm} ${s.pid}`;
   const oom = s.lastOom ? ' (OOM-killed)' : '';
   switch (s.status) {
     case 'zombie': {
-      const ago = s.exitedAt === null ? '' : ` ${s.exitSeenLive ? '' : 'at least '}${formatDuration(now - s.exitedAt)} ago`;
+      const ago = exitAge(s, now);
       const parent = s.zombieParent ? `its parent ${ref(s.zombieParent)} has not reaped it` : 'its parent has not reaped it';
       return `${name} exited${ago}${oom}; ${parent}`;
     }
     case 'gone':
-      return `${name} exited${oom}${s.reapedBy ? `; reaped by ${s.reapedBy}` : ''}`;
+      return `${name} exited${exitAge(s, now)}${oom}${s.reapedBy ? `; reaped by ${s.reapedBy}` : ''}`;
     case 'unhealthy':
       return `${name} is unhealthy: ${s.healthDetail}`;
     case 'running':
@@ -240,6 +137,24 @@ export function watchActions(s: WatchedServer, ctx: WatchActionContext): WatchAc
       argv: null,
     });
   return out;
+}
+
+/**
+ * The actions a view offers (the card's buttons, the tray's items): stop and
+ * adopt while the server runs, restart whenever a systemd unit runs it; each
+ * allowed or not (with why) by watchActions. Nothing for a zombie without a
+ * unit: Vigil can neither stop nor reap it.
+ */
+export function offeredWatchActions(s: WatchedServer, ctx: WatchActionContext): WatchAction[] {
+  const alive = s.status === 'running' || s.status === 'unhealthy';
+  return watchActions(s, ctx).filter((a) => (a.action === 'restart' ? s.unit !== null : alive));
+}
+
+/** Why nothing is offered for a zombie: the line shown where a Reap button would be for a backend. */
+export function watchedZombieNote(s: WatchedServer): string | null {
+  if (s.status !== 'zombie') return null;
+  const parent = s.zombieParent ? `its parent ${ref(s.zombieParent)}` : 'its parent';
+  return `Vigil cannot reap it: only ${parent} can, or init once that parent ends.`;
 }
 
 // ---- events ---------------------------------------------------------------------

@@ -6,6 +6,7 @@ import type { AddBackendRequest, CommandResult, IdRequest, LogChunk, PredictFitR
 import type { FitPrediction } from '../common/fit.js';
 import type { History, VigilEvent, VigilState } from '../common/state.js';
 import type { EventJournal } from './journal/event-journal.js';
+import type { WatchFeed } from './feeds/watch-feed.js';
 import type { BackendLogs } from './logs/backend-logs.js';
 
 /** The commands a backend's supervisor answers. */
@@ -29,6 +30,8 @@ export interface ServiceDeps {
   /** The fit prediction for a command as typed (the add-backend form). */
   predictFit(req: PredictFitRequest): Promise<FitPrediction>;
   shutdown(onProgress?: (msg: string) => void): Promise<void>;
+  /** The actions on servers Vigil did not start (feeds/watch-feed.ts). */
+  watched: Pick<WatchFeed, 'stop' | 'restartUnit' | 'adopt'>;
 }
 
 const unknownBackend = (id: string): CommandResult => ({ ok: false, message: `unknown backend '${id}'` });
@@ -67,6 +70,9 @@ export function createService(deps: ServiceDeps): VigilService {
     },
     openConfig: () => deps.openConfig(),
     predictFit: (req) => deps.predictFit(req),
+    stopWatched: (req) => deps.watched.stop(req.id),
+    restartWatchedUnit: (req) => deps.watched.restartUnit(req.id),
+    adoptWatched: (req) => deps.watched.adopt(req.id),
     shutdown: (onProgress) => deps.shutdown(onProgress),
   };
 }

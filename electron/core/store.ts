@@ -18,6 +18,7 @@ import {
   type VigilEvent,
   type VigilState,
 } from '../common/state.js';
+import type { WatchedServer } from '../common/watch.js';
 
 export function initialState(configPath = ''): VigilState {
   return {
@@ -30,6 +31,8 @@ export function initialState(configPath = ''): VigilState {
     kernelLog: { active: 'none', detail: 'not started', hint: null },
     config: { path: configPath, loadedAt: null, errors: [], ignored: [], format: null, created: false },
     alerts: [],
+    uid: process.getuid?.() ?? -1,
+    watched: [],
   };
 }
 
@@ -51,6 +54,8 @@ export interface VigilStore {
   setSystemMemory(system: SystemMemory | null, gpus?: GpuMemory[]): void;
   setKernelLog(status: KernelLogStatus): void;
   setAlerts(alerts: MemoryAlert[]): void;
+  /** The watched servers, replaced whole (the watch feed publishes only when they changed). */
+  setWatched(watched: WatchedServer[]): void;
   /** Run fn; subscribers see one snapshot with all of its mutations (nested batches join the outer one). */
   batch(fn: () => void): void;
 }
@@ -155,6 +160,7 @@ export function createVigilStore(init: VigilState = initialState()): VigilStore 
     setConfig: (patch) => set((s) => ({ config: { ...s.config, ...patch } })),
     setSystemMemory: (system, gpus) => set((s) => ({ memory: { system, gpus: gpus ?? s.memory.gpus } })),
     setKernelLog: (kernelLog) => set(() => ({ kernelLog })),
+    setWatched: (watched) => set(() => ({ watched })),
     setAlerts: (alerts) => set((s) => (s.alerts.length === alerts.length && s.alerts.every((a, i) => same(a, alerts[i])) ? {} : { alerts })),
     batch: (fn) => {
       depth++;

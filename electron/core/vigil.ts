@@ -11,7 +11,7 @@ import { mkdirSync } from 'node:fs';
 import type { CommandResult, VigilService } from '../common/api.js';
 import type { VigilConfig } from '../common/config-schema.js';
 import { formatConfigIssue } from '../common/format.js';
-import type { VigilEvent } from '../common/state.js';
+import type { BackendView, VigilEvent } from '../common/state.js';
 import { appendBackend } from './config/append-backend.js';
 import { ConfigWatcher, type ConfigChange } from './config/config-watcher.js';
 import { stderrLogger, type Logger } from './diagnostics.js';
@@ -28,6 +28,7 @@ import { BackendLogs } from './logs/backend-logs.js';
 import { PidHistory } from './oom/pid-history.js';
 import { resolveConfigPath, resolveStateDir } from './paths.js';
 import { createService } from './service.js';
+import type { OwnedProcesses } from './watch/index.js';
 import { createVigilStore, initialState } from './store.js';
 import type { BackendSupervisor } from './supervisor/backend-supervisor.js';
 import { RunningRegistry } from './supervisor/running-registry.js';
@@ -62,6 +63,13 @@ function configEvent(c: ConfigChange): EventDraft {
   const n = Object.keys(c.result.config.backends).length;
   return { kind: 'config', reason: `config loaded: ${n} backend(s)${c.result.created ? ' (created from the example)' : ''}` };
 }
+
+/** What Vigil owns, which watch mode never lists: its backends (each leads its session) and any child of its own. */
+const ownedProcesses = (backends: readonly BackendView[]): OwnedProcesses => ({
+  pids: backends.flatMap((b) => (b.pid === null ? [] : [b.pid])),
+  pgids: backends.flatMap((b) => (b.pgid === null ? [] : [b.pgid])),
+  parent: process.pid,
+});
 
 const watched = (s: BackendSupervisor): WatchedBackend => {
   const pid = s.livePid;
@@ -193,6 +201,8 @@ export async function createVigil(opts: CreateVigilOptions = {}): Promise<VigilC
       config: () => config.config,
       pidHistory,
       logger,
+      owned: () => ownedProcesses(store.get().backends),
+      addBackend: (id, cfg) => addBackend(id, cfg),
     });
     closers.push(() => feeds.stop());
     const reloadConfig = async (): Promise<void> => {
@@ -200,17 +210,19 @@ export async function createVigil(opts: CreateVigilOptions = {}): Promise<VigilC
       await config.reload();
       await applying;
     };
+    const addBackend = async (id: string, cfg: Record<string, unknown>): Promise<CommandResult> => {
+      const r = appendBackend(configPath, id, cfg);
+      if (r.ok) await reloadConfig();
+      return r;
+    };
     const service = createService({
       state: { get: () => store.get(), subscribe: (cb) => store.subscribe(cb) },
       backend: (id) => fleet.get(id),
       journal,
       logs,
       history: (req) => feeds.history(req),
-      addBackend: async (id, cfg) => {
-        const r = appendBackend(configPath, id, cfg);
-        if (r.ok) await reloadConfig();
-        return r;
-      },
+      addBackend,
+      watched: feeds.watch,
       openConfig: () => (opts.openConfig ? opts.openConfig(configPath) : Promise.resolve({ ok: true, message: configPath })),
       predictFit: (req) => fit.predictCommand(req),
       shutdown: async (onProgress) => {

@@ -33,7 +33,7 @@ function setup() {
 describe('registerIpc', () => {
   it('registers one handler per request and accepts a valid call from our window', async () => {
     const { ipc, svc, call } = setup();
-    expect([...ipc.handlers.keys()].sort()).toEqual(['addBackend', 'getEvents', 'getHistory', 'getLogs', 'getState', 'openConfig', 'predictFit', 'reap', 'restart', 'start', 'stop'].map((n) => `vigil:${n}`));
+    expect([...ipc.handlers.keys()].sort()).toEqual(['addBackend', 'adoptWatched', 'getEvents', 'getHistory', 'getLogs', 'getState', 'openConfig', 'predictFit', 'reap', 'restart', 'restartWatchedUnit', 'start', 'stop', 'stopWatched'].map((n) => `vigil:${n}`));
     await expect(call('restart', { id: 'llama' })).resolves.toEqual({ ok: true, message: 'restart llama' });
     // Our page with a hash/query is still our page.
     await expect(call('stop', { id: 'llama' }, undefined, { url: `${PAGE}#/backend/llama`, parent: null })).resolves.toMatchObject({ ok: true });

@@ -1,12 +1,14 @@
 // Desktop notifications from state diffs: OOM kill, crash, restart limit
-// reached, a hung backend, early memory warning, recovery. One per backend+kind per
+// reached, a hung backend, early memory warning, recovery, and the watched
+// servers' trouble (watched-notices.ts). One per backend+kind per
 // interval, so a crash loop does not flood the desktop. Clicking one opens
 // the dashboard on that backend. Notification is injected (tests use a fake).
 import type { NotificationConstructorOptions, Notification as NotificationT } from 'electron';
 import { formatClock, formatCountdown, formatKb } from '../common/format.js';
 import type { BackendView, VigilEvent, VigilState } from '../common/state.js';
+import { watchedNotices, type WatchedNoticeKind } from './watched-notices.js';
 
-export type NoticeKind = 'oom' | 'crash' | 'failed' | 'unhealthy' | 'warning' | 'recovered';
+export type NoticeKind = 'oom' | 'crash' | 'failed' | 'unhealthy' | 'warning' | 'recovered' | WatchedNoticeKind;
 
 export interface NotifierDeps {
   Notification: new (opts: NotificationConstructorOptions) => NotificationT;
@@ -30,6 +32,8 @@ export interface Notice {
    * store publishes the exit a moment before the transition that follows).
    */
   afterExitOf?: number | null;
+  /** Rate-limit key when not backend+kind (a watched server's). */
+  key?: string;
 }
 
 /** Statuses in which the backend still has a process. */
@@ -93,6 +97,7 @@ export function noticesFor(events: readonly VigilEvent[], state: VigilState, new
   }
   // A backend near its own limit is not the machine running low.
   for (const a of newAlerts) out.push({ kind: 'warning', backend: a.backend, title: a.backend ? `${byId.get(a.backend)?.name ?? a.backend} is near its memory limit` : 'Memory is running low', body: a.message });
+  for (const w of watchedNotices(events)) out.push({ ...w, backend: null });
   return out;
 }
 
@@ -117,7 +122,7 @@ export function createNotifier(deps: NotifierDeps, opts: NotifierOptions): Notif
   let waiting: { notice: Notice; at: number }[] = [];
 
   const show = (n: Notice): void => {
-    const key = `${n.backend ?? '*'}:${n.kind}`;
+    const key = n.key ?? `${n.backend ?? '*'}:${n.kind}`;
     const t = now();
     const prev = lastShown.get(key);
     if (prev !== undefined && t - prev < interval) return;

@@ -3,6 +3,8 @@
 import { BACKEND_COMMANDS, commandAllowed, type BackendCommand } from '../common/commands.js';
 import { describeExitStatus, formatClock } from '../common/format.js';
 import type { BackendStatus, BackendView, VigilState } from '../common/state.js';
+import type { WatchedServer } from '../common/watch.js';
+import { watchedDown, watchedTooltip } from './tray-watched.js';
 
 export type TrayLevel = 'ok' | 'busy' | 'down' | 'idle';
 export const TRAY_LEVELS: readonly TrayLevel[] = ['ok', 'busy', 'down', 'idle'];
@@ -15,22 +17,25 @@ const oomDown = (b: BackendView): boolean => b.status !== 'ready' && b.status !=
 
 /**
  * Worst state wins: down > busy > ok. Backends the user stopped are not
- * wanted, so they do not count; none wanted → idle.
+ * wanted, so they do not count; none wanted and nothing watched → idle. A
+ * watched server that is a zombie or unhealthy is down like a backend.
  */
-export function trayLevel(backends: readonly BackendView[]): TrayLevel {
+export function trayLevel(backends: readonly BackendView[], watched: readonly WatchedServer[] = []): TrayLevel {
   const wanted = backends.filter((b) => b.status !== 'stopped');
-  if (wanted.length === 0) return 'idle';
-  if (wanted.some((b) => DOWN.has(b.status) || oomDown(b))) return 'down';
+  const live = watched.filter((w) => w.status !== 'gone');
+  if (wanted.length === 0 && live.length === 0) return 'idle';
+  if (wanted.some((b) => DOWN.has(b.status) || oomDown(b)) || watchedDown(live)) return 'down';
   if (wanted.some((b) => BUSY.has(b.status))) return 'busy';
   return 'ok';
 }
 
 export function trayTooltip(state: VigilState): string {
-  if (state.backends.length === 0) return 'Vigil — no backends configured';
+  const watched = watchedTooltip(state.watched);
+  if (state.backends.length === 0) return `Vigil — no backends configured${watched ? `; ${watched}` : ''}`;
   const counts = new Map<BackendStatus, number>();
   for (const b of state.backends) counts.set(b.status, (counts.get(b.status) ?? 0) + 1);
   const parts = [...counts].map(([s, n]) => `${n} ${s}`);
-  return `Vigil — ${parts.join(', ')}`;
+  return `Vigil — ${parts.join(', ')}${watched ? `; ${watched}` : ''}`;
 }
 
 export interface TrayBackendItem {

@@ -5,7 +5,9 @@ import path from 'node:path';
 import type { Menu as MenuT, MenuItemConstructorOptions, NativeImage, Tray as TrayT } from 'electron';
 import type { BackendCommand } from '../common/commands.js';
 import type { VigilState } from '../common/state.js';
+import type { WatchActionName } from '../common/watch.js';
 import { trayBackendItems, trayLevel, trayTooltip, type TrayLevel } from './tray-model.js';
+import { trayWatchedItems, type TrayWatchedItem } from './tray-watched.js';
 
 export interface TrayDeps {
   Tray: new (image: NativeImage) => TrayT;
@@ -17,6 +19,8 @@ export interface TrayOptions {
   iconsDir: string;
   onOpen(backendId?: string): void;
   onCommand(command: BackendCommand, backendId: string): void;
+  /** An action on a server Vigil did not start; the host asks `confirm` first. */
+  onWatchedAction?(action: WatchActionName, id: string, confirm: string | null): void;
   onQuit(): void;
 }
 
@@ -34,6 +38,24 @@ export function trayIconPath(iconsDir: string, level: TrayLevel): string {
   return path.join(iconsDir, `tray-${level}.png`);
 }
 
+/** The watched servers' part of the menu: a heading, then each with Show, its note and its actions. */
+function watchedMenu(watched: TrayWatchedItem[], opts: TrayOptions): MenuItemConstructorOptions[] {
+  if (watched.length === 0) return [];
+  return [
+    { label: 'Watched (not started by Vigil)', enabled: false },
+    ...watched.map((w): MenuItemConstructorOptions => ({
+      label: w.label,
+      submenu: [
+        { label: 'Show', click: () => opts.onOpen() },
+        ...(w.note ? [{ label: w.note, enabled: false }] : []),
+        ...(w.actions.length ? [{ type: 'separator' as const }] : []),
+        ...w.actions.map((a): MenuItemConstructorOptions => ({ label: a.label, enabled: a.enabled, toolTip: a.why, click: () => opts.onWatchedAction?.(a.action, w.id, a.confirm) })),
+      ],
+    })),
+    { type: 'separator' },
+  ];
+}
+
 export function createTrayService(deps: TrayDeps, opts: TrayOptions): TrayService {
   let level: TrayLevel = 'idle';
   const tray = new deps.Tray(deps.nativeImage.createFromPath(trayIconPath(opts.iconsDir, level)));
@@ -45,8 +67,9 @@ export function createTrayService(deps: TrayDeps, opts: TrayOptions): TrayServic
 
   const buildMenu = (state: VigilState): void => {
     const items = trayBackendItems(state.backends);
+    const watched = trayWatchedItems(state.watched, state.uid);
     // Rebuild only when what the menu shows changed (memory samples arrive every second).
-    const key = JSON.stringify(items);
+    const key = JSON.stringify([items, watched]);
     if (key === menuKey) return;
     menuKey = key;
     const template: MenuItemConstructorOptions[] = [
@@ -59,6 +82,7 @@ export function createTrayService(deps: TrayDeps, opts: TrayOptions): TrayServic
         ],
       })),
       ...(items.length ? [{ type: 'separator' as const }] : [{ label: 'No backends configured', enabled: false }]),
+      ...watchedMenu(watched, opts),
       { label: 'Open dashboard', click: () => opts.onOpen() },
       { label: 'Quit', click: () => opts.onQuit() },
     ];
@@ -67,7 +91,7 @@ export function createTrayService(deps: TrayDeps, opts: TrayOptions): TrayServic
 
   return {
     update(state) {
-      const next = trayLevel(state.backends);
+      const next = trayLevel(state.backends, state.watched);
       if (next !== level) {
         level = next;
         tray.setImage(deps.nativeImage.createFromPath(trayIconPath(opts.iconsDir, level)));

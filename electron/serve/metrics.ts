@@ -4,6 +4,7 @@
 import { Gauge, Registry } from 'prom-client';
 import { BACKEND_STATUSES, type VigilState } from '../common/state.js';
 import { llamaGauges } from './llama-metrics.js';
+import { collectWatched } from './metrics-watched.js';
 
 export interface MetricsExporter {
   contentType: string;
@@ -30,6 +31,10 @@ export function createMetrics(getState: () => VigilState): MetricsExporter {
   const fitPredicted = g('vigil_backend_fit_predicted_bytes', "What the backend's llama-server was predicted to take before its last start.", ['backend']);
   const fitMeasured = g('vigil_backend_fit_measured_bytes', 'What its last ready run took at its peak (tree RSS or cgroup peak, whichever is higher).', ['backend']);
   const llama = llamaGauges(registry);
+  const watched = {
+    up: g('vigil_watched_up', 'A server Vigil did not start: 1 while it runs and answers, 0 when unhealthy or a zombie. server: its unit, else label:port.', ['server', 'kind']),
+    zombie: g('vigil_watched_zombie', '1 while a watched server has exited and its parent has not reaped it.', ['server']),
+  };
 
   const collect = (): void => {
     registry.resetMetrics();
@@ -52,6 +57,7 @@ export function createMetrics(getState: () => VigilState): MetricsExporter {
       swapFree.set(m.swapFree);
       if (m.psi) psiFull.set(m.psi.fullAvg10);
     }
+    collectWatched(watched, s.watched);
     for (const gpu of s.memory.gpus) {
       gpuMem.set({ gpu: gpu.id, pool: 'vram' }, gpu.vramUsed);
       if (gpu.gttUsed !== null) gpuMem.set({ gpu: gpu.id, pool: 'gtt' }, gpu.gttUsed);

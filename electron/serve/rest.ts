@@ -11,6 +11,7 @@ import type { IncomingMessage } from 'node:http';
 import type { CommandResult, RequestName, VigilService } from '../common/api.js';
 import { BACKEND_COMMANDS, commandRefusal, type BackendCommand } from '../common/commands.js';
 import { dispatch, validateRequest } from '../host/dispatch.js';
+import { handleWatchedRest } from './rest-watched.js';
 
 export interface RestResult {
   status: number;
@@ -68,6 +69,7 @@ export async function handleRest(service: VigilService, req: IncomingMessage, ur
       return call('predictFit', q);
     }
   }
+  if (parts[1] === 'watched') return handleWatchedRest(service, method, parts);
   if (parts.length === 4 && parts[1] === 'backends') {
     const id = parts[2];
     const action = parts[3] ?? '';

@@ -263,6 +263,9 @@ export function createWsBridge(opts: BridgeOptions): WsBridge {
     addBackend: (req) => request('addBackend', req),
     openConfig: () => request('openConfig'),
     predictFit: (req) => request('predictFit', req),
+    stopWatched: (id) => request<CommandResult>('stopWatched', { id }),
+    restartWatchedUnit: (id) => request<CommandResult>('restartWatchedUnit', { id }),
+    adoptWatched: (id) => request<CommandResult>('adoptWatched', { id }),
     onState: (cb) => listen(stateListeners, cb),
     onFocus: (cb) => listen(focusListeners, cb),
     onConnection: (cb) => {

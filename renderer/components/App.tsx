@@ -7,6 +7,7 @@ import { Header } from './Header.js';
 import { LogView } from './LogView.js';
 import { MemoryCharts } from './MemoryCharts.js';
 import { OomTimeline } from './OomTimeline.js';
+import { WatchedList } from './WatchedList.js';
 
 const VIEWS: { id: View; label: string }[] = [
   { id: 'backends', label: 'Backends' },
@@ -57,7 +58,7 @@ export function App() {
         </div>
       )}
       <main id="main" tabIndex={-1}>
-        {view === 'backends' && <Backends />}
+        {view === 'backends' && (<><Backends /><WatchedList /></>)}
         {view === 'memory' && <MemoryCharts />}
         {view === 'ooms' && <OomTimeline />}
         {view === 'logs' && <LogView />}

@@ -17,11 +17,45 @@ export const CARELESS_MANAGER = path.join(here, 'careless-manager.py');
 export const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 
 /** A directory holding `name` → node, so `name fake-llama-server.mjs …` runs as a process called `name`. */
-export function namedNode(name = 'llama-server'): { bin: string; cleanup: () => void } {
+export function namedNode(name = 'llama-server', target = process.execPath): { bin: string; cleanup: () => void } {
   const t = tempDir('vigil-watch-bin-');
   const bin = path.join(t.dir, name);
-  symlinkSync(process.execPath, bin);
+  symlinkSync(target, bin);
   return { bin, cleanup: t.cleanup };
+}
+
+export const LATE_LISTENER = path.join(here, 'late-listener.py');
+
+export interface LateListener {
+  pid: number;
+  port: number;
+  /** Make it listen; resolves once it accepts connections. */
+  listen(): Promise<void>;
+  kill(): void;
+}
+
+/** late-listener.py run as `name` (python under that name): bound to a port, listening only when told. */
+export async function startLateListener(name = 'llama-server'): Promise<LateListener & { cleanup: () => void }> {
+  const py = namedNode(name, PYTHON);
+  const port = await pickFreePort();
+  const child = spawn(py.bin, [LATE_LISTENER, String(port)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  await waitFor(() => out.includes('bound'), 10_000, 'the late listener to bind');
+  const kill = (): void => void child.kill('SIGKILL');
+  return {
+    pid: child.pid!,
+    port,
+    listen: async () => {
+      child.stdin!.write('listen\n');
+      await waitForPort(port);
+    },
+    kill,
+    cleanup: () => {
+      kill();
+      py.cleanup();
+    },
+  };
 }
 
 /** argv of the fake llama-server under a server's name. */

@@ -49,4 +49,18 @@ kernelLog:
 
 sampling:
   intervalMs: 1000
+
+# Servers Vigil did not start (Ollama, lemonade, llama-swap, LM Studio, vLLM,
+# a llama-server from a terminal …): shown beside the backends with their
+# ports, health, OOM kills and the zombies their managers leave. Vigil can
+# stop one, restart its systemd unit, or adopt it; it cannot reap a zombie
+# it did not start.
+watch:
+  enabled: true
+  catalog: true            # the built-in list of LLM servers
+  rules: []                # your own, by cmdline (regex), exe, unit or port, e.g.
+  #  - { name: my-api, port: 9000, health: /healthz }
+  ignore: []               # never watch these, e.g. [{ unit: ollama.service }]
+  health: { interval: 4s, timeout: 2s, unhealthyAfter: 2 }
+  zombieGrace: 2s          # an exited server its parent has not reaped after this is flagged
 `;

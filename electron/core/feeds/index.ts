@@ -16,6 +16,9 @@ import { AlertFeed } from './alert-feed.js';
 import { startMemoryFeed } from './memory-feed.js';
 import { startOomFeed } from './oom-feed.js';
 import { RecentConsumers } from './recent-consumers.js';
+import { startWatchFeed, type WatchFeed } from './watch-feed.js';
+import type { CommandResult } from '../../common/api.js';
+import type { OwnedProcesses } from '../watch/index.js';
 
 /** What the feeds see of one supervised backend. */
 export interface WatchedBackend {
@@ -49,9 +52,15 @@ export interface FeedDeps {
   config(): VigilConfig | null;
   pidHistory: Pick<PidHistory, 'observeTrees' | 'ownerOf'>;
   logger: Logger;
+  /** Vigil's own processes, which the watch feed never lists. */
+  owned(): OwnedProcesses;
+  /** Append a backend to the config file and apply it (the watch feed's adopt). */
+  addBackend(id: string, config: Record<string, unknown>): Promise<CommandResult>;
 }
 
 export interface Feeds {
+  /** Servers Vigil did not start, and the actions on them. */
+  watch: WatchFeed;
   history(req: HistoryRequest): History;
   stop(): void;
 }
@@ -103,6 +112,16 @@ export async function startFeeds(deps: FeedDeps): Promise<Feeds> {
     logger: deps.logger,
   });
   const memoryNodes = memoryNodeCount(o.sysRoot);
+  const watch = startWatchFeed({
+    config: () => deps.config()?.watch,
+    owned: deps.owned,
+    publish: (list) => store.setWatched(list),
+    emit: deps.emit,
+    backendIds: () => Object.keys(deps.config()?.backends ?? {}),
+    addBackend: deps.addBackend,
+    ...(o.procRoot ? { procRoot: o.procRoot } : {}),
+    logger: deps.logger,
+  });
   const stopOom = await startOomFeed({
     stateDir: deps.stateDir,
     ...(o.kmsgPath !== undefined ? { kmsgPath: o.kmsgPath } : {}),
@@ -111,14 +130,17 @@ export async function startFeeds(deps: FeedDeps): Promise<Feeds> {
     attribution: { ownerOf: (pid, time) => deps.pidHistory.ownerOf(pid, time), consumersAt: (time) => consumers.at(time), memoryNodes },
     publish: { kill: (k) => store.pushOom(k), status: (s) => store.setKernelLog(s) },
     markOomKilled: (id, kill) => deps.backend(id)?.markOomKilled(kill) ?? false,
+    watched: (kill) => watch.attributeKill(kill),
     emit: deps.emit,
     logger: deps.logger,
   });
   return {
+    watch,
     history: (req) => memory.history(req),
     stop: () => {
       memory.stop();
       stopOom();
+      watch.close();
     },
   };
 }

@@ -21,6 +21,8 @@ export interface OomFeedDeps {
   publish: { kill(k: OomKill): void; status(s: KernelLogStatus): void };
   /** Tell the backend's supervisor; false when no supervisor of that id runs (removed since). */
   markOomKilled(backend: string, kill: OomKill): boolean;
+  /** Offer a kill of no backend to the watched servers; true when one took it (and told of it). */
+  watched?(kill: OomKill): boolean;
   emit(d: EventDraft): VigilEvent;
   logger: Logger;
 }
@@ -44,6 +46,7 @@ export async function startOomFeed(deps: OomFeedDeps): Promise<() => void> {
     const k: OomKill = { ...kill, ...attributeKill(kill, deps.attribution) };
     deps.publish.kill(k);
     if (k.backend && deps.markOomKilled(k.backend, k)) return;
+    if (!k.backend && deps.watched?.(k)) return;
     deps.emit({ kind: 'oom', backend: k.backend, reason: describeKill(k, deps.attribution.memoryNodes), pid: k.pid, oom: k });
   };
   const w = new KernelLogWatcher({

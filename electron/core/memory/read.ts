@@ -46,8 +46,11 @@ export function readParse<T>(path: string, parse: (b: Buffer, n: number) => T): 
       const room = scratch.length - total;
       const n = readSync(fd, scratch, total, room, null);
       total += n;
-      // A short read is EOF for procfs/sysfs (seq_file fills the buffer when
-      // it can); skipping the extra read() that would return 0 saves a syscall per file.
+      // A short read is EOF for the files read here (stat, status, meminfo …:
+      // one record, which seq_file grows its buffer to hand out whole);
+      // skipping the extra read() that would return 0 saves a syscall per
+      // file. Tables printed a record at a time (/proc/net/tcp) come about a
+      // page per read and are not for this reader.
       if (n < room) break;
       if (total === scratch.length) {
         const bigger = Buffer.alloc(scratch.length * 2);

@@ -138,6 +138,31 @@ describe('OomParser line forms', () => {
     expect(kill).toMatchObject({ pid: 11, comm: 'b', scope: 'memcg', memcg: '/docker/abc' });
   });
 
+  it('a kill whose header the kernel rate-limited away does not take the cgroup and trigger of the kill before it', () => {
+    // As read from /dev/kmsg here: two memory cgroups OOM 0.6 s apart; the second kill kept only its Killed line.
+    const [first, second, ...rest] = one(
+      'node invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0',
+      'Memory cgroup stats for /vigil/oom09:',
+      'oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=/vigil/oom09,task_memcg=/vigil/oom09,task=node,pid=346,uid=0',
+      'Memory cgroup out of memory: Killed process 346 (node) total-vm:1148288kB, anon-rss:130848kB, file-rss:41348kB, shmem-rss:0kB, UID:0 pgtables:756kB oom_score_adj:0',
+      'Memory cgroup out of memory: Killed process 6899 (llama-server) total-vm:1181448kB, anon-rss:162660kB, file-rss:37764kB, shmem-rss:0kB, UID:0 pgtables:840kB oom_score_adj:0',
+    );
+    expect(rest).toHaveLength(0);
+    expect(first).toMatchObject({ pid: 346, memcg: '/vigil/oom09', trigger: { comm: 'node' } });
+    expect(second).toMatchObject({ pid: 6899, comm: 'llama-server', scope: 'memcg', memcg: null, constraint: null, trigger: null });
+  });
+
+  it('memory.oom.group: every task the group kill takes shares the cgroup', () => {
+    const kills = one(
+      'python3 invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0',
+      'oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=/app.slice/svc.service,task_memcg=/app.slice/svc.service,task=python3,pid=20,uid=0',
+      'Memory cgroup out of memory: Killed process 20 (python3) total-vm:1000kB, anon-rss:900kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:8kB oom_score_adj:0',
+      'Tasks in /app.slice/svc.service are going to be killed due to memory.oom.group set',
+      'Memory cgroup out of memory: Killed process 21 (worker) total-vm:1000kB, anon-rss:10kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:8kB oom_score_adj:0',
+    );
+    expect(kills.map((k) => [k.pid, k.memcg])).toEqual([[20, '/app.slice/svc.service'], [21, '/app.slice/svc.service']]);
+  });
+
   it('earlyoom SIGKILL escalation after SIGTERM is the same kill; old format without uid parses', () => {
     const lines: NormalisedLine[] = [
       { text: 'sending SIGTERM to process 1234 "firefox": badness 600, VmRSS 3000 MiB', timeText: null, source: 'earlyoom' },

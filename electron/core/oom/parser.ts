@@ -46,6 +46,10 @@ interface Incident {
   memcg: string | null;
   summary: Summary | null;
   selected: { pid: number; comm: string; scope: 'global' | 'memcg' | null } | null;
+  /** A Killed line already took this incident's context. */
+  killed: boolean;
+  /** `memory.oom.group`: every Killed line of the incident shares its context. */
+  group: boolean;
 }
 
 const INCIDENT_GAP_USEC = 10_000_000;
@@ -149,7 +153,7 @@ export class OomParser {
   }
 
   private static fresh(at: Incident['at']): Incident {
-    return { at, trigger: null, scope: null, memcg: null, summary: null, selected: null };
+    return { at, trigger: null, scope: null, memcg: null, summary: null, selected: null, killed: false, group: false };
   }
 
   /** Wall-clock ms since a kill waits for a line that may complete or cancel it, null when none waits (live sources flush after a grace period). */
@@ -194,16 +198,22 @@ export class OomParser {
     }
     if (text.includes(KILLED_AT)) {
       const k = parseKilledLine(text);
-      if (k) out.push(this.killFromKernel(line, k));
+      if (!k) return out;
+      this.afterKill(line, out);
+      out.push(this.killFromKernel(line, k));
+      this.incident.killed = true;
       return out;
     }
     if ((m = SUMMARY.exec(text))) {
-      if (inc.summary && !inc.summary.consumed) out.push(...this.finishIncident(true));
+      this.afterKill(line, out);
+      if (this.incident.summary && !this.incident.summary.consumed) out.push(...this.finishIncident(true));
       this.incident.summary = parseSummary(m[2] ?? '', m[1]!, line);
       if (m[1] === 'CONSTRAINT_MEMCG') this.incident.scope = 'memcg';
       return out;
     }
     if ((m = SELECT.exec(text))) {
+      this.afterKill(line, out);
+      const inc = this.incident;
       inc.selected = { pid: Number(m[2]), comm: m[3]!, scope: scopeOfMessage(m[1]) };
       if (inc.selected.scope) inc.scope = inc.selected.scope;
       return out;
@@ -221,16 +231,38 @@ export class OomParser {
       if (inc.trigger && inc.trigger.pid === null && inc.trigger.comm === m[2]) inc.trigger.pid = Number(m[1]);
       return out;
     }
-    if ((m = TASK_IN.exec(text)) || (m = GROUP.exec(text))) {
+    if ((m = GROUP.exec(text))) {
+      // Printed after the first victim's Killed line: the rest of the cgroup follows.
       inc.scope = 'memcg';
       inc.memcg = m[1]!;
+      inc.group = true;
+      return out;
+    }
+    if ((m = TASK_IN.exec(text))) {
+      this.afterKill(line, out);
+      this.incident.scope = 'memcg';
+      this.incident.memcg = m[1]!;
       return out;
     }
     if ((m = LIMIT_REACHED.exec(text)) || (m = STATS_FOR.exec(text))) {
-      inc.scope = 'memcg';
-      inc.memcg ??= m[1]!;
+      this.afterKill(line, out);
+      this.incident.scope = 'memcg';
+      this.incident.memcg ??= m[1]!;
     }
     return out;
+  }
+
+  /**
+   * The kernel rate-limits every line of an OOM but the Killed one, so lines
+   * after a kill (another Killed line, a summary, a cgroup line) belong to
+   * another OOM whose first lines were dropped: they must not inherit this
+   * one's cgroup and trigger. Under memory.oom.group one OOM kills the whole
+   * cgroup, and its Killed lines share the context.
+   */
+  private afterKill(line: NormalisedLine, out: OomKill[]): void {
+    if (!this.incident.killed || this.incident.group) return;
+    out.push(...this.finishIncident());
+    this.incident = OomParser.fresh(this.at(line));
   }
 
   private at(line: NormalisedLine): Incident['at'] {

@@ -7,8 +7,21 @@
 import { execFile } from 'node:child_process';
 import { LibcError, sendSignal } from '../../../native-bindings/process.js';
 import { unitRestartArgv, watchActions } from '../../common/watch.js';
+import { pickListen } from './health.js';
 import { readEnviron, readLink } from './proc-info.js';
 import type { Tracked } from './tracked.js';
+
+/** What adopting a server needs: its command line, working directory and environment, and where its API answers. */
+export interface AdoptionSpec {
+  argv: string[];
+  cwd: string | null;
+  /** Its environment when readable (another user's is not). */
+  env: Record<string, string> | null;
+  /** The port it serves on (the one its command line names, else its program's default, else its lowest); null when it listens on none. */
+  port: number | null;
+  /** The health path its kind answers on; null without a port, or for a rule without a probe. */
+  health: string | null;
+}
 
 export interface ActionResult {
   ok: boolean;
@@ -73,8 +86,15 @@ export class ServerActions {
     });
   }
 
-  adoptionSpec(t: Tracked | undefined): { argv: string[]; cwd: string | null; env: Record<string, string> | null } | null {
+  adoptionSpec(t: Tracked | undefined): AdoptionSpec | null {
     if (this.refusal(t, 'adopt') || !t) return null;
-    return { argv: [...t.view.cmdline], cwd: readLink(this.procRoot, t.view.pid, 'cwd'), env: readEnviron(this.procRoot, t.view.pid) };
+    const l = pickListen(t.view.listen, [t.cand.port, t.cand.defaultPort]);
+    return {
+      argv: [...t.view.cmdline],
+      cwd: readLink(this.procRoot, t.view.pid, 'cwd'),
+      env: readEnviron(this.procRoot, t.view.pid),
+      port: l?.port ?? null,
+      health: l ? t.cand.health.path : null,
+    };
   }
 }

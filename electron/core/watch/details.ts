@@ -1,8 +1,9 @@
 // The slower facts about a watched process, read when it is found and then
-// every few seconds: the TCP ports it listens on (its socket inodes from
-// /proc/<pid>/fd matched against LISTEN sockets of its own network
-// namespace, so a server in a container is seen too), its owner, executable,
-// systemd unit and memory cgroup, its parent and children.
+// every half minute (its ports every tick until it listens): the TCP ports
+// it listens on (its socket inodes from /proc/<pid>/fd matched against the
+// LISTEN sockets of its own network namespace, so a server in a container
+// is seen too), its owner, executable, systemd unit and memory cgroup, its
+// parent and children.
 import type { WatchListen, WatchProcessRef } from '../../common/watch.js';
 import { readSmall } from '../memory/read.js';
 import { netNamespace, readCgroup, readLink, readListening, readStat, readUid, socketInodes, type CgroupInfo, type ListenSocket } from './proc-info.js';
@@ -35,9 +36,6 @@ export interface PortsResult {
   listen: WatchListen[];
   /** Its fds were not readable: these are the LISTEN sockets of its uid, not proven its own. */
   inferred: boolean;
-  /** Its socket inodes when read, and which of them listen: the next read skips the TCP tables while these stand. */
-  sockets: Set<number> | null;
-  listening: Set<number>;
 }
 
 const dedupe = (socks: readonly ListenSocket[]): WatchListen[] => {
@@ -53,22 +51,20 @@ const dedupe = (socks: readonly ListenSocket[]): WatchListen[] => {
 };
 
 /**
- * Ports the process listens on; null when it is gone. The TCP tables list
- * every socket of the namespace (the kernel walks them all to print them),
- * so they are read only when the process has a socket it did not have at
- * the last read, or lost one that listened: a server that opened no socket
- * since cannot have started listening.
+ * Ports the process listens on; null when it is gone. Its socket inodes are
+ * matched against the LISTEN rows every time: a socket it already holds may
+ * start listening at any moment (socket, bind, then listen), so an unchanged
+ * set of sockets proves nothing. A process without sockets needs no table.
  */
-export function readPorts(procRoot: string, pid: number, uid: number | null, cache: ListeningCache, prev: PortsResult | null = null): PortsResult | null {
+export function readPorts(procRoot: string, pid: number, uid: number | null, cache: ListeningCache): PortsResult | null {
   const inodes = socketInodes(procRoot, pid);
   if (inodes === null) return null;
   if (inodes === 'denied') {
     const socks = cache.of(pid);
-    return { listen: uid === null ? [] : dedupe(socks.filter((s) => s.uid === uid)), inferred: true, sockets: null, listening: new Set() };
+    return { listen: uid === null ? [] : dedupe(socks.filter((s) => s.uid === uid)), inferred: true };
   }
-  if (prev?.sockets && [...inodes].every((i) => prev.sockets!.has(i)) && [...prev.listening].every((i) => inodes.has(i))) return { ...prev, sockets: inodes };
-  const mine = cache.of(pid).filter((s) => inodes.has(s.inode));
-  return { listen: dedupe(mine), inferred: false, sockets: inodes, listening: new Set(mine.map((s) => s.inode)) };
+  if (inodes.size === 0) return { listen: [], inferred: false };
+  return { listen: dedupe(cache.of(pid).filter((s) => inodes.has(s.inode))), inferred: false };
 }
 
 export interface Identity {

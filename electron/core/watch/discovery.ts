@@ -268,6 +268,14 @@ export class Discovery {
     e.cmd = cmd;
     // Kernel threads have no command line; nor has a vfork child before its exec.
     if (argv.length === 0 && (e.ppid === 2 || pid === 2 || e.ppid === 0)) return;
+    // Nor has a zombie: one that exited before it was first seen (an OOM kill
+    // right after start, or before Vigil ran) is recognised by its name alone.
+    if (argv.length === 0 && this.stat(pid)?.state === 'Z') {
+      this.forks.delete(pid);
+      const c = this.recognise(pid, e, [e.comm], null);
+      if (c) out.push({ ...c, argv: [] });
+      return;
+    }
     // Still its parent's fork (no exec yet)? Look again on the next ticks. A
     // fork that never execs is its parent's worker, never a server of its own.
     const parent = this.entries.get(e.ppid);

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { waitFor } from '../../../test-support/helpers.js';
 import { PYTHON } from '../../../test-support/watch/servers.js';
-import { parseCgroup, parseListening, parseStat, readCmdline, readListening, socketInodes } from './proc-info.js';
+import { parseCgroup, parseListening, parseStat, readCmdline, readListenTable, readListening, socketInodes } from './proc-info.js';
 
 let server: Server | null = null;
 afterEach(() => {
@@ -75,6 +75,27 @@ describe('listening sockets', () => {
     const inodes = socketInodes('/proc', process.pid);
     expect(inodes).toBeInstanceOf(Set);
     expect((inodes as Set<number>).has(socks[0]!.inode)).toBe(true);
+  });
+
+  it('reads every listener of a table longer than one read (the kernel hands it out a page at a time)', async () => {
+    // ~150 bytes a row: 80 listeners fill about three pages before any connection is printed.
+    const many: Server[] = [];
+    try {
+      const ports = await Promise.all(
+        Array.from({ length: 80 }, () => new Promise<number>((resolve) => {
+          const s = createServer();
+          many.push(s);
+          s.listen(0, '127.0.0.1', () => resolve((s.address() as { port: number }).port));
+        })),
+      );
+      const found = new Set(readListenTable(`/proc/${process.pid}/net/tcp`, false)!.map((s) => s.port));
+      expect(ports.filter((p) => !found.has(p))).toEqual([]);
+      // sock_diag, which readListening asks for this namespace, agrees.
+      const diag = new Set(readListening('/proc', process.pid).map((s) => s.port));
+      expect(ports.filter((p) => !diag.has(p))).toEqual([]);
+    } finally {
+      for (const s of many) s.close();
+    }
   });
 
   it('reads a command line argument by argument (spaces kept), and null for a pid that does not exist', async () => {

@@ -3,8 +3,9 @@
 // executable, owner, systemd unit and memory cgroup, and its listening TCP
 // sockets. Every reader answers null for a process that is gone; a process
 // of another user whose fds cannot be read answers 'denied'.
-import { closeSync, lstatSync, readdirSync, readlinkSync } from 'node:fs';
-import { errnoOf, openSmall, preadParse, readParse, readSmall } from '../memory/read.js';
+import { closeSync, lstatSync, readSync, readdirSync, readlinkSync } from 'node:fs';
+import { listeningTcp } from '../../../native-bindings/sock-diag.js';
+import { ReadFailure, errnoOf, openSmall, preadParse, readParse, readSmall } from '../memory/read.js';
 
 export interface StatInfo {
   pid: number;
@@ -204,33 +205,91 @@ function hexToIpv6(hex: string): string {
   return `${groups.slice(0, best).join(':')}::${groups.slice(best + bestLen).join(':')}`;
 }
 
-/** LISTEN sockets (state 0A) of /proc/net/tcp or tcp6 text. */
-export function parseListening(text: string, v6: boolean): ListenSocket[] {
-  const out: ListenSocket[] = [];
+/** Rows of /proc/net/tcp{,6} text into `out` (LISTEN only); true once a row in another state than LISTEN or SYN_RECV shows the listeners are all printed. */
+function scanRows(text: string, v6: boolean, out: ListenSocket[]): boolean {
+  let past = false;
   for (const line of text.split('\n')) {
     // "  sl  local_address rem_address   st tx_queue:rx_queue tr:tm->when retrnsmt   uid  timeout inode"
     const f = line.trim().split(/\s+/);
-    if (f.length < 10 || f[3] !== '0A') continue;
+    if (f.length < 10 || !/^[0-9A-F]{2}$/.test(f[3]!)) continue;
+    if (f[3] !== '0A') {
+      // Kernels before 4.4 print a listener's pending SYN_RECV requests right after it.
+      if (f[3] !== '03') past = true;
+      continue;
+    }
     const [addr, portHex] = f[1]!.split(':') as [string, string];
     const inode = Number(f[9]);
     if (!portHex || !Number.isFinite(inode)) continue;
     out.push({ host: v6 ? hexToIpv6(addr) : hexToIpv4(addr), port: Number.parseInt(portHex, 16), inode, uid: Number(f[7]) });
   }
+  return past;
+}
+
+/** LISTEN sockets (state 0A) of /proc/net/tcp or tcp6 text. */
+export function parseListening(text: string, v6: boolean): ListenSocket[] {
+  const out: ListenSocket[] = [];
+  scanRows(text, v6, out);
   return out;
 }
 
-/** Listening sockets in the network namespace of `pid` (or of the reader, with pid 'self'). */
-export function readListening(procRoot: string, pid: number | 'self'): ListenSocket[] {
+let tableBuf: Buffer | null = null;
+
+/**
+ * The LISTEN rows of one TCP table; null when it does not exist. The table
+ * is a seq_file that hands out about a page of whole rows per read(), so a
+ * short read is not its end. The kernel prints its listening hash before
+ * the established one (tcp_get_idx), so reading stops after the first read
+ * that shows another state: by then every listener is printed, and the
+ * machine's connections (thousands on a busy host, ~20 ms to print) are not.
+ */
+export function readListenTable(file: string, v6: boolean): ListenSocket[] | null {
+  const fd = openSmall(file);
+  if (fd === null) return null;
+  tableBuf ??= Buffer.alloc(64 * 1024);
   const out: ListenSocket[] = [];
-  for (const v6 of [false, true]) {
-    const text = readSmall(`${procRoot}/${pid}/net/tcp${v6 ? '6' : ''}`);
-    if (text !== null) out.push(...parseListening(text, v6));
+  let rest = '';
+  try {
+    for (;;) {
+      const n = readSync(fd, tableBuf, 0, tableBuf.length, null);
+      if (n === 0) break;
+      const text = rest + tableBuf.toString('latin1', 0, n);
+      const cut = text.lastIndexOf('\n') + 1;
+      rest = text.slice(cut);
+      if (scanRows(text.slice(0, cut), v6, out)) return out;
+    }
+    scanRows(rest, v6, out);
+    return out;
+  } catch (e) {
+    if (errnoOf(e) === 'ENOENT' || errnoOf(e) === 'ESRCH') return null;
+    throw new ReadFailure(file, errnoOf(e), e);
+  } finally {
+    closeSync(fd);
   }
+}
+
+let ownNetNs: string | null | undefined;
+
+/**
+ * Listening sockets in the network namespace of `pid` (or of the reader,
+ * with pid 'self'): from sock_diag for Vigil's own namespace (the kernel
+ * walks only its listeners), else from that namespace's TCP tables (a
+ * server in a container).
+ */
+export function readListening(procRoot: string, pid: number | 'self'): ListenSocket[] {
+  if (procRoot === '/proc') {
+    ownNetNs ??= netNamespace('/proc', 'self');
+    if (pid === 'self' || (ownNetNs !== null && netNamespace(procRoot, pid) === ownNetNs)) {
+      const diag = listeningTcp();
+      if (diag) return diag.map(({ host, port, inode, uid }) => ({ host, port, inode, uid }));
+    }
+  }
+  const out: ListenSocket[] = [];
+  for (const v6 of [false, true]) out.push(...(readListenTable(`${procRoot}/${pid}/net/tcp${v6 ? '6' : ''}`, v6) ?? []));
   return out;
 }
 
 /** Network namespace id of the process ('net:[4026531840]'); null when not readable. */
-export function netNamespace(procRoot: string, pid: number): string | null {
+export function netNamespace(procRoot: string, pid: number | 'self'): string | null {
   try {
     return readlinkSync(`${procRoot}/${pid}/ns/net`);
   } catch {

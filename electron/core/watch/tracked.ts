@@ -4,7 +4,6 @@
 import type { ProcessHandle } from '../../../native-bindings/process.js';
 import type { WatchEventKind, WatchProcessRef, WatchStatus, WatchedServer } from '../../common/watch.js';
 import type { WatchConfig } from '../../common/watch-schema.js';
-import type { PortsResult } from './details.js';
 import type { Candidate } from './discovery.js';
 import type { WatchProbe } from './health.js';
 import { KeptStat, type StatInfo } from './proc-info.js';
@@ -22,10 +21,11 @@ export interface Tracked {
   nextProbeAt: number;
   nextModelsAt: number;
   nextDetailsAt: number;
+  /** When it was found; until it has a port, its sockets are looked up at `nextPortsAt`. */
+  foundAt: number;
+  nextPortsAt: number;
   /** Its /proc/<pid>/stat, kept open: read every tick. */
   stat: KeptStat;
-  /** The last port read (its socket inodes spare the TCP tables while they stand). */
-  ports: PortsResult | null;
   /** In state T (SIGSTOP) at the last tick. */
   stopped: boolean;
   /** ppid as last read while a zombie. */
@@ -66,7 +66,8 @@ export function newTracked(procRoot: string, view: WatchedServer, cand: Candidat
     nextProbeAt: now,
     nextModelsAt: now,
     nextDetailsAt: now + detailsInMs,
-    ports: null,
+    foundAt: now,
+    nextPortsAt: now,
     stat: new KeptStat(`${procRoot}/${view.pid}/stat`),
     stopped: false,
     zombiePpid: null,

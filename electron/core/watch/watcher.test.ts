@@ -1,10 +1,12 @@
 // The watcher against real processes: servers started from a shell or by a
 // manager that never reaps, real signals, real pidfds, real /proc.
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { OomKill } from '../../common/state.js';
 import { describeWatched, watchActions, type WatchEvent, type WatchedServer } from '../../common/watch.js';
 import { waitFor } from '../../../test-support/helpers.js';
-import { PYTHON, fakeServerArgv, pickFreePort, namedNode, realLlamaServer, routerArgv, startCareless, startFromShell, waitForPort, type Managed, type ShellStarted } from '../../../test-support/watch/servers.js';
+import { PYTHON, fakeServerArgv, pickFreePort, namedNode, realLlamaServer, routerArgv, startCareless, startFromShell, startLateListener, waitForPort, type Managed, type ShellStarted } from '../../../test-support/watch/servers.js';
 import { Watcher } from './watcher.js';
 
 const cleanups: (() => void)[] = [];
@@ -88,6 +90,18 @@ describe('Watcher: discovery', () => {
       return byPid(w, s.pid)?.healthAt ? byPid(w, s.pid) : null;
     }, 10_000, 'a health answer');
     expect(healthy.healthDetail).toBe('HTTP 200 /health');
+  });
+
+  it('a server found before it listens gets its port at the first tick after it does', async () => {
+    const { w } = watcher();
+    w.tick();
+    const s = await startLateListener('llama-server');
+    cleanups.push(s.cleanup);
+    w.tick();
+    expect(byPid(w, s.pid)).toMatchObject({ kind: 'llama-server', listen: [] });
+    await s.listen();
+    w.tick();
+    expect(byPid(w, s.pid)!.listen).toEqual([{ host: '127.0.0.1', port: s.port }]);
   });
 
   it('a watch: rule by port finds a server the catalog does not know', async () => {
@@ -188,7 +202,8 @@ describe('Watcher: exits, hangs and zombies', () => {
     expect(found.manager).toMatchObject({ pid: m.managerPid, comm: 'lemond' });
     process.kill(m.pid, 'SIGKILL');
     const flagged = await waitFor(() => events.find((e) => e.kind === 'zombie' && e.pid === m.pid), 5000, 'the zombie event');
-    expect(flagged.reason).toMatch(new RegExp(`^llama-server ${m.pid} exited \\d+s ago; its parent lemond ${m.managerPid} has not reaped it$`));
+    // Flagged after the 300 ms grace: the line says so without counting milliseconds.
+    expect(flagged.reason).toMatch(new RegExp(`^llama-server ${m.pid} exited (just now|\\d+s ago); its parent lemond ${m.managerPid} has not reaped it$`));
     const z = w.get(found.id)!;
     expect(z.status).toBe('zombie');
     expect(z.zombieSince).toBe(z.exitedAt);
@@ -208,6 +223,29 @@ describe('Watcher: exits, hangs and zombies', () => {
     expect(after.status).toBe('gone');
     expect(after.zombieSince).toBeNull();
     expect(events.filter((e) => e.pid === m.pid).map((e) => e.kind)).toEqual(['discovered', 'exited', 'zombie', 'reaped']);
+  });
+});
+
+describe('Watcher: servers that exited before they were seen', () => {
+  it('finds a zombie its manager left by its name alone, and gives it the OOM kill whose line came first', async () => {
+    const node = namedNode('llama-server');
+    cleanups.push(node.cleanup);
+    const { w, events } = watcher({ config: { zombieGrace: '200ms' } });
+    w.tick();
+    const m = await careless([node.bin, '-e', 'process.exit(3)'], { comm: 'lemond' });
+    await waitFor(() => /\) Z /.test(readFileSync(`/proc/${m.pid}/stat`, 'utf8')), 5000, 'the child to be a zombie');
+    // The kernel's line arrives before the tick that finds its victim.
+    const kill = { id: `test:${m.pid}`, time: Date.now(), pid: m.pid, comm: 'llama-server', killer: 'kernel', memcg: null, scope: 'memcg' } as OomKill;
+    expect(w.attributeKill(kill)).toBeNull();
+    w.tick();
+    const z = byPid(w, m.pid)!;
+    expect(z).toMatchObject({ kind: 'llama-server', cmdline: [], exitSeenLive: false, manager: { pid: m.managerPid, comm: 'lemond' }, lastOom: { id: kill.id } });
+    expect(events.filter((e) => e.pid === m.pid).map((e) => e.kind)).toEqual(['discovered', 'exited', 'oom']);
+    const flagged = await waitFor(() => events.find((e) => e.kind === 'zombie' && e.pid === m.pid), 3000, 'the zombie to be flagged');
+    // Its exit time is only when Vigil first saw it exited: the line says no more than that.
+    expect(flagged.reason).toMatch(new RegExp(`^llama-server ${m.pid} exited (before Vigil found it|at least \\d+s ago) \\(OOM-killed\\); its parent lemond ${m.managerPid} has not reaped it$`));
+    // One victim per kill: offered again, it is not attributed twice.
+    expect(w.attributeKill(kill)).toBeNull();
   });
 });
 

@@ -18,7 +18,7 @@ import { Discovery, type Candidate } from './discovery.js';
 import { CLOCK_TICKS, ListeningCache, bootTimeMs, processRef, readIdentity, readPorts } from './details.js';
 import { readStat, type StatInfo } from './proc-info.js';
 import { compileIgnore, matches } from './rules.js';
-import { ServerActions } from './actions.js';
+import { ServerActions, type AdoptionSpec } from './actions.js';
 import { onExit, recheckZombie, release } from './lifecycle.js';
 import { probeDue, recovered, unhealthy } from './probing.js';
 import { newTracked, type Tracked, type WatchHost } from './tracked.js';
@@ -27,6 +27,8 @@ import { newTracked, type Tracked, type WatchHost } from './tracked.js';
 export interface OwnedProcesses {
   pids?: Iterable<number>;
   pgids?: Iterable<number>;
+  /** A process whose children are all owned: Vigil itself, which spawns its backends directly (an exited one is still its child, with no pid in the state). */
+  parent?: number;
 }
 
 export interface WatcherOptions {
@@ -40,8 +42,17 @@ export interface WatcherOptions {
   goneRetentionMs?: number;
 }
 
-const DETAILS_SEARCHING_MS = 5000;
-const DETAILS_FOUND_MS = 30_000;
+/** Parent, children and ports again after this long. */
+const DETAILS_MS = 30_000;
+const RECENT_KILLS = 64;
+const RECENT_KILL_MS = 5 * 60_000;
+/**
+ * A server is often found before it listens (it binds once its model is
+ * loaded, or a moment after exec): until it has a port, its sockets are
+ * looked up every tick for the first half minute, then every 5 s.
+ */
+const PORTS_SEARCH_FAST_MS = 30_000;
+const portsSearchMs = (t: Tracked, now: number): number => (now - t.foundAt < PORTS_SEARCH_FAST_MS ? 0 : 5000);
 
 export class Watcher {
   readonly config: WatchConfig;
@@ -58,6 +69,10 @@ export class Watcher {
   private readonly actions: ServerActions;
   private stopTimer: (() => void) | null = null;
   private readonly host: WatchHost;
+  /** OOM kills of the last minutes, for servers found after their kill's line arrived. */
+  private readonly recentKills: { kill: OomKill; at: number }[] = [];
+  /** Ids of kills already attributed (a kill has one victim). */
+  private readonly attributed = new Set<string>();
   /** Bumped on every change a view shows: hosts republish when it moves. */
   version = 0;
 
@@ -117,7 +132,8 @@ export class Watcher {
     const ownedPids = new Set(owned.pids ?? []);
     const ownedGroups = new Set(owned.pgids ?? []);
     ownedPids.add(process.pid);
-    const isOwned = (c: { pid: number; pgrp: number; session: number }): boolean => ownedPids.has(c.pid) || ownedGroups.has(c.pgrp) || ownedGroups.has(c.session);
+    const isOwned = (c: { pid: number; ppid: number; pgrp: number; session: number }): boolean =>
+      ownedPids.has(c.pid) || ownedGroups.has(c.pgrp) || ownedGroups.has(c.session) || (owned.parent !== undefined && c.ppid === owned.parent);
 
     // One read of a namespace's TCP tables per tick at most, shared by every server that needs it.
     const cache = new ListeningCache(this.procRoot);
@@ -145,15 +161,17 @@ export class Watcher {
     }
   }
 
-  /** Feed an OOM kill (from the kernel-log watcher); returns the server it was attributed to. */
+  /**
+   * Feed an OOM kill (from the kernel-log watcher); returns the server it was
+   * attributed to. The kill is also kept a while: its line often arrives
+   * before the tick that finds its victim (a server killed within a second
+   * of starting, found as a zombie), which then takes it.
+   */
   attributeKill(kill: OomKill): (WatchAttribution & { server: WatchedServer }) | null {
-    const views = [...this.tracked.values()].map((t) => t.view);
-    const a = attributeWatchedKill(kill, views, (pid) => this.discovery.process(pid) !== null && !views.some((v) => v.pid === pid));
-    if (!a) return null;
-    const t = this.byId(a.id)!;
-    t.view.lastOom = kill;
-    this.emit(t, 'oom', `${t.view.comm} ${t.view.pid} was OOM-killed (${kill.killer}, matched by ${a.by})`);
-    return { ...a, server: structuredClone(t.view) };
+    const now = Date.now();
+    while (this.recentKills.length && (this.recentKills.length >= RECENT_KILLS || now - this.recentKills[0]!.at > RECENT_KILL_MS)) this.recentKills.shift();
+    this.recentKills.push({ kill, at: now });
+    return this.attribute(kill, null);
   }
 
   /** Stop a watched server with a signal through its pidfd (SIGTERM, then SIGKILL after graceMs). */
@@ -167,7 +185,7 @@ export class Watcher {
   }
 
   /** What adopting needs: the same argv, working directory and (when readable) environment. */
-  adoptionSpec(id: string): { argv: string[]; cwd: string | null; env: Record<string, string> | null } | null {
+  adoptionSpec(id: string): AdoptionSpec | null {
     return this.actions.adoptionSpec(this.byId(id));
   }
 
@@ -250,13 +268,27 @@ export class Watcher {
       lastOom: null,
       memory: null,
     };
-    const t = newTracked(this.procRoot, view, c, handle, now, view.listen.length ? DETAILS_FOUND_MS : DETAILS_SEARCHING_MS);
-    t.ports = ports;
+    const t = newTracked(this.procRoot, view, c, handle, now, DETAILS_MS);
     this.tracked.set(view.id, t);
     this.refreshFamily(t);
     this.emit(t, 'discovered', `watching ${view.comm} ${view.pid}${view.label !== view.comm ? ` (${view.label})` : ''}${view.listen.length ? ` on port ${view.listen.map((l) => l.port).join(', ')}` : ''}${view.unit ? ` (${view.unit.name})` : ''}`);
     t.unwatch = watchExit(handle, () => onExit(this.host, t, true));
     if (st && (st.state === 'Z' || st.state === 'X')) onExit(this.host, t, false);
+    for (const { kill } of this.recentKills) this.attribute(kill, view.id);
+  }
+
+  /** Attribute one kill (to `only`, when given), once. */
+  private attribute(kill: OomKill, only: string | null): (WatchAttribution & { server: WatchedServer }) | null {
+    if (this.attributed.has(kill.id)) return null;
+    const views = [...this.tracked.values()].map((t) => t.view);
+    const a = attributeWatchedKill(kill, views, (pid) => this.discovery.process(pid) !== null && !views.some((v) => v.pid === pid));
+    if (!a || (only !== null && a.id !== only)) return null;
+    this.attributed.add(kill.id);
+    if (this.attributed.size > RECENT_KILLS * 4) this.attributed.delete(this.attributed.values().next().value!);
+    const t = this.byId(a.id)!;
+    t.view.lastOom = kill;
+    this.emit(t, 'oom', `${t.view.comm} ${t.view.pid} was OOM-killed (${kill.killer}, matched by ${a.by})`);
+    return { ...a, server: structuredClone(t.view) };
   }
 
   private ref(pid: number): WatchProcessRef | null {
@@ -292,16 +324,19 @@ export class Watcher {
       if (stopped) unhealthy(this.host, t, now, `stopped (state ${st.state}): it runs again only after SIGCONT`);
       else if (t.failures < this.config.health.unhealthyAfter) recovered(this.host, t, now, 'continued (no longer stopped)');
     }
-    if (now >= t.nextDetailsAt) {
-      const ports = readPorts(this.procRoot, v.pid, v.uid, cache, t.ports);
-      if (ports) t.ports = ports;
+    const details = now >= t.nextDetailsAt;
+    if (details || (v.listen.length === 0 && now >= t.nextPortsAt)) {
+      const ports = readPorts(this.procRoot, v.pid, v.uid, cache);
       if (ports && JSON.stringify(ports.listen) !== JSON.stringify(v.listen)) {
         v.listen = ports.listen;
         v.listenInferred = ports.inferred;
         this.version++;
       }
+      t.nextPortsAt = now + portsSearchMs(t, now);
+    }
+    if (details) {
       this.refreshFamily(t);
-      t.nextDetailsAt = now + (v.listen.length ? DETAILS_FOUND_MS : DETAILS_SEARCHING_MS);
+      t.nextDetailsAt = now + DETAILS_MS;
     }
     let rss = st.rssPages * pageSize();
     let processes = 1;

@@ -1,0 +1,166 @@
+// The watch feed with real processes: what it publishes and journals, what
+// it leaves out, and its actions (stop as asked, adopt into a backend).
+import { afterEach, describe, expect, it } from 'vitest';
+import type { CommandResult } from '../../common/api.js';
+import type { WatchedServer } from '../../common/watch.js';
+import type { WatchConfig } from '../../common/watch-schema.js';
+import { WatchConfigSchema } from '../../common/watch-schema.js';
+import { pickFreePort, waitFor } from '../../../test-support/helpers.js';
+import { fakeServerArgv, namedNode, startFromShell, type ShellStarted } from '../../../test-support/watch/servers.js';
+import type { EventDraft } from '../supervisor/types.js';
+import type { OwnedProcesses } from '../watch/index.js';
+import { startWatchFeed, type WatchFeed } from './watch-feed.js';
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const c of cleanups.splice(0).reverse()) c();
+});
+
+interface Harness {
+  feed: WatchFeed;
+  drafts: EventDraft[];
+  published: WatchedServer[][];
+  added: { id: string; config: Record<string, unknown> }[];
+  setConfig(c: WatchConfig): void;
+  setOwned(o: OwnedProcesses): void;
+  latest(): WatchedServer[];
+}
+
+function harness(): Harness {
+  const drafts: EventDraft[] = [];
+  const published: WatchedServer[][] = [];
+  const added: { id: string; config: Record<string, unknown> }[] = [];
+  let config = WatchConfigSchema.parse({ health: { interval: '200ms' } });
+  let owned: OwnedProcesses = {};
+  const feed = startWatchFeed({
+    config: () => config,
+    owned: () => owned,
+    publish: (w) => published.push(w),
+    emit: (d) => {
+      drafts.push(d);
+      return { seq: drafts.length, time: Date.now(), backend: null, from: null, to: null, pid: null, exit: null, oom: null, ...d };
+    },
+    backendIds: () => ['llama-server-1'],
+    addBackend: async (id, cfg): Promise<CommandResult> => {
+      added.push({ id, config: cfg });
+      return { ok: true, message: `added backend '${id}'` };
+    },
+    logger: { warn: () => {}, error: (m, e) => console.error(m, e) },
+    tickMs: 200,
+  });
+  cleanups.push(() => feed.close());
+  return {
+    feed, drafts, published, added,
+    setConfig: (c) => (config = c),
+    setOwned: (o) => (owned = o),
+    latest: () => published.at(-1) ?? [],
+  };
+}
+
+async function shellServer(extra: string[] = []): Promise<ShellStarted> {
+  const node = namedNode('llama-server');
+  cleanups.push(node.cleanup);
+  const port = await pickFreePort();
+  const s = await startFromShell(fakeServerArgv(node.bin, port, extra), port);
+  cleanups.push(() => {
+    s.kill('SIGKILL');
+    s.shell.kill('SIGKILL');
+  });
+  return s;
+}
+
+describe('watch feed', () => {
+  it('publishes a server started from a shell and journals it; its exit is published at once, not at the next tick', async () => {
+    const h = harness();
+    const s = await shellServer();
+    const found = await waitFor(() => h.latest().find((v) => v.pid === s.pid), 5000, 'the server to be published');
+    expect(found).toMatchObject({ kind: 'llama-server', status: 'running', manager: { comm: 'sh' } });
+    expect(found.listen.map((l) => l.port)).toContain(s.port);
+    expect(h.drafts.find((d) => d.pid === s.pid)).toMatchObject({ kind: 'watch', reason: expect.stringMatching(/^watching llama-server \d+ on port \d+/), details: { watched: found.id, event: 'discovered' } });
+
+    const before = h.published.length;
+    const killedAt = Date.now();
+    s.kill('SIGKILL');
+    const gone = await waitFor(() => h.published.slice(before).flat().find((v) => v.id === found.id && v.status !== 'running'), 3000, 'the exit to be published');
+    // The pidfd's readiness, not the 200 ms tick, brought it.
+    expect(gone.exitedAt! - killedAt).toBeLessThan(150);
+    expect(gone.exitSeenLive).toBe(true);
+    expect(h.drafts.find((d) => d.pid === s.pid && (d.details as { event?: string })?.event === 'exited')?.reason).toMatch(/exit status not available: Vigil is not its parent/);
+  });
+
+  it('publishes only when something shown changed', async () => {
+    const h = harness();
+    const s = await shellServer();
+    await waitFor(() => h.latest().find((v) => v.pid === s.pid && v.healthAt !== null), 5000, 'a health answer');
+    const n = h.published.length;
+    // Probes every 200 ms answer the same: memory moves now and then, nothing else.
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(h.published.length - n).toBeLessThan(8);
+    for (let i = n; i < h.published.length; i++) expect(h.published[i]).not.toEqual(h.published[i - 1]);
+  });
+
+  it("never lists Vigil's own processes: its backends' pids and groups, and any child of Vigil", async () => {
+    const h = harness();
+    const s = await shellServer();
+    h.setOwned({ pgids: [s.shell.pid!] }); // a terminal's job: the shell leads the group the server is in
+    await new Promise((r) => setTimeout(r, 600));
+    expect(h.latest().find((v) => v.pid === s.pid)).toBeUndefined();
+    h.setOwned({ parent: s.shell.pid! });
+    await new Promise((r) => setTimeout(r, 600));
+    expect(h.latest().find((v) => v.pid === s.pid)).toBeUndefined();
+    h.setOwned({});
+    await waitFor(() => h.latest().find((v) => v.pid === s.pid), 3000, 'the server once no longer owned');
+  });
+
+  it('a changed watch: section makes a new watcher: disabled publishes an empty list', async () => {
+    const h = harness();
+    const s = await shellServer();
+    await waitFor(() => h.latest().find((v) => v.pid === s.pid), 5000, 'the server');
+    h.setConfig(WatchConfigSchema.parse({ enabled: false }));
+    await waitFor(() => h.latest().length === 0 || null, 3000, 'an empty list');
+    h.setConfig(WatchConfigSchema.parse({ ignore: [{ exe: 'llama-server' }] }));
+    await new Promise((r) => setTimeout(r, 600));
+    expect(h.latest().find((v) => v.pid === s.pid)).toBeUndefined();
+  });
+
+  it('stop as asked: the exit is journalled as requested, not as an alarm', async () => {
+    const h = harness();
+    const s = await shellServer();
+    const v = await waitFor(() => h.latest().find((x) => x.pid === s.pid), 5000, 'the server');
+    const r = await h.feed.stop(v.id);
+    expect(r).toEqual({ ok: true, message: `llama-server ${s.pid} exited after SIGTERM` });
+    const exited = h.drafts.find((d) => d.pid === s.pid && (d.details as { event?: string }).event === 'exited')!;
+    expect(exited.reason).toBe(`llama-server ${s.pid} exited after Vigil's stop, as asked`);
+    expect(exited.details).toMatchObject({ requested: true });
+    expect(await h.feed.stop('w-1-1')).toMatchObject({ ok: false, message: expect.stringMatching(/no watched server 'w-1-1'/) });
+  });
+
+  it('adopt: stops the server, then adds the same command line as a backend on its port with its health path', async () => {
+    const h = harness();
+    const s = await shellServer(['-m', '/models/m.gguf']);
+    const v = await waitFor(() => h.latest().find((x) => x.pid === s.pid && x.listen.length > 0), 5000, 'the server with its port');
+    const r = await h.feed.adopt(v.id);
+    expect(r.ok).toBe(true);
+    expect(r.message).toMatch(new RegExp(`^llama-server ${s.pid} exited after SIGTERM; it runs as backend 'llama-server-${s.port}' now`));
+    expect(h.added).toEqual([
+      {
+        id: `llama-server-${s.port}`,
+        config: { name: `llama-server :${s.port} (adopted)`, cmd: v.cmdline, cwd: process.cwd(), port: s.port, health: { path: '/health' }, autostart: true },
+      },
+    ]);
+    // Stopped before it was added: it had exited when adopt answered (its shell then reaps it).
+    expect(h.drafts.some((d) => d.pid === s.pid && (d.details as { event?: string }).event === 'exited')).toBe(true);
+  });
+
+  it('adopt is refused when watchActions refuses it, and nothing is added', async () => {
+    const h = harness();
+    const s = await shellServer();
+    const v = await waitFor(() => h.latest().find((x) => x.pid === s.pid), 5000, 'the server');
+    // A server that has exited cannot be adopted.
+    s.kill('SIGKILL');
+    await waitFor(() => h.latest().find((x) => x.id === v.id && x.status !== 'running'), 3000, 'the exit');
+    const r = await h.feed.adopt(v.id);
+    expect(r).toMatchObject({ ok: false, message: expect.stringMatching(/^cannot adopt llama-server \d+: it is not running/) });
+    expect(h.added).toEqual([]);
+  });
+});

@@ -1,0 +1,74 @@
+// What a watched server's card shows, as plain data (unit-tested in Node):
+// its tone, the facts in order, and the buttons — only the actions that
+// make sense for it (offeredWatchActions in electron/common/watch.ts, which
+// the tray follows too; REST refuses by the same watchActions). No Reap,
+// ever: Vigil is not the parent of a watched zombie.
+import { formatBytes, formatKb } from '../../electron/common/format.js';
+import { offeredWatchActions, watchedZombieNote, type WatchAction, type WatchStatus, type WatchedServer } from '../../electron/common/watch.js';
+import { formatClock, killerLabel, type Tone } from './format.js';
+
+export interface WatchedFact {
+  label: string;
+  text: string;
+  /** data-testid suffix, so specs find a fact without relying on its position. */
+  key: string;
+  /** A sentence or a path: given the card's whole width. */
+  wide?: boolean;
+}
+
+export function watchedTone(status: WatchStatus): Tone {
+  switch (status) {
+    case 'running':
+      return 'ok';
+    case 'unhealthy':
+      return 'warn';
+    case 'zombie':
+      return 'bad';
+    case 'gone':
+      return 'idle';
+  }
+}
+
+const RANK: Record<WatchStatus, number> = { zombie: 0, unhealthy: 1, running: 2, gone: 3 };
+
+/** Trouble first (zombies, then unhealthy), then running, then the recently gone; by pid within each. */
+export function sortWatched(list: readonly WatchedServer[]): WatchedServer[] {
+  return [...list].sort((a, b) => RANK[a.status] - RANK[b.status] || a.pid - b.pid);
+}
+
+const ref = (p: { comm: string; pid: number }): string => `${p.comm} ${p.pid}`;
+
+/** The facts of the card, in order; a fact Vigil does not know is left out rather than shown as a dash. */
+export function watchedFacts(s: WatchedServer): WatchedFact[] {
+  const out: WatchedFact[] = [{ label: 'PID', text: String(s.pid), key: 'pid' }];
+  // Once it is gone, its manager is as it was at its exit (the line says who reaped it).
+  const manager = s.manager ? `${ref(s.manager)}${s.manager.pid === 1 ? ' (init)' : ''}${s.status === 'gone' ? ' (at its exit)' : ''}` : 'none (reparented to init)';
+  out.push({ label: 'Manager', text: manager, key: 'manager' });
+  if (s.listen.length) {
+    const ports = [...new Set(s.listen.map((l) => l.port))].join(', ');
+    const label = `${s.listen.length > 1 ? 'Ports' : 'Port'}${s.status === 'zombie' || s.status === 'gone' ? ' (until its exit)' : ''}`;
+    out.push({ label, text: s.listenInferred ? `${ports} (inferred: its fds are not readable)` : ports, key: 'ports' });
+  }
+  if (s.unit) out.push({ label: 'Unit', text: `${s.unit.name}${s.unit.scope === 'user' ? ' (user)' : ''}`, key: 'unit' });
+  const model = s.model ?? (s.apiModels.length ? s.apiModels.join(', ') : null);
+  if (s.status === 'running' || s.status === 'unhealthy') out.push({ label: 'Health', text: s.healthDetail, key: 'health' });
+  if (s.memory) out.push({ label: 'RSS', text: `${formatBytes(s.memory.rss)}${s.memory.processes > 1 ? ` (${s.memory.processes} processes)` : ''}`, key: 'rss' });
+  if (model) out.push({ label: 'Model', text: model, key: 'model', wide: true });
+  if (s.lastOom) out.push({ label: 'Last OOM kill', text: oomText(s.lastOom), key: 'oom', wide: true });
+  return out;
+}
+
+function oomText(k: NonNullable<WatchedServer['lastOom']>): string {
+  const when = k.time !== null ? formatClock(k.time) : (k.timeText ?? 'time unknown');
+  const rss = k.anonRssKb !== null ? `, anon RSS ${formatKb(k.anonRssKb)}` : k.rssKb != null ? `, RSS ${formatKb(k.rssKb)}` : '';
+  const where = k.memcg ? ` in ${k.memcg}` : '';
+  return `${when} by the ${killerLabel(k.killer)}${where}${rss}`;
+}
+
+/** The buttons the card shows (the tray offers the same), each allowed or not (with why) by watchActions. */
+export function watchedButtons(s: WatchedServer, uid: number): WatchAction[] {
+  return offeredWatchActions(s, { uid });
+}
+
+/** Why Vigil offers nothing for a zombie: it says so instead of showing a Reap button it could not honour. */
+export const zombieNote = watchedZombieNote;
