@@ -4,9 +4,10 @@
 // so that the next line starts on a line of its own: a half-written batch is
 // cut back off, or, where the file cannot be cut (a read-only remount), the
 // next write begins with a newline and the fragment is skipped on read.
-import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, openSync, readFileSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import type { VigilEvent } from '../../common/state.js';
+import { makeDir } from '../paths.js';
 
 const LIVE = 'events.jsonl';
 const rotated = (i: number): string => `events.${i}.jsonl`;
@@ -53,7 +54,7 @@ export class JournalFiles {
   /** Opens (creating) the live file if it is not open; throws when it cannot. */
   open(): void {
     if (this.fd !== null) return;
-    mkdirSync(this.dir, { recursive: true });
+    makeDir(this.dir);
     const fd = openSync(this.livePath, 'a');
     try {
       this.size = fstatSync(fd).size;
