@@ -66,7 +66,9 @@ async function coreWith(args: string[], restart: string): Promise<{ core: VigilC
   return { core, seen, next };
 }
 
-const jump = (ms: number): void => vi.setSystemTime(Date.now() + ms);
+const jump = (ms: number): void => {
+  vi.setSystemTime(Date.now() + ms);
+};
 
 describe('the wall clock jumping', () => {
   it('a jump back or forward while a backend waits in backoff does not move its restart', async () => {
