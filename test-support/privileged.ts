@@ -20,3 +20,18 @@ export function itPrivileged(name: string, check: CapabilityCheck, fn: () => Pro
     it.skip(`${name} — skipped: ${v.reason}`, fn);
   }
 }
+
+/** `it.fails` that needs a capability: a test that shows a known bug, kept until the fix lands. */
+export function itPrivilegedFails(name: string, check: CapabilityCheck, fn: () => Promise<void> | void, timeout?: number): void {
+  const v = verdict(check);
+  if (v.action === 'run') {
+    it.fails(name, fn, timeout);
+  } else if (v.action === 'fail') {
+    it(name, () => {
+      throw new Error(v.message);
+    });
+  } else {
+    console.warn(`[skip] ${name}: ${v.reason}`);
+    it.skip(`${name} — skipped: ${v.reason}`, fn);
+  }
+}
