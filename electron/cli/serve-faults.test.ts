@@ -35,16 +35,17 @@ function configFor(dir: string, withCrashy: boolean): string {
   const node = JSON.stringify(process.execPath);
   const fake = JSON.stringify(FAKE_SERVER);
   const cfg = path.join(dir, 'config.yaml');
+  const pids = JSON.stringify(path.join(dir, 'pids'));
   writeFileSync(
     cfg,
     `backends:
 ${withCrashy ? `  crashy:
-    cmd: [${node}, ${fake}, --port, "\${PORT}", --crash-after-ms, "1200"]
+    cmd: [${node}, ${fake}, --port, "\${PORT}", --crash-after-ms, "1200", --pid-file, ${pids}]
     health: { interval: 200ms, timeout: 500ms }
     restart: { policy: always, backoff: { initial: 300ms, factor: 1, max: 300ms }, limit: { count: 1000, window: 1m } }
     stop: { grace: 1s }
 ` : ''}  steady:
-    cmd: [${node}, ${fake}, --port, "\${PORT}"]
+    cmd: [${node}, ${fake}, --port, "\${PORT}", --pid-file, ${pids}]
     health: { interval: 200ms, timeout: 500ms }
     stop: { grace: 1s }
 `,
@@ -55,6 +56,8 @@ ${withCrashy ? `  crashy:
 async function serve(stateDir: string, withCrashy: boolean): Promise<Serve> {
   const dir = mkdtempSync(path.join(tmpdir(), 'vigil-serve-fault-'));
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  // Where the core falls over, its backends outlive it: stop every one the fixtures recorded.
+  cleanups.push(() => killRecorded(path.join(dir, 'pids')));
   const cfg = configFor(dir, withCrashy);
   const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'serve', '--config', cfg, '--state-dir', stateDir, '--port', '0'], {
     env: { ...process.env, VIGIL_RENDERER_DIR: dir },
@@ -74,6 +77,22 @@ async function serve(stateDir: string, withCrashy: boolean): Promise<Serve> {
   const headers = { Authorization: `Bearer ${m[2]}` };
   const api = async <T>(p: string): Promise<T> => (await (await fetch(`${base}${p}`, { headers })).json()) as T;
   return { child, config: cfg, stderr: () => err, api, state: () => api<VigilState>('/api/state'), events: () => api<VigilEvent[]>('/api/events') };
+}
+
+function killRecorded(file: string): void {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return;
+  }
+  for (const pid of text.split('\n').filter(Boolean).map(Number)) {
+    try {
+      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(FAKE_SERVER)) process.kill(pid, 'SIGKILL');
+    } catch {
+      // gone already
+    }
+  }
 }
 
 const alive = (s: Serve): boolean => s.child.exitCode === null && s.child.signalCode === null;
