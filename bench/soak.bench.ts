@@ -37,6 +37,8 @@ interface Row {
   events: number;
   wsMessages: number;
   crashLogLines: number;
+  /** Log lines Vigil holds in memory over all backends (each ring keeps 2000). */
+  logLines: number;
 }
 
 /** Rises/falls per minute by least squares over (x, y). */
@@ -179,7 +181,13 @@ export default async function (): Promise<string> {
       // What the dashboard asks for when it is open.
       await get('/api/events?limit=200');
       await get('/api/history?range=hour');
-      const crashLog = await get<{ lines: unknown[] }>('/api/backends/crash00/logs?lines=10000');
+      let logLines = 0;
+      let crashLogLines = 0;
+      for (const id of groupOf.keys()) {
+        const n = (await get<{ lines: unknown[] }>(`/api/backends/${id}/logs?lines=10000`)).lines.length;
+        logLines += n;
+        if (id === 'crash00') crashLogLines = n;
+      }
       const want = mems.length + 1;
       host!.kill('SIGUSR2');
       for (let i = 0; i < 200 && mems.length < want; i++) await sleep(50);
@@ -195,7 +203,8 @@ export default async function (): Promise<string> {
         started: started(),
         events: last[0]?.seq ?? 0,
         wsMessages: wsMessages - lastWs,
-        crashLogLines: crashLog.lines.length,
+        crashLogLines,
+        logLines,
       });
       lastWs = wsMessages;
       console.log(`  soak minute ${minute}: ${JSON.stringify(rows.at(-1))}`);
@@ -217,76 +226,76 @@ export default async function (): Promise<string> {
     await new Promise((r) => (host!.exitCode !== null ? r(null) : host!.once('exit', r)));
     const { events, bad } = readJournal(stateDir);
     const exits = events.filter((e) => e.kind === 'exit');
-    const perGroup = new Map<Group, { started: number; exits: number; missing: number; dup: number; oomKilled: number }>();
-    const extra: number[] = [];
+    const perGroup = new Map<Group, { started: number; exits: number; missing: number; dup: number; oomKilled: number; atStop: number }>();
     const missing: string[] = [];
-    const exitCount = new Map<number, number>();
-    for (const e of exits) exitCount.set(e.pid!, (exitCount.get(e.pid!) ?? 0) + 1);
-    const allPids = new Set<number>();
-    for (const [id, group] of groupOf) {
-      const f = path.join(dir, 'pids', id);
-      const pids = existsSync(f) ? readFileSync(f, 'utf8').split('\n').filter(Boolean).map(Number) : [];
-      const g = perGroup.get(group) ?? { started: 0, exits: 0, missing: 0, dup: 0, oomKilled: 0 };
-      for (const p of pids) {
-        allPids.add(p);
-        g.started++;
-        const n = exitCount.get(p) ?? 0;
-        if (n === 0) {
-          g.missing++;
-          missing.push(`${id} pid ${p}: ${events.filter((e) => e.backend === id).slice(-4).map((e) => `${e.kind}${e.to ? `→${e.to}` : ''} pid ${e.pid} "${e.reason}"`).join('; ')}`);
-        }
-        if (n > 1) g.dup++;
-      }
-      const mine = exits.filter((e) => e.backend === id);
-      g.exits += mine.length;
-      g.oomKilled += mine.filter((e) => e.exit?.oomKilled).length;
-      perGroup.set(group, g);
-    }
     const extraDetail: string[] = [];
     let unrecordedAtStop = 0;
-    for (const e of exits) {
-      if (allPids.has(e.pid!)) continue;
-      // Spawned just before the stop and killed before node ran the fixture's first line.
-      if (e.time >= stopAt && e.exit?.signal !== null) {
-        unrecordedAtStop++;
-        continue;
+    // Pids are recycled (pid_max is often 32768): match each backend's recorded pids with its exits as multisets.
+    for (const [id, group] of groupOf) {
+      const f = path.join(dir, 'pids', id);
+      const recorded = new Map<number, number>();
+      for (const p of existsSync(f) ? readFileSync(f, 'utf8').split('\n').filter(Boolean).map(Number) : []) recorded.set(p, (recorded.get(p) ?? 0) + 1);
+      const mine = exits.filter((e) => e.backend === id);
+      const journaled = new Map<number, number>();
+      for (const e of mine) journaled.set(e.pid!, (journaled.get(e.pid!) ?? 0) + 1);
+      const g = perGroup.get(group) ?? { started: 0, exits: 0, missing: 0, dup: 0, oomKilled: 0, atStop: 0 };
+      for (const [p, n] of recorded) {
+        g.started += n;
+        const j = journaled.get(p) ?? 0;
+        if (j < n) {
+          g.missing += n - j;
+          missing.push(`${id} pid ${p}: ${events.filter((e) => e.backend === id).slice(-4).map((e) => `${e.kind}${e.to ? `→${e.to}` : ''} pid ${e.pid} "${e.reason}"`).join('; ')}`);
+        }
+        if (j > n) g.dup += j - n;
       }
-      extra.push(e.pid!);
-      extraDetail.push(`${e.backend} pid ${e.pid} seq ${e.seq} "${e.reason}"`);
+      for (const e of mine) {
+        if (recorded.has(e.pid!)) continue;
+        // Spawned just before the stop and killed before node ran the fixture's first line.
+        if (e.time >= stopAt && e.exit?.signal !== null) unrecordedAtStop++;
+        else extraDetail.push(`${id} pid ${e.pid} seq ${e.seq} "${e.reason}"`);
+      }
+      g.exits += mine.length;
+      g.oomKilled += mine.filter((e) => e.exit?.oomKilled).length;
+      g.atStop += mine.filter((e) => e.time >= stopAt).length;
+      perGroup.set(group, g);
     }
     const firstSeq = events[0]?.seq ?? 0;
     const seqGaps = events.slice(1).filter((e, i) => e.seq !== events[i]!.seq + 1).length;
 
     const steady = rows.filter((r) => r.minute >= 2);
     const half = rows.filter((r) => r.minute >= MINUTES / 2);
-    const range = (xs: number[]): number => Math.max(...xs) - Math.min(...xs);
-    const fdRange = range(steady.map((r) => r.fds));
+    const fdSlope = slope(steady.map((r) => r.minute), steady.map((r) => r.fds));
+    const fdFlat = Math.abs(fdSlope) <= 0.5;
     const heapSlope = slope(half.map((r) => r.minute), half.map((r) => r.heapUsedMiB));
     const rssSlope = slope(half.map((r) => r.minute), half.map((r) => r.rssMiB));
-    const allOnce = [...perGroup.values()].every((g) => g.missing === 0 && g.dup === 0) && extra.length === 0;
+    const linesSlope = slope(half.map((r) => r.minute), half.map((r) => r.logLines));
+    // Heap per log line held, from the second half: what the growth would be if the rings explain all of it.
+    const bytesPerLine = slope(half.map((r) => r.logLines), half.map((r) => r.heapUsedMiB * MiB));
+    const crashRingFull = rows.at(-1)!.crashLogLines >= 2000;
+    const allOnce = [...perGroup.values()].every((g) => g.missing === 0 && g.dup === 0) && extraDetail.length === 0;
     const oom = perGroup.get('oom')!;
 
     return [
       `${Object.entries(GROUPS).map(([g, n]) => `${n} ${g}`).join(', ')} fake llama-servers under one Vigil (the core and the headless host in one process, bundled, plain node with --expose-gc) for **${MINUTES} minutes**${MINUTES === 30 ? '' : ' (the default is 30; VIGIL_SOAK_MINUTES set it shorter on this shared machine)'}: crash-loopers exit 5–9 s after each start; ${oomWhy === null ? 'the oom group grows 1.5 MiB/s in a 128 MiB memory cgroup (v1) until the kernel kills it' : `the oom group runs steady (${oomWhy})`}; the hang group stops answering 20–40 s after each start and is restarted after 3 failed probes (1 s apart); restart policy always, backoff 500 ms. A dashboard WebSocket client stays connected; each minute the bench asks for the last 200 events, the hour of history and one crash-looper's log (as the dashboard does) and /metrics is scraped every 15 s.`,
       '',
-      `Each row: file descriptors of the Vigil process (/proc/<pid>/fd), VmRSS, V8 heap after a forced GC (used / total) and external memory, processes the fake servers recorded so far, the journal's last seq, state pushes the WebSocket client received in that minute, and lines held for crash00's log (its ring keeps 2000).`,
+      `Each row: file descriptors of the Vigil process (/proc/<pid>/fd), VmRSS, V8 heap after a forced GC (used / total) and external memory, processes the fake servers recorded so far, the journal's last seq, state pushes the WebSocket client received in that minute, and the log lines Vigil holds in memory over all 50 backends (each backend's ring keeps its last 2000; crash00's in brackets).`,
       '',
       table(
-        ['min', 'fds', 'RSS MiB', 'heap used MiB', 'heap total MiB', 'external MiB', 'processes started', 'events (seq)', 'WS msgs/min', 'crash00 log lines'],
-        rows.map((r) => [String(r.minute), String(r.fds), fmt(r.rssMiB, 1), fmt(r.heapUsedMiB, 1), fmt(r.heapTotalMiB, 1), fmt(r.externalMiB, 1), String(r.started), String(r.events), String(r.wsMessages), String(r.crashLogLines)]),
+        ['min', 'fds', 'RSS MiB', 'heap used MiB', 'heap total MiB', 'external MiB', 'processes started', 'events (seq)', 'WS msgs/min', 'log lines held (crash00)'],
+        rows.map((r) => [String(r.minute), String(r.fds), fmt(r.rssMiB, 1), fmt(r.heapUsedMiB, 1), fmt(r.heapTotalMiB, 1), fmt(r.externalMiB, 1), String(r.started), String(r.events), String(r.wsMessages), `${r.logLines} (${r.crashLogLines})`]),
       ),
       '',
       `Exits (journal files read after Vigil stopped every backend; ${bad} unparsable line(s); seq ${firstSeq}–${events.at(-1)?.seq ?? 0}, ${seqGaps} gap(s)${firstSeq > 1 ? '; the oldest events were rotated away, so the check covers what is left' : ''}):`,
       '',
       table(
-        ['group', 'processes started', 'exits journaled', 'missing', 'more than once', 'exits marked oom-killed'],
-        [...perGroup.entries()].map(([g, x]) => [g, String(x.started), String(x.exits), String(x.missing), String(x.dup), String(x.oomKilled)]),
+        ['group', 'processes started', 'exits journaled', 'of them at the stop', 'missing', 'more than once', 'exits marked oom-killed'],
+        [...perGroup.entries()].map(([g, x]) => [g, String(x.started), String(x.exits), String(x.atStop), String(x.missing), String(x.dup), String(x.oomKilled)]),
       ),
       '',
       ...(missing.length ? [`Missing exits, with the backend's last journal events: ${missing.map((m) => `\n- ${m}`).join('')}`, ''] : []),
-      `Exits in the journal for a pid no fake server recorded: ${extra.length}${extraDetail.length ? ` (${extraDetail.join('; ')})` : ''}; besides, ${unrecordedAtStop} process(es) spawned just before the stop were killed by it before they could record their pid (their exits are journaled). WebSocket: ${wsMessages} state messages, ${(wsBytes / MiB).toFixed(1)} MiB. Restarts by policy at the end: ${finalState.backends.reduce((n, b) => n + b.restarts, 0)}.`,
+      `Exits in the journal for a pid no fake server recorded: ${extraDetail.length}${extraDetail.length ? ` (${extraDetail.join('; ')})` : ''}; besides, ${unrecordedAtStop} process(es) spawned just before the stop were killed by it before they could record their pid (their exits are journaled). WebSocket: ${wsMessages} state messages, ${(wsBytes / MiB).toFixed(1)} MiB. Restarts by policy at the end: ${finalState.backends.reduce((n, b) => n + b.restarts, 0)}.`,
       '',
-      `**Verdict.** File descriptors from minute 2 on: range ${fdRange} (${fdRange <= 4 ? 'flat ✅' : 'not flat ❌'}). Over the second half: heap used after GC ${fmt(heapSlope, 3)} MiB/min, RSS ${fmt(rssSlope, 2)} MiB/min. Every recorded process has exactly one exit in the journal, and no exit is unaccounted for: ${allOnce ? 'yes ✅' : 'no ❌'}. OOM kills: ${oom.oomKilled} of the oom group's ${oom.exits} exits marked oom-killed.`,
+      `**Verdict.** File descriptors from minute 2 on: ${Math.min(...steady.map((r) => r.fds))}–${Math.max(...steady.map((r) => r.fds))} with a trend of ${fmt(fdSlope, 2)} fd/min (${fdFlat ? 'flat ✅; the spread is spawns and probes in flight at the moment of the count' : 'growing ❌'}). Every recorded process has exactly one exit in the journal, and no exit is unaccounted for: ${allOnce ? 'yes ✅' : 'no ❌'}. OOM kills: ${oom.oomKilled} of the oom group's ${oom.exits - oom.atStop} exits before the stop marked oom-killed. Second half: heap used after GC ${fmt(heapSlope, 3)} MiB/min while the log rings gained ${fmt(linesSlope, 0)} lines/min (≈ ${fmt(bytesPerLine, 0)} bytes of heap per line held), RSS ${fmt(rssSlope, 2)} MiB/min. ${crashRingFull ? "The crash-loopers' rings were full by the end (crash00 at 2000 lines): growth after that is not theirs." : `The crash-loopers' rings were still filling (crash00 at ${rows.at(-1)!.crashLogLines} of 2000 lines; full after about ${fmt(2000 / Math.max(1, slope(half.map((r) => r.minute), half.map((r) => r.crashLogLines))), 0)} minutes): growth at that rate per line is the rings filling, which is bounded; ${MINUTES < 30 ? 'the default 30-minute run' : 'a longer run'} shows it level off.`}`,
     ].join('\n');
   } finally {
     ws?.close();
