@@ -1,16 +1,29 @@
 // Prometheus exposition of the state, via prom-client with a private
 // registry (no default process metrics mixed in from other users of the
 // library). Gauges are filled from the state snapshot at scrape time.
-import { Gauge, Registry } from 'prom-client';
+// prom-client is loaded on the first scrape: an instance nobody scrapes
+// does not keep its ~1.5 MiB of heap and code resident.
+import type { Registry } from 'prom-client';
 import { BACKEND_STATUSES, type VigilState } from '../common/state.js';
 
 export interface MetricsExporter {
-  contentType: string;
-  render(): Promise<string>;
+  render(): Promise<{ contentType: string; body: string }>;
 }
 
 export function createMetrics(getState: () => VigilState): MetricsExporter {
-  const registry = new Registry();
+  let loaded: Promise<{ registry: Registry; collect: () => void }> | null = null;
+  return {
+    render: async () => {
+      loaded ??= import('prom-client').then(({ Gauge, Registry }) => buildMetrics(getState, Gauge, Registry));
+      const { registry, collect } = await loaded;
+      collect();
+      return { contentType: registry.contentType, body: await registry.metrics() };
+    },
+  };
+}
+
+function buildMetrics(getState: () => VigilState, Gauge: typeof import('prom-client').Gauge, RegistryClass: typeof import('prom-client').Registry): { registry: Registry; collect: () => void } {
+  const registry = new RegistryClass();
   const g = <L extends string>(name: string, help: string, labelNames: readonly L[] = []) =>
     new Gauge<L>({ name, help, labelNames, registers: [registry] });
 
@@ -51,11 +64,5 @@ export function createMetrics(getState: () => VigilState): MetricsExporter {
     }
   };
 
-  return {
-    contentType: registry.contentType,
-    render: async () => {
-      collect();
-      return registry.metrics();
-    },
-  };
+  return { registry, collect };
 }
