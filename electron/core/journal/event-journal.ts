@@ -167,15 +167,24 @@ export class EventJournal {
   /** Events matching `q` over all files and the unwritten ones, oldest first; `limit` keeps the newest. */
   query(q: JournalQuery = {}): VigilEvent[] {
     this.flush();
-    const all = this.files.readAll();
-    for (const u of this.pending) all.push(u.ev);
-    const out = all.filter(
-      (e) =>
-        (q.backend === undefined || e.backend === q.backend) &&
-        (q.since === undefined || e.time >= q.since) &&
-        (q.until === undefined || e.time <= q.until),
-    );
-    return q.limit !== undefined ? out.slice(-q.limit) : out;
+    const match = (e: VigilEvent): boolean =>
+      (q.backend === undefined || e.backend === q.backend) && (q.since === undefined || e.time >= q.since) && (q.until === undefined || e.time <= q.until);
+    if (q.limit === undefined) {
+      const all = this.files.readAll();
+      for (const u of this.pending) all.push(u.ev);
+      return all.filter(match);
+    }
+    // The newest `limit`: from the end, so only as much of the files is read as they take.
+    const limit = q.limit;
+    const out: VigilEvent[] = [];
+    for (let i = this.pending.length - 1; i >= 0 && out.length < limit; i--) if (match(this.pending[i]!.ev)) out.push(this.pending[i]!.ev);
+    if (out.length < limit) {
+      this.files.readBackwards((e) => {
+        if (match(e)) out.push(e);
+        return out.length < limit;
+      });
+    }
+    return out.reverse();
   }
 
   /** The newest `n` events from memory, oldest first. */

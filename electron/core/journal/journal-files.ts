@@ -12,6 +12,7 @@ import { makeDir } from '../paths.js';
 const LIVE = 'events.jsonl';
 const rotated = (i: number): string => `events.${i}.jsonl`;
 const NEWLINE = 0x0a;
+const BACKWARD_CHUNK = 64 * 1024;
 
 /** A write that failed; `written` whole lines of the batch are in the file (the first ones). */
 export class JournalWriteError extends Error {
@@ -119,13 +120,18 @@ export class JournalFiles {
     this.fd = null;
   }
 
-  /** Every event in the rotated files and the live one, oldest file first; corrupt lines skipped (warned once). */
-  readAll(): VigilEvent[] {
+  /** The journal's files, oldest first. */
+  private files(): string[] {
     const files: string[] = [];
     for (let i = this.keep; i >= 1; i--) files.push(path.join(this.dir, rotated(i)));
     files.push(this.livePath);
+    return files;
+  }
+
+  /** Every event in the rotated files and the live one, oldest file first; corrupt lines skipped (warned once). */
+  readAll(): VigilEvent[] {
     const out: VigilEvent[] = [];
-    for (const f of files) {
+    for (const f of this.files()) {
       let text: string;
       try {
         text = readFileSync(f, 'utf8');
@@ -134,17 +140,61 @@ export class JournalFiles {
       }
       const lines = text.split('\n');
       for (let i = 0; i < lines.length; i++) {
-        const line = lines[i]!;
-        if (line.trim() === '') continue;
-        const ev = parseEvent(line);
+        const ev = this.parseLine(f, lines[i]!, `${i + 1}`);
         if (ev) out.push(ev);
-        else if (!this.warned.has(`${f}\n${line}`)) {
-          this.warned.add(`${f}\n${line}`);
-          this.warn(`${f}:${i + 1}: skipping a corrupt line (${line.length > 60 ? `${line.slice(0, 60)}…` : line})`);
-        }
       }
     }
     return out;
+  }
+
+  /**
+   * Events newest first, read from the end of the newest file backwards in
+   * chunks, until `take` returns false: a query for the last 200 events reads
+   * a few KiB, not every file the journal keeps.
+   */
+  readBackwards(take: (ev: VigilEvent) => boolean): void {
+    const chunk = Buffer.alloc(BACKWARD_CHUNK);
+    for (const f of this.files().reverse()) {
+      let fd: number;
+      try {
+        fd = openSync(f, 'r');
+      } catch {
+        continue;
+      }
+      try {
+        let end = fstatSync(fd).size;
+        // Bytes of a line whose start is in a chunk not yet read.
+        let tail: Buffer = Buffer.alloc(0);
+        while (end > 0) {
+          const start = Math.max(0, end - BACKWARD_CHUNK);
+          const n = readSync(fd, chunk, 0, end - start, start);
+          const buf = tail.length ? Buffer.concat([chunk.subarray(0, n), tail]) : chunk.subarray(0, n);
+          let lineEnd = buf.length;
+          for (let i = buf.length - 1; i >= 0; i--) {
+            if (buf[i] !== NEWLINE) continue;
+            const ev = this.parseLine(f, buf.toString('utf8', i + 1, lineEnd), `byte ${start + i + 1}`);
+            if (ev && !take(ev)) return;
+            lineEnd = i;
+          }
+          tail = Buffer.from(buf.subarray(0, lineEnd));
+          end = start;
+        }
+        const ev = this.parseLine(f, tail.toString('utf8'), 'byte 0');
+        if (ev && !take(ev)) return;
+      } finally {
+        closeSync(fd);
+      }
+    }
+  }
+
+  private parseLine(file: string, line: string, where: string): VigilEvent | null {
+    if (line.trim() === '') return null;
+    const ev = parseEvent(line);
+    if (!ev && !this.warned.has(`${file}\n${line}`)) {
+      this.warned.add(`${file}\n${line}`);
+      this.warn(`${file}:${where}: skipping a corrupt line (${line.length > 60 ? `${line.slice(0, 60)}…` : line})`);
+    }
+    return ev;
   }
 
   /**
