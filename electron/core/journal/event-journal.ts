@@ -13,6 +13,7 @@
 // says so itself, once per outage: a `system` event when writing stops and
 // one when it resumes, handed to `onEvent` for the host to show.
 import type { VigilEvent } from '../../common/state.js';
+import { stderrLogger, type Logger } from '../diagnostics.js';
 import { JournalFiles, JournalWriteError } from './journal-files.js';
 
 type Nullable = 'time' | 'backend' | 'from' | 'to' | 'pid' | 'exit' | 'oom';
@@ -27,7 +28,9 @@ export interface JournalOptions {
   flushMs?: number;
   /** In-memory recent events. */
   recentCap?: number;
-  /** Diagnostics about the files (a torn line skipped, a failed write). */
+  /** Where problems with the files go (a torn line skipped, a failed write); default stderr. */
+  logger?: Logger;
+  /** The same as a bare function (wins over `logger`). */
   onWarning?: (msg: string) => void;
   /**
    * Events the journal raises itself (it cannot write its file; it can
@@ -96,7 +99,8 @@ export class EventJournal {
     this.recentCap = opts.recentCap ?? 1000;
     this.maxUnwritten = Math.max(1, opts.maxUnwritten ?? 10_000);
     this.retryMs = opts.retryMs ?? 2000;
-    this.warn = opts.onWarning ?? ((m) => process.stderr.write(`vigil: warning: journal: ${m}\n`));
+    const logger = opts.logger ?? stderrLogger;
+    this.warn = opts.onWarning ?? ((m) => logger.warn(`journal: ${m}`));
     this.onEvent = opts.onEvent ?? (() => {});
     this.files = new JournalFiles(dir, Math.max(1, opts.keep ?? 5), opts.maxBytes ?? 5 * 1024 * 1024, this.warn);
     let openError: unknown = null;
