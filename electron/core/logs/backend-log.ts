@@ -8,6 +8,7 @@
 import { appendFileSync, closeSync, copyFileSync, openSync, readSync, statSync, truncateSync, watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
 import type { LogLine } from '../../common/api.js';
+import { stderrLogger, type Logger } from '../diagnostics.js';
 import { makeDir } from '../paths.js';
 import { everyShared } from '../shared-interval.js';
 
@@ -23,7 +24,9 @@ export interface BackendLogOptions {
   pollMs?: number;
   /** Bytes of an existing file read at start to fill the ring. */
   seedBytes?: number;
-  /** Diagnostics (a note or rotation that failed), once per cause; default stderr. */
+  /** Where diagnostics go (a note or rotation that failed, once per cause); default stderr. */
+  logger?: Logger;
+  /** The same as a bare function (wins over `logger`). */
   onWarning?: (msg: string) => void;
 }
 
@@ -58,7 +61,8 @@ export class BackendLog {
     this.maxBytes = opts.maxBytes ?? 20 * 1024 * 1024;
     this.pollMs = opts.pollMs ?? 500;
     this.seedBytes = opts.seedBytes ?? 256 * 1024;
-    this.warn = opts.onWarning ?? ((m) => process.stderr.write(`vigil: warning: ${m}\n`));
+    const logger = opts.logger ?? stderrLogger;
+    this.warn = opts.onWarning ?? ((m) => logger.warn(m));
   }
 
   get rotatedPath(): string {
