@@ -1,5 +1,6 @@
 // Headless host: (a) resident memory of a `vigil serve` process idling with
-// 10 fake llama-servers ready (with and without a dashboard client); (b) WS
+// 10 fake llama-servers ready (with and without a dashboard client), under
+// plain node and with the systemd unit's node flags; (b) WS
 // state-push latency from a core state change to a WebSocket client
 // receiving it (the browser-DOM part is measured by bench/ui.bench.ts).
 import { spawn } from 'node:child_process';
@@ -12,6 +13,7 @@ import type { VigilState } from '../electron/common/state.js';
 import type { ServerMessage } from '../electron/common/ws-protocol.js';
 import { createVigil } from '../electron/core/vigil.js';
 import { startServer } from '../electron/serve/server.js';
+import { SERVICE_NODE_FLAGS } from '../electron/cli/install-service.js';
 import { FAKE_SERVER } from '../test-support/supervisor-harness.js';
 import { fmt, nowNs, summarize, table, percentile } from './stats.js';
 
@@ -41,11 +43,19 @@ async function until<T>(f: () => Promise<T | null> | T | null, ms: number, what:
   }
 }
 
-async function idleRss(dir: string): Promise<string> {
+/** Resident and anonymous (not file-backed) memory of a process, MiB, from smaps_rollup. */
+function rollup(pid: number): { rss: number; anon: number } {
+  const t = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+  const kb = (k: string): number => Number(new RegExp(`^${k}:\\s+(\\d+)`, 'm').exec(t)?.[1] ?? NaN);
+  return { rss: kb('Rss') / 1024, anon: kb('Anonymous') / 1024 };
+}
+
+/** Idle RSS of `vigil serve` run with these node flags: table rows for no client and one dashboard client. */
+async function idleRss(dir: string, nodeFlags: readonly string[], label: string): Promise<{ rows: string[][]; usesBuilt: boolean }> {
   const built = path.join(root, 'out/main/cli.js');
   const usesBuilt = existsSync(built);
   const argv = usesBuilt ? [built] : ['--import', 'tsx', path.join(root, 'electron/cli/vigil.ts')];
-  const child = spawn(process.execPath, [...argv, 'serve', '--config', path.join(dir, 'config.yaml'), '--state-dir', path.join(dir, 'state-rss'), '--port', '0'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const child = spawn(process.execPath, [...nodeFlags, ...argv, 'serve', '--config', path.join(dir, 'config.yaml'), '--state-dir', path.join(dir, `state-rss-${nodeFlags.length ? 'flags' : 'plain'}`), '--port', '0'], { stdio: ['ignore', 'pipe', 'ignore'] });
   let out = '';
   child.stdout.on('data', (d) => (out += d));
   try {
@@ -57,25 +67,24 @@ async function idleRss(dir: string): Promise<string> {
       const s = (await (await fetch(`${base}/api/state`, { headers: auth })).json()) as VigilState;
       return s.backends.length === BACKENDS && s.backends.every((b) => b.status === 'ready') ? s : null;
     }, 60_000, 'all backends ready');
-    const sample = async (): Promise<number[]> => {
+    const sample = async (): Promise<{ xs: number[]; anon: number }> => {
       const xs: number[] = [];
       for (let i = 0; i < IDLE_SECONDS; i++) {
         await sleep(1000);
         xs.push(vmRssKb(child.pid!) / 1024);
       }
-      return xs;
+      return { xs, anon: rollup(child.pid!).anon };
     };
     const idle = await sample();
     const ws = new WebSocket(`${base.replace('http', 'ws')}/ws?token=${token}`);
     await new Promise((r, j) => (ws.once('message', r), ws.once('error', j)));
     const withClient = await sample();
     ws.close();
-    const row = (label: string, xs: number[]): string[] => { const s = summarize(xs); return [label, fmt(s.min, 1), fmt(s.p50, 1), fmt(s.max, 1)]; };
-    return [
-      `VmRSS of the \`vigil serve\` process (${usesBuilt ? 'built out/main/cli.js' : 'tsx from source — build first for the shipped figure'}), ${BACKENDS} fake llama-servers ready, health every 2 s, sampled each second for ${IDLE_SECONDS} s after all were ready. Backends are separate processes and not counted.`,
-      '',
-      table(['phase', 'min MiB', 'median MiB', 'max MiB'], [row('idle, no client', idle), row('idle, one WS dashboard client', withClient)]),
-    ].join('\n');
+    const row = (phase: string, r: { xs: number[]; anon: number }): string[] => {
+      const s = summarize(r.xs);
+      return [label, phase, fmt(s.min, 1), fmt(s.p50, 1), fmt(s.max, 1), fmt(r.anon, 1)];
+    };
+    return { rows: [row('idle, no client', idle), row('idle, one WS dashboard client', withClient)], usesBuilt };
   } finally {
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));
@@ -134,7 +143,13 @@ export default async function (): Promise<string> {
   const dir = mkdtempSync(path.join(tmpdir(), 'vigil-bench-host-'));
   try {
     writeFileSync(path.join(dir, 'config.yaml'), configYaml());
-    const rss = await idleRss(dir);
+    const plain = await idleRss(dir, [], '`node`');
+    const service = await idleRss(dir, SERVICE_NODE_FLAGS, `\`node ${SERVICE_NODE_FLAGS.join(' ')}\` (the systemd unit)`);
+    const rss = [
+      `VmRSS of the \`vigil serve\` process (${plain.usesBuilt ? 'built out/main/cli.js' : 'tsx from source — build first for the shipped figure'}), ${BACKENDS} fake llama-servers ready, health every 2 s, sampled each second for ${IDLE_SECONDS} s after all were ready; the last column is the anonymous (not file-backed) part at the end of the phase. The rest is file-backed, mostly the node binary's own pages (~37 MiB for a bare node HTTP server here), which every node process on the machine shares. Backends are separate processes and not counted. prom-client and ws are loaded only on the first /metrics scrape and the first WebSocket, so the client phase includes ws.`,
+      '',
+      table(['node', 'phase', 'min MiB', 'median MiB', 'max MiB', 'anonymous MiB'], [...plain.rows, ...service.rows]),
+    ].join('\n');
     const lat = await pushLatency(dir);
     return `${rss}\n\n${lat}\n`;
   } finally {

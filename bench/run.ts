@@ -3,7 +3,8 @@
 // Convention for bench files: `export default async function (): Promise<string>`
 // returning a markdown fragment (tables, notes; no top-level heading). Each
 // file gets its own section, replaced in place on later runs, so
-// `npm run bench -- process` refreshes only bench/process.bench.ts.
+// `npm run bench -- process` refreshes only bench/process.bench.ts. A file
+// that exports `onlyWhenNamed = true` (the half-hour soak) runs only when named.
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -57,7 +58,11 @@ async function main(): Promise<void> {
     console.log(`▶ ${file}`);
     const t0 = Date.now();
     try {
-      const mod = (await import(pathToFileURL(path.join(benchDir, file)).href)) as { default?: unknown };
+      const mod = (await import(pathToFileURL(path.join(benchDir, file)).href)) as { default?: unknown; onlyWhenNamed?: boolean };
+      if (mod.onlyWhenNamed && filters.length === 0) {
+        console.log(`  skipped: runs only when named (npm run bench -- ${name}); its last section is kept`);
+        continue;
+      }
       if (typeof mod.default !== 'function') throw new Error('no default-exported async function returning markdown');
       const md = await (mod.default as () => Promise<unknown>)();
       if (typeof md !== 'string') throw new Error(`default export returned ${typeof md}, expected a markdown string`);

@@ -1,6 +1,8 @@
 // The fake llama-server is a test tool; these tests check it behaves as the
 // supervisor and e2e tests rely on, against the real process and HTTP.
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { createServer, type Server } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeServer, waitFor, type FakeServer } from './helpers.js';
@@ -109,5 +111,21 @@ describe('fake llama-server', () => {
     expect(await s.exited).toEqual([1, null]);
     expect(s.output()).toContain(`couldn't bind HTTP server socket, hostname: 127.0.0.1, port: ${port}`);
     expect(s.output()).toContain('address already in use');
+  });
+
+  it('appends its pid to --pid-file at start, one line per process', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'vigil-fake-pid-'));
+    try {
+      const file = path.join(dir, 'pids');
+      const a = await start(['--pid-file', file]);
+      const b = await start(['--pid-file', file]);
+      await health(a);
+      await health(b);
+      const text = readFileSync(file, 'utf8');
+      expect(text.endsWith('\n')).toBe(true);
+      expect(text.trim().split('\n').map(Number).sort()).toEqual([a.child.pid, b.child.pid].sort());
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

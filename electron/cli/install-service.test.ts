@@ -45,7 +45,7 @@ describe('vigil install-service', () => {
     const unit = readFileSync(unitPath, 'utf8');
     expect(unit).toMatch(/^Delegate=yes$/m);
     expect(unit).toMatch(/^Environment=VIGIL_CGROUP_DELEGATED=1$/m);
-    expect(unit).toContain(`ExecStart=${process.execPath} ${path.resolve(import.meta.dirname, '../../bin/vigil.mjs')} serve --port 18765 --config "/tmp/my config.yaml"`);
+    expect(unit).toContain(`ExecStart=${process.execPath} --lite-mode ${path.resolve(import.meta.dirname, '../../bin/vigil.mjs')} serve --port 18765 --config "/tmp/my config.yaml"`);
     const envFile = path.join(h, 'vigil/serve.env');
     expect(statSync(envFile).mode & 0o777).toBe(0o600);
     const token = /VIGIL_TOKEN=(\w+)/.exec(readFileSync(envFile, 'utf8'))![1]!;

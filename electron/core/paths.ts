@@ -1,4 +1,5 @@
 // Where Vigil keeps its config and state, following the XDG base directories.
+import { mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -30,4 +31,14 @@ export function logsDir(stateDir: string): string {
 
 export function backendLogPath(stateDir: string, id: string): string {
   return path.join(logsDir(stateDir), `${id}.log`);
+}
+
+/** mkdir -p that throws the real cause: a recursive mkdir under a read-only mount says ENOENT, not EROFS. */
+export function makeDir(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') mkdirSync(dir);
+    throw e;
+  }
 }

@@ -108,7 +108,8 @@ export async function createVigil(opts: CreateVigilOptions = {}): Promise<VigilC
 
   try {
     const store = createVigilStore(initialState(configPath));
-    const journal = EventJournal.open(stateDir, { logger });
+    // The journal's own events (it cannot write, it writes again) reach the state like any other.
+    const journal = EventJournal.open(stateDir, { logger, onEvent: (ev) => store.pushEvent(ev) });
     closers.push(() => journal.close());
     const emit = (d: EventDraft): VigilEvent => {
       const ev = journal.append({ time: Date.now(), backend: null, from: null, to: null, pid: null, exit: null, oom: null, ...d });

@@ -32,7 +32,7 @@ function loadedView(): LlamaView {
 }
 
 async function scrape(backends: BackendView[]): Promise<Map<string, number>> {
-  const text = await createMetrics(() => baseState(backends)).render();
+  const text = (await createMetrics(() => baseState(backends)).render()).body;
   const values = new Map<string, number>();
   for (const line of text.split('\n')) {
     if (!line.startsWith('vigil_llama_')) continue;

@@ -1,24 +1,37 @@
 // Prometheus exposition of the state, via prom-client with a private
 // registry (no default process metrics mixed in from other users of the
 // library). Gauges are filled from the state snapshot at scrape time.
-import { Gauge, Registry } from 'prom-client';
+// prom-client is loaded on the first scrape: an instance nobody scrapes
+// does not keep its ~1.5 MiB of heap and code resident.
+import type { Registry } from 'prom-client';
 import { BACKEND_STATUSES, type VigilState } from '../common/state.js';
 import { llamaGauges } from './llama-metrics.js';
 import { collectWatched } from './metrics-watched.js';
 
 export interface MetricsExporter {
-  contentType: string;
-  render(): Promise<string>;
+  render(): Promise<{ contentType: string; body: string }>;
 }
 
 export function createMetrics(getState: () => VigilState): MetricsExporter {
-  const registry = new Registry();
+  let loaded: Promise<{ registry: Registry; collect: () => void }> | null = null;
+  return {
+    render: async () => {
+      loaded ??= import('prom-client').then(({ Gauge, Registry }) => buildMetrics(getState, Gauge, Registry));
+      const { registry, collect } = await loaded;
+      collect();
+      return { contentType: registry.contentType, body: await registry.metrics() };
+    },
+  };
+}
+
+function buildMetrics(getState: () => VigilState, Gauge: typeof import('prom-client').Gauge, RegistryClass: typeof import('prom-client').Registry): { registry: Registry; collect: () => void } {
+  const registry = new RegistryClass();
   const g = <L extends string>(name: string, help: string, labelNames: readonly L[] = []) =>
     new Gauge<L>({ name, help, labelNames, registers: [registry] });
 
   const up = g('vigil_backend_up', '1 when the backend is ready (health answers 200).', ['backend']);
   const state = g('vigil_backend_state', '1 for the backend\'s current lifecycle state, 0 for the others.', ['backend', 'state']);
-  // A gauge, not a counter: the value comes from the core and resets on manual start (DESIGN: restarts since last manual start).
+  // A gauge, not a counter: the core resets the count when the user starts the backend by hand.
   const restarts = g('vigil_backend_restarts_total', 'Restarts performed by policy since the last manual start.', ['backend']);
   const rss = g('vigil_backend_rss_bytes', 'Resident memory of the backend\'s process tree.', ['backend']);
   const health = g('vigil_backend_health_latency_seconds', 'Latency of the last answered health probe.', ['backend']);
@@ -64,11 +77,5 @@ export function createMetrics(getState: () => VigilState): MetricsExporter {
     }
   };
 
-  return {
-    contentType: registry.contentType,
-    render: async () => {
-      collect();
-      return registry.metrics();
-    },
-  };
+  return { registry, collect };
 }

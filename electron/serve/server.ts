@@ -5,7 +5,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { createServer as createNetServer, isIP } from 'node:net';
 import type { Duplex } from 'node:stream';
 import path from 'node:path';
-import { WebSocketServer } from 'ws';
+import type { WebSocketServer } from 'ws';
 import type { VigilService } from '../common/api.js';
 import { TOKEN_PARAM, WS_PATH } from '../common/ws-protocol.js';
 import { authenticate, newToken, originAllowed, sessionCookie } from './auth.js';
@@ -14,7 +14,7 @@ import { RequestError } from '../host/dispatch.js';
 import { createMetrics } from './metrics.js';
 import { handleRest, isStateChanging } from './rest.js';
 import { resolveStatic, sendStatic } from './static-files.js';
-import { attachBridge, type Bridge } from './ws-bridge.js';
+import { createBridge, type Bridge } from './ws-bridge.js';
 
 export interface ServerOptions {
   service: VigilService;
@@ -90,8 +90,16 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   if (!loopback) log(`WARNING: listening on ${host}: anyone on the network who has the token can start and stop backends; traffic is not encrypted (put it behind TLS)`);
 
   const metrics = createMetrics(() => service.getState());
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 1 << 20 });
-  const bridge = attachBridge(wss, service, log);
+  // ws (and the zlib it loads) is loaded when the first dashboard connects: an idle
+  // instance with no page open does not keep it resident.
+  let wss: Promise<WebSocketServer> | null = null;
+  const bridge = createBridge(service, log);
+  const webSockets = (): Promise<WebSocketServer> =>
+    (wss ??= import('ws').then(({ WebSocketServer }) => {
+      const w = new WebSocketServer({ noServer: true, maxPayload: 1 << 20 });
+      bridge.attach(w);
+      return w;
+    }));
 
 
   /** For loopback binds the Host must be a loopback name (DNS rebinding); its origin is then ours. */
@@ -112,8 +120,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     if (!via) return json(res, 401, UNAUTHORIZED);
 
     if (url.pathname === '/metrics') {
-      res.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': metrics.contentType, 'Cache-Control': 'no-store' });
-      res.end(await metrics.render());
+      const m = await metrics.render();
+      res.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': m.contentType, 'Cache-Control': 'no-store' });
+      res.end(m.body);
       return;
     }
     if (url.pathname === '/api' || url.pathname.startsWith('/api/')) {
@@ -160,7 +169,13 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     if (!origins) return reject(421, 'Misdirected Request');
     if (!authenticate(req, url, token)) return reject(401, 'Unauthorized');
     if (!originAllowed(req, origins)) return reject(403, 'Forbidden');
-    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+    webSockets().then(
+      (w) => w.handleUpgrade(req, socket, head, (ws) => w.emit('connection', ws, req)),
+      (e: Error) => {
+        log(`ws: cannot load the WebSocket server: ${e.message}`);
+        reject(500, 'Internal Server Error');
+      },
+    );
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -188,7 +203,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     bridge,
     close: async () => {
       bridge.close();
-      wss.close();
+      if (wss) (await wss).close();
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
     },

@@ -1,6 +1,8 @@
 // The WebSocket side of `window.vigil`: requests are validated and sent to
 // the service, state snapshots are pushed (throttled, latest always sent),
-// log chunks go to the clients subscribed to that backend.
+// log chunks go to the clients subscribed to that backend. The bridge exists
+// before any WebSocket server does (the server loads ws on the first
+// connection); with no client connected, no snapshot is serialized.
 import type { WebSocket, WebSocketServer } from 'ws';
 import type { VigilService } from '../common/api.js';
 import type { ClientMessage, ServerMessage } from '../common/ws-protocol.js';
@@ -14,17 +16,23 @@ export interface Bridge {
   close(): void;
 }
 
-export function attachBridge(wss: WebSocketServer, service: VigilService, log: (msg: string) => void): Bridge {
+export interface AttachableBridge extends Bridge {
+  /** Serves the connections of this WebSocket server. */
+  attach(wss: WebSocketServer): void;
+}
+
+export function createBridge(service: VigilService, log: (msg: string) => void): AttachableBridge {
   const clients = new Set<WebSocket>();
   const send = (ws: WebSocket, msg: ServerMessage | string): void => {
     if (ws.readyState === ws.OPEN) ws.send(typeof msg === 'string' ? msg : JSON.stringify(msg));
   };
   const state = pushState(service, (s) => {
+    if (clients.size === 0) return;
     const text = JSON.stringify({ type: 'state', state: s } satisfies ServerMessage);
     for (const ws of clients) send(ws, text);
   });
 
-  wss.on('connection', (ws: WebSocket) => {
+  const onConnection = (ws: WebSocket): void => {
     clients.add(ws);
     const logs = logSubscriptions(service, (chunk) => send(ws, { type: 'log', chunk }));
     send(ws, { type: 'state', state: service.getState() });
@@ -61,9 +69,12 @@ export function attachBridge(wss: WebSocketServer, service: VigilService, log: (
       logs.dispose();
     });
     ws.on('error', (e) => log(`ws: ${e.message}`));
-  });
+  };
 
   return {
+    attach(wss) {
+      wss.on('connection', onConnection);
+    },
     broadcast(msg) {
       const text = JSON.stringify(msg);
       for (const ws of clients) send(ws, text);

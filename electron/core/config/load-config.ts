@@ -2,13 +2,14 @@
 // splitting. Every problem comes back as a ConfigIssue with file, line,
 // column and field; nothing here throws on bad input.
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { ConfigFileSchema, type BackendConfig, type VigilConfig } from '../../common/config-schema.js';
 import type { ConfigIssue } from '../../common/state.js';
+import { readConfigText } from './config-text.js';
 import { EXAMPLE_CONFIG } from './example-config.js';
 import { convertLlamaSwap, isLlamaSwap } from './llama-swap.js';
 import { CommandSplitError, splitCommand } from './split-command.js';
@@ -39,16 +40,18 @@ export async function ensureConfig(file: string): Promise<{ created: boolean }> 
 /** Loads `file`; with `create`, writes the example first when it is absent. */
 export async function loadConfig(file: string, opts: { create?: boolean } = {}): Promise<ConfigLoadResult> {
   let created = false;
-  try {
-    if (opts.create) created = (await ensureConfig(file)).created;
-    const text = await readFile(file, 'utf8');
-    const r = parseConfigText(text, file);
-    return r.ok ? { ...r, created } : r;
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    const why = err.code === 'ENOENT' ? 'file not found' : err.code === 'EACCES' ? 'permission denied' : err.message;
-    return { ok: false, format: null, issues: [{ file, line: null, column: null, field: null, message: `cannot read config: ${why}` }] };
+  if (opts.create) {
+    try {
+      created = (await ensureConfig(file)).created;
+    } catch (e) {
+      const err = e as NodeJS.ErrnoException;
+      return { ok: false, format: null, issues: [{ file, line: null, column: null, field: null, message: `cannot create the example config: ${err.code ?? err.message}` }] };
+    }
   }
+  const read = await readConfigText(file);
+  if ('issue' in read) return { ok: false, format: null, issues: [read.issue] };
+  const r = parseConfigText(read.text, file);
+  return r.ok ? { ...r, created } : r;
 }
 
 /** Parses config text; `file` is used for messages and to resolve relative `cwd`. */

@@ -89,14 +89,21 @@ export class Fleet {
   async shutdown(onProgress?: (msg: string) => void): Promise<void> {
     const all = this.list();
     const keep = new Set(all.filter((s) => this.configs.get(s.id)?.keepRunningOnQuit && s.process));
-    const stop = all.filter((s) => !keep.has(s) && s.process);
-    if (stop.length) onProgress?.(`stopping ${stop.map((s) => s.id).join(', ')}…`);
-    await Promise.all(
-      stop.map(async (s) => {
-        const r = await s.stop();
-        onProgress?.(`${s.id}: ${r.message}`);
-      }),
-    );
+    // A backend waiting in backoff has no process yet but a timer that would
+    // spawn one during the quit: it is stopped too (its restart cancelled),
+    // and the fleet looks again until nothing of its own runs.
+    const running = (s: BackendSupervisor): boolean => !keep.has(s) && (s.process !== null || s.status === 'backoff');
+    for (let round = 0; round < 3; round++) {
+      const stop = all.filter(running);
+      if (stop.length === 0) break;
+      onProgress?.(`stopping ${stop.map((s) => s.id).join(', ')}…`);
+      await Promise.all(
+        stop.map(async (s) => {
+          const r = await s.stop();
+          onProgress?.(`${s.id}: ${r.message}`);
+        }),
+      );
+    }
     for (const s of keep) {
       const pid = s.process?.pid ?? null;
       this.deps.emit({ kind: 'system', backend: s.id, reason: `left running on quit (keepRunningOnQuit); pid ${pid} recorded for adoption`, pid });

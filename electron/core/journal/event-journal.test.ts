@@ -112,6 +112,30 @@ describe('EventJournal', () => {
   });
 });
 
+describe('EventJournal queries with a limit', () => {
+  it('read from the end give the same events as a full read, across rotated files, chunk edges and multibyte text', () => {
+    const d = dir();
+    const warnings: string[] = [];
+    const j = EventJournal.open(d, { maxBytes: 300 * 1024, keep: 3, flushMs: 60_000, onWarning: (m) => warnings.push(m) });
+    cleanups.push(() => j.close());
+    const t0 = 1_700_000_000_000;
+    for (let i = 0; i < 4000; i++) {
+      j.append(ev({ backend: ['a', 'b', 'c'][i % 3]!, reason: `e${i} ${'é→🦙'.repeat(i % 37)}`, time: t0 + i }));
+      if (i % 50 === 0) j.flush();
+    }
+    j.flush();
+    appendFileSync(path.join(d, 'events.1.jsonl'), '{"seq": torn\n');
+    for (let i = 0; i < 5; i++) j.append(ev({ backend: 'a', reason: `unwritten ${i}` })); // still in memory
+    expect(readdirSync(d).length).toBe(4);
+    for (const q of [{ limit: 1 }, { limit: 200 }, { limit: 2500 }, { limit: 10_000 }, { backend: 'a', limit: 300 }, { backend: 'c', limit: 1 }, { since: t0 + 3000, limit: 50 }, { until: t0 + 1000, limit: 7 }]) {
+      const { limit, ...filter } = q;
+      expect(j.query(q), JSON.stringify(q)).toEqual(j.query(filter).slice(-limit));
+    }
+    expect(j.query({ limit: 3 }).map((e) => e.reason)).toEqual(['unwritten 2', 'unwritten 3', 'unwritten 4']);
+    expect(warnings.filter((w) => /events\.1\.jsonl:.*skipping a corrupt line/.test(w)).length).toBeGreaterThanOrEqual(1);
+  });
+});
+
 describe('EventJournal as the supervisor sink', () => {
   it('accepts a draft without the nullable fields and fills them with null', () => {
     const t = tempDir('vigil-journal-');

@@ -2,9 +2,14 @@
 // <stateDir>/logs/<id>.log (opened O_APPEND by the spawn), so the backend
 // outlives a crash of Vigil — no pipe to break — and Vigil only reads. Vigil's
 // own notes go into the same file, marked, so the order of events is kept.
-import { appendFileSync, closeSync, copyFileSync, mkdirSync, openSync, readSync, statSync, truncateSync, watch, type FSWatcher } from 'node:fs';
+// A state directory that is full or read-only never throws out of here: a
+// note that cannot be written is dropped (said once per cause), and a
+// rotation that fails is tried again later, not on every read.
+import { appendFileSync, closeSync, copyFileSync, openSync, readSync, statSync, truncateSync, watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
 import type { LogLine } from '../../common/api.js';
+import { stderrLogger, type Logger } from '../diagnostics.js';
+import { makeDir } from '../paths.js';
 import { everyShared } from '../shared-interval.js';
 
 /** Prefix of lines Vigil itself writes; read back as stream 'vigil'. */
@@ -19,7 +24,14 @@ export interface BackendLogOptions {
   pollMs?: number;
   /** Bytes of an existing file read at start to fill the ring. */
   seedBytes?: number;
+  /** Where diagnostics go (a note or rotation that failed, once per cause); default stderr. */
+  logger?: Logger;
+  /** The same as a bare function (wins over `logger`). */
+  onWarning?: (msg: string) => void;
 }
+
+/** After a failed rotation (disk full), wait this long before copying the file again. */
+const ROTATE_RETRY_MS = 60_000;
 
 const MAX_LINE = 64 * 1024;
 
@@ -47,6 +59,10 @@ export class BackendLog {
   private readonly maxBytes: number;
   private readonly pollMs: number;
   private readonly seedBytes: number;
+  private readonly warn: (msg: string) => void;
+  /** The errno code of the last failed write of a note (reported once), or null. */
+  private noteTrouble: string | null = null;
+  private rotateAfter = 0;
   /** Times the file was rotated by this tailer (for tests and display). */
   rotations = 0;
 
@@ -58,6 +74,8 @@ export class BackendLog {
     this.maxBytes = opts.maxBytes ?? 20 * 1024 * 1024;
     this.pollMs = opts.pollMs ?? 500;
     this.seedBytes = opts.seedBytes ?? 256 * 1024;
+    const logger = opts.logger ?? stderrLogger;
+    this.warn = opts.onWarning ?? ((m) => logger.warn(m));
   }
 
   get rotatedPath(): string {
@@ -66,16 +84,30 @@ export class BackendLog {
 
   start(): void {
     if (this.watcher || this.poll) return;
-    mkdirSync(path.dirname(this.path), { recursive: true });
-    closeSync(openSync(this.path, 'a'));
+    try {
+      makeDir(path.dirname(this.path));
+      closeSync(openSync(this.path, 'a'));
+    } catch (e) {
+      // Read-only or full: tail whatever exists; the backend's spawn says what failed.
+      this.warn(`log ${this.path}: cannot create it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    }
     // Seed the ring from the end of an existing file, starting at a line boundary.
-    const size = statSync(this.path).size;
+    let size = 0;
+    try {
+      size = statSync(this.path).size;
+    } catch {
+      // absent: the poll picks it up once the spawn creates it
+    }
     this.offset = Math.max(0, size - this.seedBytes);
     this.read(this.offset > 0);
-    this.watcher = watch(this.path, () => this.read());
-    this.watcher.on('error', () => {
-      /* file replaced or removed: the poll keeps going */
-    });
+    try {
+      this.watcher = watch(this.path, () => this.read());
+      this.watcher.on('error', () => {
+        /* file replaced or removed: the poll keeps going */
+      });
+    } catch {
+      this.watcher = null; // no file to watch yet: the poll reads it
+    }
     // On the timer shared by every log of this period: 50 logs on their own timers would be 10 wake-ups a second.
     this.poll = everyShared(this.pollMs, () => this.read());
   }
@@ -110,9 +142,18 @@ export class BackendLog {
 
   /** Appends a Vigil note ('spawned pid 123'); subscribers see it through the tail, in order. */
   appendVigilLine(text: string): void {
-    mkdirSync(path.dirname(this.path), { recursive: true });
     const stamp = new Date().toISOString();
-    appendFileSync(this.path, `${VIGIL_MARK}${stamp} ${text.replace(/\n/g, ' ')}\n`);
+    try {
+      makeDir(path.dirname(this.path));
+      appendFileSync(this.path, `${VIGIL_MARK}${stamp} ${text.replace(/\n/g, ' ')}\n`);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+      if (code !== this.noteTrouble) this.warn(`log ${this.path}: Vigil's notes cannot be written (${code}); they are dropped until it can`);
+      this.noteTrouble = code;
+      return;
+    }
+    if (this.noteTrouble) this.warn(`log ${this.path}: Vigil's notes are written again`);
+    this.noteTrouble = null;
     if (this.watcher) this.read();
   }
 
@@ -131,7 +172,7 @@ export class BackendLog {
       this.gen++;
     }
     if (size > this.offset) this.consume(size, skipFirstLine);
-    if (size > this.maxBytes) {
+    if (size > this.maxBytes && performance.now() >= this.rotateAfter) {
       // Catch up first so only bytes that race the copy can be lost.
       const now = statSync(this.path).size;
       if (now > this.offset) this.consume(now, false);
@@ -183,7 +224,10 @@ export class BackendLog {
     try {
       copyFileSync(this.path, this.rotatedPath);
       truncateSync(this.path, 0);
-    } catch {
+    } catch (e) {
+      // A full disk fails the copy: copying again on every read would be 20 MiB of I/O per line.
+      this.rotateAfter = performance.now() + ROTATE_RETRY_MS;
+      this.warn(`log ${this.path}: cannot rotate (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); trying again in ${ROTATE_RETRY_MS / 1000} s`);
       return;
     }
     this.rotations++;

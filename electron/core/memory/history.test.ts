@@ -21,6 +21,20 @@ describe('RingSeries', () => {
     expect(r.export({ since: 6 }).t).toEqual([]);
   });
 
+  it('keeps values to 7 significant digits (a 64 GiB machine to within 4 KiB) and times exactly', () => {
+    const r = new RingSeries(3, 1);
+    const t = 1_764_633_600; // epoch seconds need more than a float32
+    const values = [123_456_789, 64 * 2 ** 30 - 12_345, 0.3, 12.75];
+    r.push(t, Object.fromEntries(values.map((v, i) => [`s${i}`, v])));
+    const h = r.export();
+    expect(h.t).toEqual([t]);
+    values.forEach((v, i) => {
+      const got = h.series[`s${i}`]![0]!;
+      expect(Math.abs(got - v) / v).toBeLessThan(2 ** -23);
+      expect(Math.abs(got - v)).toBeLessThanOrEqual(4096);
+    });
+  });
+
   it('same time replaces the row; earlier time is ignored; NaN stored as null', () => {
     const r = new RingSeries(4, 1);
     r.push(10, { a: 1 });

@@ -75,6 +75,8 @@ export class KmsgReader {
   private pending = '';
   private lastSeq = -1;
   private savedSeq = -1;
+  /** Why the position could not be saved (an errno code), said once per cause. */
+  private persistTrouble: string | null = null;
   private timer: NodeJS.Timeout | null = null;
   private cancelReadiness: (() => void) | null = null;
   private persistTimer: NodeJS.Timeout | null = null;
@@ -279,8 +281,12 @@ export class KmsgReader {
       writeFileSync(`${file}.tmp`, JSON.stringify({ bootId: this.bootId, lastSeq: this.lastSeq }));
       renameSync(`${file}.tmp`, file); // atomic: a crash never leaves half a file
       this.savedSeq = this.lastSeq;
+      this.persistTrouble = null;
     } catch (e) {
-      this.opts.onError?.(new Error(`saving kmsg position in ${this.opts.stateDir}: ${(e as Error).message}`));
+      // A full or read-only state directory fails every save: say it once, keep trying quietly.
+      const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+      if (code !== this.persistTrouble) this.opts.onError?.(new Error(`saving kmsg position in ${this.opts.stateDir}: ${(e as Error).message} (said once; a restart of Vigil may re-read older kernel records)`));
+      this.persistTrouble = code;
     }
   }
 }

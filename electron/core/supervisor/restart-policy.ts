@@ -35,6 +35,8 @@ export function planAfterExit(restart: SupervisedBackendConfig['restart'], exit:
 /**
  * Sliding-window restart limit: at most `count` restarts within `windowMs`.
  * `record` is called per restart; `exceeded` tells whether one more is allowed.
+ * Times are monotonic (performance.now): a wall clock set back or forward
+ * must neither hold a slow crash loop nor let a fast one run forever.
  */
 export class RestartLimiter {
   private times: number[] = [];
@@ -45,18 +47,18 @@ export class RestartLimiter {
   }
 
   /** Would another restart at `now` go over the limit? */
-  exceeded(now = Date.now()): boolean {
+  exceeded(now = performance.now()): boolean {
     this.prune(now);
     return this.limit.count >= 0 && this.times.length >= this.limit.count;
   }
 
-  record(now = Date.now()): void {
+  record(now = performance.now()): void {
     this.prune(now);
     this.times.push(now);
   }
 
   /** Restarts within the window (for backoff growth). */
-  recent(now = Date.now()): number {
+  recent(now = performance.now()): number {
     this.prune(now);
     return this.times.length;
   }

@@ -2,7 +2,7 @@
 // crash or a quit with keepRunningOnQuit) can adopt them instead of spawning
 // duplicates. Written atomically (tmp + rename); a torn or foreign file reads
 // as empty with a warning rather than crashing start-up.
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { stderrLogger } from '../diagnostics.js';
@@ -23,6 +23,8 @@ const FileShape = z.object({ version: z.literal(1), backends: z.array(RunningRec
 export class RunningRegistry {
   readonly file: string;
   private records = new Map<string, RunningRecord>();
+  /** Why the last write failed, so a lasting cause is said once. */
+  private failed: string | null = null;
 
   constructor(stateDir: string, private warn: (msg: string) => void = (msg) => stderrLogger.warn(msg)) {
     this.file = path.join(stateDir, 'running.json');
@@ -30,6 +32,7 @@ export class RunningRegistry {
 
   /** Read the file left by a previous Vigil. */
   load(): RunningRecord[] {
+    this.removeStaleTemps();
     let text: string;
     try {
       text = readFileSync(this.file, 'utf8');
@@ -59,6 +62,19 @@ export class RunningRegistry {
     if (this.records.delete(id)) this.flush();
   }
 
+  /** Temporary files a killed Vigil left between write and rename. */
+  private removeStaleTemps(): void {
+    const dir = path.dirname(this.file);
+    const prefix = `${path.basename(this.file)}.`;
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      return;
+    }
+    for (const n of names) if (n.startsWith(prefix) && n.endsWith('.tmp')) rmSync(path.join(dir, n), { force: true });
+  }
+
   get(id: string): RunningRecord | undefined {
     return this.records.get(id);
   }
@@ -67,10 +83,29 @@ export class RunningRegistry {
     return [...this.records.values()];
   }
 
+  /**
+   * Rewrite the file. It is called on the exit and spawn paths, so it never
+   * throws: a full or read-only state directory is said once per cause, the
+   * records stay in memory, and the next change writes them all again.
+   */
   private flush(): void {
-    mkdirSync(path.dirname(this.file), { recursive: true });
     const tmp = `${this.file}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify({ version: 1, backends: this.all() }, null, 2) + '\n', { mode: 0o600 });
-    renameSync(tmp, this.file);
+    try {
+      mkdirSync(path.dirname(this.file), { recursive: true });
+      const fd = openSync(tmp, 'w', 0o600);
+      try {
+        writeSync(fd, JSON.stringify({ version: 1, backends: this.all() }, null, 2) + '\n');
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+      renameSync(tmp, this.file);
+      this.failed = null;
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+      rmSync(tmp, { force: true });
+      if (this.failed !== code) this.warn(`${this.file} cannot be written (${code}): a restarted Vigil may not find running backends to adopt; it is written again at the next change`);
+      this.failed = code;
+    }
   }
 }

@@ -2,7 +2,7 @@
 // the log file it appends to, its memory cgroup, and the running.json record
 // that lets a later Vigil adopt it. No state decisions: the supervisor makes
 // those from what this returns.
-import { mkdirSync, statSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { LibcError, spawnProcess, SpawnError, type ProcessHandle } from '../../../native-bindings/process.js';
 import type { MemoryLimit } from './memory-limit.js';
@@ -38,6 +38,16 @@ function fileSize(p: string): number {
   }
 }
 
+/** Null when the log can be appended to, else the error code. */
+function logUnwritable(logPath: string): string | null {
+  try {
+    closeSync(openSync(logPath, 'a'));
+    return null;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+  }
+}
+
 export interface LaunchDeps {
   logPath: string;
   limit: MemoryLimit;
@@ -68,6 +78,11 @@ export function launch(cfg: SupervisedBackendConfig, port: number | null, d: Lau
   // The cgroup exists (with its limit) before the process does, so it is placed at once.
   d.limit.ensure(cfg.memoryLimit);
   d.note?.(`starting: ${argv.join(' ')}`);
+  // A log that cannot be opened (state directory read-only or full of
+  // inodes) must not stop the backend: its output is dropped for this run,
+  // and the user is told why the log stays empty.
+  const unwritable = logUnwritable(d.logPath);
+  if (unwritable) d.warn(`log ${d.logPath} cannot be opened (${unwritable}): this run's output is discarded`);
   let handle: ProcessHandle;
   try {
     handle = spawnProcess({
@@ -75,7 +90,7 @@ export function launch(cfg: SupervisedBackendConfig, port: number | null, d: Lau
       argv,
       env: backendEnv(cfg),
       ...(cfg.cwd ? { cwd: cfg.cwd } : {}),
-      stdout: { kind: 'file', path: d.logPath },
+      stdout: { kind: 'file', path: unwritable ? '/dev/null' : d.logPath },
     }).handle;
   } catch (e) {
     if (e instanceof SpawnError) return { ok: false, argv, reason: `spawn failed: ${e.code} ${e.path}` };
