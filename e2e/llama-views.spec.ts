@@ -81,7 +81,7 @@ test('a real llama-server on its card: the load, its memory from its own log, sl
   // At the default verbosity the card says what /proc says, labelled, and offers the flag.
   await page.getByRole('button', { name: 'Start plain', exact: true }).click();
   await expect(page.getByTestId('status-plain')).toHaveText('ready', { timeout: 60_000 });
-  await expect(page.getByTestId('llama-proc-plain')).toHaveText(/^Memory: RSS [\d.]+ \w+ \(anonymous .*, file-backed .*\), from \/proc$/);
+  await expect(page.getByTestId('llama-proc-plain')).toHaveText(/^Memory: RSS [\d.]+ \w+ \(anonymous .*, file-backed .*\), from \/proc; [\d.]+ \w+ \(anonymous .*, file-backed .*\), Vigil's fit estimate$/);
   await expect(page.getByTestId('llama-hint-plain')).toContainText('when llama-server runs with -lv 4');
   await expect(page.getByTestId('llama-memory-plain')).toHaveCount(0);
   await page.getByTestId('backend-plain').scrollIntoViewIfNeeded();
