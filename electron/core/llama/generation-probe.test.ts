@@ -10,12 +10,36 @@ import { LlamaServerApi } from './server-api.js';
  * Starts a long completion and returns how to abandon it. Streamed, so the
  * server notices the closed connection at its next token and frees the slot.
  */
-function longCompletion(port: number): () => void {
-  const req = request({ host: '127.0.0.1', port, path: '/completion', method: 'POST', headers: { 'Content-Type': 'application/json' } });
-  req.on('error', () => {});
-  req.on('response', (res) => res.resume());
-  req.end(JSON.stringify({ prompt: 'Once upon a time', n_predict: 2000, ignore_eos: true, stream: true, temperature: 0 }));
-  return () => req.destroy();
+/**
+ * A long streamed completion that keeps one slot busy until abandoned. With
+ * random weights llama-server now and then ends a sampled completion early
+ * (HTTP 500: output "does not match the expected Content-only format"), so
+ * one that ends is sent again until abandoned.
+ */
+function longCompletion(port: number): { abandon(): void; sent(): number } {
+  let req: ReturnType<typeof request> | null = null;
+  let abandoned = false;
+  let count = 0;
+  const send = (): void => {
+    if (abandoned) return;
+    count++;
+    const r = request({ host: '127.0.0.1', port, path: '/completion', method: 'POST', headers: { 'Content-Type': 'application/json' } });
+    req = r;
+    r.on('error', () => {});
+    r.on('response', (res) => {
+      res.on('end', () => setTimeout(send, 50));
+      res.resume();
+    });
+    r.end(JSON.stringify({ prompt: 'Once upon a time', n_predict: 2000, ignore_eos: true, stream: true }));
+  };
+  send();
+  return {
+    abandon: () => {
+      abandoned = true;
+      req?.destroy();
+    },
+    sent: () => count,
+  };
 }
 
 describe('generation probe, against the real server', () => {
@@ -40,7 +64,7 @@ describe('generation probe, against the real server', () => {
     server = await startRealServer(['-m', await tinyModel(), '-c', '4096', '-np', '2'], path.join(tmp.dir, 'busy.log'));
     const port = server.port;
     const api = new LlamaServerApi({ port });
-    const abandon = longCompletion(port);
+    const long = longCompletion(port);
     let last = '';
     await waitFor(async () => {
       const s = await api.slots();
@@ -51,31 +75,32 @@ describe('generation probe, against the real server', () => {
     });
     const p = await runGenerationProbe({ port, timeoutMs: 20_000, api });
     expect(p).toEqual({ at: expect.any(Number), outcome: 'skipped', latencyMs: null, detail: '1 of 2 slots busy' });
-    abandon();
+    long.abandon();
     await waitFor(async () => {
       const s = await api.slots();
       return s.ok && s.value.busy === 0;
     }, 20_000, 'the abandoned completion to free its slot');
     expect(await runGenerationProbe({ port, timeoutMs: 20_000, api })).toMatchObject({ outcome: 'ok' });
-    // The server saw two completions: the long one and the probe that ran; the skipped one sent none.
+    // The server saw the long completion(s) and the probe that ran; the skipped one sent none.
     // (Its log is written by a worker thread, a moment late.)
     const tasks = (): number => (server!.log().match(/processing task/g) ?? []).length;
-    await waitFor(() => tasks() >= 2, 5000, 'both completions in the log');
+    const expected = long.sent() + 1;
+    await waitFor(() => tasks() >= expected, 5000, 'every completion in the log');
     await new Promise((r) => setTimeout(r, 300));
-    expect(tasks()).toBe(2);
+    expect(tasks()).toBe(expected);
   }, 90_000);
 
   itRealLlama('uses /metrics requests_processing to see a busy server when /slots is disabled', async () => {
     server = await startRealServer(['-m', await tinyModel(), '-c', '4096', '-np', '2', '--no-slots', '--metrics'], path.join(tmp.dir, 'metrics.log'));
     const api = new LlamaServerApi({ port: server.port });
-    const abandon = longCompletion(server.port);
+    const long = longCompletion(server.port);
     await waitFor(async () => {
       const m = await api.metrics();
       return m.ok && (m.value.requestsProcessing ?? 0) > 0;
     }, 20_000, 'requests_processing > 0');
     expect(await runGenerationProbe({ port: server.port, timeoutMs: 20_000, api })).toMatchObject({ outcome: 'skipped', detail: '1 request processing' });
     expect(api.endpoints.slots).toBe('absent');
-    abandon();
+    long.abandon();
   }, 90_000);
 
   itRealLlama('a stopped (SIGSTOP) server: the probe fails within its timeout', async () => {
