@@ -3,15 +3,16 @@
 // per device and part from the server's own log, KV cache use. Only what is
 // known, and only while the process runs: a dead server's last figures are
 // history, not a reading.
-import { Gauge, type Registry } from 'prom-client';
+import type { Gauge, Registry } from 'prom-client';
 import type { BackendStatus, BackendView } from '../common/state.js';
 
 const LIVE: readonly BackendStatus[] = ['starting', 'loading', 'ready', 'unhealthy'];
 const PARTS = ['weights', 'kv', 'compute', 'other'] as const;
 
 /** Registers the gauges; the returned function fills them for one backend (after the registry was reset). */
-export function llamaGauges(registry: Registry): (b: BackendView) => void {
-  const g = <L extends string>(name: string, help: string, labelNames: readonly L[]) => new Gauge<L>({ name, help, labelNames, registers: [registry] });
+/** `GaugeClass` is passed in: prom-client is loaded on the first scrape (metrics.ts), not with this module. */
+export function llamaGauges(registry: Registry, GaugeClass: typeof Gauge): (b: BackendView) => void {
+  const g = <L extends string>(name: string, help: string, labelNames: readonly L[]) => new GaugeClass<L>({ name, help, labelNames, registers: [registry] });
   const busy = g('vigil_llama_slots_busy', 'llama-server slots processing a request (/slots, or /metrics requests_processing).', ['backend']);
   const total = g('vigil_llama_slots_total', 'llama-server slots (parallel sequences).', ['backend']);
   const tps = g('vigil_llama_tokens_per_second', "llama-server's average throughput since its previous /metrics read (Vigil reads it at the probe's pace).", ['backend', 'kind']);
