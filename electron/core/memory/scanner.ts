@@ -13,6 +13,7 @@
 import { closeSync, readdirSync } from 'node:fs';
 import { parseStatLine, parseStatusBytes, ProcessTable, type ProcEntry, type StatusFields } from './processes.js';
 import { openSmall, preadParse, readHead, readParse, readSmall } from './read.js';
+import { lastPidOf } from './last-pid.js';
 
 /**
  * Re-read every pid's stat once a minute (at 1 Hz). Between full scans only
@@ -83,18 +84,6 @@ export interface ScanResult {
   trees: Map<number, number[]>;
   /** Status (memory and ids) of every pid in `trees`. */
   memory: Map<number, StatusFields>;
-}
-
-/** The last pid handed out in this /proc's namespace: the 5th field of loadavg ("0.00 0.01 0.05 1/234 5678"). */
-function lastPidOf(b: Uint8Array, n: number): number {
-  let end = n;
-  while (end > 0 && (b[end - 1] === 10 || b[end - 1] === 32)) end--;
-  let start = end;
-  while (start > 0 && b[start - 1]! >= 48 && b[start - 1]! <= 57) start--;
-  if (start === end) return -1;
-  let v = 0;
-  for (let i = start; i < end; i++) v = v * 10 + b[i]! - 48;
-  return v;
 }
 
 export class ProcessScanner {

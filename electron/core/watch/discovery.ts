@@ -21,6 +21,7 @@ import { openSmall, preadParse, readSmall } from '../memory/read.js';
 import { classify, type HealthPlan } from './catalog.js';
 import { readCgroup, readCmdline, readLink, readListening, readStat, socketInodes, type StatInfo } from './proc-info.js';
 import { compileRule, matches, type CompiledRule, type ProcessFacts } from './rules.js';
+import { lastPidOf } from '../memory/last-pid.js';
 
 /** A process that the catalog or a rule recognised. */
 export interface Candidate {
@@ -75,18 +76,6 @@ const FORK_RECHECK_TICKS = 5;
  * pidfd_open (a thread stops there), ~25 µs when it must read stat.
  */
 const maxProbes = (known: number, pidfd: boolean): number => Math.min(4096, Math.max(16, Math.floor(pidfd ? known * 3 : known / 8)));
-
-/** The last pid handed out: the 5th field of loadavg ("0.00 0.01 0.05 1/234 5678"). */
-function lastPidOf(b: Uint8Array, n: number): number {
-  let end = n;
-  while (end > 0 && (b[end - 1] === 10 || b[end - 1] === 32)) end--;
-  let start = end;
-  while (start > 0 && b[start - 1]! >= 48 && b[start - 1]! <= 57) start--;
-  if (start === end) return -1;
-  let v = 0;
-  for (let i = start; i < end; i++) v = v * 10 + b[i]! - 48;
-  return v;
-}
 
 export class Discovery {
   private readonly procRoot: string;
