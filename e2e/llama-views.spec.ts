@@ -56,8 +56,15 @@ test('a real llama-server on its card: the load, its memory from its own log, sl
   const completion = (body: Record<string, unknown>, signal?: AbortSignal) =>
     fetch(`http://127.0.0.1:${port}/completion`, { method: 'POST', body: JSON.stringify({ prompt: 'Once upon a time', temperature: 0, ignore_eos: true, ...body }), signal });
   const client = new AbortController();
-  // Read as it comes: a client that stops reading is taken for gone and its request cancelled.
-  const streaming = completion({ n_predict: -1, stream: true }, client.signal).then((r) => r.arrayBuffer());
+  // Read as it comes: a client that stops reading is taken for gone and its request cancelled. With
+  // random weights llama-server now and then ends a completion early (HTTP 500): send it again until aborted.
+  const streaming = (async () => {
+    while (!client.signal.aborted) {
+      await completion({ n_predict: -1, stream: true }, client.signal)
+        .then((r) => r.arrayBuffer())
+        .catch(() => undefined);
+    }
+  })();
   const slots = page.getByTestId('llama-slots-llm');
   await expect(slots).toHaveText('1 of 4 slots busy, 4096 tokens each', { timeout: 15_000 });
   await shot(page, info, 'llama-generating');
