@@ -13,7 +13,7 @@
 import { closeSync, readdirSync } from 'node:fs';
 import { parseStatLine, parseStatusBytes, ProcessTable, type ProcEntry, type StatusFields } from './processes.js';
 import { openSmall, preadParse, readHead, readParse, readSmall } from './read.js';
-import { lastPidOf } from './last-pid.js';
+import { LastPidReader } from './last-pid.js';
 
 /**
  * Re-read every pid's stat once a minute (at 1 Hz). Between full scans only
@@ -95,7 +95,6 @@ export class ProcessScanner {
   readonly reads = { status: 0, statm: 0 };
   private tick = 0;
   /** Kept fd of loadavg; null when there is none (then /proc is listed every tick). */
-  private loadavgFd: number | null | undefined;
   private lastPid = -1;
   /** Table and trees of the last scan, reused while `dirty` is false and the roots are the same. */
   private table: ProcessTable | null = null;
@@ -108,7 +107,11 @@ export class ProcessScanner {
     private readonly procRoot = '/proc',
     private readonly fullEvery = FULL_SCAN_EVERY_N,
     private readonly onError?: (e: unknown) => void,
-  ) {}
+  ) {
+    this.lastPidReader = new LastPidReader(procRoot, onError);
+  }
+
+  private readonly lastPidReader: LastPidReader;
 
   scan(roots: readonly number[]): ScanResult {
     // Offset by half a period so full scans do not coincide with the sampler's PSS ticks (0, N, 2N …).
@@ -154,8 +157,7 @@ export class ProcessScanner {
   close(): void {
     for (const k of this.kept.values()) this.release(k);
     this.kept.clear();
-    if (typeof this.loadavgFd === 'number') closeSync(this.loadavgFd);
-    this.loadavgFd = undefined;
+    this.lastPidReader.close();
   }
 
   /**
@@ -165,14 +167,7 @@ export class ProcessScanner {
    * listing, which is harmless (a tree pid's own status read notices its end).
    */
   private pidsHandedOut(): boolean {
-    const file = `${this.procRoot}/loadavg`;
-    let last: number | null = null;
-    try {
-      if (this.loadavgFd === undefined) this.loadavgFd = openSmall(file);
-      if (this.loadavgFd !== null) last = preadParse(this.loadavgFd, file, lastPidOf);
-    } catch (e) {
-      this.onError?.(e);
-    }
+    const last = this.lastPidReader.read();
     if (last === null || last < 0) return true;
     const moved = last !== this.lastPid;
     this.lastPid = last;

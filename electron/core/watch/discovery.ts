@@ -12,16 +12,16 @@
 // before exec), so it is read again for a few ticks; and a process may exec
 // another program later, which a full re-read of every pid's stat every
 // `fullEvery` ticks notices by its changed comm.
-import { closeSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { WatchKind } from '../../common/watch.js';
 import type { WatchRule } from '../../common/watch-schema.js';
 import { pidKind, type PidKind } from '../../../native-bindings/pid-kind.js';
-import { openSmall, preadParse, readSmall } from '../memory/read.js';
+import { readSmall } from '../memory/read.js';
 import { classify, type HealthPlan } from './catalog.js';
 import { readCgroup, readCmdline, readLink, readListening, readStat, socketInodes, type StatInfo } from './proc-info.js';
 import { compileRule, matches, type CompiledRule, type ProcessFacts } from './rules.js';
-import { lastPidOf } from '../memory/last-pid.js';
+import { LastPidReader } from '../memory/last-pid.js';
 
 /** A process that the catalog or a rule recognised. */
 export interface Candidate {
@@ -86,7 +86,7 @@ export class Discovery {
   private readonly portRules: CompiledRule[];
   /** Listening socket inode → owner pid (null: searched, not found or not readable). */
   private readonly portOwners = new Map<number, number | null>();
-  private loadavgFd: number | null | undefined;
+  private readonly lastPidReader: LastPidReader;
   private lastPid = -1;
   private pidMax = 0;
   private readonly kind: (pid: number) => PidKind;
@@ -96,6 +96,7 @@ export class Discovery {
 
   constructor(private readonly opts: DiscoveryOptions = {}) {
     this.procRoot = opts.procRoot ?? '/proc';
+    this.lastPidReader = new LastPidReader(this.procRoot, (e) => this.opts.onError?.(e));
     this.kind = opts.pidKind ?? (this.procRoot === '/proc' ? pidKind : () => 'unknown');
     const compiled = (opts.rules ?? []).map(compileRule);
     this.rules = compiled.filter((r) => r.port === null);
@@ -140,20 +141,12 @@ export class Discovery {
   }
 
   close(): void {
-    if (typeof this.loadavgFd === 'number') closeSync(this.loadavgFd);
-    this.loadavgFd = undefined;
+    this.lastPidReader.close();
   }
 
   /** The last pid handed out (-1 when unknown), remembered for the next tick. */
   private readLastPid(): number {
-    const file = `${this.procRoot}/loadavg`;
-    let last: number | null = null;
-    try {
-      if (this.loadavgFd === undefined) this.loadavgFd = openSmall(file);
-      if (this.loadavgFd !== null) last = preadParse(this.loadavgFd, file, lastPidOf);
-    } catch (e) {
-      this.opts.onError?.(e);
-    }
+    const last = this.lastPidReader.read();
     this.lastPid = last ?? -1;
     return this.lastPid;
   }
