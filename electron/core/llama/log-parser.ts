@@ -13,24 +13,15 @@
 // llama_kv_cache, llama_new_context_with_model / llama_context /
 // sched_reserve, "main: HTTP server is listening" / "main: server is
 // listening on" / "llama_server: listening on", JSON log lines).
-import type { LlamaBufferKind, LlamaDeviceMemory, LlamaKvCache, LlamaLoadPhase, LlamaModelInfo } from '../../common/llama.js';
+import type { LlamaBufferKind, LlamaLoadPhase, LlamaView } from '../../common/llama.js';
 import { normalizeLine, toBytes } from './log-line.js';
 import { MemoryLedger } from './log-memory.js';
 
-export interface LlamaLogFacts {
-  phase: LlamaLoadPhase;
-  loadProgress: number | null;
-  listenUrl: string | null;
-  build: string | null;
-  logVerbosity: number | null;
-  model: LlamaModelInfo;
-  contextSize: number | null;
+/** What the log says: the view's log-derived fields, plus the slot split the API reports later. */
+export type LlamaLogFacts = Pick<LlamaView, 'phase' | 'loadProgress' | 'listenUrl' | 'build' | 'logVerbosity' | 'model' | 'contextSize' | 'kvCaches' | 'offload' | 'memory'> & {
   contextPerSlot: number | null;
   slots: number | null;
-  kvCaches: LlamaKvCache[];
-  offload: { layers: number; of: number } | null;
-  memory: LlamaDeviceMemory[];
-}
+};
 
 const RANK: Record<LlamaLoadPhase, number> = { starting: 0, loading: 1, loaded: 2, listening: 3, stopping: 4, failed: 5 };
 // A line longer than this is not one the parser wants; an unfinished one that long is dropped.
