@@ -129,7 +129,7 @@ export async function createVigil(opts: CreateVigilOptions = {}): Promise<VigilC
 
     const extras = withLlama(opts.supervisor, {
       log: (id) => logs.get(id),
-      publish: (id, llama) => store.setBackend(id, { llama }),
+      publish: (id, llama) => fleet.get(id)?.setLlama(llama),
       config: (id) => fleet.get(id)?.config,
     });
     const fleet: Fleet = new Fleet({

@@ -2,6 +2,7 @@
 // published one way into the store. Decisions read this record, never the
 // store: the store is a projection for hosts and windows.
 import type { BackendFit } from '../../common/fit.js';
+import type { LlamaView } from '../../common/llama.js';
 import type { BackendView, MemoryBreakdown, ProcState } from '../../common/state.js';
 import type { VigilStore } from '../store.js';
 import { substitute } from './spawn-backend.js';
@@ -14,6 +15,7 @@ export class BackendRecord {
   private readonly s: SupervisorState;
   private memory: MemoryBreakdown | null = null;
   private fit: BackendFit | null = null;
+  private llama: LlamaView | null = null;
 
   constructor(
     cfg: SupervisedBackendConfig,
@@ -87,9 +89,14 @@ export class BackendRecord {
     this.store.setBackend(this.s.id, { fit });
   }
 
-  /** A copy of the whole view, memory and fit included. */
+  setLlama(llama: LlamaView | null): void {
+    this.llama = llama;
+    this.store.setBackend(this.s.id, { llama });
+  }
+
+  /** A copy of the whole view, memory, fit and llama included. */
   snapshot(): BackendView {
-    return { ...this.s, memory: this.memory, fit: this.fit, llama: this.store.getBackend(this.s.id)?.llama ?? null };
+    return { ...this.s, memory: this.memory, fit: this.fit, llama: this.llama };
   }
 }
 

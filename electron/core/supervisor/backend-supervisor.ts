@@ -7,6 +7,7 @@ import { adoptProcess, type ProcessHandle } from '../../../native-bindings/proce
 import type { CommandResult } from '../../common/api.js';
 import { commandRefusal, type BackendCommand } from '../../common/commands.js';
 import type { BackendFit } from '../../common/fit.js';
+import type { LlamaView } from '../../common/llama.js';
 import type { BackendView, MemoryBreakdown, OomKill } from '../../common/state.js';
 import { ProcessDriver } from './process-driver.js';
 import type { RunningRecord } from './running-registry.js';
@@ -68,6 +69,10 @@ export class BackendSupervisor extends ProcessDriver {
   }
 
   /** The fit feed's view of the backend (passed through like memory). */
+  setLlama(llama: LlamaView | null): void {
+    this.rec.setLlama(llama);
+  }
+
   setFit(fit: BackendFit | null): void {
     this.rec.setFit(fit);
   }
