@@ -125,7 +125,9 @@ async function editUntil(s: Serve, done: () => Promise<boolean>): Promise<string
   for (let i = 0; i < 60 && !(await done()); i++) {
     const id = `extra${i}`;
     appendFileSync(s.config, `  ${id}:\n    name: an extra backend added while the state directory is full (${i})\n    cmd: [/bin/true]\n    health: { path: none }\n    autostart: false\n`);
-    await waitFor(async () => (await s.state()).backends.some((b) => b.id === id), 30_000, `backend ${id} added`);
+    await waitFor(async () => (await s.state()).backends.some((b) => b.id === id), 30_000, `backend ${id} added`).catch((e: Error) => {
+      throw new Error(`${e.message}; vigil serve stderr: ${s.stderr().slice(-3000)}`);
+    });
     added.push(id);
   }
   return added;

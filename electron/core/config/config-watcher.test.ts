@@ -43,3 +43,19 @@ describe('ConfigWatcher', () => {
     expect(w.config!.backends.a).toBeUndefined();
   });
 });
+
+describe('ConfigWatcher without inotify events', () => {
+  it('still applies an edit when the directory watch is gone (a dropped event, a watch the kernel ended)', async () => {
+    const t = tempDir('vigil-watch-');
+    cleanups.push(t.cleanup);
+    const file = path.join(t.dir, 'config.yaml');
+    writeFileSync(file, 'backends:\n  a:\n    cmd: srv --port ${PORT}\n');
+    const w = new ConfigWatcher(file, { debounceMs: 20 });
+    cleanups.push(() => w.stop());
+    await w.start();
+    // The kernel's side of the watch ends: only the identity check can see the edit now.
+    (w as unknown as { watcher: { close(): void } }).watcher.close();
+    writeFileSync(file, 'backends:\n  a:\n    cmd: srv --port ${PORT}\n  b:\n    cmd: srv --port ${PORT}\n');
+    await waitFor(() => w.config?.backends.b, 10_000, 'the edit applied by the backstop');
+  });
+});

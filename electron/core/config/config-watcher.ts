@@ -2,13 +2,28 @@
 // example is written when it is absent), then reloads it when it changes.
 // Watches the directory, not the file: editors save by rename, which would
 // orphan a watch on the old inode. An invalid edit keeps the last good config
-// in force; `status` says what the last attempt found.
-import { watch, type FSWatcher } from 'node:fs';
+// in force; `status` says what the last attempt found. inotify can drop an
+// event (a full queue, a watch the kernel ends), so the file's identity is
+// also checked every few seconds: an edit is never lost, only later.
+import { statSync, watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
 import type { VigilConfig } from '../../common/config-schema.js';
 import type { ConfigStatus } from '../../common/state.js';
 import { stderrLogger, type Logger } from '../diagnostics.js';
+import { everyShared } from '../shared-interval.js';
 import { loadConfig, type ConfigLoadResult } from './load-config.js';
+
+const BACKSTOP_MS = 2000;
+
+/** What changes when the file is edited or replaced: inode, size and modification time. */
+function identity(file: string): string {
+  try {
+    const st = statSync(file);
+    return `${st.ino}:${st.size}:${st.mtimeMs}`;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code ?? 'unreadable';
+  }
+}
 
 export interface ConfigChange {
   /** The config in force (the last good one when `result` failed). */
@@ -19,6 +34,9 @@ export interface ConfigChange {
 
 export class ConfigWatcher {
   private watcher: FSWatcher | null = null;
+  private stopBackstop: (() => void) | null = null;
+  /** The file's identity when it was last read. */
+  private seen = '';
   private timer: NodeJS.Timeout | null = null;
   private listeners = new Set<(c: ConfigChange) => void>();
   private lastGood: VigilConfig | null = null;
@@ -50,14 +68,20 @@ export class ConfigWatcher {
     const first = await this.reload({ create: true });
     const dir = path.dirname(this.file);
     const base = path.basename(this.file);
+    const soon = (): void => {
+      if (this.timer) clearTimeout(this.timer);
+      this.timer = setTimeout(() => {
+        this.timer = null;
+        void this.reload();
+      }, this.debounceMs);
+    };
+    this.stopBackstop = everyShared(BACKSTOP_MS, () => {
+      if (!this.loading && !this.timer && identity(this.file) !== this.seen) soon();
+    });
     try {
       this.watcher = watch(dir, (_ev, name) => {
         if (name !== null && name !== base) return;
-        if (this.timer) clearTimeout(this.timer);
-        this.timer = setTimeout(() => {
-          this.timer = null;
-          void this.reload();
-        }, this.debounceMs);
+        soon();
       });
       this.watcher.on('error', (e) => this.logger.warn(`${dir}: config watch ended; edits apply on the next reload`, e));
     } catch (e) {
@@ -81,6 +105,7 @@ export class ConfigWatcher {
       let change: ConfigChange;
       do {
         this.again = false;
+        this.seen = identity(this.file);
         const result = await loadConfig(this.file, opts);
         if (result.ok) {
           this.lastGood = result.config;
@@ -106,5 +131,7 @@ export class ConfigWatcher {
     this.timer = null;
     this.watcher?.close();
     this.watcher = null;
+    this.stopBackstop?.();
+    this.stopBackstop = null;
   }
 }
