@@ -1,7 +1,8 @@
 // One OOM kill as Vigil records it, whoever killed and whatever it killed
 // (a backend, a server Vigil only watches, any process): apart from
 // state.ts, which re-exports it, so the watch types can name it too.
-export type OomKiller = 'kernel' | 'earlyoom' | 'systemd-oomd';
+/** 'vigil': a backend the pressure guard stopped before any killer had to act (a shed, not a kill). */
+export type OomKiller = 'kernel' | 'earlyoom' | 'systemd-oomd' | 'vigil';
 export type KernelLogSourceKind = 'kmsg' | 'journal' | 'cgroup' | 'none';
 
 export interface OomKill {

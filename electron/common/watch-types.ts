@@ -115,5 +115,7 @@ export interface WatchedServer {
   lastOom: OomKill | null;
   /** RSS of the process and its children (from /proc/<pid>/stat), bytes; null once gone. */
   memory: { rss: number; processes: number } | null;
+  /** Its /proc/<pid>/oom_score_adj (the kernel's kill priority: positive is taken first); null when unreadable or gone. */
+  oomScoreAdj: number | null;
 }
 

@@ -5,6 +5,7 @@
 import { accessSync, constants, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { claimDelegatedCgroup } from './delegate.js';
+import { ownMemoryLimit } from './own-limit.js';
 
 export const DEFAULT_CGROUP_ROOT = '/sys/fs/cgroup';
 
@@ -18,7 +19,7 @@ export interface CgroupEnv {
 }
 
 export type MemoryHierarchy =
-  | { version: 1; /** The v1 memory controller mount. */ mount: string; /** Where backend cgroups go: <mount>/vigil. */ base: string }
+  | { version: 1; /** The v1 memory controller mount. */ mount: string; /** Where backend cgroups go: <mount>/vigil, or <Vigil's cgroup>/vigil when that (or one above it) has a limit. */ base: string }
   | {
       version: 2;
       mount: string;
@@ -85,8 +86,10 @@ export function detectMemoryHierarchy(env: CgroupEnv = {}): Detection {
   const v1 = mounts.find((m) => m.fsType === 'cgroup' && m.superOptions.includes('memory'));
   if (v1) {
     const mount = rebase(v1.mountPoint);
-    const base = path.join(mount, 'vigil');
-    if (writable(base) || writable(mount)) return { ok: true, hierarchy: { version: 1, mount, base } };
+    // Inside a limited memory cgroup, backends go beneath Vigil's own so the limit covers them.
+    const own = ownMemoryLimit(env);
+    const base = path.join(own?.version === 1 ? own.self : mount, 'vigil');
+    if (writable(base) || writable(path.dirname(base))) return { ok: true, hierarchy: { version: 1, mount, base } };
     return {
       ok: false,
       reason: `cgroup v1 memory controller at ${mount} is not writable by uid ${uid()}: run Vigil as root, or create ${base} for your user once (sudo mkdir ${base} && sudo chown -R $USER ${base})`,

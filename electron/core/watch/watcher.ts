@@ -7,6 +7,7 @@
 // grace period is flagged with that parent and for how long; it clears when
 // the parent reaps it, or when the parent ends and init does. Health comes
 // from each server's own API at a modest pace.
+import { readFileSync } from 'node:fs';
 import { adoptProcess, watchExit } from '../../../native-bindings/process.js';
 import type { OomKill } from '../../common/state.js';
 import type { WatchEvent, WatchEventKind, WatchProcessRef, WatchStatus, WatchedServer } from '../../common/watch.js';
@@ -267,6 +268,7 @@ export class Watcher {
       healthAt: null,
       lastOom: null,
       memory: null,
+      oomScoreAdj: readScoreAdj(this.procRoot, c.pid),
     };
     const t = newTracked(this.procRoot, view, c, handle, now, DETAILS_MS);
     this.tracked.set(view.id, t);
@@ -337,6 +339,11 @@ export class Watcher {
     if (details) {
       this.refreshFamily(t);
       t.nextDetailsAt = now + DETAILS_MS;
+      const adj = readScoreAdj(this.procRoot, v.pid);
+      if (adj !== v.oomScoreAdj) {
+        v.oomScoreAdj = adj;
+        this.version++;
+      }
     }
     let rss = st.rssPages * pageSize();
     let processes = 1;
@@ -391,5 +398,15 @@ export class Watcher {
     release(t);
     this.tracked.delete(t.view.id);
     this.version++;
+  }
+}
+
+/** /proc/<pid>/oom_score_adj; null when unreadable or gone. */
+function readScoreAdj(procRoot: string, pid: number): number | null {
+  try {
+    const v = Number(readFileSync(`${procRoot}/${pid}/oom_score_adj`, 'latin1').trim());
+    return Number.isInteger(v) ? v : null;
+  } catch {
+    return null;
   }
 }
