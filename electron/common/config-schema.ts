@@ -202,8 +202,10 @@ export const GuardSchema = z
     cooldown: duration.default(10_000),
     /** How often pressure is read between the kernel's notifications. */
     interval: duration.default(500),
+    /** cgroup v1: read at once on the kernel's notifications (pressure level, usage threshold); false: on the interval only. */
+    wakeups: z.boolean().default(true),
   })
-  .transform((g) => ({ enabled: g.enabled, psiFullAbove: g.psiFullAbove, memAvailableBelow: g.memAvailableBelow, forMs: g.for, cooldownMs: g.cooldown, intervalMs: g.interval }));
+  .transform((g) => ({ enabled: g.enabled, psiFullAbove: g.psiFullAbove, memAvailableBelow: g.memAvailableBelow, forMs: g.for, cooldownMs: g.cooldown, intervalMs: g.interval, wakeups: g.wakeups }));
 
 export const ConfigFileSchema = z.strictObject({
   version: z.literal(1).optional(),

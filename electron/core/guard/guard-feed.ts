@@ -76,7 +76,7 @@ export function startGuard(d: GuardDeps): Guard {
 
   const rearmWakeups = (): void => {
     const own = reader.own;
-    if (d.read || !own || own.version !== 1 || !cfg?.enabled) {
+    if (d.read || !own || own.version !== 1 || !cfg?.enabled || !cfg.wakeups) {
       wake?.stop();
       wake = null;
       return;
@@ -192,7 +192,7 @@ export function startGuard(d: GuardDeps): Guard {
   };
 }
 
-const DEFAULT_OFF: GuardConfig = { enabled: false, psiFullAbove: null, memAvailableBelow: null, forMs: 0, cooldownMs: 0, intervalMs: 1000 };
+const DEFAULT_OFF: GuardConfig = { enabled: false, psiFullAbove: null, memAvailableBelow: null, forMs: 0, cooldownMs: 0, intervalMs: 1000, wakeups: false };
 
 /** The shed as a line of the OOM timeline: killer 'vigil', never counted as a kill. */
 function shedRecord(b: GuardTarget, pid: number | null, bytes: number | null, info: ShedInfo, r: MachineReading): OomKill {
