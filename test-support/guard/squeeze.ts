@@ -7,7 +7,7 @@
 //   guard    — the guard on: Vigil stops the lowest-priority backend first.
 // The run ends at the first kernel OOM kill in the cgroup or the first shed,
 // whichever comes first, and says what happened. Waits on conditions only.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -19,6 +19,8 @@ const GROW = path.join(here, 'grow.py');
 const RUNNER = path.join(here, 'run-in-cgroup.ts');
 const MEMCG = '/sys/fs/cgroup/memory';
 const MiB = 1 << 20;
+// The interpreter itself: a `python3` on PATH may be a shim (pyenv) that forks helpers of its own.
+const PYTHON = execFileSync('python3', ['-c', 'import sys; print(sys.executable)'], { encoding: 'utf8' }).trim();
 
 export type SqueezeMode = 'none' | 'priority' | 'guard';
 
@@ -85,7 +87,7 @@ export async function runSqueeze(mode: SqueezeMode, o: SqueezeOptions): Promise<
   const lines: string[] = [];
   try {
     // The desktop stand-in: in the cgroup before it allocates, its whole share held at once.
-    const desktop = spawn('python3', [GROW, String(o.desktopMiB), '50', String(o.desktopMiB)], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const desktop = spawn(PYTHON, [GROW, String(o.desktopMiB), '50', String(o.desktopMiB)], { stdio: ['ignore', 'pipe', 'ignore'] });
     procs.push(desktop);
     writeFileSync(path.join(cg, 'cgroup.procs'), `${desktop.pid}\n`);
     let desktopHeld = false;
@@ -100,7 +102,7 @@ export async function runSqueeze(mode: SqueezeMode, o: SqueezeOptions): Promise<
       ? `guard: { enabled: true, psiFullAbove: null, memAvailableBelow: ${JSON.stringify(o.memAvailableBelow ?? '20%')}, for: ${o.forMs ?? 300}ms, interval: 200ms, cooldown: 60s, wakeups: ${o.wakeups ?? true} }`
       : 'guard: { enabled: false }';
     const backend = (id: string, priority: number, term: string | null) => `  ${id}:
-    cmd: ${JSON.stringify(['python3', ...grow])}
+    cmd: ${JSON.stringify([PYTHON, ...grow])}
     health: { path: none }
     restart: { policy: never }
     memoryLimit: 4G
