@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { FitEstimate, FitPrediction } from '../common/fit.js';
 import type { GpuMemory } from '../common/state.js';
 import { formatBytes, formatConfigIssue } from '../common/format.js';
-import { parseSize } from '../common/config-schema.js';
+import { OOM_SCORE_ADJ_DEFAULT, parseSize } from '../common/config-schema.js';
 import { loadConfig } from '../core/config/index.js';
 import { machineNow, MeasurementStore, predictFit } from '../core/fit/index.js';
 import { findOnPath, readAmdGpus, readNvidiaGpus } from '../core/memory/index.js';
@@ -109,6 +109,7 @@ export async function runFit(args: string[], io: FitIo): Promise<number> {
   let argv: string[];
   let cwd: string | null = null;
   let env: Record<string, string> | undefined;
+  let oom: { scoreAdj: number; onPressure: string; priority: number } = { scoreAdj: OOM_SCORE_ADJ_DEFAULT, onPressure: 'stop', priority: 10 };
   if (backend !== null) {
     const file = config ? path.resolve(config) : resolveConfigPath([], io.env);
     const r = await loadConfig(file);
@@ -125,6 +126,7 @@ export async function runFit(args: string[], io: FitIo): Promise<number> {
     cwd = b.cwd;
     env = b.env;
     limit ??= b.memoryLimit;
+    oom = b.oom;
   } else {
     const [model, ...flags] = rest;
     argv = ['llama-server', '-m', model!, ...flags];
@@ -134,8 +136,9 @@ export async function runFit(args: string[], io: FitIo): Promise<number> {
   if (warning) io.stderr.write(`vigil fit: ${warning}\n`);
   const machine = await machineNow({ memoryLimit: limit, gpus: await gpus(io.env) });
   const p: FitPrediction = await predictFit({ argv, cwd, env, machine, store });
-  if (json) io.stdout.write(`${JSON.stringify(p, null, 2)}\n`);
+  if (json) io.stdout.write(`${JSON.stringify({ ...p, oom }, null, 2)}\n`);
   else if (p.verdict === 'unknown') io.stderr.write(`vigil fit: no prediction: ${p.why}\n`);
   else io.stdout.write(formatEstimate(p));
+  if (!json) io.stdout.write(`kill priority: oom_score_adj ${oom.scoreAdj}${backend === null ? ' (the default oom.scoreAdj)' : ''}; under memory pressure: ${oom.onPressure}, priority ${oom.priority} (lower is shed first)\n`);
   return p.verdict === 'unknown' ? 1 : p.verdict === 'wont-fit' ? 3 : 0;
 }

@@ -53,6 +53,7 @@ export function watchedFacts(s: WatchedServer): WatchedFact[] {
   const model = s.model ?? (s.apiModels.length ? s.apiModels.join(', ') : null);
   if (s.status === 'running' || s.status === 'unhealthy') out.push({ label: 'Health', text: s.healthDetail, key: 'health' });
   if (s.memory) out.push({ label: 'RSS', text: `${formatBytes(s.memory.rss)}${s.memory.processes > 1 ? ` (${s.memory.processes} processes)` : ''}`, key: 'rss' });
+  if (s.oomScoreAdj !== null && s.status !== 'gone') out.push({ label: 'OOM score adj', text: String(s.oomScoreAdj), key: 'oomadj' });
   if (model) out.push({ label: 'Model', text: model, key: 'model', wide: true });
   if (s.lastOom) out.push({ label: 'Last OOM kill', text: oomText(s.lastOom), key: 'oom', wide: true });
   return out;
