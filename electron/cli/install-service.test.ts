@@ -83,5 +83,5 @@ describe('vigil install-service', () => {
     expect(out, err).toContain(`Vigil dashboard: http://127.0.0.1:${port}/?token=unit-token-0123456789abcdef`);
     const m = await fetch(`http://127.0.0.1:${port}/metrics`, { headers: { Authorization: 'Bearer unit-token-0123456789abcdef' } });
     expect(m.status).toBe(200);
-  }, 60_000);
+  }, 180_000);
 });

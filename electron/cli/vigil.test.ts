@@ -113,7 +113,7 @@ describe('vigil CLI', () => {
     expect(third.err()).toBe(second.err());
     first.child.kill('SIGTERM');
     expect(await first.done).toBe(0);
-  }, 40_000);
+  }, 180_000);
 
   it('serve runs the real core: dashboard URL, REST and WS see the backend ready, SIGTERM stops it', async () => {
     const dir = tmp();
@@ -158,5 +158,5 @@ describe('vigil CLI', () => {
       }
     })();
     expect(alive).toBe(false);
-  }, 40_000);
+  }, 180_000);
 });

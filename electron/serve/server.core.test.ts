@@ -102,5 +102,5 @@ describe('serve with the real core', () => {
     const bad = await ask('start', { id: '../x' });
     expect(bad.type === 'response' && !bad.ok && bad.error).toMatch(/^field 'id': /);
     ws.close();
-  }, 40_000);
+  }, 180_000);
 });

@@ -62,7 +62,7 @@ describe('fit with the real llama-server', () => {
       expect(advice.options[0]!.flags).toEqual(['-c', '8192']);
       expect(advice.options[0]!.needed).toBeLessThan(256 * MiB);
       // The same words in the OOM timeline's entry for the kill, and in the journal.
-      await v.until(() => v.core.getState().ooms.some((k) => k.pid === pid && k.advice === advice.text), 5000);
+      await v.until(() => v.core.getState().ooms.some((k) => k.pid === pid && k.advice === advice.text), 30_000);
       const announced = async (): Promise<VigilEvent[]> => (await v.events()).filter((e) => e.reason.startsWith('fit: after the OOM kill: '));
       for (let i = 0; i < 50 && (await announced()).length === 0; i++) await new Promise((r) => setTimeout(r, 100));
       expect((await announced()).map((e) => [e.pid, e.reason])).toEqual([[pid, `fit: after the OOM kill: ${advice.text}`]]);

@@ -62,10 +62,10 @@ itLlamaPrivileged('llama-server loading an 88 MiB model with --no-mmap into a 64
   expect(b.awaitingReap).toBe(true);
   const reaped = await v.core.reap({ id: 'llm' });
   expect(reaped.exit).toMatchObject({ pid: kernel.pid, signal: 9, oomKilled: true });
-}, 90_000);
+}, 180_000);
 
 itLlamaPrivileged('the OOM-killed exit carries the kernel’s RSS figures when /dev/kmsg is read, whichever source noticed the kill first', capability, async () => {
   const { b, kernel } = await oomKillOnce();
   // The cgroup's oom_kill counter often notices first; its record has no figures. The kernel's line follows within milliseconds.
   expect(b.lastExit!.oom).toMatchObject({ source: 'kmsg', anonRssKb: kernel.anonRssKb, totalVmKb: kernel.totalVmKb });
-}, 90_000);
+}, 180_000);

@@ -40,7 +40,7 @@ describe('real llama-server', () => {
     const res = await fetch(`http://127.0.0.1:${b.port}/completion`, { method: 'POST', body: JSON.stringify({ prompt: 'Hello', n_predict: 4, temperature: 0 }) });
     expect(res.status).toBe(200);
     expect(((await res.json()) as { tokens_predicted: number }).tokens_predicted).toBe(4);
-  }, 90_000);
+  }, 180_000);
 
   itLlama('kill -9 during the load and after ready: each exit is seen as signal 9 and the policy brings it back to ready', async () => {
     // --no-mmap copies the weights in: a load of a second or more every time.
@@ -84,7 +84,7 @@ describe('real llama-server', () => {
     expect(r).toMatchObject({ ok: true, exit: { pid, signal: 9, signalName: 'SIGKILL', reaped: true } });
     expect(() => readFileSync(`/proc/${pid}/stat`)).toThrow(/ENOENT/);
     expect(v.view()).toMatchObject({ awaitingReap: false, lastExit: { signal: 9, reaped: true } });
-  }, 60_000);
+  }, 180_000);
 
   itLlama('restart policy never: before reap, the exited backend already shows its signal (read with WNOWAIT)', async () => {
     const v = await startVigil({ llm: { cmd: `llama-server -m ${models.tiny} -c 4096 --port \${PORT}`, restart: { policy: 'never' } } });
@@ -94,7 +94,7 @@ describe('real llama-server', () => {
     await v.until((b) => b.status === 'exited', 10_000);
     expect(v.view().awaitingReap).toBe(true);
     expect(v.view().lastExit).toMatchObject({ pid, signal: 9, signalName: 'SIGKILL', reaped: false });
-  }, 60_000);
+  }, 180_000);
 
   itLlama('a SIGSTOPped server is found unhealthy and restarted within unhealthy/restart probes plus the stop grace', async () => {
     const health = { interval: '500ms', timeout: '300ms', unhealthyAfter: 2, restartAfter: 4 };
@@ -118,7 +118,7 @@ describe('real llama-server', () => {
     const events = (await v.events()).filter((e) => e.pid === pid);
     expect(events.find((e) => e.kind === 'transition' && e.to === 'stopping')?.reason).toMatch(/^unresponsive: process is stopped \(T\) \(4 failed probes\)/);
     expect(events.find((e) => e.kind === 'exit')?.exit).toMatchObject({ signal: 9 });
-  }, 60_000);
+  }, 180_000);
 
   itLlama('Stop ends a ready llama-server with SIGTERM well within its grace', async () => {
     const graceMs = 10_000;
@@ -135,5 +135,5 @@ describe('real llama-server', () => {
     expect(v.view().lastExit).toMatchObject({ pid, reaped: true });
     expect(v.view().lastExit?.signal).not.toBe(9);
     expect(() => readFileSync(`/proc/${pid}/stat`)).toThrow(/ENOENT/);
-  }, 60_000);
+  }, 180_000);
 });

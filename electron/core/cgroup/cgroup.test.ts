@@ -133,7 +133,7 @@ describe('backend cgroup on the real kernel (cgroup v1)', () => {
       await cg.remove();
     }
     expect(existsSync(cg.path)).toBe(false);
-  }, 20_000);
+  }, 180_000);
 
   itPrivileged("the peak holds a finished process's high-water mark until reset, then starts from the charge now", all(isRoot, cgroupV1Memory), async () => {
     const r = createBackendCgroup({ id: `peak-${process.pid}`, limitBytes: 256 * MiB });
@@ -155,7 +155,7 @@ describe('backend cgroup on the real kernel (cgroup v1)', () => {
     } finally {
       await cg.remove();
     }
-  }, 20_000);
+  }, 180_000);
 
   itPrivileged('remove() migrates a live straggler to the parent before rmdir', all(isRoot, cgroupV1Memory), async () => {
     const r = createBackendCgroup({ id: `straggler-${process.pid}`, limitBytes: 64 * MiB });
@@ -195,5 +195,5 @@ describe('OOM notification (cgroup v1 eventfd)', () => {
     } finally {
       await cg.remove();
     }
-  }, 20_000);
+  }, 180_000);
 });

@@ -127,11 +127,11 @@ describe('fit wired into the core', () => {
 
   it('a stopped backend shows its prediction before any start, without an event, and again after its config changes', async () => {
     const v = await startVigil({ llm: llama('-c 4096 --no-mmap', { memoryLimit: '256MiB' }) }, {}, FAST);
-    await v.until((b) => b.fit !== null, 5000);
+    await v.until((b) => b.fit !== null, 30_000);
     expect(fitOf(v)).toMatchObject({ verdict: 'wont-fit', refused: false });
     expect(fitEvents(await v.events())).toEqual([]);
     await v.core.addBackend({ id: 'second', config: llama('-c 4096') });
-    await v.until((b) => b.fit?.verdict === 'fits', 5000, 'second');
+    await v.until((b) => b.fit?.verdict === 'fits', 30_000, 'second');
   });
 
   it('predicts for a command as typed in the add-backend form, with a memory limit, and says what is wrong with bad input', async () => {
