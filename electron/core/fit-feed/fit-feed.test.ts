@@ -190,9 +190,8 @@ describe('the pre-start check on its own', () => {
       timeoutMs: 300,
     });
     try {
-      const t0 = Date.now();
+      // A read of a FIFO that no one writes never ends: an answer at all (before the test's timeout) is the 0.3 s timeout's.
       expect(await feed.check({ cfg, argv: ['llama-server', '-m', fifo, '--port', '1234'], port: 1234, why: 'started by user', anyway: false })).toBeNull();
-      expect(Date.now() - t0).toBeLessThan(2000);
       expect(shown.at(-1)).toMatchObject({ verdict: 'unknown', predicted: null, headline: 'no prediction: reading the model took longer than 0.3s; started without a prediction' });
       expect(events).toEqual(['fit: no prediction: reading the model took longer than 0.3s; started without a prediction']);
     } finally {
