@@ -10,6 +10,7 @@ import { afterEach, beforeAll, describe, expect } from 'vitest';
 import type { BackendFit } from '../../electron/common/fit.js';
 import type { VigilEvent } from '../../electron/common/state.js';
 import { MEASUREMENTS_FILE } from '../../electron/core/fit/index.js';
+import { waitFor } from '../helpers.js';
 import { all, cgroupV1Memory, isRoot, kmsgReadable } from '../privileged.js';
 import { itLlama, itLlamaPrivileged } from './it-llama.js';
 import { llamaServerPath, missingLlamaServer, model } from './testbed.js';
@@ -64,7 +65,7 @@ describe('fit with the real llama-server', () => {
       // The same words in the OOM timeline's entry for the kill, and in the journal.
       await v.until(() => v.core.getState().ooms.some((k) => k.pid === pid && k.advice === advice.text), 30_000);
       const announced = async (): Promise<VigilEvent[]> => (await v.events()).filter((e) => e.reason.startsWith('fit: after the OOM kill: '));
-      for (let i = 0; i < 50 && (await announced()).length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+      await waitFor(async () => (await announced()).length > 0, 30_000, 'the fit advice in the journal');
       expect((await announced()).map((e) => [e.pid, e.reason])).toEqual([[pid, `fit: after the OOM kill: ${advice.text}`]]);
       // A killed run teaches nothing: its peak is the limit, not what it needed.
       expect(() => readFileSync(path.join(v.dir, 'state', MEASUREMENTS_FILE), 'utf8')).toThrow(/ENOENT/);
