@@ -39,7 +39,7 @@ const oomKillOnce = (): Promise<Outcome> =>
     await v.until((b) => b.lastExit?.oomKilled === true, 60_000);
     const pid = v.view().lastExit!.pid;
     let kernel: OomKill | undefined;
-    await v.until(() => (kernel = v.core.getState().ooms.find((k) => k.pid === pid && k.source === 'kmsg')) !== undefined, 10_000);
+    await v.until(() => (kernel = v.core.getState().ooms.find((k) => k.pid === pid && k.source === 'kmsg')) !== undefined, 30_000);
     return { v, b: v.view(), kernel: kernel! };
   })());
 

@@ -112,13 +112,13 @@ describe('what Vigil shows of a real llama-server', () => {
     const pid = v.view().pid!;
     process.kill(pid, 'SIGSTOP');
     try {
-      await v.until((b) => b.status === 'unhealthy', 5000);
+      await v.until((b) => b.status === 'unhealthy', 30_000);
       // Tick work runs only after a good /health answer, so the generation probe has no say here.
       expect(v.view().reason).toMatch(/^process is stopped \(T\) \(1 failed probe\)$/);
     } finally {
       process.kill(pid, 'SIGCONT');
     }
-    await v.until((b) => b.status === 'ready', 10_000);
+    await v.until((b) => b.status === 'ready', 30_000);
     expect(v.view().pid).toBe(pid);
   }, 180_000);
 
@@ -133,7 +133,7 @@ describe('what Vigil shows of a real llama-server', () => {
     const { pid, port } = v.view();
     const stall = await stallThread(computeWorker(pid!));
     try {
-      await v.until((b) => b.status === 'unhealthy', 15_000);
+      await v.until((b) => b.status === 'unhealthy', 60_000);
       expect(v.view().reason).toMatch(/^generation probe: no token within 2000 ms \(2 failed probes\)$/);
       // The server's own health check still says all is well, and the process is not stopped.
       expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
@@ -144,7 +144,7 @@ describe('what Vigil shows of a real llama-server', () => {
     } finally {
       await stall.release();
     }
-    await v.until((b) => b.status === 'ready', 20_000);
+    await v.until((b) => b.status === 'ready', 60_000);
     expect(v.view()).toMatchObject({ pid, llama: { lastProbe: { outcome: 'ok' } } });
   }, 180_000);
 
