@@ -89,7 +89,7 @@ test('every view with a real llama-server ready, one OOM-killed, one failed and 
   await shot(page, info, 'backends');
 
   await page.getByTestId('nav-memory').click();
-  await expect(page.getByTestId('chart-backends')).toBeVisible({ timeout: 20_000 });
+  await expect(page.getByTestId('chart-backends')).toBeVisible();
   await expectNoMsCounts(page, 'memory');
   await shot(page, info, 'memory');
 

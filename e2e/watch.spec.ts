@@ -70,7 +70,7 @@ test('a llama-server OOM-killed under a careless manager: the dashboard shows th
   const status = c.locator('[data-testid^="watched-status-"]');
   const line = c.locator('[data-testid^="watched-line-"]');
   // Found while it runs: its port from its socket, its model from its command line, its health from its own API.
-  await expect(c).toBeVisible({ timeout: 20_000 });
+  await expect(c).toBeVisible();
   await expect(c.locator('.tag')).toHaveText('watched');
   await expect(c.locator('[data-testid^="watched-health-"]')).toHaveText('HTTP 200 /health');
   await expect(status).toHaveText('running');
