@@ -13,7 +13,7 @@ import { formatBytes } from '../../common/format.js';
 import type { BackendStatus, MemoryAlert, OomKill, ShedInfo, VigilEvent } from '../../common/state.js';
 import type { WatchedServer } from '../../common/watch.js';
 import type { Logger } from '../diagnostics.js';
-import type { EventDraft } from '../supervisor/types.js';
+import type { EventDraft } from '../events.js';
 import { MachineReader, type MachineReading } from './machine.js';
 import { v1Wakeups } from './notify.js';
 import { pickVictim } from './pick.js';
