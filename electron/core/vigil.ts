@@ -17,7 +17,7 @@ import { ConfigWatcher, type ConfigChange } from './config/config-watcher.js';
 import { stderrLogger, type Logger } from './diagnostics.js';
 import { startFeeds, type FeedOptions, type WatchedBackend } from './feeds/index.js';
 import { FitFeed } from './feeds/fit/fit-feed.js';
-import { guardTarget, startGuard } from './guard/index.js';
+import { guardTarget, startGuard } from './feeds/guard/guard-feed.js';
 import { MeasurementStore } from './fit/index.js';
 import { cgroupSupport } from './fleet/cgroups.js';
 import { backendsOf } from './fleet/config-diff.js';

@@ -34,6 +34,8 @@ export interface SqueezeOptions {
   memAvailableBelow?: string;
   forMs?: number;
   wakeups?: boolean;
+  /** The guard's reading interval, ms (default 200). */
+  intervalMs?: number;
   /** Where the low-priority backend writes the CLOCK_MONOTONIC ns of its SIGTERM. */
   termFile?: string;
   /** Called with the cgroup path once Vigil and both backends run (the bench arms its own crossing notice here). */
@@ -99,7 +101,7 @@ export async function runSqueeze(mode: SqueezeMode, o: SqueezeOptions): Promise<
     const grow = [GROW, String(o.stepMiB), String(o.stepMs), '0'];
     const adj = mode === 'none' ? 0 : 500;
     const guard = mode === 'guard'
-      ? `guard: { enabled: true, psiFullAbove: null, memAvailableBelow: ${JSON.stringify(o.memAvailableBelow ?? '20%')}, for: ${o.forMs ?? 300}ms, interval: 200ms, cooldown: 60s, wakeups: ${o.wakeups ?? true} }`
+      ? `guard: { enabled: true, psiFullAbove: null, memAvailableBelow: ${JSON.stringify(o.memAvailableBelow ?? '20%')}, for: ${o.forMs ?? 300}ms, interval: ${o.intervalMs ?? 200}ms, cooldown: 60s, wakeups: ${o.wakeups ?? true} }`
       : 'guard: { enabled: false }';
     const backend = (id: string, priority: number, term: string | null) => `  ${id}:
     cmd: ${JSON.stringify([PYTHON, ...grow])}

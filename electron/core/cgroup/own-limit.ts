@@ -6,7 +6,7 @@
 // covers them too).
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { DEFAULT_CGROUP_ROOT, parseMountinfo, type CgroupEnv } from './detect.js';
+import { DEFAULT_CGROUP_ROOT, parseMountinfo, type CgroupEnv } from './mountinfo.js';
 
 /** v1 writes "no limit" as a page-rounded 2^63-1; anything this large is none. */
 const UNLIMITED = 2 ** 60;

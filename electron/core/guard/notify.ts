@@ -10,7 +10,8 @@ import { closeSync, openSync, readSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createEventfd, whenReadable } from '../../../native-bindings/readiness.js';
 
-function register(dir: string, file: string, args: string, cb: () => void): () => void {
+/** Calls `cb` on each v1 notification of `file` (with its arguments, e.g. a threshold in bytes) in `dir`; returns a stop. Throws where it cannot be armed. */
+export function onV1Event(dir: string, file: string, args: string, cb: () => void): () => void {
   const efd = createEventfd();
   let ofd = -1;
   try {
@@ -50,13 +51,13 @@ export function v1Wakeups(dir: string, usageAbove: number | null, cb: () => void
   const stops: (() => void)[] = [];
   const missing: string[] = [];
   try {
-    stops.push(register(dir, 'memory.pressure_level', 'medium', cb));
+    stops.push(onV1Event(dir, 'memory.pressure_level', 'medium', cb));
   } catch (e) {
     missing.push(`memory.pressure_level: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
   if (usageAbove !== null && usageAbove > 0) {
     try {
-      stops.push(register(dir, 'memory.usage_in_bytes', String(Math.floor(usageAbove)), cb));
+      stops.push(onV1Event(dir, 'memory.usage_in_bytes', String(Math.floor(usageAbove)), cb));
     } catch (e) {
       missing.push(`memory.usage_in_bytes threshold: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }

@@ -7,17 +7,18 @@
 // once with the fit advice's first option. Watched servers are never
 // stopped: the guard names the one to stop in an event and an alert (the
 // tray turns red) and leaves the action to the user.
-import type { CommandResult } from '../../common/api.js';
-import type { VigilConfig } from '../../common/config-schema.js';
-import { formatBytes } from '../../common/format.js';
-import type { BackendStatus, MemoryAlert, OomKill, ShedInfo, VigilEvent } from '../../common/state.js';
-import type { WatchedServer } from '../../common/watch.js';
-import type { Logger } from '../diagnostics.js';
-import type { EventDraft } from '../events.js';
-import { MachineReader, type MachineReading } from './machine.js';
-import { v1Wakeups } from './notify.js';
-import { pickVictim } from './pick.js';
-import { availableFloor, PressureJudge, type Figures, type Thresholds } from './threshold.js';
+import type { CommandResult } from '../../../common/api.js';
+import type { VigilConfig } from '../../../common/config-schema.js';
+import { formatBytes } from '../../../common/format.js';
+import type { BackendStatus, MemoryAlert, OomKill, ShedInfo, VigilEvent } from '../../../common/state.js';
+import type { WatchedServer } from '../../../common/watch.js';
+import type { Logger } from '../../diagnostics.js';
+import type { EventDraft } from '../../events.js';
+import type { BackendSupervisor } from '../../supervisor/backend-supervisor.js';
+import { MachineReader, type MachineReading } from '../../guard/machine.js';
+import { v1Wakeups } from '../../guard/notify.js';
+import { pickVictim } from '../../guard/pick.js';
+import { availableFloor, PressureJudge, type Figures, type Thresholds } from '../../guard/threshold.js';
 
 export type GuardConfig = VigilConfig['guard'];
 
@@ -218,5 +219,20 @@ function shedRecord(b: GuardTarget, pid: number | null, bytes: number | null, in
     largestConsumer: null,
     source: 'none',
     advice: info.fitsNow,
+  };
+}
+
+/** A supervisor as the guard sees it: its policy, its size (cgroup charge, else tree RSS) and its shed. */
+export function guardTarget(s: BackendSupervisor): GuardTarget {
+  const v = s.snapshot();
+  return {
+    id: s.id,
+    name: v.name,
+    status: s.status,
+    pid: s.livePid,
+    command: v.command,
+    oom: { priority: s.config.oom?.priority ?? 10, onPressure: s.config.oom?.onPressure ?? 'stop' },
+    bytes: () => s.cgroupUsage() ?? s.snapshot().memory?.rss ?? null,
+    shed: (info, argv) => s.shed(info, argv),
   };
 }
