@@ -1,7 +1,7 @@
 // A backend's kill priority: its oom_score_adj, written for the process
 // right after posix_spawn returns (glibc's posix_spawn returns once the child
-// has exec'd, before the program has loaded a model) and for anything already
-// in its session, so the whole tree carries it; children it forks later
+// has exec'd, before the program has loaded a model) and for anything it has
+// already forked, so the whole tree carries it; children it forks later
 // inherit it from their parent. posix_spawn has no hook to run in the child
 // before exec, and setting Vigil's own value around the spawn would make
 // Vigil the kernel's first choice for that moment. Raising needs no
@@ -32,23 +32,27 @@ export function readOomScoreAdj(pid: number, procRoot = '/proc'): number | null 
   }
 }
 
-/** The pids of a session (the backend runs in its own, from POSIX_SPAWN_SETSID), the leader first. */
-function sessionPids(sid: number, procRoot: string): number[] {
-  const out = [sid];
-  let names: string[];
-  try {
-    names = readdirSync(procRoot);
-  } catch {
-    return out;
-  }
-  for (const n of names) {
-    if (!/^\d+$/.test(n) || Number(n) === sid) continue;
+/**
+ * The process and its descendants, from /proc/PID/task/TID/children (the
+ * kernel's own list: no scan of every process). Where the kernel lacks it
+ * (CONFIG_PROC_CHILDREN), the process alone.
+ */
+function treePids(pid: number, procRoot: string): number[] {
+  const out = [pid];
+  for (let i = 0; i < out.length && out.length < 4096; i++) {
+    const p = out[i]!;
+    let tids: string[];
     try {
-      const stat = readFileSync(`${procRoot}/${n}/stat`, 'utf8');
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(f[3]) === sid) out.push(Number(n));
+      tids = readdirSync(`${procRoot}/${p}/task`);
     } catch {
-      // gone meanwhile
+      continue;
+    }
+    for (const tid of tids) {
+      try {
+        for (const c of readFileSync(`${procRoot}/${p}/task/${tid}/children`, 'utf8').split(' ')) if (c.trim()) out.push(Number(c));
+      } catch {
+        // gone meanwhile, or no children file
+      }
     }
   }
   return out;
@@ -57,7 +61,7 @@ function sessionPids(sid: number, procRoot: string): number[] {
 export type ScoreResult = { ok: true; value: number; pids: number[] } | { ok: false; value: number | null; why: string };
 
 /**
- * Give the session led by `pid` the backend's oom_score_adj. A value below
+ * Give `pid` and what it has forked so far the backend's oom_score_adj. A value below
  * what the process has (its inherited one) is written only with
  * CAP_SYS_RESOURCE; without it nothing is written and `why` says so.
  */
@@ -68,7 +72,7 @@ export function applyOomScoreAdj(pid: number, wanted: number = OOM_SCORE_ADJ_DEF
     return { ok: false, value: now, why: `oom.scoreAdj ${wanted} is below the inherited ${now}: lowering it needs CAP_SYS_RESOURCE, which Vigil does not have; left at ${now}` };
   }
   const done: number[] = [];
-  for (const p of sessionPids(pid, procRoot)) {
+  for (const p of treePids(pid, procRoot)) {
     try {
       writeFileSync(`${procRoot}/${p}/oom_score_adj`, String(wanted));
       done.push(p);
