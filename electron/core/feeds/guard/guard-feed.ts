@@ -72,6 +72,8 @@ export function startGuard(d: GuardDeps): Guard {
   let acting = false;
   let stopped = false;
   let alertOn = false;
+  /** The watched server (or none: '') last recommended, so a lasting squeeze is one event, not one per cooldown. */
+  let recommended: string | null = null;
   let due: NodeJS.Timeout | null = null;
   let wake: { stop: () => void; floorKey: string } | null = null;
 
@@ -115,6 +117,7 @@ export function startGuard(d: GuardDeps): Guard {
         due.unref();
       } else if (alertOn) {
         alertOn = false;
+        recommended = null;
         d.setAlert(null);
       }
       return;
@@ -160,7 +163,8 @@ export function startGuard(d: GuardDeps): Guard {
     const message = top
       ? `${reason}${where}: stop ${top.label} (pid ${top.pid}, ${formatBytes(top.memory!.rss)}; a server Vigil did not start, so it only recommends)`
       : `${reason}${where}: no backend Vigil may stop (none running, or oom.onPressure: never)`;
-    d.emit({ kind: 'guard', backend: null, pid: top?.pid ?? null, reason: message, details: { figures: f, recommend: top?.id ?? null } });
+    if (recommended !== (top?.id ?? '')) d.emit({ kind: 'guard', backend: null, pid: top?.pid ?? null, reason: message, details: { figures: f, recommend: top?.id ?? null } });
+    recommended = top?.id ?? '';
     alertOn = true;
     d.setAlert({ id: 'guard', backend: null, message, since: Date.now(), figures: { available: f.available, total: f.total, ...(f.psiFullAvg10 !== null ? { psiFullAvg10: f.psiFullAvg10 } : {}), ...(top ? { pid: top.pid } : {}) } });
   };
