@@ -2,7 +2,8 @@
 # charged): STEP MiB every INTERVAL ms up to CAP MiB (0: no cap), then holds.
 # The "backends" and the "desktop" stand-in of the squeeze runs. On SIGTERM
 # it writes the time it got the signal (CLOCK_MONOTONIC ns) to $GROW_TERM_FILE
-# when set, then exits 0: a graceful stop.
+# when set, then exits 0: a graceful stop. With $GROW_GO_FILE set it starts
+# growing only once that file exists (the squeeze starts when all are up).
 import os, signal, sys, time
 
 step, interval_ms, cap = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
@@ -17,6 +18,9 @@ def on_term(_sig, _frame):
 
 signal.signal(signal.SIGTERM, on_term)
 mib = 1 << 20
+go = os.environ.get('GROW_GO_FILE')
+while go and not os.path.exists(go):
+    time.sleep(0.02)
 while True:
     if cap == 0 or len(held) < cap // step:
         b = bytearray(step * mib)

@@ -99,6 +99,8 @@ export async function runSqueeze(mode: SqueezeMode, o: SqueezeOptions): Promise<
     await until('the desktop stand-in to hold its memory', deadline, () => desktopHeld);
 
     const grow = [GROW, String(o.stepMiB), String(o.stepMs), '0'];
+    // The backends grow once Vigil (its guard included) and both of them run.
+    const goFile = path.join(dir, 'go');
     const adj = mode === 'none' ? 0 : 500;
     const guard = mode === 'guard'
       ? `guard: { enabled: true, psiFullAbove: null, memAvailableBelow: ${JSON.stringify(o.memAvailableBelow ?? '20%')}, for: ${o.forMs ?? 300}ms, interval: ${o.intervalMs ?? 200}ms, cooldown: 60s, wakeups: ${o.wakeups ?? true} }`
@@ -108,7 +110,7 @@ export async function runSqueeze(mode: SqueezeMode, o: SqueezeOptions): Promise<
     health: { path: none }
     restart: { policy: never }
     memoryLimit: 4G
-    env: ${JSON.stringify(term ? { GROW_TERM_FILE: term } : {})}
+    env: ${JSON.stringify({ GROW_GO_FILE: goFile, ...(term ? { GROW_TERM_FILE: term } : {}) })}
     oom: { scoreAdj: ${adj}, priority: ${priority}, onPressure: stop }
 `;
     writeFileSync(
@@ -131,10 +133,12 @@ export async function runSqueeze(mode: SqueezeMode, o: SqueezeOptions): Promise<
       return [];
     };
     const running = await until('Vigil and both backends to run', deadline, () => {
+      if (!lines.includes('READY')) return null;
       const s = state();
       return s.length === 2 && s.every((b) => b.pid !== null && b.status === 'ready' && b.cgroup !== null) ? s : null;
     });
     o.onRunning?.(cg);
+    writeFileSync(goFile, '');
     const pids = new Map<number, string>([[desktop.pid!, 'desktop'], [vigil.pid!, 'vigil'], ...running.map((b) => [b.pid!, b.id] as [number, string])]);
 
     // The end: a kernel kill in the machine, or a shed.
