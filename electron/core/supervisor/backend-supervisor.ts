@@ -58,7 +58,13 @@ export class BackendSupervisor extends ProcessDriver {
 
   /** Replace the config (the caller restarts when it matters). */
   setConfig(cfg: SupervisedBackendConfig): void {
+    const adjBefore = this.cfg.oom?.scoreAdj;
     this.cfg = cfg;
+    // A new kill priority applies to the running process at once (no restart needed).
+    const pid = this.livePid;
+    if (pid !== null && cfg.oom?.scoreAdj !== adjBefore) {
+      this.rec.publish({ oomScoreAdj: killPriority(cfg, pid, (why) => void this.deps.emit({ kind: 'system', backend: this.id, reason: why, pid })) });
+    }
     this.limiter.setLimit(cfg.restart.limit);
     this.ports.setConfigured(cfg.port);
     this.rec.publish({ name: cfg.name ?? cfg.id, command: substitute(cfg.cmd, { port: this.ports.port }), restartPolicy: cfg.restart.policy, memoryLimit: cfg.memoryLimit });

@@ -2,6 +2,7 @@
 // machine and the backend's own stop sequence (SIGTERM, not SIGKILL); it
 // stays stopped whatever its restart policy until a user starts it; and
 // restart-smaller starts it again at once with other arguments, once.
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ShedInfo } from '../../common/state.js';
 import { fakeBackend, makeHarness, type Harness } from '../../../test-support/supervisor-harness.js';
@@ -46,6 +47,18 @@ describe('a shed', () => {
     expect(h.sup.snapshot().command.slice(-2)).toEqual(['--model-alias', 'smaller']);
     expect(h.sup.snapshot().shed).toMatchObject({ action: 'restarted-smaller' });
     expect(h.sup.config.cmd).not.toContain('smaller');
+  });
+
+  it('kill priority: the default 500 at spawn, a changed oom.scoreAdj on the running process at once', async () => {
+    h = makeHarness(fakeBackend('adj', []));
+    await h.sup.start();
+    await h.waitFor('ready');
+    const pid = h.sup.snapshot().pid!;
+    expect(h.sup.snapshot().oomScoreAdj).toBe(500);
+    expect(readFileSync(`/proc/${pid}/oom_score_adj`, 'utf8').trim()).toBe('500');
+    h.sup.setConfig({ ...h.sup.config, oom: { scoreAdj: 800, onPressure: 'stop', priority: 10 } });
+    expect(readFileSync(`/proc/${pid}/oom_score_adj`, 'utf8').trim()).toBe('800');
+    expect(h.sup.snapshot()).toMatchObject({ pid, oomScoreAdj: 800 });
   });
 
   it('is refused for a backend that is not running', async () => {
