@@ -86,6 +86,24 @@ describe('watchActions', () => {
   });
 });
 
+describe('adopt only where it cannot break a manager', () => {
+  const parent = (pid: number, comm: string): WatchedServer['manager'] => ({ pid, comm, watchedId: null });
+  it('is refused while the parent lives and is not a shell or init, saying why', () => {
+    for (const m of ['lemond', 'llama-swap', 'python3', 'node', 'electron', 'ollama']) {
+      const a = action(watchActions(watchedView({ manager: parent(40990, m) }), me), 'adopt');
+      expect(a.available, m).toBe(false);
+      expect(a.why).toBe(`its parent ${m} 40990 is alive and is not a shell or init: it started this server and would see its worker stop (or exit itself); stop that manager's model through the manager instead`);
+    }
+  });
+  it('is offered for a server of a shell, a terminal multiplexer, init, or an orphan', () => {
+    for (const m of [parent(4100, 'bash'), parent(4100, 'zsh'), parent(4100, 'tmux: server'), parent(1, 'systemd'), parent(1, 'init'), null]) expect(action(watchActions(watchedView({ manager: m }), me), 'adopt').available, m?.comm ?? 'none').toBe(true);
+    const orphan = watchedView({ status: 'orphaned', manager: parent(1, 'init'), orphanedFrom: { manager: parent(40990, 'ramalama')!, exitedAt: 0 } });
+    expect(action(watchActions(orphan, me), 'adopt').available).toBe(true);
+    expect(action(watchActions(orphan, me), 'stop')).toMatchObject({ available: true, confirm: expect.stringMatching(/^Stop llama-server 41233\? Vigil did not start it\. It is left over: its manager ramalama 40990 exited at \d\d:\d\d:\d\d\.$/) });
+    expect(describeWatched(orphan, 0)).toMatch(/^llama-server 41233 is orphaned from ramalama 40990 \(exited at \d\d:\d\d:\d\d\); it still runs$/);
+  });
+});
+
 describe('WatchConfigSchema', () => {
   it('fills defaults', () => {
     expect(WatchConfigSchema.parse({})).toEqual({ enabled: true, catalog: true, rules: [], ignore: [], health: { interval: 4000, timeout: 2000, unhealthyAfter: 2 }, zombieGrace: 2000 });

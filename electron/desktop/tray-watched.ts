@@ -25,8 +25,8 @@ export interface TrayWatchedItem {
 
 const ACTION_LABEL: Record<WatchActionName, string> = { stop: 'Stop', restart: 'Restart unit', adopt: 'Adopt' };
 
-/** Watched servers that count for the icon: a zombie or an unhealthy one is down. */
-export const watchedDown = (watched: readonly WatchedServer[]): boolean => watched.some((w) => w.status === 'zombie' || w.status === 'unhealthy');
+/** Watched servers that count for the icon: a zombie, an orphan or an unhealthy one is down. */
+export const watchedDown = (watched: readonly WatchedServer[]): boolean => watched.some((w) => w.status === 'zombie' || w.status === 'orphaned' || w.status === 'unhealthy');
 
 /** 'watched: 1 running, 1 zombie'; null when none is watched (gone ones are history). */
 export function watchedTooltip(watched: readonly WatchedServer[]): string | null {

@@ -5,7 +5,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { listProcesses, parseStatusBytes, type StatusFields } from './processes.js';
-import { pageSize, ProcessScanner, STATUS_EVERY_N } from './scanner.js';
+import { ProcessScanner, STATUS_EVERY_N } from './scanner.js';
+import { pageSize } from '../procfs/stat.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const fx = (p: string): string => path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', p);

@@ -17,11 +17,12 @@ import path from 'node:path';
 import type { WatchKind } from '../../common/watch.js';
 import type { WatchRule } from '../../common/watch-schema.js';
 import { pidKind, type PidKind } from '../../../native-bindings/pid-kind.js';
-import { readSmall } from '../memory/read.js';
+import { readSmall } from '../procfs/read.js';
 import { classify, type HealthPlan } from './catalog.js';
-import { readCgroup, readCmdline, readLink, readListening, readStat, socketInodes, type StatInfo } from './proc-info.js';
+import { readCgroup, readCmdline, readLink, readListening, socketInodes } from '../procfs/proc-info.js';
+import { readStat, type StatInfo } from '../procfs/stat.js';
 import { compileRule, matches, type CompiledRule, type ProcessFacts } from './rules.js';
-import { LastPidReader } from '../memory/last-pid.js';
+import { LastPidReader } from '../procfs/last-pid.js';
 
 /** A process that the catalog or a rule recognised. */
 export interface Candidate {

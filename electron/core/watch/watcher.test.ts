@@ -16,7 +16,7 @@ afterEach(() => {
 
 function watcher(config: ConstructorParameters<typeof Watcher>[0] = {}): { w: Watcher; events: WatchEvent[] } {
   const events: WatchEvent[] = [];
-  const w = new Watcher({ ...config, onEvent: (e) => events.push(e) });
+  const w = new Watcher({ strict: true, ...config, onEvent: (e) => events.push(e) });
   cleanups.push(() => w.close());
   return { w, events };
 }

@@ -9,17 +9,17 @@
 // from each server's own API at a modest pace.
 import { adoptProcess, watchExit } from '../../../native-bindings/process.js';
 import type { OomKill } from '../../common/state.js';
-import type { WatchEvent, WatchEventKind, WatchProcessRef, WatchStatus, WatchedServer } from '../../common/watch.js';
+import { isWatchedAlive, type WatchEvent, type WatchEventKind, type WatchProcessRef, type WatchedServer } from '../../common/watch.js';
 import { WatchConfigSchema, type WatchConfig, type WatchConfigInput } from '../../common/watch-schema.js';
 import { stderrLogger, type Logger } from '../diagnostics.js';
-import { pageSize } from '../memory/scanner.js';
+import { pageSize } from '../procfs/stat.js';
 import { attributeWatchedKill, type WatchAttribution } from './attribute.js';
 import { Discovery, type Candidate } from './discovery.js';
 import { CLOCK_TICKS, ListeningCache, bootTimeMs, processRef, readIdentity, readPorts } from './details.js';
-import { readStat, type StatInfo } from './proc-info.js';
+import { readStat, type StatInfo } from '../procfs/stat.js';
 import { compileIgnore, matches } from './rules.js';
 import { ServerActions, type AdoptionSpec } from './actions.js';
-import { onExit, recheckZombie, release } from './lifecycle.js';
+import { enterState, onExit, recheckUnreaped, release, watchParent } from './lifecycle.js';
 import { probeDue, recovered, unhealthy } from './probing.js';
 import { newTracked, type Tracked, type WatchHost } from './tracked.js';
 
@@ -40,6 +40,8 @@ export interface WatcherOptions {
   fullEvery?: number;
   /** Keep an exited server listed this long (OOM lines may arrive late; the dashboard shows what happened). */
   goneRetentionMs?: number;
+  /** Throw on a status move its table does not list (tests) instead of logging and refusing it. */
+  strict?: boolean;
 }
 
 /** Parent, children and ports again after this long. */
@@ -90,7 +92,7 @@ export class Watcher {
       stat: (pid) => this.stat(pid),
       ref: (pid) => this.ref(pid),
       emit: (t, kind, reason) => this.emit(t, kind, reason),
-      setStatus: (t, status, now) => this.setStatus(t, status, now),
+      enter: (t, to) => enterState(this.host, t, to),
       changed: () => void this.version++,
     };
   }
@@ -151,7 +153,7 @@ export class Watcher {
       }
     }
     for (const t of [...this.tracked.values()]) {
-      if (t.view.status !== 'gone' && isOwned(t.cand)) {
+      if (t.life.status !== 'gone' && isOwned(t.cand)) {
         // Vigil took it over (adopt): it is a backend now, not a watched server.
         this.drop(t);
         this.parked.set(t.view.pid, { cand: t.cand, owned: true });
@@ -267,10 +269,13 @@ export class Watcher {
       healthAt: null,
       lastOom: null,
       memory: null,
+      orphanedFrom: null,
+      exit: null,
     };
-    const t = newTracked(this.procRoot, view, c, handle, now, DETAILS_MS);
+    const t = newTracked(this.host, { procRoot: this.procRoot, view, cand: c, handle, now, detailsInMs: DETAILS_MS, log: this.logger, strict: this.opts.strict ?? false });
     this.tracked.set(view.id, t);
     this.refreshFamily(t);
+    watchParent(this.host, t, c.ppid);
     this.emit(t, 'discovered', `watching ${view.comm} ${view.pid}${view.label !== view.comm ? ` (${view.label})` : ''}${view.listen.length ? ` on port ${view.listen.map((l) => l.port).join(', ')}` : ''}${view.unit ? ` (${view.unit.name})` : ''}`);
     t.unwatch = watchExit(handle, () => onExit(this.host, t, true));
     if (st && (st.state === 'Z' || st.state === 'X')) onExit(this.host, t, false);
@@ -295,17 +300,10 @@ export class Watcher {
     return processRef(this.procRoot, pid, this.watchedId);
   }
 
-  private setStatus(t: Tracked, status: WatchStatus, now: number): void {
-    if (t.view.status === status) return;
-    t.view.status = status;
-    t.view.since = now;
-    this.version++;
-  }
-
   /** Per tick: state from stat (T, Z, gone), RSS, and the due probes and detail reads. */
   private refresh(t: Tracked, now: number, cache: ListeningCache): void {
     const v = t.view;
-    if (v.status === 'gone') {
+    if (t.life.status === 'gone') {
       if (t.goneAt !== null && now - t.goneAt > (this.opts.goneRetentionMs ?? 600_000)) this.drop(t);
       return;
     }
@@ -316,13 +314,13 @@ export class Watcher {
       this.logger.warn(`watch: reading /proc/${v.pid}/stat failed`, e);
       return;
     }
-    if (v.status === 'zombie') return recheckZombie(this.host, t, now);
+    if (t.life.status === 'exited' || t.life.status === 'zombie') return recheckUnreaped(this.host, t, now);
     if (st === null || st.startTime !== v.startTime || st.state === 'Z' || st.state === 'X') return onExit(this.host, t, false);
     const stopped = st.state === 'T' || st.state === 't';
     if (stopped !== t.stopped) {
       t.stopped = stopped;
       if (stopped) unhealthy(this.host, t, now, `stopped (state ${st.state}): it runs again only after SIGCONT`);
-      else if (t.failures < this.config.health.unhealthyAfter) recovered(this.host, t, now, 'continued (no longer stopped)');
+      else if (t.health.failures < this.config.health.unhealthyAfter) recovered(this.host, t, now, 'continued (no longer stopped)');
     }
     const details = now >= t.nextDetailsAt;
     if (details || (v.listen.length === 0 && now >= t.nextPortsAt)) {
@@ -351,7 +349,7 @@ export class Watcher {
       v.memory = { rss, processes };
       this.version++;
     }
-    if (!t.stopped && !t.probing && now >= t.nextProbeAt) probeDue(this.host, t, now);
+    if (!t.stopped && !t.health.probing && now >= t.health.nextProbeAt) probeDue(this.host, t, now);
   }
 
   /** Parent and children (and whether it is its unit's only process). */
@@ -359,6 +357,8 @@ export class Watcher {
     const v = t.view;
     const st = this.stat(v.pid);
     const manager = st ? this.ref(st.ppid) : v.manager;
+    // A server whose first parent (a shell) ended is watched through its new one, which may be a manager.
+    if (st && isWatchedAlive(v) && !t.parentWatch) watchParent(this.host, t, st.ppid);
     // Discovery forgets ended processes only at its next listing: check each child is still one.
     const children = this.discovery
       .childrenOf(v.pid)
