@@ -40,4 +40,9 @@ export interface OomKill {
   source: KernelLogSourceKind;
   /** For a backend's llama-server: why it did not fit and what would (the fit prediction's advice). */
   advice?: string | null;
+  /**
+   * The watched server it was attributed to, fixed when the kill arrived (later state never rewrites it):
+   * the victim itself (`by: 'pid'`), or the watched manager it was a process of, with the words said.
+   */
+  watched?: { id: string; pid: number; label: string; by: string; text: string } | null;
 }

@@ -121,6 +121,8 @@ export interface WatchedServer {
   orphanedFrom?: { manager: WatchProcessRef; exitedAt: number } | null;
   /** How it ended, when the kernel's process events told (Vigil is not its parent, so only that connector knows). */
   exit?: WatchExit | null;
+  /** OOM kills of processes it started that Vigil never watched (a manager's servers killed during their load), newest last, at most 16. */
+  serverOoms?: OomKill[];
 }
 
 /** A watched process's end as the kernel's process events connector reports it. */

@@ -5,6 +5,7 @@
 // own API), but never their exit status, and it cannot reap them. The action
 // rules below say only what is honest for such a process.
 import { formatAgo, formatClock } from './format.js';
+import type { OomKill } from './oom-kill.js';
 import type { WatchKind, WatchProcessRef, WatchStatus, WatchUnit, WatchedServer } from './watch-types.js';
 
 export { WATCH_KIND_LABELS } from './watch-types.js';
@@ -216,4 +217,6 @@ export interface WatchEvent {
   reason: string;
   /** The server as it is right after the event. */
   server: WatchedServer;
+  /** For `oom`: the kill, with its attribution (the victim may be a server of this one rather than this one). */
+  oom?: OomKill;
 }

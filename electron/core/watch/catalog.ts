@@ -120,6 +120,8 @@ const match = (kind: WatchKind, health: HealthPlan, fields: Partial<Pick<Catalog
   transient: fields.transient ?? false,
 });
 
+/** llama-server flags that make it print something and exit instead of serving. */
+const LLAMA_QUERY_FLAGS = new Set(['--list-devices', '--version', '--help', '-h', '--usage', '--completion-bash', '--cache-list']);
 const LLAMA_HEALTH: HealthPlan = { path: '/health', modelsPath: '/v1/models' };
 const llamaModel = (args: readonly string[]): string | null =>
   flagValue(args, '-m', '--model') ?? flagValue(args, '-hf', '-hfr', '--hf-repo') ?? flagValue(args, '-mu', '--model-url');
@@ -147,7 +149,9 @@ function classifyArgv(argv: readonly string[]): CatalogMatch | null {
   const { name, args, module } = prog;
 
   if (name === 'llama-server') {
-    return match('llama-server', LLAMA_HEALTH, { model: llamaModel(args), port: portOf(flagValue(args, '--port')), defaultPort: 8080 });
+    // A query run that prints and exits (Ollama's GPU discovery runs `llama-server --list-devices`, ~30 ms): no server.
+    const query = args.some((a) => LLAMA_QUERY_FLAGS.has(a));
+    return match('llama-server', LLAMA_HEALTH, { model: llamaModel(args), port: portOf(flagValue(args, '--port')), defaultPort: 8080, transient: query });
   }
   if (name === 'ollama') {
     const sub = args[0];

@@ -92,6 +92,7 @@ export class Discovery {
   private pidMax = 0;
   private readonly kind: (pid: number) => PidKind;
   private tick = 0;
+  private parentsOfNew = new Set<number>();
   /** Reads so far, by kind (tests and benchmarks). */
   readonly reads = { listings: 0, probes: 0, stat: 0, cmdline: 0, exe: 0, fdScans: 0 };
 
@@ -107,6 +108,7 @@ export class Discovery {
   /** Processes recognised since the last scan. */
   scan(): Candidate[] {
     const out: Candidate[] = [];
+    this.parentsOfNew = new Set();
     const tick = this.tick++;
     const full = tick % (this.opts.fullEvery ?? FULL_SCAN_EVERY_N) === 0;
     const prev = this.lastPid;
@@ -124,10 +126,36 @@ export class Discovery {
     return out;
   }
 
-  /** Parent pid and comm as last read; null when unknown. */
-  process(pid: number): { pid: number; ppid: number; comm: string; startTime: number } | null {
+  /** Parent pid, group, comm and command line as last read; null when unknown. */
+  process(pid: number): { pid: number; ppid: number; pgrp: number; comm: string; startTime: number; argv: string[] | null } | null {
     const e = this.entries.get(pid);
-    return e ? { pid, ppid: e.ppid, comm: e.comm, startTime: e.startTime } : null;
+    return e ? { pid, ppid: e.ppid, pgrp: e.pgrp, comm: e.comm, startTime: e.startTime, argv: e.cmd === null ? null : e.cmd === '' ? [] : e.cmd.split('\0') } : null;
+  }
+
+  /**
+   * Look at one pid now (the kernel said it exec'd, or an OOM kill names it):
+   * its stat and command line, recognised like a scan's. The candidate, or
+   * null when it is gone, a thread, or no server.
+   */
+  look(pid: number): Candidate | null {
+    const st = this.stat(pid);
+    if (!st || st.exitSignal === -1) return null;
+    const cur = this.entries.get(pid);
+    if (cur && cur.startTime === st.startTime) {
+      cur.ppid = st.ppid;
+      cur.pgrp = st.pgrp;
+      cur.session = st.session;
+      cur.comm = st.comm;
+    } else this.entries.set(pid, { ppid: st.ppid, pgrp: st.pgrp, session: st.session, startTime: st.startTime, comm: st.comm, cmd: null });
+    this.forks.delete(pid);
+    const out: Candidate[] = [];
+    this.examine(pid, out);
+    return out[0] ?? null;
+  }
+
+  /** Parents of the processes that the last scan found new (a watched manager among them starts a burst of quick scans). */
+  get newParents(): ReadonlySet<number> {
+    return this.parentsOfNew;
   }
 
   /** Known children of pid (as of the last listing). */
@@ -173,6 +201,7 @@ export class Discovery {
       const cur = this.entries.get(pid);
       if (cur && cur.startTime === st.startTime) continue;
       this.entries.set(pid, { ppid: st.ppid, pgrp: st.pgrp, session: st.session, startTime: st.startTime, comm: st.comm, cmd: null });
+      this.parentsOfNew.add(st.ppid);
       this.examine(pid, out);
     }
     return true;

@@ -52,6 +52,7 @@ export function onExit(host: WatchHost, t: Tracked, live: boolean): void {
   const v = t.view;
   if (v.exitedAt !== null) return;
   const now = Date.now();
+  host.settle();
   t.unwatch?.();
   t.unwatch = null;
   t.health.probe?.close();
@@ -67,7 +68,7 @@ export function onExit(host: WatchHost, t: Tracked, live: boolean): void {
   } else {
     markGone(host, t, now);
   }
-  host.emit(t, 'exited', `${v.comm} ${v.pid} exited; ${v.exit ? 'the kernel says how' : WATCHED_EXIT_STATUS_NOTE}`);
+  host.emit(t, 'exited', `${v.comm} ${v.pid} exited${v.exit ? (v.exit.signal ? `, killed by ${v.exit.signal}` : ` with status ${v.exit.code}`) + " (the kernel's process events)" : `; ${WATCHED_EXIT_STATUS_NOTE}`}`);
   for (const w of t.exitWaiters.splice(0)) w();
 }
 

@@ -62,6 +62,8 @@ export interface WatchHost {
   enter(t: Tracked, to: WatchStatus, from: WatchStatus): void;
   /** Something a view shows changed (hosts republish). */
   changed(): void;
+  /** Take in the kernel's process events queued so far (how an exit ended, told beside the pidfd). */
+  settle(): void;
 }
 
 export interface TrackedInit {

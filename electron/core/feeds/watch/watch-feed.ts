@@ -34,8 +34,8 @@ export interface WatchFeedDeps {
 }
 
 export interface WatchFeed {
-  /** An OOM kill from the kernel log: true when a watched server took it (its event is journalled then). */
-  attributeKill(kill: OomKill): boolean;
+  /** An OOM kill from the kernel log: the kill with its attribution when a watched server took it (its event is journalled then), else null. */
+  attributeKill(kill: OomKill): OomKill | null;
   stop(id: string): Promise<CommandResult>;
   restartUnit(id: string): Promise<CommandResult>;
   adopt(id: string): Promise<CommandResult>;
@@ -46,7 +46,7 @@ export interface WatchFeed {
 export function watchEventDraft(e: WatchEvent, requested: boolean): EventDraft {
   const s = e.server;
   const details = { watched: e.id, event: e.kind, label: s.label, kind: s.kind, ...(requested ? { requested: true } : {}) };
-  if (e.kind === 'oom') return { kind: 'oom', reason: e.reason, pid: e.pid, oom: s.lastOom, details };
+  if (e.kind === 'oom') return { kind: 'oom', reason: e.reason, pid: e.oom?.pid ?? e.pid, oom: e.oom ?? s.lastOom, details };
   const reason = e.kind === 'exited' && requested ? `${s.comm} ${s.pid} exited after Vigil's stop, as asked` : e.reason;
   return { kind: 'watch', reason, pid: e.pid, details };
 }
@@ -105,7 +105,7 @@ export function startWatchFeed(deps: WatchFeedDeps): WatchFeed {
   const known = (id: string): Watcher | null => (watcher?.get(id) ? watcher : null);
 
   return {
-    attributeKill: (kill) => (watcher ? watcher.attributeKill(kill) !== null : false),
+    attributeKill: (kill) => (watcher ? (watcher.attributeKill(kill)?.kill ?? null) : null),
     async stop(id) {
       const w = known(id);
       if (!w) return unknown(id);
