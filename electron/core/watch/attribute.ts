@@ -4,8 +4,8 @@
 // to a watched server only by its pid (with the comm agreeing and, where
 // known, its start time); a victim Vigil never watched belongs to the
 // watched manager it was a process of — its parent, its process group, its
-// systemd unit, or a memory cgroup of that manager's own — and is named as
-// "a server of <manager>". Never to a server by its name or its cgroup
+// systemd unit, or a memory cgroup of that manager's own or its servers' —
+// and is named as "a server of <manager>". Never to a server by its name or its cgroup
 // alone: a manager swapping models stops one server and starts the next of
 // the same name in the same cgroup, and the next one's kill is not the
 // first one's.
@@ -93,7 +93,9 @@ export function attributeWatchedKill(
       const top = inUnit.find((s) => !s.manager?.watchedId) ?? inUnit[0];
       if (top) return kill.pid > 0 ? named(top, 'unit') : { id: top.id, by: 'unit', victim: null };
     }
-    const owner = managers.filter((s) => isWatchedAlive(s) && ownCgroup(s.cgroup) && within(cg, s.cgroup!));
+    // A manager's cgroups: its own, and those its servers ran in (a swap's servers in a cgroup of their own).
+    const cgroupsOf = (m: WatchedServer): string[] => [m, ...all.filter((s) => s.manager?.watchedId === m.id)].map((s) => s.cgroup).filter(ownCgroup);
+    const owner = managers.filter((s) => isWatchedAlive(s) && cgroupsOf(s).some((c) => within(cg, c)));
     // Only when one manager owns that cgroup: otherwise it is nobody's to claim.
     if (owner.length === 1 && kill.pid > 0) return named(owner[0]!, 'memcg');
   }
