@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeWatched, unitRestartArgv, watchActions, type WatchAction, type WatchActionName, type WatchedServer } from './watch.js';
+import { describeWatched, unitRestartArgv, watchActions, watchedProblems, type WatchAction, type WatchActionName, type WatchedServer } from './watch.js';
 import { WatchConfigSchema } from './watch-schema.js';
 
 // (electron/common is type-checked for the browser too, so it cannot share test-support's Node-side factory.)
@@ -83,6 +83,22 @@ describe('watchActions', () => {
     const a = watchActions(watchedView({ status: 'gone', unit: { name: 'llama.service', scope: 'system', uid: null, sole: true } }), { uid: 0 });
     expect(action(a, 'stop').available).toBe(false);
     expect(action(a, 'restart').available).toBe(true);
+  });
+});
+
+describe('watchedProblems', () => {
+  it('counts zombies, orphans and recent OOM kills (a manager\'s servers\' too), for the header and tray', () => {
+    const now = 1_000_000_000;
+    const kill = (id: string, time: number) => ({ id, time }) as never;
+    const list = [
+      watchedView({ pid: 1, status: 'zombie', lastOom: kill('a', now - 1000) }),
+      watchedView({ pid: 2, status: 'orphaned' }),
+      watchedView({ pid: 3, status: 'gone', lastOom: kill('b', now - 20 * 60_000) }), // long ago: history, not a problem
+      watchedView({ pid: 4, status: 'running', serverOoms: [kill('c', now - 5000)] }),
+      watchedView({ pid: 5 }),
+    ];
+    expect(watchedProblems(list, now)).toEqual({ zombies: 1, orphans: 1, recentOoms: 2, text: '1 zombie, 1 orphan, 2 OOM kills' });
+    expect(watchedProblems([watchedView()], now).text).toBeNull();
   });
 });
 

@@ -77,6 +77,32 @@ export function describeWatched(s: WatchedServer, now: number): string {
   }
 }
 
+/** How long an OOM kill of a watched server (or of a manager's server) counts as a current problem. */
+export const RECENT_WATCHED_OOM_MS = 10 * 60_000;
+
+export interface WatchedProblems {
+  zombies: number;
+  orphans: number;
+  /** OOM kills within RECENT_WATCHED_OOM_MS: of watched servers, and of servers of watched managers. */
+  recentOoms: number;
+  /** '1 zombie, 1 orphan, 2 OOM kills'; null when there is none. */
+  text: string | null;
+}
+
+const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
+
+/** What the header and tray count among the watched servers: zombies, orphans and recent OOM kills. */
+export function watchedProblems(watched: readonly WatchedServer[], now: number): WatchedProblems {
+  const zombies = watched.filter((s) => s.status === 'zombie').length;
+  const orphans = watched.filter((s) => s.status === 'orphaned').length;
+  const recent = (k: { time: number | null } | null | undefined): boolean => k != null && k.time !== null && now - k.time < RECENT_WATCHED_OOM_MS;
+  const ids = new Set<string>();
+  for (const s of watched) for (const k of [s.lastOom, ...(s.serverOoms ?? [])]) if (k && recent(k)) ids.add(k.id);
+  const recentOoms = ids.size;
+  const parts = [zombies && plural(zombies, 'zombie', 'zombies'), orphans && plural(orphans, 'orphan', 'orphans'), recentOoms && plural(recentOoms, 'OOM kill', 'OOM kills')].filter(Boolean);
+  return { zombies, orphans, recentOoms, text: parts.length ? parts.join(', ') : null };
+}
+
 // ---- actions --------------------------------------------------------------------
 
 export type WatchActionName = 'stop' | 'restart' | 'adopt';
