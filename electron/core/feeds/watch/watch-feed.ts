@@ -85,6 +85,8 @@ export function startWatchFeed(deps: WatchFeedDeps): WatchFeed {
     watcher?.close();
     section = key;
     watcher = new Watcher({ ...(cfg ? { config: cfg } : {}), ...(deps.procRoot ? { procRoot: deps.procRoot } : {}), logger: deps.logger, onEvent });
+    // Without the kernel's process events a server that dies in its load may go unseen: say so once.
+    if (watcher.config.enabled && watcher.births.source === 'ticks' && !deps.procRoot) deps.logger.warn(`watch: new servers are looked for once a second (${watcher.births.why}); run as root to see each at its start`);
     published = -1;
     if (!watcher.config.enabled) deps.publish([]);
     return watcher;
