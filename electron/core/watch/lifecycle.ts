@@ -42,6 +42,8 @@ export function enterState(host: WatchHost, t: Tracked, to: WatchStatus): void {
       return;
     case 'gone':
       release(t);
+      // Listed a while longer (a late OOM line finds it; the dashboard shows what happened), then forgotten.
+      t.life.armWhile(['gone'], host.goneRetentionMs, () => host.forget(t), true);
       return;
     default:
   }
@@ -66,7 +68,7 @@ export function onExit(host: WatchHost, t: Tracked, live: boolean): void {
     t.heldBy = st!.ppid;
     t.life.transition('exited', 'exited; its parent has not collected it yet', v.pid);
   } else {
-    markGone(host, t, now);
+    markGone(host, t);
   }
   host.emit(t, 'exited', `${v.comm} ${v.pid} exited${v.exit ? (v.exit.signal ? `, killed by ${v.exit.signal}` : ` with status ${v.exit.code}`) + " (the kernel's process events)" : `; ${WATCHED_EXIT_STATUS_NOTE}`}`);
   for (const w of t.exitWaiters.splice(0)) w();
@@ -76,7 +78,7 @@ export function onExit(host: WatchHost, t: Tracked, live: boolean): void {
 export function checkZombie(host: WatchHost, t: Tracked): void {
   if (t.life.status !== 'exited') return;
   const st = host.stat(t.view.pid);
-  if (!isZombieOf(t, st)) return markGone(host, t, Date.now());
+  if (!isZombieOf(t, st)) return markGone(host, t);
   t.heldBy = st!.ppid;
   const parent = host.ref(st!.ppid);
   t.view.zombieParent = parent;
@@ -91,15 +93,15 @@ export function checkZombie(host: WatchHost, t: Tracked): void {
 }
 
 /** A tick's (or a timer's) look at an unreaped server: gone, or who holds it now. */
-export function recheckUnreaped(host: WatchHost, t: Tracked, now = Date.now()): void {
+export function recheckUnreaped(host: WatchHost, t: Tracked): void {
   if (t.life.status !== 'exited' && t.life.status !== 'zombie') return;
   const st = host.stat(t.view.pid);
-  if (!isZombieOf(t, st)) markGone(host, t, now);
+  if (!isZombieOf(t, st)) markGone(host, t);
   else t.heldBy = st!.ppid;
 }
 
 /** Reaped: by the parent it had, or by init (or a subreaper) after that parent ended. */
-export function markGone(host: WatchHost, t: Tracked, now: number): void {
+export function markGone(host: WatchHost, t: Tracked): void {
   const v = t.view;
   if (t.life.status === 'gone') return;
   const flagged = v.zombieSince !== null;
@@ -115,7 +117,6 @@ export function markGone(host: WatchHost, t: Tracked, now: number): void {
     }
   }
   v.zombieSince = null;
-  t.goneAt = now;
   t.life.transition('gone', v.reapedBy ? `reaped by ${v.reapedBy}` : 'reaped', v.pid);
   if (flagged) host.emit(t, 'reaped', `${v.comm} ${v.pid} is no longer a zombie: reaped by ${v.reapedBy ?? 'its parent'}`);
 }

@@ -47,7 +47,6 @@ export interface Tracked {
   parentEnded: boolean;
   /** Resolved at its exit (the stop action waits on it). */
   exitWaiters: (() => void)[];
-  goneAt: number | null;
 }
 
 /** What the exit and health logic need from the Watcher. */
@@ -60,6 +59,10 @@ export interface WatchHost {
   emit(t: Tracked, kind: WatchEventKind, reason: string): void;
   /** Entry work of a state: arm its timers, release what it no longer needs. */
   enter(t: Tracked, to: WatchStatus, from: WatchStatus): void;
+  /** How long a gone server stays listed (OOM lines may arrive late; the dashboard shows what happened). */
+  readonly goneRetentionMs: number;
+  /** Stop listing it (its retention ran out). */
+  forget(t: Tracked): void;
   /** Something a view shows changed (hosts republish). */
   changed(): void;
   /** Take in the kernel's process events queued so far (how an exit ended, told beside the pidfd). */
@@ -94,7 +97,6 @@ export function newTracked(host: WatchHost, o: TrackedInit): Tracked {
     heldBy: null,
     parentEnded: false,
     exitWaiters: [],
-    goneAt: null,
   };
   t.life = new StateMachine<WatchStatus>(
     WATCH_TRANSITIONS,

@@ -66,6 +66,20 @@ describe('Watcher and managers: a zombie only when it is one', () => {
   });
 });
 
+describe('Watcher and managers: a gone server is listed a while, then forgotten', () => {
+  it("its retention is the gone state's timer: no tick needed", async () => {
+    const { w } = watcher({ goneRetentionMs: 300 });
+    const m = await scripted({ comm: 'llama-swap', reapAfterMs: 0 });
+    w.tick();
+    const s = await fakeServer(m);
+    w.tick();
+    const id = byPid(w, s.pid)!.id;
+    process.kill(s.pid, 'SIGKILL');
+    await waitFor(() => w.get(id)?.status === 'gone', 30_000, 'gone');
+    await waitFor(() => w.get(id) === null, 30_000, 'forgotten after its retention');
+  });
+});
+
 describe('Watcher and managers: orphans', () => {
   it('a server whose manager dies is orphaned from it at once (no tick), with an event; Stop is offered, and Adopt only now', async () => {
     const { w, events } = watcher();

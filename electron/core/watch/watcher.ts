@@ -138,6 +138,10 @@ export class Watcher {
       enter: (t, to) => enterState(this.host, t, to),
       changed: () => void this.version++,
       settle: () => this.procEvents?.drain(),
+      goneRetentionMs: opts.goneRetentionMs ?? 600_000,
+      forget: (t) => {
+        if (this.tracked.get(t.view.id) === t) this.drop(t);
+      },
     };
   }
 
@@ -421,10 +425,7 @@ export class Watcher {
   /** Per tick: state from stat (T, Z, gone), RSS, and the due probes and detail reads. */
   private refresh(t: Tracked, now: number, cache: ListeningCache): void {
     const v = t.view;
-    if (t.life.status === 'gone') {
-      if (t.goneAt !== null && now - t.goneAt > (this.opts.goneRetentionMs ?? 600_000)) this.drop(t);
-      return;
-    }
+    if (t.life.status === 'gone') return;
     let st: StatInfo | null;
     try {
       st = t.stat.read();
@@ -432,7 +433,7 @@ export class Watcher {
       this.logger.warn(`watch: reading /proc/${v.pid}/stat failed`, e);
       return;
     }
-    if (t.life.status === 'exited' || t.life.status === 'zombie') return recheckUnreaped(this.host, t, now);
+    if (t.life.status === 'exited' || t.life.status === 'zombie') return recheckUnreaped(this.host, t);
     if (st === null || st.startTime !== v.startTime || st.state === 'Z' || st.state === 'X') return onExit(this.host, t, false);
     const stopped = st.state === 'T' || st.state === 't';
     if (stopped !== t.stopped) {
