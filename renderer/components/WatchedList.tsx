@@ -72,7 +72,7 @@ function WatchedCardImpl({ s, uid }: { s: WatchedServer; uid: number }) {
           {note}
         </p>
       )}
-      {exited && <p className="muted small">{sentence(WATCHED_EXIT_STATUS_NOTE)}</p>}
+      {exited && !s.exit && <p className="muted small">{sentence(WATCHED_EXIT_STATUS_NOTE)}</p>}
       <div className="actions">
         {watchedButtons(s, uid).map((a) => (
           <button

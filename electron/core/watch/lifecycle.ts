@@ -154,6 +154,7 @@ function parentEnded(host: WatchHost, t: Tracked, at: number): void {
     if (t.life.status !== 'running' && t.life.status !== 'unhealthy') return;
     const st = host.stat(t.view.pid);
     if (!st || st.startTime !== t.view.startTime || st.state === 'Z' || st.state === 'X') return; // it ended too: its pidfd tells
+    if (t.view.exit || t.view.lastOom) return; // already killed (the kernel said so), only not yet done exiting: no orphan
     if (st.ppid === parent.pid) {
       if (--left > 0) t.life.armWhile(['running', 'unhealthy'], LOOK_MS, look, true);
       return;

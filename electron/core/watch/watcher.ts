@@ -434,7 +434,8 @@ export class Watcher {
       return;
     }
     if (t.life.status === 'exited' || t.life.status === 'zombie') return recheckUnreaped(this.host, t);
-    if (st === null || st.startTime !== v.startTime || st.state === 'Z' || st.state === 'X') return onExit(this.host, t, false);
+    // Ended since the last look, which saw it alive (its pidfd has not fired yet: a leader is Z while its threads still exit): its exit time is known within a tick.
+    if (st === null || st.startTime !== v.startTime || st.state === 'Z' || st.state === 'X') return onExit(this.host, t, true);
     const stopped = st.state === 'T' || st.state === 't';
     if (stopped !== t.stopped) {
       t.stopped = stopped;
