@@ -106,7 +106,9 @@ export class Watcher {
   private readonly procEvents: ProcEvents | null = null;
   /** pid → what the kernel's events told of it (parent, command line at exec, how it ended). */
   private readonly recentProcs = new Map<number, { ppid: number | null; argv: string[] | null; exit: WatchExit | null }>();
+  /** Vigil's own processes as the last tick gave them (births between ticks are checked against these). */
   private lastOwned: OwnedProcesses = {};
+  private isOwned = ownedBy({});
   private burst: { timer: NodeJS.Timeout; left: number } | null = null;
 
   constructor(private readonly opts: WatcherOptions = {}) {
@@ -179,8 +181,8 @@ export class Watcher {
   tick(owned: OwnedProcesses = {}): void {
     if (!this.config.enabled) return;
     this.lastOwned = owned;
+    const isOwned = (this.isOwned = ownedBy(owned));
     const now = Date.now();
-    const isOwned = ownedBy(owned);
 
     // One read of a namespace's TCP tables per tick at most, shared by every server that needs it.
     const cache = new ListeningCache(this.procRoot);
@@ -222,7 +224,7 @@ export class Watcher {
     // A victim still in /proc (unreaped) that no tick has found yet: look at it now, so the kill is its own.
     if (kill.pid > 0 && this.config.enabled && ![...this.tracked.values()].some((t) => t.view.pid === kill.pid)) {
       const c = this.discovery.look(kill.pid);
-      if (c && sameComm(c.comm, kill.comm) && !ownedBy(this.lastOwned)(c)) this.admit(c, now, new ListeningCache(this.procRoot));
+      if (c && sameComm(c.comm, kill.comm) && !this.isOwned(c)) this.admit(c, now, new ListeningCache(this.procRoot));
     }
     const a = this.attribute(kill, null);
     this.recentKills.push({ kill, at: now });
@@ -381,7 +383,7 @@ export class Watcher {
         const argv = this.discovery.process(e.pid)?.argv ?? null;
         this.remember(e.pid, { ppid: r?.ppid ?? c?.ppid ?? null, argv, exit: null });
         if (!c || this.tracked.has(`w-${c.pid}-${c.startTime}`)) continue;
-        if (ownedBy(this.lastOwned)(c)) this.parked.set(c.pid, { cand: c, owned: true });
+        if (this.isOwned(c)) this.parked.set(c.pid, { cand: c, owned: true });
         else this.admit(c, now, (cache ??= new ListeningCache(this.procRoot)));
       } else {
         const r = this.recentProcs.get(e.pid);
