@@ -57,7 +57,8 @@ const base = (p: string): string => path.posix.basename(p);
 
 /** The program that decides what a process is, looking through an interpreter to its script or module. */
 export function programOf(id: ProcessIdentity): Program | null {
-  const argv = id.argv;
+  // A process that rewrote its title into one string ('npm exec eslint test-support/lemond'): its words are its argv.
+  const argv = id.argv.length === 1 && id.argv[0]!.includes(' ') ? id.argv[0]!.split(/ +/).filter(Boolean) : id.argv;
   if (argv.length === 0 || argv[0] === '') return null;
   const first = base(argv[0]!);
   if (!INTERPRETER.test(first)) return { name: first, args: argv.slice(1), module: null };
