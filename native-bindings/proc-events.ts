@@ -3,10 +3,11 @@
 // moment it happens, with the exit code and signal of any process — which
 // otherwise only its parent learns. Needs CAP_NET_ADMIN (root); where the
 // kernel refuses, `openProcEvents` says why and callers fall back to
-// polling /proc. Readiness comes through the event loop (readiness.ts), so
-// nothing polls.
+// polling /proc. Readiness comes through the event loop (readiness.ts, one
+// kept watch drained on each wake), so nothing polls.
+import { release as osRelease } from 'node:os';
 import * as c from './libc.js';
-import { whenReadable } from './readiness.js';
+import { whileReadable } from './readiness.js';
 import { signalName } from './signals.js';
 
 const NETLINK_CONNECTOR = 11;
@@ -48,16 +49,27 @@ export function decodeExit(status: number): { code: number | null; signal: strin
   return { code: null, signal: signalName(sig) ?? `signal ${sig}` };
 }
 
-function message(op: number): Buffer {
-  const b = Buffer.alloc(NLMSG_HDRLEN + CN_MSG_LEN + 4);
+/** The listen/ignore request; with `mask`, the kernel's own filter (struct proc_input, Linux 6.6): only those events are sent. */
+function message(op: number, mask: number | null = null): Buffer {
+  const data = mask === null ? 4 : 8;
+  const b = Buffer.alloc(NLMSG_HDRLEN + CN_MSG_LEN + data);
   b.writeUInt32LE(b.length, 0);
   b.writeUInt16LE(NLMSG_DONE, 4);
   b.writeUInt32LE(process.pid, 12);
   b.writeUInt32LE(CN_IDX_PROC, NLMSG_HDRLEN);
   b.writeUInt32LE(CN_VAL_PROC, NLMSG_HDRLEN + 4);
-  b.writeUInt16LE(4, NLMSG_HDRLEN + 16);
+  b.writeUInt16LE(data, NLMSG_HDRLEN + 16);
   b.writeUInt32LE(op, NLMSG_HDRLEN + CN_MSG_LEN);
+  if (mask !== null) b.writeUInt32LE(mask, NLMSG_HDRLEN + CN_MSG_LEN + 4);
   return b;
+}
+
+const EVENT_BITS: Record<ProcEvent['type'], number> = { fork: PROC_EVENT_FORK, exec: PROC_EVENT_EXEC, exit: PROC_EVENT_EXIT };
+
+/** Linux 6.6 and later filter the events in the kernel (a listen request with an event mask); older ones send them all. */
+function kernelFilters(release = osRelease()): boolean {
+  const [major = 0, minor = 0] = release.split('.').map((x) => Number.parseInt(x, 10));
+  return major > 6 || (major === 6 && minor >= 6);
 }
 
 /** Parse the datagrams of one recv into events (threads' forks and exits left out: processes only). */
@@ -93,7 +105,8 @@ export function parseProcEvents(b: Buffer, n: number, out: ProcEvent[]): void {
  * Throws LibcError when the kernel refuses (EPERM without CAP_NET_ADMIN,
  * EPROTONOSUPPORT without CONFIG_PROC_EVENTS).
  */
-export function openProcEvents(onEvents: (events: ProcEvent[]) => void): ProcEvents {
+export function openProcEvents(onEvents: (events: ProcEvent[]) => void, opts: { only?: readonly ProcEvent['type'][] } = {}): ProcEvents {
+  const wanted = new Set(opts.only ?? ['fork', 'exec', 'exit']);
   const fd = c.socket(c.AF_NETLINK, c.SOCK_DGRAM | c.SOCK_NONBLOCK | c.SOCK_CLOEXEC, NETLINK_CONNECTOR);
   if (fd < 0) throw new c.LibcError('socket(NETLINK_CONNECTOR)', c.errno());
   let open = true;
@@ -113,7 +126,9 @@ export function openProcEvents(onEvents: (events: ProcEvent[]) => void): ProcEve
   addr.writeUInt32LE(0, 4); // the kernel picks our port id
   addr.writeUInt32LE(CN_IDX_PROC, 8);
   if (c.bind(fd, addr, addr.length) !== 0) fail('bind(CN_IDX_PROC)');
-  const listen = message(PROC_CN_MCAST_LISTEN);
+  // Every thread's creation is a fork event and every thread's end an exit event: a busy machine sends many; ask for fewer where the kernel can filter.
+  const mask = wanted.size < 3 && kernelFilters() ? [...wanted].reduce((m, t) => m | EVENT_BITS[t], 0) >>> 0 : null;
+  const listen = message(PROC_CN_MCAST_LISTEN, mask);
   if (c.send(fd, listen, listen.length, 0) !== listen.length) fail('send(PROC_CN_MCAST_LISTEN)');
 
   const buf = Buffer.alloc(64 * 1024);
@@ -133,15 +148,12 @@ export function openProcEvents(onEvents: (events: ProcEvent[]) => void): ProcEve
       if (n === 0) break;
       parseProcEvents(buf, n, events);
     }
-    if (events.length) onEvents(events);
+    const kept = wanted.size < 3 ? events.filter((e) => wanted.has(e.type)) : events;
+    if (kept.length) onEvents(kept);
   };
-  const drain = (): void => {
-    cancel = null;
-    if (!open) return;
-    read();
-    if (open) cancel = whenReadable(fd, drain);
-  };
-  cancel = whenReadable(fd, drain);
+  cancel = whileReadable(fd, () => {
+    if (open) read();
+  });
   return {
     get overruns() {
       return overruns;

@@ -153,6 +153,26 @@ export class Discovery {
     return out[0] ?? null;
   }
 
+  /**
+   * A pid that has just exec'd (the kernel's process events): its command
+   * line alone first, and only a likely server is looked at further. What
+   * the catalog does not know by its command line is left to the tick,
+   * which reads it whole (its executable too) if it lives that long.
+   */
+  lookExec(pid: number): Candidate | null {
+    if (this.rules.length === 0 && this.portRules.length === 0) {
+      let argv: string[] | null;
+      this.reads.cmdline++;
+      try {
+        argv = readCmdline(this.procRoot, pid);
+      } catch {
+        return null;
+      }
+      if (!argv?.length || this.opts.catalog === false || !classify({ argv, exe: null })) return null;
+    }
+    return this.look(pid);
+  }
+
   /** Parents of the processes that the last scan found new (a watched manager among them starts a burst of quick scans). */
   get newParents(): ReadonlySet<number> {
     return this.parentsOfNew;

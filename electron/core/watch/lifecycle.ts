@@ -171,7 +171,6 @@ function markOrphaned(host: WatchHost, t: Tracked, manager: NonNullable<Tracked[
   t.life.transition('orphaned', `its manager ${manager.comm} ${manager.pid} ended`, v.pid);
   const heir = v.manager ? (v.manager.pid === 1 ? 'init' : `${v.manager.comm} ${v.manager.pid}`) : 'init';
   host.emit(t, 'orphaned', `${describeWatched(v, Date.now())}: reparented to ${heir}, still holding its memory`);
-  // Its new parent (a subreaper) may end too: then it is reparented again, still an orphan.
 }
 
 function armHeirLooks(host: WatchHost, t: Tracked): void {

@@ -125,7 +125,8 @@ export class Watcher {
       if (this.procRoot !== '/proc') births = { source: 'ticks', why: `another /proc (${this.procRoot})` };
       else
         try {
-          this.procEvents = openProcEvents((events) => this.onProcEvents(events));
+          // Exec (a birth to look at) and exit (how it ended, and its parent): a fork alone starts no server.
+          this.procEvents = openProcEvents((events) => this.onProcEvents(events), { only: ['exec', 'exit'] });
           births = { source: 'proc-events', why: "the kernel's process events connector" };
         } catch (e) {
           births = { source: 'ticks', why: `the kernel's process events connector is not available: ${(e as Error).message}` };
@@ -378,7 +379,7 @@ export class Watcher {
     for (const e of events) {
       if (e.type === 'fork') this.remember(e.pid, { ppid: e.ppid, argv: null, exit: null });
       else if (e.type === 'exec') {
-        const c = this.discovery.look(e.pid);
+        const c = this.discovery.lookExec(e.pid);
         const r = this.recentProcs.get(e.pid);
         const argv = this.discovery.process(e.pid)?.argv ?? null;
         this.remember(e.pid, { ppid: r?.ppid ?? c?.ppid ?? null, argv, exit: null });
