@@ -222,6 +222,8 @@ export class Watcher {
   attributeKill(kill: OomKill): (WatchAttribution & { server: WatchedServer; kill: OomKill }) | null {
     const now = Date.now();
     while (this.recentKills.length && (this.recentKills.length >= RECENT_KILLS || now - this.recentKills[0]!.at > RECENT_KILL_MS)) this.recentKills.shift();
+    // The kernel's events queued so far first: the victim's exec or exit (with its parent) may be among them.
+    this.procEvents?.drain();
     // A victim still in /proc (unreaped) that no tick has found yet: look at it now, so the kill is its own.
     if (kill.pid > 0 && this.config.enabled && ![...this.tracked.values()].some((t) => t.view.pid === kill.pid)) {
       const c = this.discovery.look(kill.pid);
