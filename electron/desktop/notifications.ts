@@ -6,6 +6,7 @@
 import type { NotificationConstructorOptions, Notification as NotificationT } from 'electron';
 import { formatClock, formatCountdown, formatKb } from '../common/format.js';
 import type { BackendView, VigilEvent, VigilState } from '../common/state.js';
+import { hasProcess } from '../common/status.js';
 import { watchedNotices, type WatchedNoticeKind } from './watched-notices.js';
 
 export type NoticeKind = 'oom' | 'crash' | 'failed' | 'unhealthy' | 'warning' | 'recovered' | WatchedNoticeKind;
@@ -36,9 +37,6 @@ export interface Notice {
   key?: string;
 }
 
-/** Statuses in which the backend still has a process. */
-const LIVE = new Set<BackendView['status']>(['starting', 'loading', 'ready', 'unhealthy', 'stopping']);
-
 /**
  * The backend's state has moved past the exit of `pid`: held, waiting to
  * restart, stopped, or a new process runs. `exited` is a moment on the way
@@ -47,7 +45,7 @@ const LIVE = new Set<BackendView['status']>(['starting', 'loading', 'ready', 'un
 export function pastExit(b: BackendView | undefined, pid: number | null): boolean {
   if (!b) return true;
   if (b.status === 'exited') return b.restartPolicy === 'never';
-  return !LIVE.has(b.status) || (b.pid !== null && b.pid !== pid);
+  return !hasProcess(b.status) || (b.pid !== null && b.pid !== pid);
 }
 
 export interface Notifier {

@@ -13,6 +13,7 @@ import { parseSize } from '../../../common/config-schema.js';
 import type { BackendFit, FitPolicy, FitPrediction } from '../../../common/fit.js';
 import { backendFitOf } from '../../../common/fit-view.js';
 import type { BackendView, VigilEvent, VigilState } from '../../../common/state.js';
+import { hasProcess } from '../../../common/status.js';
 import { CommandSplitError, splitCommand } from '../../config/index.js';
 import type { Logger } from '../../diagnostics.js';
 import { adviseAfterOom, machineNow, parseServerArgs, parseServerMemoryLog, predictForModel, type FitEnvironment, type MeasurementStore } from '../../fit/index.js';
@@ -46,7 +47,6 @@ export interface FitFeedDeps {
   timeoutMs?: number;
 }
 
-const LIVE: readonly BackendView['status'][] = ['starting', 'loading', 'ready', 'unhealthy', 'stopping'];
 /** After an exit, how long the OOM killer's part may take to be known before the run's end is recorded as a plain exit. */
 const EXIT_SETTLE_MS = 1500;
 /** How long the advice waits for the kernel's figures of the kill before it is announced without them. */
@@ -133,7 +133,7 @@ export class FitFeed {
     const command: RunCommand = { argv: ctx.argv, cwd: cfg.cwd ?? null, env: { ...process.env, ...cfg.env } };
     const view = this.d.store.get().backends.find((b) => b.id === cfg.id);
     // A restart of a live instance would free what it holds; the supervisor stops it before this check, so this is rare.
-    const own = view && view.pid !== null && LIVE.includes(view.status) ? (view.memory?.rss ?? 0) : 0;
+    const own = view && view.pid !== null && hasProcess(view.status) ? (view.memory?.rss ?? 0) : 0;
     const machine = await this.machine(cfg.memoryLimit, own || undefined);
     const at = Date.now();
     const prediction = await this.withTimeout(this.predict(command, machine), true);
@@ -208,7 +208,7 @@ export class FitFeed {
     for (const b of s.backends) {
       const run = this.runs.get(b.id);
       if (run) this.follow(run, b);
-      if (!LIVE.includes(b.status)) this.preview(b.id);
+      if (!hasProcess(b.status)) this.preview(b.id);
     }
   }
 
