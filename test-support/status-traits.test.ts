@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BACKEND_STATUSES, type BackendStatus } from '../electron/common/state.js';
+import { BACKEND_STATUSES, type BackendStatus, type ExitInfo } from '../electron/common/state.js';
 import { LIVE_STATUSES as SUPERVISOR_LIVE } from '../electron/core/supervisor/state-machine.js';
 import { STATUS_TRAITS } from '../electron/common/status.js';
 import { pastExit } from '../electron/desktop/notifications.js';
@@ -17,7 +17,7 @@ import { isCurrent } from '../renderer/lib/llama-figures.js';
 import { backend, baseState } from './fake-service.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
-const EXIT = { time: 1, pid: 7, code: 1, signal: null, oomKilled: false, reason: 'exited with code 1' };
+const EXIT: ExitInfo = { time: 1, pid: 7, code: 1, signal: null, signalName: null, coreDumped: false, reaped: true, oomKilled: false, oom: null, reason: 'exited with code 1' };
 
 async function scrape(status: BackendStatus): Promise<string> {
   const llama = { phase: 'listening', slots: { total: 4, busy: 1, contextPerSlot: 4096, source: 'metrics' }, memory: [] } as unknown as NonNullable<ReturnType<typeof backend>['llama']>;

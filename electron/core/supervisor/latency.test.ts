@@ -39,7 +39,7 @@ describe('health latency', () => {
       while (answered < until) await sleep(20);
     };
     await waitAnswers(5);
-    const fast = h.sup.view().healthLatencyMs!;
+    const fast = h.sup.snapshot().healthLatencyMs!;
     expect(fast).toBeLessThan(50);
     const updates: (number | null)[] = [];
     const off = h.store.subscribe((s) => {
@@ -58,7 +58,7 @@ describe('health latency', () => {
     // A lasting slowdown: the figure follows within a few probes, in few steps.
     delay = 300;
     await waitAnswers(8);
-    const slow = h.sup.view().healthLatencyMs!;
+    const slow = h.sup.snapshot().healthLatencyMs!;
     expect(slow).toBeGreaterThan(150);
     expect(updates.length).toBeGreaterThanOrEqual(1);
     expect(updates.length).toBeLessThanOrEqual(4);
