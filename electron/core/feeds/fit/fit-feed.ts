@@ -7,7 +7,6 @@
 // recorded so the next prediction learns from it; an OOM kill gets advice in
 // the same model's numbers. A stopped backend shows a prediction too, made
 // when its config is first seen or changed, without an event.
-import path from 'node:path';
 import type { PredictFitRequest } from '../../../common/api.js';
 import { parseSize } from '../../../common/config-schema.js';
 import type { BackendFit, FitPolicy, FitPrediction } from '../../../common/fit.js';
@@ -15,6 +14,7 @@ import { backendFitOf } from '../../../common/fit-view.js';
 import type { BackendView, GpuMemory, VigilEvent } from '../../../common/state.js';
 import { hasProcess } from '../../../common/status.js';
 import { CommandSplitError, splitCommand } from '../../config/index.js';
+import { isLlamaServerCommand } from '../../llama/command-line.js';
 import type { Logger } from '../../diagnostics.js';
 import { adviseAfterOom, machineNow, parseServerArgs, parseServerMemoryLog, predictForModel, type FitEnvironment, type MeasurementStore } from '../../fit/index.js';
 import type { VigilStore } from '../../store.js';
@@ -46,7 +46,6 @@ const EXIT_SETTLE_MS = 1500;
 /** How long the advice waits for the kernel's figures of the kill before it is announced without them. */
 const ADVICE_WAIT_MS = 3000;
 
-const isLlamaServer = (argv: readonly string[]): boolean => path.basename(argv[0] ?? '') === 'llama-server';
 const signatures = new WeakMap<SupervisedBackendConfig, string>();
 /** What a prediction depends on in a backend's config (read on every snapshot: kept per config object). */
 function signature(c: SupervisedBackendConfig): string {
@@ -123,7 +122,7 @@ export class FitFeed {
   private async beforeStart(ctx: PreStartContext): Promise<string | null> {
     const { cfg } = ctx;
     const policy = policyOf(cfg);
-    const command: RunCommand = { argv: ctx.argv, cwd: cfg.cwd ?? null, env: { ...process.env, ...cfg.env } };
+    const command: RunCommand = { argv: ctx.argv, cwd: cfg.cwd ?? null, env: { ...process.env, ...cfg.env }, llama: cfg.llama ?? null };
     const view = ctx.backend.view();
     // A restart of a live instance would free what it holds; the supervisor stops it before this check, so this is rare.
     const own = view.pid !== null && hasProcess(view.status) ? (view.memory?.rss ?? 0) : 0;
@@ -143,7 +142,7 @@ export class FitFeed {
     const anyway = refuse && ctx.anyway;
     this.show(cfg.id, { ...fit, startedAnyway: anyway });
     // Another program gets its "no prediction" on the card only: an event on each of its starts says nothing new.
-    if (isLlamaServer(ctx.argv)) {
+    if (isLlamaServerCommand(ctx.argv, cfg.llama)) {
       const reason = `fit: ${fit.headline}${anyway ? ' — started anyway' : ''}`;
       this.d.emit({ kind: 'system', backend: cfg.id, reason, details: { fit: { verdict: fit.verdict, policy, predicted: fit.predicted } } });
     }
@@ -156,7 +155,7 @@ export class FitFeed {
   }
 
   private async predict(c: RunCommand, machine: FitEnvironment): Promise<FitPrediction> {
-    const parsed = parseServerArgs(c.argv, { cwd: c.cwd ?? undefined, env: c.env });
+    const parsed = parseServerArgs(c.argv, { cwd: c.cwd ?? undefined, env: c.env, llama: c.llama ?? null });
     if (!parsed.ok) return { verdict: 'unknown', why: parsed.why };
     const model = await this.models.load(parsed.settings.model);
     if ('why' in model) return { verdict: 'unknown', why: model.why };
@@ -245,7 +244,7 @@ export class FitFeed {
       this.track(
         (async () => {
           const machine = await this.machine(cfg.memoryLimit, undefined);
-          const p = await this.withTimeout(this.predict({ argv: cfg.cmd, cwd: cfg.cwd ?? null, env: { ...process.env, ...cfg.env } }, machine), false);
+          const p = await this.withTimeout(this.predict({ argv: cfg.cmd, cwd: cfg.cwd ?? null, env: { ...process.env, ...cfg.env }, llama: cfg.llama ?? null }, machine), false);
           if ((this.generation.get(id) ?? 0) !== gen || this.stopped) return; // a start predicted since
           this.show(id, backendFitOf(p, policyOf(cfg), Date.now()));
         })(),
@@ -295,9 +294,9 @@ export class FitFeed {
   }
 
   private async advise(run: FitRun, exit: NonNullable<BackendView['lastExit']>, withFigures: boolean): Promise<void> {
-    const { argv, cwd, env } = run.command;
+    const { argv, cwd, env, llama } = run.command;
     const key = oomKey(exit);
-    const a = await adviseAfterOom({ oom: exit.oom, argv, cwd, env, machine: run.machine, store: this.d.measurements });
+    const a = await adviseAfterOom({ oom: exit.oom, argv, cwd, env, llama, machine: run.machine, store: this.d.measurements });
     if ('verdict' in a) return; // no prediction for this command: no advice
     // Stopped, or the kernel's figures arrived meanwhile and a newer advice is on its way.
     if (this.stopped || run.adviceKey !== key) return;
