@@ -77,8 +77,8 @@ export function noticesFor(events: readonly VigilEvent[], state: VigilState, new
       const kill = e.oom ?? e.exit?.oom ?? null;
       const rss = kill?.anonRssKb ?? kill?.rssKb ?? null;
       out.push({ kind: 'oom', backend: e.backend, title: `${name} was killed by the OOM killer`, body: rss !== null ? `anon RSS at death ${formatKb(rss)}` : '', afterExitOf: e.pid });
-    } else if (e.kind === 'exit' && e.backend && e.exit && !e.exit.oomKilled && !oomIn.has(e.backend) && e.from !== 'stopping' && !e.reason.startsWith('reaped')) {
-      // A clean exit after the user's stop is not a crash (the supervisor enters 'stopping' first).
+    } else if (e.kind === 'exit' && e.backend && e.exit && !e.exit.oomKilled && !oomIn.has(e.backend) && !e.reason.startsWith('reaped')) {
+      // An exit while stopping, or after the user's stop, is not a crash.
       if (b?.status === 'stopped' || b?.status === 'stopping') continue;
       crashed.add(e.backend);
       out.push({ kind: 'crash', backend: e.backend, title: `${name} crashed`, body: e.exit.reason, afterExitOf: e.pid });
