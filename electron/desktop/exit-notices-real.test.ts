@@ -62,7 +62,7 @@ describe('an exit reaches the state with the step after it', () => {
       // The crash notices were shown at once, each with that next step.
       const crashes = rec.shown.filter((n) => n.opts.title === 'b crashed').map((n) => n.opts.body as string);
       if (c.after[0] === 'backoff') expect(crashes[0]).toMatch(/; restarting at \d\d:\d\d:\d\d \(in \d+(\.\d+)?m?s\)$/);
-      if (c.after[0] === 'exited' && c.over.restart?.policy === 'never') expect(crashes[0]).toMatch(/; not restarting \(restart policy: never\)$/);
+      if (c.after[0] === 'exited' && c.over?.restart?.policy === 'never') expect(crashes[0]).toMatch(/; not restarting \(restart policy: never\)$/);
     }, 30_000);
   }
 
