@@ -1,6 +1,6 @@
 // What a status means is one table (electron/common/status.ts): for every
 // status, what each reader shows — the badge and the header, the tray, the
-// card, the llama panel, /metrics and the supervisor — is what
+// card, the llama panel, notifications, /metrics and the supervisor — is what
 // the table says; and no product file spells its own list of statuses.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { BACKEND_STATUSES, type BackendStatus, type ExitInfo } from '../electron/common/state.js';
 import { LIVE_STATUSES as SUPERVISOR_LIVE } from '../electron/core/supervisor/state-machine.js';
 import { STATUS_TRAITS } from '../electron/common/status.js';
+import { completed } from '../electron/desktop/notifications.js';
 import { trayLevel } from '../electron/desktop/tray-model.js';
 import { createMetrics } from '../electron/serve/metrics.js';
 import { lifeFact } from '../renderer/lib/card-figures.js';
@@ -40,6 +41,9 @@ describe('every reader of a status reads STATUS_TRAITS', () => {
       // The card and the llama panel speak of a process while one may be there.
       expect(lifeFact({ status: s, startedAt: 0, lastExit: EXIT }, 10_000).label).toBe(t.hasProcess ? 'Uptime' : 'Exited');
       expect(isCurrent({ status: s })).toBe(t.hasProcess);
+      // A notice of an exit says 'restarted' once a new process is up or coming up.
+      const notice = completed({ kind: 'crash', backend: 'a', title: '', body: '', afterExitOf: 7 }, backend('a', { status: s, nextRestartAt: null, restartPolicy: 'always' }), 0);
+      expect(notice.body === 'restarted').toBe(t.live && !t.down);
       // The supervisor watches health and accepts stop in the live states.
       expect(SUPERVISOR_LIVE.includes(s)).toBe(t.live);
       // /metrics: up while serving; a llama-server's figures only while live.

@@ -6,6 +6,7 @@
 import type { NotificationConstructorOptions, Notification as NotificationT } from 'electron';
 import { formatClock, formatCountdown, formatKb } from '../common/format.js';
 import type { BackendView, VigilEvent, VigilState } from '../common/state.js';
+import { STATUS_TRAITS } from '../common/status.js';
 import { watchedNotices, type WatchedNoticeKind } from './watched-notices.js';
 
 export type NoticeKind = 'oom' | 'crash' | 'failed' | 'unhealthy' | 'warning' | 'recovered' | WatchedNoticeKind;
@@ -47,7 +48,8 @@ function nextStep(b: BackendView | undefined, now: number): string {
   if (b.status === 'failed') return 'held: restart limit reached';
   // A notification stays in the tray's list: the clock time stays true, the countdown is for the moment it pops up.
   if (b.status === 'backoff' && b.nextRestartAt !== null) return `restarting at ${formatClock(b.nextRestartAt)} (in ${formatCountdown(b.nextRestartAt - now)})`;
-  if (b.status === 'starting' || b.status === 'loading' || b.status === 'ready') return 'restarted';
+  // A new process is up or coming up (an unhealthy one is no news of a restart).
+  if (STATUS_TRAITS[b.status].live && !STATUS_TRAITS[b.status].down) return 'restarted';
   if (b.restartPolicy === 'never' || b.status === 'exited') return `not restarting (restart policy: ${b.restartPolicy})`;
   return `restart policy: ${b.restartPolicy}`;
 }
