@@ -1,8 +1,9 @@
 // What a backend's status means, once: whether a process is meant to run,
 // whether one may still be there, whether the backend counts as down, its
 // colour and the word a summary counts it under. The supervisor, the tray,
-// the header, the card, the llama panel, notifications, the fit feed and /metrics all read
-// this table (test-support/status-traits.test.ts proves they agree).
+// the header, the card, the llama panel, notifications, the fit feed and
+// /metrics all read this table (test-support/status-traits.test.ts proves
+// they agree).
 import type { BackendStatus } from './state.js';
 import { BACKEND_STATUSES } from './state.js';
 
