@@ -25,7 +25,6 @@ export class BackendSupervisor extends ProcessDriver {
     return this.rec.snapshot();
   }
 
-
   /** The live process (or the zombie awaiting reap), if any: for memory sampling and OOM attribution. */
   get process(): ProcessHandle | null {
     return this.handle;
