@@ -3,7 +3,7 @@
 import type { BackendStatus } from '../../common/state.js';
 import { StateMachine, type LifecycleHooks as StateHooks, type LifecycleOptions, type TransitionTable } from '../state-machine.js';
 
-export { LIVE_STATUSES } from '../../common/commands.js';
+export { LIVE_STATUSES } from '../../common/status.js';
 
 /**
  * Every legal move. `failed → failed` is a failed start from failed (the
