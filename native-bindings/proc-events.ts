@@ -106,7 +106,7 @@ export function parseProcEvents(b: Buffer, n: number, out: ProcEvent[]): void {
  * EPROTONOSUPPORT without CONFIG_PROC_EVENTS).
  */
 export function openProcEvents(onEvents: (events: ProcEvent[]) => void, opts: { only?: readonly ProcEvent['type'][] } = {}): ProcEvents {
-  const wanted = new Set(opts.only ?? ['fork', 'exec', 'exit']);
+  const wanted = new Set<ProcEvent['type']>(opts.only ?? ['fork', 'exec', 'exit']);
   const fd = c.socket(c.AF_NETLINK, c.SOCK_DGRAM | c.SOCK_NONBLOCK | c.SOCK_CLOEXEC, NETLINK_CONNECTOR);
   if (fd < 0) throw new c.LibcError('socket(NETLINK_CONNECTOR)', c.errno());
   let open = true;
