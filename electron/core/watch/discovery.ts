@@ -137,7 +137,7 @@ export class Discovery {
    * its stat and command line, recognised like a scan's. The candidate, or
    * null when it is gone, a thread, or no server.
    */
-  look(pid: number): Candidate | null {
+  look(pid: number, opts: { dying?: boolean } = {}): Candidate | null {
     const st = this.stat(pid);
     if (!st || st.exitSignal === -1) return null;
     const cur = this.entries.get(pid);
@@ -149,7 +149,7 @@ export class Discovery {
     } else this.entries.set(pid, { ppid: st.ppid, pgrp: st.pgrp, session: st.session, startTime: st.startTime, comm: st.comm, cmd: null });
     this.forks.delete(pid);
     const out: Candidate[] = [];
-    this.examine(pid, out);
+    this.examine(pid, out, opts.dying ?? false);
     return out[0] ?? null;
   }
 
@@ -279,7 +279,7 @@ export class Discovery {
   }
 
   /** Read the command line of a known pid and recognise it. */
-  private examine(pid: number, out: Candidate[]): void {
+  private examine(pid: number, out: Candidate[], dying = false): void {
     const e = this.entries.get(pid);
     if (!e) return;
     let argv: string[] | null;
@@ -301,8 +301,9 @@ export class Discovery {
     // Kernel threads have no command line; nor has a vfork child before its exec.
     if (argv.length === 0 && (e.ppid === 2 || pid === 2 || e.ppid === 0)) return;
     // Nor has a zombie: one that exited before it was first seen (an OOM kill
-    // right after start, or before Vigil ran) is recognised by its name alone.
-    if (argv.length === 0 && this.stat(pid)?.state === 'Z') {
+    // right after start, or before Vigil ran) is recognised by its name alone;
+    // nor a process the kernel has just killed (`dying`), whose memory is gone.
+    if (argv.length === 0 && (dying || this.stat(pid)?.state === 'Z')) {
       this.forks.delete(pid);
       const c = this.recognise(pid, e, [e.comm], null);
       if (c) out.push({ ...c, argv: [] });

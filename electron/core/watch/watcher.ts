@@ -226,7 +226,7 @@ export class Watcher {
     this.procEvents?.drain();
     // A victim still in /proc (unreaped) that no tick has found yet: look at it now, so the kill is its own.
     if (kill.pid > 0 && this.config.enabled && ![...this.tracked.values()].some((t) => t.view.pid === kill.pid)) {
-      const c = this.discovery.look(kill.pid);
+      const c = this.discovery.look(kill.pid, { dying: true });
       if (c && sameComm(c.comm, kill.comm) && !this.isOwned(c)) this.admit(c, now, new ListeningCache(this.procRoot));
     }
     const a = this.attribute(kill, null);
