@@ -1,0 +1,175 @@
+export type FitVerdict = 'fits' | 'tight' | 'wont-fit' | 'unknown';
+/** Where a part lives: the host's RAM or a GPU (by its index among the GPUs given). */
+export type FitDevice = 'CPU' | `GPU${number}`;
+export type FitPartKind = 'weights' | 'kv' | 'recurrent' | 'compute' | 'output' | 'overhead';
+export interface FitPart {
+    kind: FitPartKind;
+    device: FitDevice;
+    bytes: number;
+    /**
+     * 'file': mmap'ed model pages — page cache, reclaimable (re-read from disk
+     * under pressure), still charged to a memory cgroup. 'anon': heap — KV
+     * cache, compute buffers, weights with --no-mmap/--mlock; only swap frees it.
+     */
+    backing: 'file' | 'anon';
+    /** What a person reads: 'layers 0–31 + output (F16)', '32768 cells × 32 layers, f16'. */
+    detail: string;
+}
+export interface FitDeviceTotal {
+    device: FitDevice;
+    /** Which layers live here: 'input, layers 0–19' / 'layers 20–31, output'. */
+    layers: string;
+    bytes: number;
+    anon: number;
+    file: number;
+}
+export type FitBudgetSource = 'MemAvailable' | 'memoryLimit' | 'VRAM' | 'GTT';
+export interface FitBudget {
+    source: FitBudgetSource;
+    device: FitDevice;
+    /** What there is (for MemAvailable: plus what the backend's own running instance holds). */
+    available: number;
+    /** What the prediction charges against it. */
+    needed: number;
+    verdict: Exclude<FitVerdict, 'unknown'>;
+    /** One line: why this verdict ('anonymous part 9.3 GiB > limit 8 GiB'). */
+    why: string;
+}
+/** The settings the prediction used, resolved (defaults filled in). */
+export interface FitSettings {
+    ctx: number;
+    /** 'flag': -c N; 'trained': the model's context; 'fitted': llama.cpp's --fit would shrink an unset context to this. */
+    ctxSource: 'flag' | 'trained' | 'fitted';
+    parallel: number;
+    kvUnified: boolean;
+    cacheTypeK: string;
+    cacheTypeV: string;
+    ubatch: number;
+    flashAttn: boolean;
+    mmap: boolean;
+    mlock: boolean;
+    swaFull: boolean;
+    gpuLayers: number;
+}
+export interface FitModelInfo {
+    path: string;
+    files: number;
+    fileBytes: number;
+    arch: string;
+    name: string | null;
+    layers: number;
+    ctxTrain: number;
+    /** Identity that survives a rename: size + sha256 of the header bytes. */
+    id: string;
+}
+/** A measured run's figures that the prediction used. */
+export interface FitMeasuredBasis {
+    /** 'same': the same model and memory flags ran before; 'corrected': another context/cache type of this model. */
+    kind: 'same' | 'corrected';
+    at: number;
+    measuredBytes: number;
+    /** "measured on the last run: 7.4 GiB at -c 8192 (f16)" */
+    note: string;
+}
+export interface FitFormula {
+    total: number;
+    weights: number;
+    /** CPU weights held as anonymous memory (--no-mmap, --mlock). */
+    weightsAnon: number;
+    kv: number;
+    recurrent: number;
+    output: number;
+    compute: number;
+}
+export interface FitEstimate {
+    verdict: Exclude<FitVerdict, 'unknown'>;
+    /** One line for the card and events. */
+    why: string;
+    model: FitModelInfo;
+    settings: FitSettings;
+    parts: FitPart[];
+    devices: FitDeviceTotal[];
+    total: number;
+    anon: number;
+    file: number;
+    budgets: FitBudget[];
+    /** The formula's own figures at these settings, before any correction (the measurement store keeps them beside what a run took). */
+    formula: FitFormula;
+    /** The formula alone, or corrected by what earlier runs really took. */
+    basis: 'formula' | 'measured';
+    measured: FitMeasuredBasis | null;
+    /** Memory effects not included or uncertain (draft model, prompt cache growth, repacking…). */
+    notes: string[];
+}
+export interface FitUnknown {
+    verdict: 'unknown';
+    why: string;
+}
+export type FitPrediction = FitEstimate | FitUnknown;
+/** What the advice after an OOM kill says, as data and as one paragraph. */
+export interface FitAdvice {
+    /** "killed at 12.9 GiB anon; weights 7.2 GiB + KV cache 4.0 GiB at -c 32768 (f16); 9.8 GiB was available." */
+    diagnosis: string;
+    options: {
+        flags: string[];
+        needed: number;
+        text: string;
+    }[];
+    /** diagnosis + options in one paragraph. */
+    text: string;
+}
+/** What a backend's start does with a `wont-fit` prediction. */
+export type FitPolicy = 'warn' | 'refuse';
+export declare const FIT_POLICIES: readonly FitPolicy[];
+export interface FitMeasurementView {
+    /** "predicted 7.4 GiB, took 7.1 GiB (+4 %)" */
+    text: string;
+    predicted: number;
+    /** The run's peak (the tree's RSS or the cgroup's peak, whichever is higher), bytes. */
+    measured: number;
+    /** (predicted − measured) / measured. */
+    error: number;
+    at: number;
+    /** false: recorded when the run became ready; true: at its end, with the run's peak. */
+    final: boolean;
+}
+export interface FitAdviceView {
+    /** Diagnosis and what would fit, one paragraph. */
+    text: string;
+    /** The killed process. */
+    pid: number;
+    at: number;
+    options: {
+        flags: string[];
+        needed: number;
+    }[];
+}
+export interface BackendFit {
+    /** ms since epoch of the prediction (made before the last start). */
+    at: number;
+    policy: FitPolicy;
+    verdict: FitVerdict;
+    /** One line: "won't fit — needs 162 MiB (148 MiB anon), limit 64.0 MiB" or "no prediction: …". */
+    headline: string;
+    /** The estimate's own sentence, or why there is none. */
+    why: string;
+    /** Bytes; null when nothing was predicted. */
+    predicted: {
+        total: number;
+        anon: number;
+        file: number;
+    } | null;
+    parts: FitPart[];
+    /** The formula alone, or corrected by measured runs (`basisNote` says which run). */
+    basis: FitEstimate['basis'] | null;
+    basisNote: string | null;
+    notes: string[];
+    /** This start was refused by the policy (the next start clears it). */
+    refused: boolean;
+    /** The user started it despite a refusing prediction. */
+    startedAnyway: boolean;
+    /** What the run took, once it was ready. */
+    measurement: FitMeasurementView | null;
+    /** After an OOM kill: why, and what would fit. */
+    advice: FitAdviceView | null;
+}

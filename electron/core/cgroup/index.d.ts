@@ -1,0 +1,2 @@
+export * from './backend-cgroup.js';
+export * from './detect.js';

@@ -1,0 +1,1 @@
+export { FitFeed, type FitFeedDeps, type FitTarget } from './fit-feed.js';

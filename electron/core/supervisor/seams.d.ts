@@ -1,0 +1,60 @@
+import type { BackendStatus, ExitInfo } from '../../common/state.js';
+import type { SupervisedBackendConfig } from './backend-config.js';
+export interface PreStartContext {
+    cfg: SupervisedBackendConfig;
+    /** The argv about to be spawned (macros filled in). */
+    argv: readonly string[];
+    port: number | null;
+    /** Why the start happens ('started by user', 'restart after: …'). */
+    why: string;
+    /** The user starts it despite refusals ("Start anyway"): a check may still report, but its refusal is not applied. */
+    anyway: boolean;
+}
+/**
+ * Runs before every spawn, user start and policy restart alike. A string
+ * refuses the start: the backend goes to `failed` with
+ * "start refused: <string>" and the command answers with it — unless the
+ * user started it anyway (`ctx.anyway`), when refusals are ignored. Synchronous
+ * checks cost the restart path nothing; a promise is awaited.
+ */
+export type PreStartCheck = (ctx: PreStartContext) => string | null | Promise<string | null>;
+/** The first refusal among `checks`, in order, or null. Started anyway: every check runs, and none refuses. */
+export declare function firstRefusal(checks: readonly PreStartCheck[], ctx: PreStartContext): Promise<string | null>;
+export interface ExitContext {
+    cfg: SupervisedBackendConfig;
+    exit: ExitInfo;
+    /** The newest output of the exited process (up to LOG_TAIL_BYTES, from its start). */
+    logTail: string;
+}
+/**
+ * Reads an exit's log tail and says what went wrong ('CUDA out of memory',
+ * 'model file missing'), or null. Synchronous: it runs on the exit path
+ * before the restart. The first answer is added to the exit's reason.
+ */
+export type ExitExplainer = (ctx: ExitContext) => string | null;
+export interface TickContext {
+    pid: number;
+    port: number | null;
+    status: BackendStatus;
+}
+/**
+ * Work at the probe's pace for one live process (read /props, /slots,
+ * /metrics; a generation probe). `tick` runs when the health check passed
+ * (or, without one, the process runs), never overlapping itself; a string
+ * counts as a failed probe with that detail (toward unhealthy and the
+ * unresponsive restart), null as a pass. `reset` is called when the process
+ * goes: drop connections and caches of it.
+ */
+export interface TickWork {
+    tick(ctx: TickContext): string | null | Promise<string | null>;
+    reset?(): void;
+}
+/** The process a TickWork is made for. */
+export interface TickProcess {
+    pid: number;
+    port: number | null;
+    /** Where its output starts in the backend's log file; null when unknown (a process adopted from a previous Vigil). */
+    logOffset: number | null;
+}
+/** Makes the tick work for one process of a backend (null: none for it); called for each spawned or adopted process. */
+export type TickWorkFactory = (cfg: SupervisedBackendConfig, proc: TickProcess) => TickWork | null;

@@ -1,0 +1,3 @@
+import { type ManagerAdapter, type ManagerReading } from './types.js';
+export declare function readHealth(body: unknown): ManagerReading | null;
+export declare const lemonade: ManagerAdapter;
