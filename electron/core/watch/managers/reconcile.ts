@@ -76,7 +76,7 @@ export function reconcile(inp: ReconcileInput): ManagerView {
   if (m.lastOom && m.lastOom.pid !== m.pid) kills.set(m.lastOom.id, m.lastOom);
 
   const discrepancies: ManagerDiscrepancy[] = [];
-  const who = adapter.name.charAt(0).toUpperCase() + adapter.name.slice(1);
+  const who = adapter.name;
   for (const c of claims) {
     const s = servers.find((x) => claimOf.get(x.id) === c) ?? null;
     const listed = c.pid !== null ? `${who} says ${c.model}'s server (pid ${c.pid}) is ${c.alive ? 'alive' : c.state}` : `${who} lists ${c.model} as ${c.state}`;
@@ -97,7 +97,7 @@ export function reconcile(inp: ReconcileInput): ManagerView {
     for (const s of servers) {
       if (exited(s) || claimOf.get(s.id) || s.startedAt === null || api.at - s.startedAt < UNLISTED_AFTER_MS) continue;
       const port = s.listen[0]?.port;
-      discrepancies.push({ model: inp.nameOf(s, null) ?? s.model ?? s.comm, serverId: s.id, claim: `${who} does not list it`, truth: `its ${s.comm} ${s.pid}${port !== undefined ? ` on port ${port}` : ''} is running`, at: s.startedAt });
+      discrepancies.push({ model: inp.nameOf(s, null) ?? s.model ?? s.comm, serverId: s.id, claim: `${who} does not list it`, truth: `its ${s.comm} ${s.pid}${port !== undefined ? ` on port ${port}` : ''} is running`, at: null });
     }
   }
 

@@ -1,0 +1,1 @@
+export declare function Backends(): import("react").JSX.Element;

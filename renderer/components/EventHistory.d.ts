@@ -1,0 +1,3 @@
+export declare function EventHistory({ id }: {
+    id: string;
+}): import("react").JSX.Element;

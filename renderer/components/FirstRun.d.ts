@@ -1,0 +1,1 @@
+export declare function FirstRun(): import("react").JSX.Element;

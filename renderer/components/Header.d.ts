@@ -1,0 +1,1 @@
+export declare function Header(): import("react").JSX.Element;

@@ -1,0 +1,1 @@
+export declare function LogView(): import("react").JSX.Element;

@@ -1,0 +1,2 @@
+import 'uplot/dist/uPlot.min.css';
+export declare function MemoryCharts(): import("react").JSX.Element;

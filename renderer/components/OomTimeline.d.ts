@@ -1,0 +1,1 @@
+export declare function OomTimeline(): import("react").JSX.Element | null;

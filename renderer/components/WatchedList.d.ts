@@ -1,0 +1,1 @@
+export declare function WatchedList(): import("react").JSX.Element | null;
