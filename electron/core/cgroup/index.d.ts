@@ -1,2 +1,0 @@
-export * from './backend-cgroup.js';
-export * from './detect.js';

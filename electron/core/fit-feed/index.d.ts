@@ -1,1 +1,0 @@
-export { FitFeed, type FitFeedDeps, type FitTarget } from './fit-feed.js';

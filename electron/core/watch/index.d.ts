@@ -1,5 +1,0 @@
-export { Watcher, type OwnedProcesses, type WatcherOptions } from './watcher.js';
-export { classify, type CatalogMatch, type ProcessIdentity } from './catalog.js';
-export { attributeWatchedKill, type AttributionBy, type WatchAttribution } from './attribute.js';
-export { Discovery, type Candidate, type DiscoveryOptions } from './discovery.js';
-export type { AdoptionSpec } from './actions.js';

@@ -1,8 +1,0 @@
-import { type VigilState } from '../common/state.js';
-export interface MetricsExporter {
-    render(): Promise<{
-        contentType: string;
-        body: string;
-    }>;
-}
-export declare function createMetrics(getState: () => VigilState): MetricsExporter;

@@ -1,1 +1,0 @@
-export declare function Backends(): import("react").JSX.Element;

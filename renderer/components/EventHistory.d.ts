@@ -1,3 +1,0 @@
-export declare function EventHistory({ id }: {
-    id: string;
-}): import("react").JSX.Element;

@@ -1,1 +1,0 @@
-export declare function FirstRun(): import("react").JSX.Element;

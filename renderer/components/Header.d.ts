@@ -1,1 +1,0 @@
-export declare function Header(): import("react").JSX.Element;

@@ -1,1 +1,0 @@
-export declare function LogView(): import("react").JSX.Element;

@@ -1,2 +1,0 @@
-import 'uplot/dist/uPlot.min.css';
-export declare function MemoryCharts(): import("react").JSX.Element;

@@ -1,1 +1,0 @@
-export declare function OomTimeline(): import("react").JSX.Element | null;

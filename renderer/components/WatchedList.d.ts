@@ -1,1 +1,0 @@
-export declare function WatchedList(): import("react").JSX.Element | null;

@@ -1,2 +1,0 @@
-import type { WatchedServer } from '../../electron/common/watch.js';
-export declare function watchedView(over?: Partial<WatchedServer>): WatchedServer;
