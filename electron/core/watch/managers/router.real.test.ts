@@ -8,7 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, linkSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect } from 'vitest';
-import { describeDiscrepancy, managedServerState } from '../../../common/watch-managers.js';
+import { describeDiscrepancy, managedServerState, managerModels } from '../../../common/watch-managers.js';
 import type { WatchedServer } from '../../../common/watch.js';
 import { pickFreePort, tempDir, waitFor } from '../../../../test-support/helpers.js';
 import { itLlamaPrivileged } from '../../../../test-support/llama/it-llama.js';
@@ -115,7 +115,7 @@ describe('llama.cpp router, for real', () => {
     const child = m.byPid(loaded.s.pid)!;
     expect(child).toMatchObject({ kind: 'llama-server', manager: { pid: r.pid }, managedModel: 'tiny' });
     expect(child.cmdline).toEqual(expect.arrayContaining(['--alias', 'tiny', '--no-mmap']));
-    expect(loaded.v.managerView!.available).toEqual(['small']);
+    expect(managerModels(loaded.v.managerView!)).toEqual({ loaded: 'tiny', available: 'small' });
     expect(loaded.v.managerView!.discrepancies).toEqual([]);
 
     // A signal kills the child: Vigil sees the exit at once; the router says "exited with status 1".
@@ -134,7 +134,8 @@ describe('llama.cpp router, for real', () => {
     expect(res.ok).toBe(true); // the router accepts the load; its child dies loading
     const oom = await waitFor(() => {
       const v = routerOf(m!, r.pid);
-      const s = v.managerView?.servers.find((x) => x.model === 'small' && x.oom !== null);
+      // Until the router has seen its child's death it says "loading"; that too is shown against the kill.
+      const s = v.managerView?.servers.find((x) => x.model === 'small' && x.oom !== null && x.says === 'exited with status 1');
       const d = v.managerView?.discrepancies.find((x) => x.model === 'small');
       return s && d ? { v, s, d } : null;
     }, 60_000, 'the OOM-killed child with the router\'s claim beside it');
