@@ -57,11 +57,12 @@ const lemondView = (m: ManagedWatch, l: Lemond): WatchedServer | undefined => m.
 
 describe('lemond (Debian unstable), for real', () => {
   itLemond('its server under it with its model name and pid, its claim beside a kill, a real OOM kill of its server on its card', async () => {
-    const m = await watchManaged({ kmsg: true });
-    cleanups.push(() => m.close());
     const cg = memcg();
     const l = await startLemond({ port: await pickFreePort(), models: { 'tiny.gguf': await model('tiny'), 'small.gguf': await model('small') }, llamaArgs: '--no-mmap', cgroupProcs: `${cg}/cgroup.procs` });
     cleanups.push(() => l.stop());
+    // Watching starts once lemond runs: it execs through unshare, sh and chroot, and a process seen before its exec is not looked at again for minutes.
+    const m = await watchManaged({ kmsg: true });
+    cleanups.push(() => m.close());
     const models = (await (await fetch(`${l.url}/api/v1/models`)).json()) as { data: { id: string }[] };
     const name = (file: string): string => {
       const id = models.data.map((d) => d.id).find((x) => x.includes(file));
@@ -71,7 +72,9 @@ describe('lemond (Debian unstable), for real', () => {
     const tiny = name('tiny');
     const small = name('small');
 
-    const mv = await waitFor(() => lemondView(m, l)?.managerView?.api?.at ? lemondView(m, l) : null, 15_000, 'lemond watched and its health read');
+    const mv = await waitFor(() => (lemondView(m, l)?.managerView?.api?.at ? lemondView(m, l) : null), 15_000, 'lemond watched and its health read').catch((e: Error) => {
+      throw new Error(`${e.message}: ${JSON.stringify(lemondView(m, l) ?? m.live().map((v) => [v.pid, v.comm]))}`);
+    });
     expect(mv).toMatchObject({ kind: 'lemonade', comm: 'lemond' });
 
     // A load: its llama-server, under it, with the pid its health reports and lemond's name for the model.

@@ -92,9 +92,10 @@ describe('llama.cpp router, for real', () => {
   afterAll(() => m?.close());
 
   itLlamaPrivileged('a router with its children by alias, loaded vs available, a SIGKILLed child beside "exited with status 1", an OOM-killed child beside the same claim', all(isRoot, cgroupV1Memory, kmsgReadable), async () => {
-    m = await watchManaged({ kmsg: true });
     const cg = memcg();
     const r = await startRouter(cg);
+    // Watching starts once the router runs (it execs through sh, and a process seen before its exec is not looked at again for minutes).
+    m = await watchManaged({ kmsg: true });
 
     // The router is a manager, not a server with every available model as its model.
     const idle = await waitFor(() => {
