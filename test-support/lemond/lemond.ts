@@ -128,14 +128,12 @@ export async function startLemond(opts: LemondOptions): Promise<Lemond> {
 }
 
 /** POST to lemond's API; its JSON answer (or its error's). */
-export async function lemondPost(l: Lemond, route: string, body: unknown, timeoutMs = 60_000): Promise<{ status: number; json: any }> {
+export async function lemondPost(l: Lemond, route: string, body: unknown, timeoutMs = 60_000): Promise<{ status: number; json: unknown }> {
   const r = await fetch(`${l.url}${route}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(timeoutMs) });
   const text = await r.text();
-  let json: unknown = null;
   try {
-    json = JSON.parse(text);
+    return { status: r.status, json: JSON.parse(text) as unknown };
   } catch {
-    json = { text };
+    return { status: r.status, json: { text } };
   }
-  return { status: r.status, json };
 }

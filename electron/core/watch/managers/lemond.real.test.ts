@@ -80,14 +80,14 @@ describe('lemond (Debian unstable), for real', () => {
     // A load: its llama-server, under it, with the pid its health reports and lemond's name for the model.
     const loadRes = await lemondPost(l, '/api/v1/load', { model_name: tiny });
     expect(loadRes.status, JSON.stringify(loadRes.json)).toBe(200);
-    const health = (await (await fetch(`${l.url}/api/v1/health`)).json()) as { all_models_loaded: { model_name: string; pid: number; backend_alive: boolean }[] };
+    const health = (await (await fetch(`${l.url}/api/v1/health`)).json()) as { all_models_loaded: { model_name: string; pid: number; backend_alive: boolean; backend_health: string }[] };
     const claimed = health.all_models_loaded.find((x) => x.model_name === tiny)!;
     expect(claimed.backend_alive).toBe(true);
     const listed = await waitFor(() => {
       const s = lemondView(m, l)?.managerView?.servers.find((x) => x.pid === claimed.pid && x.status === 'running');
       return s?.says ? s : null;
     }, 20_000, 'its server listed under lemond');
-    expect(listed).toMatchObject({ model: tiny, says: `backend alive (pid ${claimed.pid}), health ${(health.all_models_loaded[0] as any).backend_health}` });
+    expect(listed).toMatchObject({ model: tiny, says: `backend alive (pid ${claimed.pid}), health ${claimed.backend_health}` });
     expect(m.byPid(claimed.pid)).toMatchObject({ kind: 'llama-server', manager: { pid: l.pid, comm: 'lemond' }, managedModel: tiny });
 
     // Killed by a signal: Vigil sees it at once; whatever lemond says until its watchdog looks is shown beside it.

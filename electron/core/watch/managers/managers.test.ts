@@ -21,7 +21,22 @@ import { router } from './router.js';
 import type { ManagerAdapter } from './types.js';
 
 const FIX = path.join(__dirname, '..', 'fixtures', 'managers');
-const fixture = (name: string): any => JSON.parse(readFileSync(path.join(FIX, `${name}.json`), 'utf8'));
+interface Proc {
+  pid: number;
+  argv: string[];
+  comm?: string;
+}
+interface Fixture {
+  manager: Proc;
+  servers: Proc[];
+  /** The manager's API answer(s) and, for Ollama, its manifest. */
+  models: { data: { id: string; status: { args: string[] } }[] };
+  running: unknown;
+  health: unknown;
+  ps: unknown;
+  manifest: { path: string; body: unknown };
+}
+const fixture = (name: string): Fixture => JSON.parse(readFileSync(path.join(FIX, `${name}.json`), 'utf8')) as Fixture;
 const NOW = 1_800_000_000_000;
 
 const kill = (pid: number, comm = 'llama-server'): OomKill => ({
@@ -30,10 +45,10 @@ const kill = (pid: number, comm = 'llama-server'): OomKill => ({
 } as OomKill);
 
 /** The manager's watched view and its servers' views from a fixture's process tree. */
-function tree(f: any, kind: WatchedServer['kind'], port: number, label: string): { m: WatchedServer; servers: WatchedServer[] } {
+function tree(f: Pick<Fixture, 'manager' | 'servers'>, kind: WatchedServer['kind'], port: number, label: string): { m: WatchedServer; servers: WatchedServer[] } {
   const mc = f.manager.comm ?? path.basename(f.manager.argv[0]);
   const m = watchedView({ id: `w-${f.manager.pid}-100`, pid: f.manager.pid, startTime: 100, kind, label, comm: mc, cmdline: f.manager.argv, model: null, listen: [{ host: '0.0.0.0', port }], manager: { pid: 1, comm: 'init', watchedId: null } });
-  const servers = f.servers.map((s: any, i: number) =>
+  const servers = f.servers.map((s, i) =>
     watchedView({ id: `w-${s.pid}-${200 + i}`, pid: s.pid, startTime: 200 + i, startedAt: NOW - 60_000, cmdline: s.argv, model: classify({ argv: s.argv })?.model ?? null, listen: [], manager: { pid: f.manager.pid, comm: mc, watchedId: m.id } }),
   );
   return { m, servers };
@@ -104,8 +119,8 @@ describe('Ollama', () => {
   const text = JSON.stringify(f.manifest.body);
   writeFileSync(manifest, text);
   const digest = createHash('sha256').update(text).digest('hex');
-  const ps = JSON.parse(JSON.stringify(f.ps).replace('DIGEST', digest));
-  const withDir = { ...f, servers: f.servers.map((s: any) => ({ ...s, argv: s.argv.map((a: string) => a.replace('MODELS', dir)) })) };
+  const ps: unknown = JSON.parse(JSON.stringify(f.ps).replace('DIGEST', digest));
+  const withDir = { ...f, servers: f.servers.map((s) => ({ ...s, argv: s.argv.map((a) => a.replace('MODELS', dir)) })) };
 
   it('names its llama-server by its model name, not its blob path', () => {
     const { m, servers } = tree(withDir, 'ollama', 11434, 'Ollama');
@@ -186,7 +201,7 @@ describe('ManagerWatch', () => {
   it('reads a manager at once when one of its servers dies, and republishes the claim beside it', async () => {
     const f = fixture('router');
     let answers = 0;
-    let body: unknown = { data: f.models.data.map((d: any) => (d.id === 'big' ? { ...d, status: { value: 'loading', args: d.status.args } } : d)) };
+    let body: unknown = { data: f.models.data.map((d) => (d.id === 'big' ? { ...d, status: { value: 'loading', args: d.status.args } } : d)) };
     server = createServer((req, res) => {
       answers++;
       res.setHeader('content-type', 'application/json');

@@ -4,10 +4,10 @@
 // and sees the exit of a SIGKILL at once — the account the app itself keeps
 // only inside its process.
 import { afterEach, describe, expect } from 'vitest';
-import { waitFor } from '../../../../test-support/helpers.js';
-import { itLlama } from '../../../../test-support/llama/it-llama.js';
-import { llamaServerPath, model } from '../../../../test-support/llama/testbed.js';
-import { watchManaged } from '../../../../test-support/watch/managed.js';
+import { waitFor } from '../helpers.js';
+import { itLlama } from '../llama/it-llama.js';
+import { llamaServerPath, model } from '../llama/testbed.js';
+import { watchManaged } from '../watch/managed.js';
 
 const cleanups: (() => void | Promise<void>)[] = [];
 afterEach(async () => {
