@@ -148,6 +148,7 @@ export class ManagerWatch {
       everReady: this.everReady,
       pidAlive: (pid) => existsSync(`${procRoot}/${pid}`),
       nameOf: (s, c) => this.nameOf(s, adapter, api?.reading?.claims ?? [], c),
+      onReady: (id) => this.everReady.add(id),
     });
   }
 

@@ -103,6 +103,17 @@ describe('llama.cpp router', () => {
     expect(v.discrepancies.map((d) => describeDiscrepancy(d, NOW))).toEqual(['The router lists tiny as loaded; its llama-server 8150 has exited 40s ago.']);
   });
 
+  it('a child the router called loaded is no failed load when it dies later, though Vigil never saw it answer', () => {
+    const { m, servers } = tree(f, 'llama-router', 8080, 'llama.cpp router');
+    const ready = new Set<string>();
+    const alive = { ...servers[0]!, healthDetail: 'loading (HTTP 503 /health)' };
+    reconcile({ manager: m, adapter: router, all: [m, alive], everReady: ready, pidAlive: () => true, onReady: (id) => ready.add(id), nameOf: () => null, api: { path: '/models', at: NOW, detail: '', reading: router.read(f.models) } });
+    expect([...ready]).toEqual([alive.id]);
+    const v = view(router, m, [m, gone(alive, { lastOom: kill(8150) })], f.models, [...ready]);
+    expect(v.servers[0]).toMatchObject({ failedLoad: false });
+    expect(managedServerState(v.servers[0]!, NOW)).toBe('OOM-killed 40s ago');
+  });
+
   it('a child of another router (a pid reused after this one started) is not its server', () => {
     const { m, servers } = tree(f, 'llama-router', 8080, 'llama.cpp router');
     const older = { ...servers[0]!, startTime: 50 };

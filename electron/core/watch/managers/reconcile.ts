@@ -41,7 +41,12 @@ export interface ReconcileInput {
   pidAlive: (pid: number) => boolean;
   /** The model by the manager's name for one of its servers. */
   nameOf: (s: WatchedServer, claim: ManagerClaim | null) => string | null;
+  /** Told of each live server its manager calls loaded or ready (so its later death is not a failed load). */
+  onReady?: (id: string) => void;
 }
+
+/** States in which a manager says a server has finished loading. */
+const READY = new Set(['loaded', 'ready', 'sleeping']);
 
 export function reconcile(inp: ReconcileInput): ManagerView {
   const { manager: m, adapter, api, all, everReady } = inp;
@@ -58,6 +63,7 @@ export function reconcile(inp: ReconcileInput): ManagerView {
 
   const managed: ManagedServer[] = servers.map((s) => {
     const c = claimOf.get(s.id) ?? null;
+    if (c && !exited(s) && READY.has(c.state)) inp.onReady?.(s.id);
     return {
       id: s.id,
       pid: s.pid,
@@ -65,7 +71,7 @@ export function reconcile(inp: ReconcileInput): ManagerView {
       status: s.status,
       exitedAt: s.exitedAt,
       oom: s.lastOom,
-      failedLoad: exited(s) && !everReady.has(s.id),
+      failedLoad: exited(s) && !everReady.has(s.id) && !(c !== null && READY.has(c.state)),
       says: c ? c.says : null,
     };
   });
