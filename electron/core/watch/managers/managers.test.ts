@@ -198,9 +198,19 @@ describe('managers without an API', () => {
     expect(ramalamaModel(s)).toBe('tiny');
     expect(ramalamaModel({ ...s, manager: { pid: 1, comm: 'init', watchedId: null } })).toBeNull();
   });
-  it('genai-electron: the model file it loads', () => {
+  it('genai-electron: its model store\'s name, its alias, or the file it loads', () => {
     const f = fixture('genai-electron');
-    expect(genaiElectronModel(watchedView({ cmdline: f.servers[0].argv }))).toBe('tiny-model');
+    const ud = mkdtempSync(path.join(tmpdir(), 'vigil-genai-'));
+    try {
+      const argv = f.servers[0]!.argv.map((a) => a.replace('/root/.config/app', ud));
+      expect(genaiElectronModel(watchedView({ cmdline: argv }))).toBe('tiny-model');
+      mkdirSync(path.join(ud, 'models', 'llm'), { recursive: true });
+      writeFileSync(path.join(ud, 'models', 'llm', 'tiny.json'), JSON.stringify({ id: 'tiny', name: 'Tiny chat', path: argv[2] }));
+      expect(genaiElectronModel(watchedView({ cmdline: argv }))).toBe('Tiny chat');
+    } finally {
+      rmSync(ud, { recursive: true, force: true });
+    }
+    expect(genaiElectronModel(watchedView({ cmdline: f.servers[1]!.argv }))).toBe('tiny-chat');
     expect(genaiElectronModel(watchedView())).toBeNull();
   });
 });
