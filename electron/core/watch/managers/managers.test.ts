@@ -46,7 +46,7 @@ const kill = (pid: number, comm = 'llama-server'): OomKill => ({
 
 /** The manager's watched view and its servers' views from a fixture's process tree. */
 function tree(f: Pick<Fixture, 'manager' | 'servers'>, kind: WatchedServer['kind'], port: number, label: string): { m: WatchedServer; servers: WatchedServer[] } {
-  const mc = f.manager.comm ?? path.basename(f.manager.argv[0]);
+  const mc = f.manager.comm ?? path.basename(f.manager.argv[0]!);
   const m = watchedView({ id: `w-${f.manager.pid}-100`, pid: f.manager.pid, startTime: 100, kind, label, comm: mc, cmdline: f.manager.argv, model: null, listen: [{ host: '0.0.0.0', port }], manager: { pid: 1, comm: 'init', watchedId: null } });
   const servers = f.servers.map((s, i) =>
     watchedView({ id: `w-${s.pid}-${200 + i}`, pid: s.pid, startTime: 200 + i, startedAt: NOW - 60_000, cmdline: s.argv, model: classify({ argv: s.argv })?.model ?? null, listen: [], manager: { pid: f.manager.pid, comm: mc, watchedId: m.id } }),
@@ -70,7 +70,7 @@ describe('llama.cpp router', () => {
   it('is its own kind, and its children are llama-servers', () => {
     expect(classify({ argv: f.manager.argv })).toMatchObject({ kind: 'llama-router', label: 'llama.cpp router', port: 8080, model: null });
     expect(classify({ argv: ['llama-server', '--models-preset', '/etc/presets.ini'] })?.kind).toBe('llama-router');
-    expect(classify({ argv: f.servers[0].argv })).toMatchObject({ kind: 'llama-server', model: '/models/tiny.gguf', port: 52111 });
+    expect(classify({ argv: f.servers[0]!.argv })).toMatchObject({ kind: 'llama-server', model: '/models/tiny.gguf', port: 52111 });
   });
 
   it('reads loaded from status.value and available from every model, not every model as its model', () => {
@@ -194,7 +194,7 @@ describe('lemond', () => {
 describe('managers without an API', () => {
   it('RamaLama: the alias it passes', () => {
     const f = fixture('ramalama');
-    const s = watchedView({ cmdline: f.servers[0].argv, manager: { pid: f.manager.pid, comm: 'ramalama', watchedId: null } });
+    const s = watchedView({ cmdline: f.servers[0]!.argv, manager: { pid: f.manager.pid, comm: 'ramalama', watchedId: null } });
     expect(ramalamaModel(s)).toBe('tiny');
     expect(ramalamaModel({ ...s, manager: { pid: 1, comm: 'init', watchedId: null } })).toBeNull();
   });
