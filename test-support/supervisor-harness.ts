@@ -72,7 +72,7 @@ export function makeHarness(cfg: SupervisedBackendConfig, extra: Partial<Supervi
     logPath,
     log: () => (existsSync(logPath) ? readFileSync(logPath, 'utf8') : ''),
     transitions: () => events.filter((e) => e.kind === 'transition').map((e) => ({ to: e.to, reason: e.reason, time: e.time })),
-    waitFor: (want, timeoutMs = 10_000) => waitUntil(() => (typeof want === 'function' ? want(sup.status) : sup.status === want), timeoutMs, () => `status ${sup.status} (${sup.snapshot().reason}) waiting for ${typeof want === 'string' ? want : 'predicate'}`),
+    waitFor: (want, timeoutMs = 30_000) => waitUntil(() => (typeof want === 'function' ? want(sup.status) : sup.status === want), timeoutMs, () => `status ${sup.status} (${sup.snapshot().reason}) waiting for ${typeof want === 'string' ? want : 'predicate'}`),
     cleanup: async () => {
       const h = sup.process;
       if (h) await sup.stop();

@@ -73,7 +73,7 @@ describe('llama seams on a supervisor', () => {
     });
     const { h, views } = harness(cfg);
     await h.sup.start();
-    await waitFor(() => h.store.getBackend('llm')!.llama?.phase === 'listening', 5000, 'the log read to "listening"');
+    await waitFor(() => h.store.getBackend('llm')!.llama?.phase === 'listening', 30_000, 'the log read to "listening"');
     const v = h.store.getBackend('llm')!.llama!;
     expect(v).toMatchObject({ contextSize: 4096, logVerbosity: 4, slots: { total: 4, source: 'log' }, deathReason: null, lastDeath: null });
     expect(v.kvCaches).toEqual([expect.objectContaining({ cells: 4096, typeK: 'f16', typeV: 'f16', bytes: 1 * MiB })]);
