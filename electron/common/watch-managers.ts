@@ -15,9 +15,9 @@ export function describeDiscrepancy(d: ManagerDiscrepancy, now: number): string 
 
 /** What Vigil sees of one server of the manager: 'running', 'OOM-killed 40s ago during its load', 'exited 3s ago'. */
 export function managedServerState(s: ManagedServer, now: number): string {
-  if (s.status === 'running' || s.status === 'unhealthy') return s.status;
+  if (s.exitedAt === null && s.status !== 'gone' && s.status !== 'zombie') return s.status;
   const ago = s.exitedAt !== null ? ` ${formatAgo(Math.max(0, now - s.exitedAt))}` : '';
-  const how = s.oom ? 'OOM-killed' : s.status === 'zombie' ? 'exited (unreaped zombie)' : 'exited';
+  const how = s.oom ? 'OOM-killed' : s.signal ? `killed by ${s.signal}` : s.status === 'zombie' ? 'exited (unreaped zombie)' : 'exited';
   return `${how}${ago}${s.failedLoad ? ' during its load' : ''}`;
 }
 

@@ -154,6 +154,8 @@ export interface ManagedServer {
   oom: OomKill | null;
   /** It exited before it ever answered its API as ready (its load failed). */
   failedLoad: boolean;
+  /** The signal that ended it, where the kernel's process events told Vigil; null otherwise. */
+  signal?: string | null;
   /** What the manager says of it (its claim's phrase); null when the manager lists it not. */
   says: string | null;
 }

@@ -13,7 +13,7 @@ import { lemonade } from './lemonade.js';
 import { llamaSwap } from './llama-swap.js';
 import { ollama } from './ollama.js';
 import { ramalamaModel } from './ramalama.js';
-import { reconcile, type ApiState } from './reconcile.js';
+import { isLive, reconcile, type ApiState } from './reconcile.js';
 import { router } from './router.js';
 import type { ManagerAdapter } from './types.js';
 
@@ -48,7 +48,7 @@ interface ManagerState {
   signature: string;
 }
 
-const alive = (v: WatchedServer): boolean => v.status === 'running' || v.status === 'unhealthy';
+const alive = isLive;
 
 export class ManagerWatch {
   /** Bumped when a manager's view or a server's name changed: hosts republish when it moves. */

@@ -114,6 +114,17 @@ describe('llama.cpp router', () => {
     expect(managedServerState(v.servers[0]!, NOW)).toBe('OOM-killed 40s ago');
   });
 
+  it('where the kernel\'s process events told how a child ended, its signal stands beside "exited with status 1"', () => {
+    const { m, servers } = tree(f, 'llama-router', 8080, 'llama.cpp router');
+    const killed = { ...gone(servers[1]!), exit: { code: null, signal: 'SIGKILL' } };
+    const v = view(router, m, [m, killed], f.models);
+    expect(v.discrepancies.map((d) => describeDiscrepancy(d, NOW))).toEqual(['The router says big exited with status 1; its llama-server 8170 was killed by SIGKILL 40s ago.']);
+    expect(managedServerState(v.servers[0]!, NOW)).toBe('killed by SIGKILL 40s ago during its load');
+    // The OOM kills of servers Vigil never watched, as the watcher keeps them on the manager, are its servers' kills too.
+    const withUnseen = view(router, { ...m, serverOoms: [kill(9999)] } as WatchedServer, [m], f.models);
+    expect(withUnseen.kills.map((k) => k.pid)).toEqual([9999]);
+  });
+
   it('a child of another router (a pid reused after this one started) is not its server', () => {
     const { m, servers } = tree(f, 'llama-router', 8080, 'llama.cpp router');
     const older = { ...servers[0]!, startTime: 50 };

@@ -14,7 +14,18 @@ export interface ApiState {
   reading: ManagerReading | null;
 }
 
-const exited = (s: WatchedServer): boolean => s.status === 'gone' || s.status === 'zombie';
+/**
+ * What the watcher may also know of a server: how it ended (the kernel's
+ * process events, where Vigil has them) and, on a manager, the OOM kills of
+ * servers of it never watched. Read where present.
+ */
+export type WatchedFacts = WatchedServer & { exit?: { code: number | null; signal: string | null } | null; serverOoms?: OomKill[] };
+
+/** Statuses of a process that still runs (an orphan of a dead manager too). */
+const LIVE: ReadonlySet<string> = new Set(['running', 'unhealthy', 'orphaned']);
+export const isLive = (s: WatchedServer): boolean => LIVE.has(s.status);
+const exited = (s: WatchedServer): boolean => !isLive(s);
+const signalOf = (s: WatchedServer): string | null => (s as WatchedFacts).exit?.signal ?? null;
 
 /**
  * A server's manager is this process: its parent was this pid, and it did
@@ -72,6 +83,7 @@ export function reconcile(inp: ReconcileInput): ManagerView {
       exitedAt: s.exitedAt,
       oom: s.lastOom,
       failedLoad: exited(s) && !everReady.has(s.id) && !(c !== null && READY.has(c.state)),
+      signal: signalOf(s),
       says: c ? c.says : null,
     };
   });
@@ -80,6 +92,7 @@ export function reconcile(inp: ReconcileInput): ManagerView {
   for (const s of servers) if (s.lastOom) kills.set(s.lastOom.id, s.lastOom);
   // A kill of a process of the manager that Vigil never listed (it died during its load) lands on the manager.
   if (m.lastOom && m.lastOom.pid !== m.pid) kills.set(m.lastOom.id, m.lastOom);
+  for (const k of (m as WatchedFacts).serverOoms ?? []) kills.set(k.id, k);
 
   const discrepancies: ManagerDiscrepancy[] = [];
   const who = adapter.name;
@@ -89,11 +102,13 @@ export function reconcile(inp: ReconcileInput): ManagerView {
     if (c.failed) {
       const said = `${who} says ${c.model} ${c.says}`;
       if (s?.lastOom) discrepancies.push({ model: c.model, serverId: s.id, claim: said, truth: `the kernel killed its ${s.comm} ${s.pid} for memory`, at: s.lastOom.time ?? s.exitedAt });
+      else if (s && signalOf(s)) discrepancies.push({ model: c.model, serverId: s.id, claim: said, truth: `its ${s.comm} ${s.pid} was killed by ${signalOf(s)}`, at: s.exitedAt });
       continue;
     }
     if (!c.alive) continue;
     if (s && exited(s)) {
-      const how = s.lastOom ? 'was OOM-killed' : s.status === 'zombie' ? 'has exited (a zombie its parent has not reaped)' : 'has exited';
+      const sig = signalOf(s);
+      const how = s.lastOom ? 'was OOM-killed' : sig ? `was killed by ${sig}` : s.status === 'zombie' ? 'has exited (a zombie its parent has not reaped)' : 'has exited';
       discrepancies.push({ model: c.model, serverId: s.id, claim: listed, truth: `its ${s.comm} ${s.pid} ${how}`, at: s.lastOom?.time ?? s.exitedAt });
     } else if (!s && c.pid !== null && !inp.pidAlive(c.pid)) {
       discrepancies.push({ model: c.model, serverId: null, claim: listed, truth: `no process ${c.pid} exists`, at: null });
