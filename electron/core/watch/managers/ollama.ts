@@ -89,7 +89,8 @@ export function manifestsFor(argv: readonly string[], now = Date.now()): { blob:
   const b = blobOf(argv);
   if (!b) return null;
   let c = cache.get(b.modelsDir);
-  if (!c || now - c.at > CACHE_MS || !c.manifests.some((m) => m.blob === b.blob)) {
+  // A blob no manifest names yet (a pull under way) is looked for again after a second, not at every call.
+  if (!c || now - c.at > CACHE_MS || (!c.manifests.some((m) => m.blob === b.blob) && now - c.at > 1000)) {
     c = { at: now, manifests: readManifests(b.modelsDir) };
     cache.set(b.modelsDir, c);
   }
