@@ -33,7 +33,7 @@ fi
 # The archive from the machine's apt sources: one-line `deb URL SUITE …` or deb822 `URIs:`.
 mirror="${VIGIL_DEBIAN_MIRROR:-}"
 if [[ -z "$mirror" ]]; then
-  mirror=$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null | awk '$1 == "deb" { for (i = 2; i <= NF; i++) if ($i ~ /^https?:/) { print $i; exit } }' | grep -v -- '-security' | head -1 || true)
+  mirror=$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null | awk '$1 == "deb" { for (i = 2; i <= NF; i++) if ($i ~ /^https?:/ && $i !~ /-security/) { print $i; exit } }' || true)
 fi
 if [[ -z "$mirror" ]]; then
   mirror=$(cat /etc/apt/sources.list.d/*.sources 2>/dev/null | awk 'tolower($1) == "uris:" { for (i = 2; i <= NF; i++) print $i }' | grep -v -- '-security' | head -1 || true)
@@ -44,17 +44,19 @@ if [[ -z "$mirror" ]]; then
 fi
 
 started=$SECONDS
+# Never delete through a mount (a /proc or /dev left mounted inside by a killed run).
+if grep -q " $ROOT/" /proc/self/mounts; then
+  echo "something is mounted under $ROOT: unmount it first (grep $ROOT /proc/self/mounts)" >&2
+  exit 2
+fi
 rm -rf "$ROOT"
 echo "debootstrap $SUITE from $mirror into $ROOT (lemonade-server, libgomp1)" >&2
 # debootstrap lays down the base; apt inside the chroot then resolves lemonade-server's
 # dependencies (it pre-depends on systemd-sysusers, a virtual package debootstrap cannot choose).
 debootstrap --variant=minbase --include=ca-certificates "$SUITE" "$ROOT" "$mirror" >&2
-mount -t proc proc "$ROOT/proc"
-trap 'umount "$ROOT/proc" 2>/dev/null || true' EXIT
-chroot "$ROOT" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends lemonade-server libgomp1 >&2
+# Its /proc is mounted in a private mount namespace: it goes when apt-get ends, whatever happens.
+unshare --mount --propagation private sh -c 'mount -t proc proc "$1/proc" && exec chroot "$1" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends lemonade-server libgomp1' sh "$ROOT" >&2
 chroot "$ROOT" apt-get clean
-umount "$ROOT/proc"
-trap - EXIT
 test -x "$ROOT/usr/bin/lemond" || { echo "lemonade-server installed no /usr/bin/lemond" >&2; exit 1; }
 chroot "$ROOT" dpkg-query -W lemonade-server libc6 >&2
 echo "$((SECONDS - started))" >"$ROOT/build-seconds"
