@@ -12,7 +12,7 @@ import { required as privilegedRequired, all, cgroupV1Memory, isRoot, kmsgReadab
 import { pickFreePort, waitFor } from '../../../../test-support/helpers.js';
 import { LEMOND_OPT_OUT, lemondPost, missingLemond, startLemond, type Lemond } from '../../../../test-support/lemond/lemond.js';
 import { llamaRequired } from '../../../../test-support/llama/it-llama.js';
-import { model } from '../../../../test-support/llama/testbed.js';
+import { evictFromPageCache, model } from '../../../../test-support/llama/testbed.js';
 import { watchManaged, type ManagedWatch } from '../../../../test-support/watch/managed.js';
 
 const cleanups: (() => void | Promise<void>)[] = [];
@@ -61,7 +61,7 @@ describe('lemond (Debian unstable), for real', () => {
     const l = await startLemond({ port: await pickFreePort(), models: { 'tiny.gguf': await model('tiny'), 'small.gguf': await model('small') }, llamaArgs: '--no-mmap', cgroupProcs: `${cg}/cgroup.procs` });
     cleanups.push(() => l.stop());
     // Watching starts once lemond runs: it execs through unshare, sh and chroot, and a process seen before its exec is not looked at again for minutes.
-    const m = await watchManaged({ kmsg: true });
+    const m = await watchManaged({ kmsg: true, tickMs: 20 });
     cleanups.push(() => m.close());
     const models = (await (await fetch(`${l.url}/api/v1/models`)).json()) as { data: { id: string }[] };
     const name = (file: string): string => {
@@ -114,6 +114,8 @@ describe('lemond (Debian unstable), for real', () => {
     // A real OOM kill of its next server, during its load, in lemond's cgroup.
     const usage = Number(readFileSync(`${cg}/memory.usage_in_bytes`, 'utf8'));
     writeFileSync(`${cg}/memory.limit_in_bytes`, String(usage + 48 * 1024 * 1024));
+    // Read from disk, not the page cache: the load lasts long enough for a tick to see its server before the kill.
+    evictFromPageCache(await model('small'));
     const failed = await lemondPost(l, '/api/v1/load', { model_name: small });
     expect(failed.status).not.toBe(200);
     const oom = await waitFor(() => {

@@ -12,7 +12,7 @@ import { describeDiscrepancy, managedServerState, managerModels } from '../../..
 import type { WatchedServer } from '../../../common/watch.js';
 import { pickFreePort, tempDir, waitFor } from '../../../../test-support/helpers.js';
 import { itLlamaPrivileged } from '../../../../test-support/llama/it-llama.js';
-import { llamaServerPath, model } from '../../../../test-support/llama/testbed.js';
+import { evictFromPageCache, llamaServerPath, model } from '../../../../test-support/llama/testbed.js';
 import { all, cgroupV1Memory, isRoot, kmsgReadable } from '../../../../test-support/privileged.js';
 import { watchManaged, type ManagedWatch } from '../../../../test-support/watch/managed.js';
 
@@ -95,7 +95,7 @@ describe('llama.cpp router, for real', () => {
     const cg = memcg();
     const r = await startRouter(cg);
     // Watching starts once the router runs (it execs through sh, and a process seen before its exec is not looked at again for minutes).
-    m = await watchManaged({ kmsg: true });
+    m = await watchManaged({ kmsg: true, tickMs: 20 });
 
     // The router is a manager, not a server with every available model as its model.
     const idle = await waitFor(() => {
@@ -131,6 +131,8 @@ describe('llama.cpp router, for real', () => {
     // The kernel kills the next child for memory during its load: the router's claim is the same words.
     const usage = Number(readFileSync(`${cg}/memory.usage_in_bytes`, 'utf8'));
     writeFileSync(`${cg}/memory.limit_in_bytes`, String(usage + 48 * 1024 * 1024));
+    // Read from disk, not the page cache: the load lasts long enough for a tick to see its server before the kill.
+    evictFromPageCache(await model('small'));
     const res = await load(r, 'small');
     expect(res.ok).toBe(true); // the router accepts the load; its child dies loading
     const oom = await waitFor(() => {
