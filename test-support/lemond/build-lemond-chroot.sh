@@ -30,6 +30,15 @@ if [[ -f "$ROOT/.complete" && -x "$ROOT/usr/bin/lemond" ]]; then
   exit 0
 fi
 
+# What a failed build said stays beside the cache: the lemond tests quote it (a broken day in unstable shows there).
+FAILED="$CACHE/lemond-chroot.failed"
+LOG="$CACHE/lemond-chroot.log"
+: >"$LOG"
+exec 3>&2 2> >(tee -a "$LOG" >&3)
+TEE=$!
+# On failure: let tee finish writing, then keep its log.
+trap 'exec 2>&3; wait "$TEE" 2>/dev/null; cp "$LOG" "$FAILED"' ERR
+
 # The archive from the machine's apt sources: one-line `deb URL SUITE …` or deb822 `URIs:`.
 mirror="${VIGIL_DEBIAN_MIRROR:-}"
 if [[ -z "$mirror" ]]; then
@@ -61,4 +70,5 @@ test -x "$ROOT/usr/bin/lemond" || { echo "lemonade-server installed no /usr/bin/
 chroot "$ROOT" dpkg-query -W lemonade-server libc6 >&2
 echo "$((SECONDS - started))" >"$ROOT/build-seconds"
 touch "$ROOT/.complete"
+rm -f "$FAILED"
 echo "$ROOT"

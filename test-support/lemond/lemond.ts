@@ -6,7 +6,7 @@
 // `extra_models_dir`. Its processes are ordinary processes of this machine:
 // Vigil watches them as it would any lemond.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, linkSync, mkdirSync, rmSync, writeFileSync, copyFileSync, appendFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readFileSync, rmSync, writeFileSync, copyFileSync, appendFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,7 +28,11 @@ export const lemondRoot = (): string =>
 export function missingLemond(): string | null {
   const root = lemondRoot();
   if (process.getuid?.() !== 0) return 'lemond runs in a chroot: needs root';
-  if (!existsSync(path.join(root, '.complete'))) return `no lemond chroot in ${root}: run \`${LEMOND_BUILD_COMMAND}\` (~2.5 min once, Debian unstable's lemonade-server)`;
+  if (!existsSync(path.join(root, '.complete'))) {
+    const failed = path.join(path.dirname(root), 'lemond-chroot.failed');
+    const why = existsSync(failed) ? `; its last build failed (Debian unstable may be broken today):\n${readFileSync(failed, 'utf8').trim().split('\n').slice(-12).join('\n')}` : '';
+    return `no lemond chroot in ${root}: run \`${LEMOND_BUILD_COMMAND}\` (~2.5 min once, Debian unstable's lemonade-server)${why}`;
+  }
   return llamaServerPath().reason;
 }
 
