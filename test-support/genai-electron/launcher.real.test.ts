@@ -1,7 +1,7 @@
 // genai-electron (npm) starting the test bed's real llama-server through its
 // Electron-free launcher, as an Electron app would: Vigil watches the server
 // with the app as its manager, names its model as the app does (its alias),
-// and sees the exit of a SIGKILL at once — the account the app itself keeps
+// and sees the exit of a SIGKILL — the account the app itself keeps
 // only inside its process.
 import { afterEach, describe, expect } from 'vitest';
 import { waitFor } from '../helpers.js';
@@ -21,7 +21,7 @@ afterEach(async () => {
 });
 
 describe('genai-electron, for real', () => {
-  itLlama('its launcher\'s llama-server is watched under the app with the app\'s name for the model; a SIGKILL is seen at once', async () => {
+  itLlama('its launcher\'s llama-server is watched under the app with the app\'s name for the model; a SIGKILL is seen', async () => {
     const { startLlamaServerRunner } = await import('genai-electron/llama-server-launch');
     const h = await startLlamaServerRunner({
       binaryPath: llamaServerPath().path!,
@@ -39,6 +39,7 @@ describe('genai-electron, for real', () => {
     expect(v).toMatchObject({ kind: 'llama-server', manager: { pid: process.pid }, managedModel: 'tiny-chat', status: 'running' });
     expect(v.cmdline).toEqual(expect.arrayContaining(['-n', '-1', '-fit', 'off', '--alias', 'tiny-chat']));
 
+    const killedAt = Date.now();
     process.kill(h.pid, 'SIGKILL');
     const exit = await h.exitPromise;
     expect(exit.signal).toBe('SIGKILL'); // the app, its parent, learns the signal
@@ -46,7 +47,8 @@ describe('genai-electron, for real', () => {
       const x = m.byPid(h.pid);
       return x && x.status === 'gone' ? x : null;
     }, 10_000, 'the exit seen');
-    expect(gone.exitSeenLive).toBe(true);
+    // This exit, not an earlier one (a bound that only a wrong match breaks, not a slow machine).
+    expect(gone.exitedAt!).toBeGreaterThanOrEqual(killedAt - 1000);
     expect(gone.managedModel).toBe('tiny-chat');
   }, 120_000);
 });

@@ -75,8 +75,8 @@ describe('genai-electron\'s manager, for real', () => {
       const x = m.byPid(pid);
       return x && x.status === 'gone' ? x : null;
     }, 10_000, 'the kill seen');
-    expect(gone.exitSeenLive).toBe(true);
-    expect(gone.exitedAt! - killedAt).toBeLessThan(5000);
+    // This exit, not an earlier one (a bound that only a wrong match breaks, not a slow machine).
+    expect(gone.exitedAt!).toBeGreaterThanOrEqual(killedAt - 1000);
     expect(describeWatched(gone, Date.now())).toMatch(new RegExp(`^llama-server ${pid} exited`));
 
     // The app's own account of the same moment: "stopped", and it does not start it again.
