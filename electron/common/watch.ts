@@ -9,7 +9,7 @@ import type { OomKill } from './oom-kill.js';
 import type { WatchKind, WatchProcessRef, WatchStatus, WatchUnit, WatchedServer } from './watch-types.js';
 
 export { WATCH_KIND_LABELS } from './watch-types.js';
-export type { WatchExit, WatchKind, WatchListen, WatchProcessRef, WatchStatus, WatchUnit, WatchedServer } from './watch-types.js';
+export type { ManagedServer, ManagerClaim, ManagerDiscrepancy, ManagerView, WatchExit, WatchKind, WatchListen, WatchProcessRef, WatchStatus, WatchUnit, WatchedServer } from './watch-types.js';
 
 /** Alive: it can be probed, stopped or adopted. */
 export const WATCH_ALIVE: readonly WatchStatus[] = ['running', 'unhealthy', 'orphaned'];
