@@ -2,6 +2,7 @@
 // Runs everywhere (Node, Electron main, browser): no Node builtins, no electron.
 // Keep it small, plain-JSON and typed; it crosses IPC and WebSocket as is.
 import type { BackendFit } from './fit.js';
+import type { GpuUse } from './gpu.js';
 import type { LlamaView } from './llama.js';
 import type { KernelLogSourceKind, OomKill } from './oom-kill.js';
 import type { WatchedServer } from './watch-types.js';
@@ -68,7 +69,10 @@ export interface MemoryBreakdown {
   pss: number | null;
   /** Number of processes in the tree. */
   processes: number;
+  /** GPU memory the tree holds, per device (absent or empty when none, or when no source can say). */
+  gpu?: GpuUse[];
 }
+
 
 export interface BackendView {
   id: string;
@@ -138,6 +142,7 @@ export interface VigilEvent {
 }
 
 export type { KernelLogSourceKind, OomKill, OomKiller } from './oom-kill.js';
+export type { GpuUse } from './gpu.js';
 
 export interface SystemMemory {
   time: number;
@@ -151,10 +156,18 @@ export interface SystemMemory {
 
 export interface GpuMemory {
   id: string; // e.g. 'card0', 'nvidia0'
-  vendor: 'amd' | 'nvidia';
+  vendor: 'amd' | 'nvidia' | 'intel';
   name: string;
   vramUsed: number;
   vramTotal: number;
+  /** Free as the driver counts it (NVML's excludes its reserve); absent: vramTotal − vramUsed. */
+  vramFree?: number;
+  /** PCI address ('0000:01:00.0'). */
+  pdev?: string;
+  /** A device without memory of its own (GB10 / DGX Spark): the figures are the host's. */
+  unified?: boolean;
+  /** What the figures are, when not plain device memory. */
+  note?: string;
   /** amdgpu GTT (system RAM the GPU maps; where APUs keep models). */
   gttUsed: number | null;
   gttTotal: number | null;
@@ -236,6 +249,8 @@ export const SERIES = {
   backendRss: (id: string) => `backend.${id}.rss`,
   gpuVram: (id: string) => `gpu.${id}.vram`,
   gpuGtt: (id: string) => `gpu.${id}.gtt`,
+  /** A backend's memory on one GPU device, region 'vram' or 'gtt'. */
+  backendGpu: (id: string, device: string, region: 'vram' | 'gtt') => `backend.${id}.gpu.${device}.${region}`,
 } as const;
 
 /**

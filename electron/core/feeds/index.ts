@@ -12,6 +12,7 @@ import type { PidHistory } from '../oom/pid-history.js';
 import type { KernelLogSourceChoice } from '../oom/kernel-log-watcher.js';
 import type { VigilStore } from '../store.js';
 import type { EventDraft } from '../supervisor/types.js';
+import { createGpuSources, type GpuSources } from '../gpu/index.js';
 import { AlertFeed } from './alert-feed.js';
 import { startMemoryFeed } from './memory-feed.js';
 import { startOomFeed } from './oom-feed.js';
@@ -36,6 +37,8 @@ export interface FeedOptions {
   procRoot?: string;
   sysRoot?: string;
   nvidiaSmi?: string | null;
+  /** NVML's path; undefined = VIGIL_NVML_LIBRARY or the driver's soname; null = never load it. */
+  nvmlLibrary?: string | null;
   kmsgPath?: string | null;
   journalctl?: string | null;
   kernelLogSources?: KernelLogSourceChoice[];
@@ -61,6 +64,8 @@ export interface FeedDeps {
 export interface Feeds {
   /** Servers Vigil did not start, and the actions on them. */
   watch: WatchFeed;
+  /** The GPU sources, one per vendor (what each reads, or why it reads nothing). */
+  gpu: GpuSources;
   history(req: HistoryRequest): History;
   stop(): void;
 }
@@ -92,8 +97,28 @@ export async function startFeeds(deps: FeedDeps): Promise<Feeds> {
     publish: (active: MemoryAlert[]) => store.setAlerts(active),
   });
   let watched: WatchedBackend[] = [];
+  // The GPU sources, composed once for the machine: the sampler reads them; the fit verdict reads what it published.
+  const gpuReported = new Set<string>();
+  const gpu = createGpuSources({
+    ...(o.procRoot ? { procRoot: o.procRoot } : {}),
+    ...(o.sysRoot ? { sysRoot: o.sysRoot } : {}),
+    ...(o.nvmlLibrary !== undefined ? { nvmlLibrary: o.nvmlLibrary } : {}),
+    nvidiaSmi: o.nvidiaSmi,
+    hostMemory: () => {
+      const m = store.get().memory.system;
+      return m ? { total: m.memTotal, available: m.memAvailable } : null;
+    },
+    onError: (e) => {
+      // Each distinct problem once (pids blanked): an unreadable fdinfo of another user's process is not news every second.
+      const key = (e instanceof Error ? e.message : String(e)).replace(/\/\d+\//g, '/<pid>/');
+      if (gpuReported.has(key) || gpuReported.size > 100) return;
+      gpuReported.add(key);
+      deps.logger.warn(`gpu: ${key}`);
+    },
+  });
+  let watching: WatchFeed | null = null;
   const memory = startMemoryFeed({
-    sampler: { intervalMs, ...(o.procRoot ? { procRoot: o.procRoot } : {}), ...(o.sysRoot ? { sysRoot: o.sysRoot } : {}), ...(o.nvidiaSmi !== undefined ? { nvidiaSmi: o.nvidiaSmi } : {}) },
+    sampler: { intervalMs, ...(o.procRoot ? { procRoot: o.procRoot } : {}), ...(o.sysRoot ? { sysRoot: o.sysRoot } : {}), gpu, getGpuPids: () => watching?.gpuPids() ?? [] },
     backends: () => {
       watched = deps.backends();
       const shown = new Map(store.get().backends.map((b) => [b.id, b.memory]));
@@ -101,6 +126,7 @@ export async function startFeeds(deps: FeedDeps): Promise<Feeds> {
     },
     store,
     onSample: (sample, time) => {
+      watching?.applyGpu(sample.gpuProcesses);
       deps.pidHistory.observeTrees(new Map(Object.entries(sample.backends).map(([id, m]) => [id, m.pids])), time);
       consumers.record(time, Object.entries(sample.backends).map(([backend, m]) => ({ backend, rssBytes: m.rss })));
       // A limit is enforced on the cgroup's charge, so that is what an alert judges; RSS only without a cgroup.
@@ -122,6 +148,7 @@ export async function startFeeds(deps: FeedDeps): Promise<Feeds> {
     ...(o.procRoot ? { procRoot: o.procRoot } : {}),
     logger: deps.logger,
   });
+  watching = watch;
   const stopOom = await startOomFeed({
     stateDir: deps.stateDir,
     ...(o.kmsgPath !== undefined ? { kmsgPath: o.kmsgPath } : {}),
@@ -137,8 +164,10 @@ export async function startFeeds(deps: FeedDeps): Promise<Feeds> {
   return {
     watch,
     history: (req) => memory.history(req),
+    gpu,
     stop: () => {
       memory.stop();
+      gpu.close();
       stopOom();
       watch.close();
     },
