@@ -49,6 +49,8 @@ export interface ExitInfo {
   oom: OomKill | null;
   /** Human-readable reason: 'exited with code 1', 'killed by SIGKILL', 'oom-killed', 'unresponsive' … */
   reason: string;
+  /** The backend's own account of running out of GPU memory (kind 'gpu'), when its log gave one: no kernel kill, so `oomKilled` stays false. */
+  gpuOom?: OomKill | null;
   /**
    * RSS of its process tree at the last memory sample before the exit, bytes
    * (the sample may be up to one sampling interval old); null or absent when

@@ -12,7 +12,7 @@ import { exitFromWait, oomHow, withNote, withOom } from './exit-info.js';
 import type { MemoryLimit } from './memory-limit.js';
 import type { OomCorrelation } from './oom-correlation.js';
 import type { RunningRegistry } from './running-registry.js';
-import type { ExitExplainer } from './seams.js';
+import type { ExitExplainer, ExitExplanation } from './seams.js';
 import type { EventDraft, SupervisedBackendConfig } from './types.js';
 
 export interface ExitRecorderDeps {
@@ -28,6 +28,33 @@ export interface ExitRecorderDeps {
   status(): BackendStatus;
   /** A line of Vigil's own in the backend's log (where its output ends and why). */
   note?: ((text: string) => void) | undefined;
+}
+
+/** The OOM record of a GPU out-of-memory death, from what the backend's log said. */
+export function gpuOomRecord(backend: string, exit: ExitInfo, comm: string, g: NonNullable<ExitExplanation['gpuOom']>): OomKill {
+  return {
+    id: `gpu:${backend}:${exit.pid}:${exit.time}`,
+    time: exit.time,
+    timeText: null,
+    pid: exit.pid,
+    comm,
+    scope: 'global',
+    constraint: null,
+    memcg: null,
+    totalVmKb: null,
+    anonRssKb: null,
+    fileRssKb: null,
+    shmemRssKb: null,
+    uid: null,
+    oomScoreAdj: null,
+    killer: 'backend',
+    trigger: null,
+    backend,
+    largestConsumer: null,
+    source: 'none',
+    kind: 'gpu',
+    gpu: g,
+  };
 }
 
 export class ExitRecorder {
@@ -55,7 +82,10 @@ export class ExitRecorder {
     const cfg = this.d.config();
     for (const explainer of explainers) {
       const why = explainer({ cfg, exit, logTail });
-      if (why) return withNote(exit, why, ': ');
+      if (!why) continue;
+      if (typeof why === 'string') return withNote(exit, why, ': ');
+      const noted = withNote(exit, why.note, ': ');
+      return why.gpuOom ? { ...noted, gpuOom: gpuOomRecord(this.d.id, exit, path.basename(cfg.cmd[0] ?? this.d.id), why.gpuOom) } : noted;
     }
     return exit;
   }
@@ -75,6 +105,11 @@ export class ExitRecorder {
     this.d.note?.(`exited: pid ${h.pid} ${exit.reason}`);
     this.d.emit({ kind: 'exit', backend: this.d.id, reason: exit.reason, pid: h.pid, exit, oom: exit.oom });
     if (exit.oomKilled) this.d.emit({ kind: 'oom', backend: this.d.id, reason: exit.reason, pid: h.pid, exit, oom: exit.oom });
+    else if (exit.gpuOom) {
+      // Out of GPU memory: an OOM of its own kind in the timeline, beside (never instead of) the kernel's kills.
+      this.d.store.pushOom(exit.gpuOom);
+      this.d.emit({ kind: 'oom', backend: this.d.id, reason: exit.gpuOom.gpu!.summary, pid: h.pid, exit, oom: exit.gpuOom });
+    }
     return exit;
   }
 
