@@ -14,3 +14,4 @@ export interface GpuUse {
 
 /** The GTT of a tree's use, summed over devices: host memory outside RSS. */
 export const gttOf = (gpu: readonly GpuUse[] | undefined): number => (gpu ?? []).reduce((n, g) => n + g.gtt, 0);
+
