@@ -12,6 +12,7 @@ import type { PidHistory } from '../oom/pid-history.js';
 import type { KernelLogSourceChoice } from '../oom/kernel-log-watcher.js';
 import type { VigilStore } from '../store.js';
 import type { EventDraft } from '../supervisor/types.js';
+import { gttOf } from '../../common/gpu.js';
 import { createGpuSources, type GpuSources } from '../gpu/index.js';
 import { AlertFeed } from './alert-feed.js';
 import { startMemoryFeed } from './memory-feed.js';
@@ -132,7 +133,10 @@ export async function startFeeds(deps: FeedDeps): Promise<Feeds> {
       // A limit is enforced on the cgroup's charge, so that is what an alert judges; RSS only without a cgroup.
       alerts.update(
         sample,
-        watched.filter((b) => b.memoryLimit !== null).map((b) => ({ id: b.id, memoryLimit: b.memoryLimit, rss: sample.backends[b.id]?.rss ?? 0, cgroupUsage: b.cgroupUsage() })),
+        watched.map((b) => {
+          const gtt = gttOf(sample.backends[b.id]?.gpu);
+          return { id: b.id, memoryLimit: b.memoryLimit, rss: sample.backends[b.id]?.rss ?? 0, cgroupUsage: b.memoryLimit !== null ? b.cgroupUsage() : null, ...(gtt ? { gtt } : {}) };
+        }),
       );
     },
     logger: deps.logger,

@@ -7,6 +7,7 @@
 // recorded so the next prediction learns from it; an OOM kill gets advice in
 // the same model's numbers. A stopped backend shows a prediction too, made
 // when its config is first seen or changed, without an event.
+import { gttOf, type GpuUse } from '../../common/gpu.js';
 import path from 'node:path';
 import type { PredictFitRequest } from '../../common/api.js';
 import { parseSize } from '../../common/config-schema.js';
@@ -133,8 +134,10 @@ export class FitFeed {
     const command: RunCommand = { argv: ctx.argv, cwd: cfg.cwd ?? null, env: { ...process.env, ...cfg.env } };
     const view = this.d.store.get().backends.find((b) => b.id === cfg.id);
     // A restart of a live instance would free what it holds; the supervisor stops it before this check, so this is rare.
-    const own = view && view.pid !== null && LIVE.includes(view.status) ? (view.memory?.rss ?? 0) : 0;
-    const machine = await this.machine(cfg.memoryLimit, own || undefined);
+    const live = view && view.pid !== null && LIVE.includes(view.status) ? view : null;
+    // GTT is host RAM outside RSS: a restart frees it with the rest.
+    const own = live ? (live.memory?.rss ?? 0) + gttOf(live.memory?.gpu) : 0;
+    const machine = await this.machine(cfg.memoryLimit, own || undefined, live?.memory?.gpu);
     const at = Date.now();
     const prediction = await this.withTimeout(this.predict(command, machine), true);
     const previous = this.fits.get(cfg.id);
@@ -157,8 +160,12 @@ export class FitFeed {
     return null;
   }
 
-  private async machine(memoryLimit: number | null, ownInstanceBytes: number | undefined): Promise<FitEnvironment> {
-    const gpus = this.d.store.get().memory.gpus;
+  private async machine(memoryLimit: number | null, ownInstanceBytes: number | undefined, ownGpu?: readonly GpuUse[]): Promise<FitEnvironment> {
+    // Each device's free memory as its source counts it, plus what this backend's running instance holds there (a restart frees it).
+    const gpus = this.d.store.get().memory.gpus.map((g) => {
+      const mine = ownGpu?.find((u) => u.device === g.id);
+      return mine ? { ...g, ownVram: mine.vram, ownGtt: mine.gtt } : g;
+    });
     return machineNow({ ...(this.d.procRoot ? { procRoot: this.d.procRoot } : {}), memoryLimit, ...(ownInstanceBytes ? { ownInstanceBytes } : {}), gpus });
   }
 

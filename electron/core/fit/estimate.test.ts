@@ -140,6 +140,18 @@ describe('estimate', () => {
     expect(none.notes[0]).toContain('no GPU was found');
   });
 
+  it("judges each GPU against the free memory its source reports (other processes' use and the driver's reserve out), plus the backend's own use on a restart", async () => {
+    const base = await fit(['-c', '8192', '-ngl', '99'], { ...BIG, gpus: [{ name: 'g', vramTotal: 8 * GiB, vramUsed: 0 }] });
+    const need = base.budgets.find((b) => b.source === 'VRAM')!.needed;
+    // total − used would say it fits; the source's free figure (another process holds most of the card) says it does not.
+    const crowded = await fit(['-c', '8192', '-ngl', '99'], { ...BIG, gpus: [{ name: 'g', vramTotal: 8 * GiB, vramUsed: GiB, vramFree: need / 2 }] });
+    expect(crowded.budgets.find((b) => b.source === 'VRAM')).toMatchObject({ verdict: 'wont-fit', available: need / 2 });
+    // On a restart, what this backend's own instance holds on the card is freed first.
+    const restart = await fit(['-c', '8192', '-ngl', '99'], { ...BIG, gpus: [{ name: 'g', vramTotal: 8 * GiB, vramUsed: 8 * GiB - need / 2, vramFree: need / 2, ownVram: need * 2 }] });
+    expect(restart.budgets.find((b) => b.source === 'VRAM')).toMatchObject({ verdict: 'fits', available: need / 2 + need * 2 });
+    expect(restart.budgets.find((b) => b.source === 'VRAM')!.why).toContain('with the running instance freed');
+  });
+
   it('judges anonymous memory against the limit first: mmap makes an over-limit model tight, --no-mmap makes it an OOM', async () => {
     const p = await fit(['-c', '8192']);
     const anon = p.anon;
