@@ -1,9 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { amdgpuNew, amdgpuOld, DrmFixture, i915, plainFds, xe } from '../../../test-support/gpu/drm-fixture.js';
-import { parseDrmFdinfo, scanDrmClients, vramGtt } from './drm-fdinfo.js';
+import { DrmScanner, parseDrmFdinfo, scanDrmClients, vramGtt } from './drm-fdinfo.js';
 import { createGpuSources } from './index.js';
 
 const KiB = 1024;
@@ -109,5 +109,27 @@ describe('DRM fdinfo on fixture trees', () => {
       [DGPU, MiB, 0],
       [IGPU, 0, 8192],
     ]);
+  });
+
+  it('reads each fd link once: later passes list the fds and read only the DRM ones; a reused fd number is read again within relinkEvery passes', () => {
+    const c = (client: number): string => amdgpuOld({ pdev: DGPU, client, vramKiB: 1024, gttKiB: 0 });
+    fx.process(700, [...plainFds(0, 50), { fd: 50, target: '/dev/dri/renderD128', fdinfo: c(1) }]);
+    const s = new DrmScanner(fx.proc, undefined, 3);
+    expect(s.scan([700]).map((x) => x.clientId)).toEqual(['1']);
+    expect(s.links).toBe(51);
+    expect(s.scan([700]).map((x) => x.clientId)).toEqual(['1']);
+    expect(s.links).toBe(51); // nothing read again
+    // A new fd: its link is read at once.
+    symlinkSync('/dev/dri/renderD128', path.join(fx.proc, '700/fd/51'));
+    writeFileSync(path.join(fx.proc, '700/fdinfo/51'), c(2));
+    expect(s.scan([700]).map((x) => x.clientId).sort()).toEqual(['1', '2']);
+    expect(s.links).toBe(52);
+    // fd 3 closed and reopened on the GPU under the same number: seen when the links are read again.
+    unlinkSync(path.join(fx.proc, '700/fd/3'));
+    symlinkSync('/dev/dri/renderD129', path.join(fx.proc, '700/fd/3'));
+    writeFileSync(path.join(fx.proc, '700/fdinfo/3'), c(3));
+    let passes = 0;
+    while (!s.scan([700]).some((x) => x.clientId === '3')) passes++;
+    expect(passes).toBeLessThan(3);
   });
 });

@@ -56,57 +56,98 @@ export function parseDrmFdinfo(text: string, pid: number, where: string): DrmCli
 /** True for a link into /dev/dri/ (card*, renderD*), as readlink shows it. */
 const isDri = (target: string): boolean => target.startsWith('/dev/dri/');
 
+/** Which fds of a process point into /dev/dri/, as far as the scan knows. */
+interface FdMemo {
+  /** fd name → whether its link points into /dev/dri/. */
+  dri: Map<string, boolean>;
+  /** Passes since the links were all read again. */
+  age: number;
+}
+
 /**
- * One pass over the given pids: their DRM clients, de-duplicated. Processes
- * that vanish mid-read, and fds closed between listing and reading, are
- * skipped; another process's fds we may not read (EACCES) are skipped and
- * reported once through onError.
+ * Reads the DRM clients of processes. A link read costs tens of µs on a
+ * busy machine (the kernel builds the path), and a process has dozens to
+ * hundreds of fds, few of them DRM: so each fd's link is read once and
+ * remembered by fd number, the fd list is read every pass (one getdents),
+ * DRM fds have their fdinfo read every pass (an fd reused for a non-DRM
+ * file has no drm- keys there and drops out), and every `relinkEvery`
+ * passes a process's links are all read again (an fd number closed and
+ * reopened on a DRM device in between is seen then, at the latest).
  */
-export function scanDrmClients(procRoot: string, pids: readonly number[], onError?: (e: unknown) => void): DrmClient[] {
-  const seen = new Set<string>();
-  const out: DrmClient[] = [];
-  for (const pid of pids) {
-    const fdDir = path.join(procRoot, String(pid), 'fd');
-    let fds: string[];
-    try {
-      fds = readdirSync(fdDir);
-    } catch (e) {
-      const code = errnoOf(e);
-      if (code !== 'ENOENT' && code !== 'ESRCH') onError?.(new Error(`${fdDir}: ${code ?? (e as Error).message}`));
-      continue;
+export class DrmScanner {
+  private readonly memo = new Map<number, FdMemo>();
+  /** Link reads so far (tests and benchmarks). */
+  links = 0;
+
+  constructor(
+    private readonly procRoot: string,
+    private readonly onError?: (e: unknown) => void,
+    private readonly relinkEvery = 10,
+  ) {}
+
+  /** One pass over these pids: their DRM clients, each (pdev, client-id) once, for the first pid that shows it. */
+  scan(pids: readonly number[]): DrmClient[] {
+    const seen = new Set<string>();
+    const out: DrmClient[] = [];
+    const wanted = new Set<number>();
+    for (const pid of pids) {
+      wanted.add(pid);
+      const fdDir = path.join(this.procRoot, String(pid), 'fd');
+      let fds: string[];
+      try {
+        fds = readdirSync(fdDir);
+      } catch (e) {
+        this.memo.delete(pid);
+        const code = errnoOf(e);
+        if (code !== 'ENOENT' && code !== 'ESRCH') this.onError?.(new Error(`${fdDir}: ${code ?? (e as Error).message}`));
+        continue;
+      }
+      let m = this.memo.get(pid);
+      if (!m || ++m.age >= this.relinkEvery) {
+        m = { dri: new Map(), age: 0 };
+        this.memo.set(pid, m);
+      }
+      const listed = new Set(fds);
+      for (const fd of m.dri.keys()) if (!listed.has(fd)) m.dri.delete(fd);
+      for (const fd of fds) {
+        let dri = m.dri.get(fd);
+        if (dri === undefined) {
+          this.links++;
+          try {
+            dri = isDri(readlinkSync(path.join(fdDir, fd)));
+          } catch {
+            continue; // closed since the listing
+          }
+          m.dri.set(fd, dri);
+        }
+        if (!dri) continue;
+        const c = this.client(pid, fd);
+        if (!c) continue;
+        const key = `${c.pdev}\0${c.clientId}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        out.push(c);
+      }
     }
-    for (const fd of fds) {
-      let target: string;
-      try {
-        target = readlinkSync(path.join(fdDir, fd));
-      } catch {
-        continue; // closed since the listing
-      }
-      if (!isDri(target)) continue;
-      const where = path.join(procRoot, String(pid), 'fdinfo', fd);
-      let text: string | null;
-      try {
-        text = readSmall(where);
-      } catch (e) {
-        onError?.(e);
-        continue;
-      }
-      if (text === null) continue;
-      let c: DrmClient | null;
-      try {
-        c = parseDrmFdinfo(text, pid, where);
-      } catch (e) {
-        onError?.(e);
-        continue;
-      }
-      if (!c) continue;
-      const key = `${c.pdev}\0${c.clientId}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      out.push(c);
+    for (const pid of this.memo.keys()) if (!wanted.has(pid)) this.memo.delete(pid);
+    return out;
+  }
+
+  private client(pid: number, fd: string): DrmClient | null {
+    const where = path.join(this.procRoot, String(pid), 'fdinfo', fd);
+    try {
+      const text = readSmall(where);
+      return text === null ? null : parseDrmFdinfo(text, pid, where);
+    } catch (e) {
+      this.onError?.(e);
+      return null;
     }
   }
-  return out;
+}
+
+/** One pass over the given pids with nothing remembered (every link read): `vigil fit`, tests. */
+export function scanDrmClients(procRoot: string, pids: readonly number[], onError?: (e: unknown) => void): DrmClient[] {
+  return new DrmScanner(procRoot, onError).scan(pids);
 }
 
 /**
@@ -116,18 +157,18 @@ export function scanDrmClients(procRoot: string, pids: readonly number[], onErro
 export class DrmClientScan {
   private lastPids: readonly number[] | null = null;
   private last: DrmClient[] = [];
+  private readonly scanner: DrmScanner;
   /** Passes made (tests). */
   passes = 0;
 
-  constructor(
-    private readonly procRoot: string,
-    private readonly onError?: (e: unknown) => void,
-  ) {}
+  constructor(procRoot: string, onError?: (e: unknown) => void) {
+    this.scanner = new DrmScanner(procRoot, onError);
+  }
 
   clients(pids: readonly number[]): DrmClient[] {
     if (pids !== this.lastPids) {
       this.passes++;
-      this.last = scanDrmClients(this.procRoot, pids, this.onError);
+      this.last = this.scanner.scan(pids);
       this.lastPids = pids;
     }
     return this.last;
