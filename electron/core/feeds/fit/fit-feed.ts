@@ -21,6 +21,7 @@ import type { VigilStore } from '../../store.js';
 import type { SupervisedBackendConfig } from '../../supervisor/backend-config.js';
 import type { PreStartContext } from '../../supervisor/seams.js';
 import type { EventDraft } from '../../events.js';
+import { gpuOomAdvice } from './gpu-oom-advice.js';
 import { FitRun, oomKey, type RunCommand } from './fit-run.js';
 import { ModelCache } from './model-cache.js';
 import { currentRunLog } from './run-log.js';
@@ -240,6 +241,17 @@ export class FitFeed {
       const withFigures = exit.oom?.anonRssKb != null || exit.oom?.rssKb != null;
       this.later(0, () => this.track(this.advise(run, exit, withFigures)));
       if (!withFigures) this.later(ADVICE_WAIT_MS, () => this.track(this.announceAdvice(run)));
+    }
+    const gpuOom = exit.gpuOom;
+    if (gpuOom?.gpu && run.prediction && run.adviceKey !== gpuOom.id) {
+      // Out of GPU memory: what the prediction said of the GPUs, and the flags that take memory off them.
+      run.adviceKey = gpuOom.id;
+      const text = gpuOomAdvice(run.prediction, gpuOom.gpu);
+      if (text) {
+        this.patch(run.backend, { advice: { text, pid: exit.pid, at: Date.now(), options: [] } });
+        this.d.store.setOomAdvice(run.backend, exit.pid, text);
+        this.d.emit({ kind: 'system', backend: run.backend, pid: exit.pid, reason: `fit: after running out of GPU memory: ${text}` });
+      }
     }
   }
 
