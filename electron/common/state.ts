@@ -166,6 +166,8 @@ export interface GpuMemory {
   vramFree?: number;
   /** PCI address ('0000:01:00.0'). */
   pdev?: string;
+  /** amdgpu: the CPU-visible part of VRAM (mem_info_vis_vram_*), where the kernel reports it. */
+  visVram?: { used: number; total: number };
   /** A device without memory of its own (GB10 / DGX Spark): the figures are the host's. */
   unified?: boolean;
   /** What the figures are, when not plain device memory. */

@@ -54,7 +54,7 @@ describe('DRM fdinfo on fixture trees', () => {
       .process(101, [...plainFds(0, 3), { fd: 3, target: '/dev/dri/card1', fdinfo: 'drm-driver:\tamdgpu\ndrm-pdev:\t0000:c5:00.0\n' }]);
     const gpu = createGpuSources({ procRoot: fx.proc, sysRoot: fx.sys, nvmlLibrary: null, nvidiaSmi: null });
     const r = await gpu.read([100, 101]);
-    expect(r.devices).toEqual([{ id: 'card1', vendor: 'amd', name: 'AMD Radeon 8060S', vramUsed: 90 * MiB, vramTotal: 512 * MiB, gttUsed: 41 * GiB, gttTotal: 96 * GiB }]);
+    expect(r.devices).toEqual([{ id: 'card1', vendor: 'amd', name: 'AMD Radeon 8060S', vramUsed: 90 * MiB, vramTotal: 512 * MiB, gttUsed: 41 * GiB, gttTotal: 96 * GiB, visVram: { used: 90 * MiB, total: 512 * MiB } }]);
     expect(r.processes).toEqual([{ pid: 100, device: 'card1', vram: 5 * MiB, gtt: 40 * GiB }]);
   });
 
