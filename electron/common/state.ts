@@ -58,6 +58,8 @@ export interface ExitInfo {
    * cleared with the exit, and this is what is left of it.
    */
   lastRss?: number | null;
+  /** GPU memory of its tree at that last sample, per device; absent when it held none. */
+  lastGpu?: GpuUse[] | null;
 }
 
 export interface MemoryBreakdown {

@@ -101,7 +101,8 @@ export class ExitRecorder {
     else if (oom) exit = withOom(exit, oom, oomHow(oom));
     if (!keepZombie) closeHandle(h);
     this.d.registry.delete(this.d.id);
-    exit = { ...exit, lastRss: this.d.rec.lastRss };
+    const lastGpu = this.d.rec.lastGpu;
+    exit = { ...exit, lastRss: this.d.rec.lastRss, ...(lastGpu ? { lastGpu } : {}) };
     this.d.rec.publishExit({ lastExit: exit, awaitingReap: keepZombie, pid: keepZombie ? h.pid : null, procState: keepZombie ? probe(h).state : 'gone', healthLatencyMs: null });
     this.d.note?.(`exited: pid ${h.pid} ${exit.reason}`);
     this.d.emit({ kind: 'exit', backend: this.d.id, reason: exit.reason, pid: h.pid, exit, oom: exit.oom });
@@ -121,6 +122,7 @@ export class ExitRecorder {
     if (prev?.oomKilled) exit = withOom(exit, prev.oom, prev.oom ? oomHow(prev.oom) : 'kernel');
     exit.time = prev?.time ?? exit.time;
     exit.lastRss = prev?.lastRss ?? null;
+    if (prev?.lastGpu) exit.lastGpu = prev.lastGpu;
     closeHandle(h);
     this.d.rec.publish({ lastExit: exit, awaitingReap: false, pid: null, procState: 'gone', reason: `reaped: ${exit.reason}` });
     this.d.emit({ kind: 'exit', backend: this.d.id, reason: `reaped: ${exit.reason}`, pid: h.pid, exit });

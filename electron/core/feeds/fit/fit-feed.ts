@@ -64,6 +64,19 @@ function signature(c: SupervisedBackendConfig): string {
 }
 const policyOf = (c: SupervisedBackendConfig): FitPolicy => c.fit?.policy ?? 'warn';
 
+/**
+ * What the backend's own instance holds on the GPUs and a start frees: all
+ * of it while it runs; after its exit, what it held at the last sample, as
+ * long as the GPU figures in the state (sampled at `sampledAt`) predate the
+ * exit and so still count it as used.
+ */
+export function ownGpuOnStart(view: Pick<BackendView, 'memory' | 'lastExit'> | null, live: boolean, sampledAt: number): readonly GpuUse[] | undefined {
+  if (!view) return undefined;
+  if (live) return view.memory?.gpu;
+  const exit = view.lastExit;
+  return exit && exit.time >= sampledAt ? (exit.lastGpu ?? undefined) : undefined;
+}
+
 export class FitFeed {
   private readonly models = new ModelCache();
   private readonly fits = new Map<string, BackendFit>();
@@ -138,7 +151,8 @@ export class FitFeed {
     const live = view && view.pid !== null && LIVE.includes(view.status) ? view : null;
     // GTT is host RAM outside RSS: a restart frees it with the rest.
     const own = live ? (live.memory?.rss ?? 0) + gttOf(live.memory?.gpu) : 0;
-    const machine = await this.machine(cfg.memoryLimit, own || undefined, live?.memory?.gpu);
+    const ownGpu = ownGpuOnStart(view ?? null, live !== null, this.d.store.get().memory.system?.time ?? 0);
+    const machine = await this.machine(cfg.memoryLimit, own || undefined, ownGpu);
     const at = Date.now();
     const prediction = await this.withTimeout(this.predict(command, machine), true);
     const previous = this.fits.get(cfg.id);
