@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { HistoryRequest } from '../../common/api.js';
 import type { VigilConfig } from '../../common/config-schema.js';
-import type { History, MemoryAlert, MemoryBreakdown, OomKill, VigilEvent } from '../../common/state.js';
+import type { History, MemoryAlert, MemoryBreakdown, OomKill, SystemMemory, VigilEvent } from '../../common/state.js';
 import type { Logger } from '../diagnostics.js';
 import type { PidHistory } from '../oom/pid-history.js';
 import type { KernelLogSourceChoice } from '../oom/kernel-log-watcher.js';
@@ -102,15 +102,14 @@ export async function startFeeds(deps: FeedDeps): Promise<Feeds> {
   let watched: WatchedBackend[] = [];
   // The GPU sources, composed once for the machine: the sampler reads them; the fit verdict reads what it published.
   const gpuReported = new Set<string>();
+  let lastSystem: SystemMemory | null = null;
   const gpu = createGpuSources({
     ...(o.procRoot ? { procRoot: o.procRoot } : {}),
     ...(o.sysRoot ? { sysRoot: o.sysRoot } : {}),
     ...(o.nvmlLibrary !== undefined ? { nvmlLibrary: o.nvmlLibrary } : {}),
     nvidiaSmi: o.nvidiaSmi,
-    hostMemory: () => {
-      const m = store.get().memory.system;
-      return m ? { total: m.memTotal, available: m.memAvailable } : null;
-    },
+    // Host figures for a unified-memory GPU: the sampler's previous reading (a second old at most).
+    hostMemory: () => (lastSystem ? { total: lastSystem.memTotal, available: lastSystem.memAvailable } : null),
     onError: (e) => {
       // Each distinct problem once (pids blanked): an unreadable fdinfo of another user's process is not news every second.
       const key = (e instanceof Error ? e.message : String(e)).replace(/\/\d+\//g, '/<pid>/');
@@ -128,6 +127,7 @@ export async function startFeeds(deps: FeedDeps): Promise<Feeds> {
     },
     store,
     onSample: (sample, time) => {
+      if (sample.system) lastSystem = sample.system;
       watching?.applyGpu(sample.gpuProcesses);
       deps.pidHistory.observeTrees(new Map(Object.entries(sample.backends).map(([id, m]) => [id, m.pids])), time);
       consumers.record(time, Object.entries(sample.backends).map(([backend, m]) => ({ backend, rssBytes: m.rss })));

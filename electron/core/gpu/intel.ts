@@ -3,8 +3,7 @@
 // xe). Local memory (local0, vram0) is VRAM; system memory the GPU maps is
 // GTT. The drivers publish no device totals in sysfs, so no device figures.
 import type { GpuMemory } from '../../common/state.js';
-import { fromClients } from './amd.js';
-import type { DrmCards } from './drm-cards.js';
+import { fromClients, type DrmCards } from './drm-cards.js';
 import type { DrmClientScan } from './drm-fdinfo.js';
 import type { GpuProcessUse, GpuSource } from './source.js';
 
