@@ -82,7 +82,7 @@ describe('Watcher: discovery', () => {
     });
     w.tick();
     const v = byPid(w, s.pid);
-    expect(v?.kind).toBe('llama-server');
+    expect(v?.kind).toBe('llama-router');
     expect(v?.exe).toBe(real.bin);
     expect(v?.listen.map((l) => l.port)).toContain(port);
     const healthy = await waitFor(() => {

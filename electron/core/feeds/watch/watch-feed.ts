@@ -14,7 +14,7 @@ import type { WatchConfig } from '../../../common/watch-schema.js';
 import type { Logger } from '../../diagnostics.js';
 import { everyShared } from '../../shared-interval.js';
 import type { EventDraft } from '../../events.js';
-import { Watcher, type OwnedProcesses } from '../../watch/index.js';
+import { ManagerWatch, Watcher, type OwnedProcesses } from '../../watch/index.js';
 import { adoptedBackend, adoptedId } from './watch-adopt.js';
 
 export interface WatchFeedDeps {
@@ -62,25 +62,33 @@ export function startWatchFeed(deps: WatchFeedDeps): WatchFeed {
   const uid = process.getuid?.() ?? -1;
   let watcher: Watcher | null = null;
   let section = '';
-  let published = -1;
+  let published = '';
   let publishQueued = false;
   /** Servers the user asked Vigil to stop: their exit is no alarm. */
   const requested = new Set<string>();
 
   const publish = (): void => {
     publishQueued = false;
-    if (!watcher || watcher.version === published) return;
-    published = watcher.version;
-    deps.publish(watcher.list());
+    if (!watcher) return;
+    const key = `${watcher.version}:${managers.version}`;
+    if (key === published) return;
+    published = key;
+    deps.publish(managers.decorate(watcher.list()));
   };
-  const onEvent = (e: WatchEvent): void => {
-    deps.emit(watchEventDraft(e, requested.has(e.id)));
-    if (e.kind === 'exited' || e.kind === 'reaped') requested.delete(e.id);
-    // Events come between ticks (an exit within milliseconds): show them now, once per burst.
+  const queuePublish = (): void => {
     if (!publishQueued) {
       publishQueued = true;
       queueMicrotask(publish);
     }
+  };
+  /** Managers' APIs (the router, Ollama, llama-swap, lemond): their claims beside what the watcher sees. */
+  const managers = new ManagerWatch({ onChange: queuePublish, logger: deps.logger, ...(deps.procRoot ? { procRoot: deps.procRoot } : {}) });
+  const onEvent = (e: WatchEvent): void => {
+    deps.emit(watchEventDraft(e, requested.has(e.id)));
+    if (e.kind === 'exited' || e.kind === 'reaped') requested.delete(e.id);
+    managers.onEvent(e);
+    // Events come between ticks (an exit within milliseconds): show them now, once per burst.
+    queuePublish();
   };
   /** The watcher for the config in force; a new one when the `watch:` section changed. */
   const current = (): Watcher => {
@@ -90,7 +98,7 @@ export function startWatchFeed(deps: WatchFeedDeps): WatchFeed {
     watcher?.close();
     section = key;
     watcher = new Watcher({ ...(cfg ? { config: cfg } : {}), ...(deps.procRoot ? { procRoot: deps.procRoot } : {}), logger: deps.logger, onEvent });
-    published = -1;
+    published = '';
     if (!watcher.config.enabled) deps.publish([]);
     return watcher;
   };
@@ -98,6 +106,7 @@ export function startWatchFeed(deps: WatchFeedDeps): WatchFeed {
     try {
       const w = current();
       w.tick(deps.owned());
+      managers.update(w.list());
       publish();
     } catch (e) {
       deps.logger.error('watch: a tick failed', e);
@@ -155,6 +164,7 @@ export function startWatchFeed(deps: WatchFeedDeps): WatchFeed {
     },
     close() {
       stopTimer();
+      managers.close();
       watcher?.close();
       watcher = null;
     },
