@@ -1,6 +1,7 @@
 // The shape of a watched server (a server Vigil did not start) as the state
 // carries it; apart from watch.ts's rules so the state can name it without
 // importing those rules' wording.
+import type { GpuUse } from './gpu.js';
 import type { OomKill } from './oom-kill.js';
 
 /** What the catalog recognised, or 'rule' for a user's `watch:` rule. */
@@ -118,7 +119,7 @@ export interface WatchedServer {
   /** The last OOM kill attributed to it (kernel, earlyoom or systemd-oomd). */
   lastOom: OomKill | null;
   /** RSS of the process and its children (from /proc/<pid>/stat), bytes; null once gone. */
-  memory: { rss: number; processes: number } | null;
+  memory: { rss: number; processes: number; gpu?: GpuUse[] } | null;
   /** Set once its manager ended while it lived on (status `orphaned`): that manager, and when it exited (ms since epoch). */
   orphanedFrom?: { manager: WatchProcessRef; exitedAt: number } | null;
   /** How it ended, when the kernel's process events told (Vigil is not its parent, so only that connector knows). */

@@ -10,6 +10,7 @@ export interface WatchedGauges {
   up: Gauge<'server' | 'kind'>;
   zombie: Gauge<'server'>;
   orphaned: Gauge<'server'>;
+  gpu: Gauge<'server' | 'device' | 'region'>;
 }
 
 /** The `server` label of a watched server: 'ollama.service', 'llama-server:8080', 'llama-server:41233'. */
@@ -30,5 +31,9 @@ export function collectWatched(g: WatchedGauges, watched: readonly WatchedServer
     g.up.set({ server, kind: s.kind }, s.status === 'running' || s.status === 'orphaned' ? 1 : 0);
     g.zombie.set({ server }, s.status === 'zombie' ? 1 : 0);
     g.orphaned.set({ server }, s.status === 'orphaned' ? 1 : 0);
+    for (const d of s.memory?.gpu ?? []) {
+      g.gpu.set({ server, device: d.device, region: 'vram' }, d.vram);
+      g.gpu.set({ server, device: d.device, region: 'gtt' }, d.gtt);
+    }
   }
 }

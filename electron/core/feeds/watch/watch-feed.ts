@@ -5,6 +5,7 @@
 // the journal; and the honest actions carried out, adoption included (stop
 // the server, then run the same command line as a backend). A changed
 // `watch:` section of the config makes a new watcher.
+import type { GpuProcessUse } from '../../gpu/source.js';
 import type { CommandResult } from '../../../common/api.js';
 import type { OomKill, VigilEvent } from '../../../common/state.js';
 import { BackendSchema } from '../../../common/config-schema.js';
@@ -36,6 +37,10 @@ export interface WatchFeedDeps {
 export interface WatchFeed {
   /** An OOM kill from the kernel log: the kill with its attribution when a watched server took it (its event is journalled then), else null. */
   attributeKill(kill: OomKill): OomKill | null;
+  /** The live servers' pids and their children's, whose GPU memory the sampler reads. */
+  gpuPids(): number[];
+  /** The sampler's GPU reading, by process, into the servers' views. */
+  applyGpu(processes: readonly GpuProcessUse[]): void;
   stop(id: string): Promise<CommandResult>;
   restartUnit(id: string): Promise<CommandResult>;
   adopt(id: string): Promise<CommandResult>;
@@ -117,6 +122,12 @@ export function startWatchFeed(deps: WatchFeedDeps): WatchFeed {
 
   return {
     attributeKill: (kill) => (watcher ? (watcher.attributeKill(kill)?.kill ?? null) : null),
+    gpuPids: () => watcher?.gpuPids() ?? [],
+    applyGpu: (processes) => {
+      if (!watcher) return;
+      watcher.applyGpu(processes);
+      publish();
+    },
     async stop(id) {
       const w = known(id);
       if (!w) return unknown(id);
