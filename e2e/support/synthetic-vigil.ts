@@ -59,17 +59,17 @@ export function installSyntheticVigil(opts: SyntheticOptions): void {
     tick++;
     const i = tick % ids.length;
     const b = state.backends[i]!;
-    b.healthLatencyMs = 2 + (tick % 9);
-    b.memory = { ...b.memory, rss: rssAt(i, Date.now() / 1000) };
+    // As window.vigil hands it on after a delta: a new object for the changed backend, the other 49 as they were.
     state.backends = [...state.backends];
+    state.backends[i] = { ...b, healthLatencyMs: 2 + (tick % 9), memory: { ...b.memory, rss: rssAt(i, Date.now() / 1000) } };
     state.time = Date.now();
-    const snap = JSON.parse(JSON.stringify(state)) as unknown;
+    const snap = { ...state };
     stateListeners.forEach((cb) => cb(snap));
   }, opts.pushMs);
 
   const ok = async () => ({ ok: true, message: 'synthetic' });
   g.vigil = {
-    getState: async () => JSON.parse(JSON.stringify(state)) as unknown,
+    getState: async () => ({ ...state }),
     start: ok, stop: ok, restart: ok, reap: ok,
     getLogs: async (req: { id: string }) => ({ id: req.id, lines: [], path: null }),
     getEvents: async () => [],

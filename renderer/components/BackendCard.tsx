@@ -53,7 +53,7 @@ function BackendCardImpl({ b, focused }: { b: BackendView; focused: boolean }) {
     setConfirm(null);
     setBusy(action);
     try {
-      const res = await api[action](b.id);
+      const res = await api[action]({ id: b.id });
       setResult({ action, res });
     } catch (e) {
       setResult({ action, res: { ok: false, message: (e as Error).message } });
@@ -127,8 +127,5 @@ function BackendCardImpl({ b, focused }: { b: BackendView; focused: boolean }) {
   );
 }
 
-/** Snapshots are fresh objects each push: compare by content so 50 cards don't all re-render. */
-export const BackendCard = memo(
-  BackendCardImpl,
-  (a, b) => a.focused === b.focused && (a.b === b.b || JSON.stringify(a.b) === JSON.stringify(b.b)),
-);
+/** A backend that did not change is the same object after a delta (common/client.ts): its card does not render again. */
+export const BackendCard = memo(BackendCardImpl);
