@@ -1,7 +1,26 @@
 import { describe, expect, it } from 'vitest';
-import { backend, baseState } from '../../test-support/fake-service.js';
-import type { VigilEvent, VigilState } from './state.js';
+import type { BackendView, VigilEvent, VigilState } from './state.js';
 import { applyDelta, DeltaError, diffState, sameJson } from './state-delta.js';
+
+// The web project (renderer and electron/common) does not reach test-support: the state is built here.
+function backend(id: string): BackendView {
+  return {
+    id, name: id, status: 'ready', reason: '', since: 0, pid: 1234, pgid: 1234, procState: 'sleeping', startedAt: 0, port: 8080,
+    adopted: false, restarts: 2, lastExit: null, awaitingReap: false, healthLatencyMs: 12, nextRestartAt: null,
+    memory: { rss: 5_000_000, anon: 4_000_000, file: 1_000_000, shmem: 0, swap: 0, pss: null, processes: 1 },
+    memoryLimit: null, cgroup: null, command: ['llama-server'], restartPolicy: 'always', fit: null, llama: null,
+  };
+}
+
+function baseState(backends: BackendView[]): VigilState {
+  return {
+    hostname: 'test', time: 1, backends, events: [], ooms: [],
+    memory: { system: { time: 1, memTotal: 24e9, memAvailable: 20e9, swapTotal: 0, swapFree: 0, psi: null }, gpus: [] },
+    kernelLog: { active: 'none', detail: '', hint: null },
+    config: { path: '/x', loadedAt: 1, errors: [], ignored: [], format: 'vigil', created: false },
+    alerts: [], uid: 1000, watched: [],
+  };
+}
 
 const event = (seq: number, backendId = 'b0'): VigilEvent => ({ seq, time: seq, kind: 'transition', backend: backendId, from: null, to: 'ready', reason: `e${seq}`, pid: null, exit: null, oom: null });
 const fifty = (): VigilState => baseState(Array.from({ length: 50 }, (_, i) => backend(`b${i}`)));
