@@ -8,7 +8,8 @@ import type { BackendStatus, VigilEvent } from '../electron/common/state.js';
 import { createVigilStore, type VigilStore } from '../electron/core/store.js';
 import { BackendSupervisor, type SupervisorDeps } from '../electron/core/supervisor/backend-supervisor.js';
 import { RunningRegistry } from '../electron/core/supervisor/running-registry.js';
-import type { EventDraft, SupervisedBackendConfig } from '../electron/core/supervisor/types.js';
+import type { EventDraft } from '../electron/core/events.js';
+import type { SupervisedBackendConfig } from '../electron/core/supervisor/types.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** The fake llama-server fixture (flags: --port, --load-ms, --crash-after-ms, --hang-after-ms, --ignore-sigterm …). */

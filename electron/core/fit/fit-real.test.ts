@@ -10,7 +10,7 @@ import type { FitEstimate } from '../../common/fit.js';
 import { writeLlamaModel } from '../../../test-support/llama-model.js';
 import { cgroupPeak, itLlamaServer, readProcMemory, startLlamaServer } from '../../../test-support/llama-run.js';
 import { all, cgroupV1Memory, isRoot } from '../../../test-support/privileged.js';
-import { makeCgroup, removeCgroup } from '../oom/fixtures/oom-cgroup.js';
+import { makeCgroup, removeCgroup } from '../../../test-support/oom/oom-cgroup.js';
 import { MeasurementStore } from './measurements.js';
 import { predictFit } from './predict.js';
 import { parseServerMemoryLog, sumBytes } from './server-log.js';

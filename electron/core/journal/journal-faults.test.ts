@@ -9,7 +9,8 @@ import type { VigilEvent } from '../../common/state.js';
 import { waitFor } from '../../../test-support/helpers.js';
 import { itPrivileged } from '../../../test-support/privileged.js';
 import { mountCapability, smallMount, type SmallMount } from '../../../test-support/small-mount.js';
-import { EventJournal, type EventInput, type JournalOptions } from './event-journal.js';
+import { EventJournal, type JournalOptions } from './event-journal.js';
+import type { EventDraft } from '../events.js';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -30,7 +31,7 @@ function openJournal(dir: string, opts: JournalOptions = {}): { j: EventJournal;
   return { j, raised, warnings };
 }
 
-const ev = (reason: string, over: Partial<EventInput> = {}): EventInput => ({ kind: 'transition', backend: 'fake', reason, ...over });
+const ev = (reason: string, over: Partial<EventDraft> = {}): EventDraft => ({ kind: 'transition', backend: 'fake', reason, ...over });
 const payload = 'x'.repeat(300);
 
 /** Every event in the files, read by a fresh journal; also the warnings it gave. */

@@ -4,12 +4,14 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { KernelLogStatus, OomKill } from '../../common/state.js';
 import { all, cgroupV1Memory, isRoot, itPrivileged, kmsgReadable } from '../../../test-support/privileged.js';
-import { makeCgroup, oomKillInCgroup, removeCgroup } from './fixtures/oom-cgroup.js';
+import { makeCgroup, oomKillInCgroup, removeCgroup } from '../../../test-support/oom/oom-cgroup.js';
 import { KernelLogWatcher } from './kernel-log-watcher.js';
 import { readBootId } from './kmsg-reader.js';
 
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'vigil-klw-'));
-const fakeJournalctl = new URL('./fixtures/fake-journalctl.mjs', import.meta.url).pathname;
+// journalctl's stand-in, printing the shapes fixture's journal entries.
+const fakeJournalctl = new URL('../../../test-support/journalctl-stub.mjs', import.meta.url).pathname;
+process.env.VIGIL_JOURNAL_STUB = new URL('./fixtures/shapes/journal.json', import.meta.url).pathname;
 
 describe('KernelLogWatcher source choice', () => {
   it('no kmsg and no journalctl → cgroup counters only, with a hint naming the fixes', async () => {

@@ -1,14 +1,14 @@
 // The watch feed with real processes: what it publishes and journals, what
 // it leaves out, and its actions (stop as asked, adopt into a backend).
 import { afterEach, describe, expect, it } from 'vitest';
-import type { CommandResult } from '../../common/api.js';
-import type { WatchedServer } from '../../common/watch.js';
-import type { WatchConfig } from '../../common/watch-schema.js';
-import { WatchConfigSchema } from '../../common/watch-schema.js';
-import { pickFreePort, waitFor } from '../../../test-support/helpers.js';
-import { fakeServerArgv, namedNode, startFromShell, type ShellStarted } from '../../../test-support/watch/servers.js';
-import type { EventDraft } from '../supervisor/types.js';
-import type { OwnedProcesses } from '../watch/index.js';
+import type { CommandResult } from '../../../common/api.js';
+import type { WatchedServer } from '../../../common/watch.js';
+import type { WatchConfig } from '../../../common/watch-schema.js';
+import { WatchConfigSchema } from '../../../common/watch-schema.js';
+import { pickFreePort, waitFor } from '../../../../test-support/helpers.js';
+import { fakeServerArgv, namedNode, startFromShell, type ShellStarted } from '../../../../test-support/watch/servers.js';
+import type { EventDraft } from '../../events.js';
+import type { OwnedProcesses } from '../../watch/index.js';
 import { startWatchFeed, type WatchFeed } from './watch-feed.js';
 
 const cleanups: (() => void)[] = [];

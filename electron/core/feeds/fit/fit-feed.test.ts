@@ -8,14 +8,14 @@ import { closeSync, constants, existsSync, mkdirSync, mkdtempSync, openSync, rea
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import type { BackendFit } from '../../common/fit.js';
-import type { VigilEvent } from '../../common/state.js';
-import { fakeLlamaServerBin, writeSparseModel } from '../../../test-support/fit-fixtures.js';
-import { cleanupVigils, startVigil, type RunningVigil } from '../../../test-support/llama/vigil-with-llama.js';
-import { fakeBackend } from '../../../test-support/supervisor-harness.js';
-import { MEASUREMENTS_FILE, MeasurementStore } from '../fit/index.js';
-import { createVigilStore } from '../store.js';
-import { createVigil } from '../vigil.js';
+import type { BackendFit } from '../../../common/fit.js';
+import type { VigilEvent } from '../../../common/state.js';
+import { fakeLlamaServerBin, writeSparseModel } from '../../../../test-support/fit-fixtures.js';
+import { cleanupVigils, startVigil, type RunningVigil } from '../../../../test-support/llama/vigil-with-llama.js';
+import { fakeBackend } from '../../../../test-support/supervisor-harness.js';
+import { MEASUREMENTS_FILE, MeasurementStore } from '../../fit/index.js';
+import { createVigilStore } from '../../store.js';
+import { createVigil } from '../../vigil.js';
 import { FitFeed } from './fit-feed.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'vigil-fitfeed-'));

@@ -4,14 +4,14 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { LlamaView } from '../../common/llama.js';
-import { waitFor } from '../../../test-support/helpers.js';
-import { fakeBackend, makeHarness, type Harness } from '../../../test-support/supervisor-harness.js';
-import { BackendLog } from '../logs/backend-log.js';
-import type { SupervisedBackendConfig } from '../supervisor/types.js';
-import { llamaSeams } from './index.js';
+import type { LlamaView } from '../../../common/llama.js';
+import { waitFor } from '../../../../test-support/helpers.js';
+import { fakeBackend, makeHarness, type Harness } from '../../../../test-support/supervisor-harness.js';
+import { BackendLog } from '../../logs/backend-log.js';
+import type { SupervisedBackendConfig } from '../../supervisor/types.js';
+import { llamaSeams } from './llama-feed.js';
 
-const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'llama', 'fixtures');
+const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'llama', 'fixtures');
 const MiB = 1024 * 1024;
 
 let h: Harness | null = null;

@@ -5,8 +5,8 @@
 import { appendFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { tempDir, waitFor } from '../../../test-support/helpers.js';
-import { BackendLog } from '../logs/backend-log.js';
+import { tempDir, waitFor } from '../../../../test-support/helpers.js';
+import { BackendLog } from '../../logs/backend-log.js';
 import { ProcessLogFollower } from './log-follower.js';
 
 const cleanups: (() => void)[] = [];
