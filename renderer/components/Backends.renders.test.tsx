@@ -11,7 +11,7 @@ import type { ConnectionStatus } from '../../electron/common/api.js';
 import { createVigilClient, type ClientTransport } from '../../electron/common/client.js';
 import { diffState, type StateMessage } from '../../electron/common/state-delta.js';
 import type { BackendView, VigilState } from '../../electron/common/state.js';
-import { connectStore, useUi } from '../store/store.js';
+import { connectStore, useNow, useUi } from '../store/store.js';
 import { Backends } from './Backends.js';
 
 // The web project (renderer and electron/common) does not reach test-support: the state is built here.
@@ -113,6 +113,15 @@ describe('applying a delta', () => {
     const t = useUi.getState().state!;
     await act(async () => h.change({ ...t, memory: { ...t.memory, system: { ...t.memory.system!, memAvailable: 1e9 } }, time: t.time + 1 }));
     expect(useUi.getState().state!.memory.system?.memAvailable).toBe(1e9);
+    expect(renders.size).toBe(0);
+
+    // A clock tick re-renders the uptimes, not the cards; an uptime past an hour shows minutes and stays as it is.
+    renders.clear();
+    const uptime = (): string | null | undefined => el.querySelector('[data-testid="life-b3"]')?.textContent;
+    await act(async () => useNow.setState({ now: 3_600_000 + 5_000 }));
+    expect(uptime()).toBe('1h 00m');
+    await act(async () => useNow.setState({ now: 3_600_000 + 6_000 }));
+    expect(uptime()).toBe('1h 00m');
     expect(renders.size).toBe(0);
 
     // The naive push (a whole new snapshot) renders all 50: the count above is not blind.
