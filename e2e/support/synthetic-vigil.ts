@@ -8,8 +8,10 @@ export interface SyntheticOptions {
   backends: number;
   /** Seconds of 1 s history available at load. */
   historySec: number;
-  /** A state push (one backend's figures change) every this many ms. */
+  /** A state push (one backend's figures change) every this many ms; 0: none. */
   pushMs: number;
+  /** Each push a fresh copy of the whole state (what a snapshot push handed the store), not the changed backend alone. */
+  freshObjects?: boolean;
 }
 
 export function installSyntheticVigil(opts: SyntheticOptions): void {
@@ -55,7 +57,7 @@ export function installSyntheticVigil(opts: SyntheticOptions): void {
     return { resolution: 1, t, series };
   };
 
-  setInterval(() => {
+  if (opts.pushMs > 0) setInterval(() => {
     tick++;
     const i = tick % ids.length;
     const b = state.backends[i]!;
@@ -63,7 +65,7 @@ export function installSyntheticVigil(opts: SyntheticOptions): void {
     state.backends = [...state.backends];
     state.backends[i] = { ...b, healthLatencyMs: 2 + (tick % 9), memory: { ...b.memory, rss: rssAt(i, Date.now() / 1000) } };
     state.time = Date.now();
-    const snap = { ...state };
+    const snap = opts.freshObjects ? (JSON.parse(JSON.stringify(state)) as unknown) : { ...state };
     stateListeners.forEach((cb) => cb(snap));
   }, opts.pushMs);
 
