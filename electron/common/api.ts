@@ -156,23 +156,11 @@ export interface VigilApi extends VigilRequestMethods {
 
 /**
  * The host-side service the core implements; hosts (Electron IPC, WebSocket
- * bridge, REST) validate payloads with REQUEST_SCHEMAS and call these.
+ * bridge, REST) validate payloads with REQUEST_SCHEMAS and call these. Its
+ * request methods are `window.vigil`'s (VigilRequests), but state is read at once.
  */
-export interface VigilService {
+export interface VigilService extends Omit<VigilRequestMethods, 'getState'> {
   getState(): VigilState;
-  start(req: StartRequest): Promise<CommandResult>;
-  stop(req: IdRequest): Promise<CommandResult>;
-  restart(req: IdRequest): Promise<CommandResult>;
-  reap(req: IdRequest): Promise<CommandResult>;
-  getLogs(req: LogsRequest): Promise<LogChunk>;
-  getEvents(req: EventsRequest): Promise<VigilEvent[]>;
-  getHistory(req: HistoryRequest): Promise<History>;
-  addBackend(req: AddBackendRequest): Promise<CommandResult>;
-  openConfig(): Promise<CommandResult>;
-  predictFit(req: PredictFitRequest): Promise<FitPrediction>;
-  stopWatched(req: WatchedIdRequest): Promise<CommandResult>;
-  restartWatchedUnit(req: WatchedIdRequest): Promise<CommandResult>;
-  adoptWatched(req: WatchedIdRequest): Promise<CommandResult>;
   /** Called with every new state snapshot; returns unsubscribe. */
   subscribe(cb: (s: VigilState) => void): Unsubscribe;
   /** Live log lines of one backend. */
