@@ -25,7 +25,7 @@ describe('EventJournal', () => {
     const a = j.append(ev({ reason: 'one' }));
     expect(a).toMatchObject({ seq: 1, reason: 'one', time: expect.any(Number) });
     expect(lines(j.livePath)).toHaveLength(0); // not yet on disk
-    await waitFor(() => lines(j.livePath).length === 1, 2000, 'timed flush');
+    await waitFor(() => lines(j.livePath).length === 1, 30_000, 'timed flush');
     expect(JSON.parse(lines(j.livePath)[0]!)).toEqual(a);
   });
 
