@@ -7,9 +7,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { LogChunk } from '../common/api.js';
 import type { VigilState } from '../common/state.js';
-import type { ServerMessage } from '../common/ws-protocol.js';
 import type { OomKill } from '../common/state.js';
+import type { StateDelta } from '../common/state-delta.js';
+import type { ServerMessage as WireMessage } from '../common/ws-protocol.js';
 import { backend, baseState, fakeService, type FakeService } from '../../test-support/fake-service.js';
+import { stateFollower } from '../../test-support/state-follower.js';
 import { watchedView } from '../../test-support/watch/views.js';
 import { startServer, type RunningServer } from './server.js';
 
@@ -39,13 +41,18 @@ type ErrorBody = { error: string; field: string | null };
 const errorBody = async (r: Response): Promise<ErrorBody> => (await r.json()) as ErrorBody;
 
 /** Opens a WS and collects messages; resolves once open or rejects with the HTTP status. */
+/** A wire message, with each state message (snapshot or delta) carrying the state it leaves. */
+type ServerMessage = Exclude<WireMessage, { type: 'state' }> | { type: 'state'; version: number; state: VigilState; delta?: StateDelta };
+
 function connect(url: string, headers: Record<string, string> = {}): Promise<{ ws: WebSocket; messages: ServerMessage[]; next(pred: (m: ServerMessage) => boolean): Promise<ServerMessage> }> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(url, { headers });
     const messages: ServerMessage[] = [];
     const waiters: { pred: (m: ServerMessage) => boolean; res: (m: ServerMessage) => void }[] = [];
+    const follower = stateFollower();
     ws.on('message', (d) => {
-      const m = JSON.parse(d.toString()) as ServerMessage;
+      const wire = JSON.parse(d.toString()) as WireMessage;
+      const m: ServerMessage = wire.type === 'state' ? { ...wire, state: follower.apply(wire) } : wire;
       // A message handed to a waiter is consumed; the rest stay in `messages`.
       const w = waiters.find((x) => x.pred(m));
       if (w) { waiters.splice(waiters.indexOf(w), 1); w.res(m); } else messages.push(m);
@@ -181,8 +188,8 @@ describe('WebSocket bridge', () => {
   it('throttles state pushes to at most 20/s and always delivers the latest', async () => {
     const c = await connect(`ws://127.0.0.1:${srv.port}/ws?token=${TOKEN}`);
     await c.next((m) => m.type === 'state');
-    for (let i = 0; i < 200; i++) svc.setState({ ...baseState([backend('alpha')]), time: i });
-    const last = await c.next((m) => m.type === 'state' && m.state.time === 199);
+    for (let i = 0; i < 200; i++) svc.setState({ ...baseState([backend('alpha', { restarts: i })]), time: i });
+    const last = await c.next((m) => m.type === 'state' && m.state.time === 199 && m.state.backends[0]?.restarts === 199);
     expect(last.type).toBe('state');
     const states = c.messages.filter((m) => m.type === 'state');
     // 200 changes within a few ms: one immediate push, then the trailing latest.

@@ -1,5 +1,6 @@
 // One backend: status, process facts, last exit, and the actions on it.
 import { memo, useState, type ReactNode } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import type { CommandResult } from '../../electron/common/api.js';
 import type { BackendCommand } from '../../electron/common/commands.js';
 import { describeExit } from '../../electron/common/format.js';
@@ -20,16 +21,18 @@ const CONFIRM: Partial<Record<Action, string>> = {
   restart: 'stops the process group and starts it again; requests in flight fail and the model reloads.',
 };
 
-/** The facts that move with the clock; their own component so only they re-render each second. */
+/**
+ * The facts that move with the clock; their own components, and they select
+ * the text from the clock, so they render again only when what they show
+ * changes (an uptime past an hour shows minutes: once a minute, not each second).
+ */
 function LifeFact({ b }: { b: BackendView }) {
-  const now = useNow((s) => s.now);
-  const f = lifeFact(b, now);
+  const f = useNow(useShallow((s) => lifeFact(b, s.now)));
   return <Fact label={f.label} testId={`life-${b.id}`}>{f.text}</Fact>;
 }
 
 function NextStart({ b }: { b: BackendView }) {
-  const now = useNow((s) => s.now);
-  const text = nextStart(b, now);
+  const text = useNow((s) => nextStart(b, s.now));
   return text === null ? null : <Fact label="Next start" testId={`next-start-${b.id}`}>{text}</Fact>;
 }
 
@@ -68,7 +71,7 @@ function BackendCardImpl({ b, focused }: { b: BackendView; focused: boolean }) {
     setConfirm(null);
     setBusy(action);
     try {
-      const res = await api[action](b.id);
+      const res = await api[action]({ id: b.id });
       setResult({ action, res });
     } catch (e) {
       setResult({ action, res: { ok: false, message: (e as Error).message } });
@@ -143,8 +146,5 @@ function BackendCardImpl({ b, focused }: { b: BackendView; focused: boolean }) {
   );
 }
 
-/** Snapshots are fresh objects each push: compare by content so 50 cards don't all re-render. */
-export const BackendCard = memo(
-  BackendCardImpl,
-  (a, b) => a.focused === b.focused && (a.b === b.b || JSON.stringify(a.b) === JSON.stringify(b.b)),
-);
+/** A backend that did not change is the same object after a delta (common/client.ts): its card does not render again. */
+export const BackendCard = memo(BackendCardImpl);

@@ -33,7 +33,7 @@ function WatchedCardImpl({ s, uid }: { s: WatchedServer; uid: number }) {
     setConfirm(null);
     setBusy(a.action);
     try {
-      setResult({ action: a.action, res: await call[a.action](s.id) });
+      setResult({ action: a.action, res: await call[a.action]({ id: s.id }) });
     } catch (e) {
       setResult({ action: a.action, res: { ok: false, message: (e as Error).message } });
     } finally {
@@ -108,7 +108,8 @@ function WatchedCardImpl({ s, uid }: { s: WatchedServer; uid: number }) {
   );
 }
 
-const WatchedCard = memo(WatchedCardImpl, (a, b) => a.uid === b.uid && (a.s === b.s || JSON.stringify(a.s) === JSON.stringify(b.s)));
+/** A watched server that did not change is the same object after a delta (common/client.ts). */
+const WatchedCard = memo(WatchedCardImpl);
 
 export function WatchedList() {
   const watched = useUi((s) => s.state?.watched);

@@ -2,8 +2,10 @@
 // sample into the history (the charts), but the state — pushed whole to
 // every window on each change — gets a figure only when it moved by what the
 // dashboard can show: a backend's RSS drifting by a few KiB each second is
-// not news, and with 50 backends it made every tick 50 updates. System
-// figures are also republished at least every REFRESH_MS so "now" stays now.
+// not news, and with 50 backends it made every tick 50 updates. A sample
+// that moves nothing the dashboard shows is no update at all, however old the
+// published one is: the figures on screen are still true, and an idle Vigil
+// sends its dashboards nothing.
 import type { GpuMemory, GpuUse, MemoryBreakdown, SystemMemory } from '../../common/state.js';
 
 const MIB = 1024 * 1024;
@@ -13,7 +15,6 @@ const MIN_BYTES = MIB;
 const MIN_SHARE = 0.005;
 /** PSI avg10 is given with two decimals; a tenth of a percent is a move. */
 const MIN_PSI = 0.1;
-export const SYSTEM_REFRESH_MS = 10_000;
 
 /** A byte figure moved by what the dashboard can show: MIN_BYTES and MIN_SHARE of `scale`. */
 export const movedBytes = (a: number | null, b: number | null, scale: number): boolean => {
@@ -40,14 +41,13 @@ export function gpuUseMoved(prev: readonly GpuUse[] | undefined, next: readonly 
   });
 }
 
-/** System memory or GPU figures moved noticeably, or the published ones are older than SYSTEM_REFRESH_MS. */
+/** System memory or GPU figures moved noticeably. */
 export function systemMemoryMoved(prev: { system: SystemMemory | null; gpus: GpuMemory[] }, next: { system: SystemMemory | null; gpus: GpuMemory[] }): boolean {
   const a = prev.system;
   const b = next.system;
   if (a === null || b === null) {
     if (a !== b) return true;
   } else {
-    if (b.time - a.time >= SYSTEM_REFRESH_MS) return true;
     if (a.memTotal !== b.memTotal || a.swapTotal !== b.swapTotal) return true;
     if (movedBytes(a.memAvailable, b.memAvailable, b.memTotal) || movedBytes(a.swapFree, b.swapFree, b.swapTotal)) return true;
     if ((a.psi === null) !== (b.psi === null)) return true;
