@@ -12,6 +12,7 @@ export function verdictTone(v: FitVerdict): Tone {
       return 'ok';
     case 'tight':
       return 'warn';
+    case 'killed-on-prompt':
     case 'wont-fit':
       return 'bad';
     case 'unknown':

@@ -150,13 +150,54 @@ describe('estimate', () => {
     const heap = await fit(['-c', '8192', '--no-mmap'], between);
     expect(heap.verdict).toBe('wont-fit');
     expect(heap.anon).toBe(anon + WEIGHTS);
-    expect(heap.why).toMatch(/^needs .*; won't fit: anonymous part .* > memoryLimit/);
+    expect(heap.why).toMatch(/^needs .*; won't load: anonymous part at load .* > memoryLimit/);
     // --mlock pins the weights: judged like anonymous memory.
     expect((await fit(['-c', '8192', '--mlock'], between)).verdict).toBe('wont-fit');
     // Over 90 % of what is there is tight; what the running instance holds counts as available on a restart.
     expect((await fit(['-c', '8192'], { memAvailable: p.total / 0.95, memTotal: 64 * GiB })).verdict).toBe('tight');
     expect((await fit(['-c', '8192'], { memAvailable: p.total / 2, memTotal: 64 * GiB, ownInstanceBytes: p.total })).verdict).toBe('fits');
     expect((await fit(['-c', '8192'], { memAvailable: 1 * MiB, memTotal: 64 * GiB })).verdict).toBe('wont-fit');
+  });
+
+  it('three outcomes: fits; loads but a prompt of ~N tokens is killed (the compute buffers are written only when a batch runs); does not load', async () => {
+    // No flash attention at -c 16384: the f32 scores of 8 heads over every cell, 16384 × 512 × 4 B × (8 + 1) = 288 MiB, untouched at load.
+    const flags = ['-c', '16384', '-fa', 'off', '--no-mmap'];
+    const free = await fit(flags);
+    const compute = part(free, 'compute');
+    expect(compute).toBe(512 * 4 * 4 * 512 + 16384 * 512 * 4 * 9 + 3 * MiB);
+    // At load: the warm-up's two tokens over 256 cells, 2 × 4 × 4 × 512 + 256 × 2 × 4 × 9 + 3 MiB.
+    const warm = 2 * 4 * 4 * 512 + 256 * 2 * 4 * 9 + 3 * MiB;
+    expect(free.atLoad.anon).toBe(free.anon - compute + warm);
+    expect(free.verdict).toBe('fits');
+    expect(free.killedAt).toBeNull();
+
+    // A limit between the two: it loads, and the kill comes once a prompt's scores outgrow the rest.
+    const limit = free.atLoad.anon + 100 * MiB;
+    const p = await fit(flags, { ...BIG, memoryLimit: limit });
+    expect(p.verdict).toBe('killed-on-prompt');
+    const b = p.budgets.find((x) => x.source === 'memoryLimit')!;
+    expect(b.atLoad).toBe(free.atLoad.anon);
+    expect(b.neededAnon).toBe(free.anon);
+    // Room for 100 MiB of compute beyond the warm-up's: n_kv × 512 × 4 × 9 (+ the fixed part) crosses it between 5376 and 5632 cells.
+    const graph = (tokens: number): number => Math.min(tokens, 512) * 4 * 4 * 512 + Math.max(256, Math.ceil(tokens / 256) * 256) * Math.min(tokens, 512) * 4 * 9 + 3 * MiB;
+    const n = p.killedAt!.tokens;
+    expect(free.atLoad.anon - warm + graph(n)).toBeGreaterThan(limit);
+    expect(free.atLoad.anon - warm + graph(n - 1)).toBeLessThanOrEqual(limit);
+    expect(p.killedAt).toEqual({ tokens: n, fullBatch: false, ubatch: 512 });
+    expect(n).toBeGreaterThan(5120);
+    expect(n).toBeLessThanOrEqual(5632);
+    expect(b.why).toMatch(new RegExp(`^loads \\([\\d.]+ MiB anonymous\\), but a prompt of ~${n} tokens takes it to [\\d.]+ MiB > memoryLimit [\\d.]+ MiB; a full context needs [\\d.]+ MiB$`));
+    expect(p.why).toMatch(/; killed on a long prompt: loads /);
+
+    // With -ub 2048 the first full batch is what kills: its feed-forward activations alone outgrow a small margin.
+    const big = await fit(['-c', '4096', '-ub', '2048', '-b', '2048', '--no-mmap']);
+    const batch = await fit(['-c', '4096', '-ub', '2048', '-b', '2048', '--no-mmap'], { ...BIG, memoryLimit: big.atLoad.anon + 4 * MiB });
+    expect(batch.verdict).toBe('killed-on-prompt');
+    expect(batch.killedAt!.fullBatch).toBe(true);
+    expect(batch.killedAt!.tokens).toBeLessThanOrEqual(2048);
+
+    // Under what it holds at load: it does not load.
+    expect((await fit(flags, { ...BIG, memoryLimit: free.atLoad.anon - MiB })).verdict).toBe('wont-fit');
   });
 
   it("shrinks an unset context as llama.cpp's --fit would, to total memory less 1 GiB", async () => {

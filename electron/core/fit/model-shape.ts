@@ -14,6 +14,9 @@ export interface ModelShape {
   nVocab: number;
   /** Largest feed-forward width (dense, or experts used × expert width for MoE). */
   nFf: number;
+  /** Mixture of experts: experts per layer and used per token (0 for a dense model). */
+  nExpert: number;
+  nExpertUsed: number;
   nHead: number[];
   nHeadKv: number[];
   /** Per layer: K and V row length (head size × KV heads). */
@@ -64,8 +67,10 @@ export function modelShape(h: GgufHeader): ModelShape {
   const nEmbdVGqa = nHeadKv.map((n) => (kvLora ? (n > 0 ? kvLora : 0) : headV * n));
 
   const ffPer = metaPerLayer(h, k('feed_forward_length'), nLayer) ?? [];
-  const nExpertUsed = metaNumber(h, k('expert_used_count')) ?? 0;
-  const ffExp = metaNumber(h, k('expert_feed_forward_length')) ?? 0;
+  const nExpert = metaNumber(h, k('expert_count')) ?? 0;
+  const nExpertUsed = nExpert ? (metaNumber(h, k('expert_used_count')) ?? 0) : 0;
+  // Mixtral-style models (the llama architecture) give each expert feed_forward_length; others have a key of their own.
+  const ffExp = metaNumber(h, k('expert_feed_forward_length')) ?? (nExpert ? Math.max(...ffPer, 0) : 0);
   const nFf = Math.max(...ffPer, nExpertUsed * ffExp, 0);
 
   let swaWindow = metaNumber(h, k('attention.sliding_window')) ?? SWA_DEFAULT_WINDOW[arch] ?? 0;
@@ -116,6 +121,8 @@ export function modelShape(h: GgufHeader): ModelShape {
     nEmbd,
     nVocab,
     nFf,
+    nExpert,
+    nExpertUsed,
     nHead,
     nHeadKv,
     nEmbdKGqa,

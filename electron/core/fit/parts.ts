@@ -139,10 +139,7 @@ export function computeParts({ shape, tensors, settings: s, placement: p }: Part
 
   // Compute buffers on the main device; with offload the host keeps a smaller one.
   const ub = Math.min(s.ubatch, kv.ctx);
-  const nHead = Math.max(...shape.nHead, 1);
-  const compute = s.flashAttn
-    ? ub * 4 * (3 * shape.nFf + 4 * shape.nEmbd) + kv.cells * ub * 2
-    : ub * 4 * 4 * shape.nEmbd + kv.cells * ub * 4 * (nHead + 1) + 3 * MiB;
+  const compute = graphBytes(shape, s.flashAttn, ub, kv.cells);
   const mainDev: FitDevice = p.gpuLayers > 0 ? 'GPU0' : 'CPU';
   add({ kind: 'compute', device: mainDev, bytes: compute, backing: 'anon', detail: `ubatch ${ub}, ${s.flashAttn ? 'flash attention' : 'no flash attention'}` });
   if (mainDev !== 'CPU') add({ kind: 'compute', device: 'CPU', bytes: ub * 4 * shape.nEmbd * 2, backing: 'anon', detail: `host side, ubatch ${ub}` });
@@ -154,5 +151,23 @@ export function computeParts({ shape, tensors, settings: s, placement: p }: Part
   add({ kind: 'overhead', device: 'CPU', bytes: PROCESS_FILE, backing: 'file', detail: 'llama-server binary and libraries' });
   return parts;
 }
+
+/**
+ * The compute graph's peak for a batch of `ub` tokens over `cells` KV cells.
+ * At load llama.cpp reserves it for a full ubatch over the whole cache, but
+ * a CPU buffer is only resident where a batch has written: a prompt of N
+ * tokens touches graphBytes(min(N, ubatch), cells used, padded to 256).
+ */
+export function graphBytes(shape: ModelShape, flashAttn: boolean, ub: number, cells: number): number {
+  const nHead = Math.max(...shape.nHead, 1);
+  // A MoE layer also holds the router's logits and every used expert's output before they are summed.
+  const moe = shape.nExpert ? ub * 4 * (shape.nExpert + shape.nExpertUsed * shape.nEmbd) : 0;
+  return flashAttn
+    ? ub * 4 * (3 * shape.nFf + 4 * shape.nEmbd) + cells * ub * 2 + moe
+    : ub * 4 * 4 * shape.nEmbd + cells * ub * 4 * (nHead + 1) + 3 * MiB + moe;
+}
+
+/** KV cells a prompt of `tokens` uses in the graph (llama.cpp pads n_kv to 256), at most the cache. */
+export const cellsFor = (tokens: number, kv: KvLayout): number => Math.min(kv.cells, Math.max(256, pad(tokens, 256)));
 
 export const sumParts = (parts: readonly FitPart[], f: (p: FitPart) => boolean = () => true): number => parts.filter(f).reduce((a, p) => a + p.bytes, 0);
