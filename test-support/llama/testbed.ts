@@ -36,6 +36,15 @@ export function llamaServerPath(): Located {
   return { path: null, reason: `llama-server is not built in ${root}: run \`${BUILD_COMMAND}\` (~10 min once)` };
 }
 
+/** llama.cpp's llama-fit-params beside llama-server (the build script adds it to an older cache), or why not. */
+export function llamaFitParamsPath(): Located {
+  const server = llamaServerPath();
+  if (!server.path) return server;
+  const bin = path.join(path.dirname(server.path), 'llama-fit-params');
+  if (existsSync(bin)) return { path: bin, reason: null };
+  return { path: null, reason: `llama-fit-params is not built beside ${server.path}: run \`${BUILD_COMMAND}\` (builds that one target in the cached tree)` };
+}
+
 let generatorProblem: string | null | undefined;
 /** Null when models can be generated here, else what is missing (python3 with numpy, the source tree). */
 export function missingGenerator(): string | null {

@@ -49,7 +49,7 @@ describe('fit wired into the core', () => {
     await v.until((b) => b.status === 'ready', 20_000);
     const fit = fitOf(v);
     expect(fit).toMatchObject({ verdict: 'wont-fit', policy: 'warn', refused: false, startedAnyway: false, basis: 'formula' });
-    expect(fit.headline).toMatch(/^won't fit — needs \d+ MiB \(\d+ MiB anon\), limit 256 MiB$/);
+    expect(fit.headline).toMatch(/^won't load — needs \d+ MiB \(\d+ MiB anon\), limit 256 MiB$/);
     expect(fit.predicted!.anon).toBeGreaterThan(256 * 2 ** 20);
     expect(fit.parts.some((p) => p.kind === 'weights' && p.backing === 'anon')).toBe(true);
     const events = fitEvents(await v.events());
@@ -63,7 +63,7 @@ describe('fit wired into the core', () => {
     const v = await startVigil({ llm: llama('-c 4096 --no-mmap', { memoryLimit: '256MiB', fit: { policy: 'refuse' } }) }, {}, FAST);
     const refused = await v.core.start({ id: 'llm' });
     expect(refused.ok).toBe(false);
-    expect(refused.message).toMatch(/^start refused: fit: won't fit — needs .*, limit 256 MiB \(fit policy: refuse\)$/);
+    expect(refused.message).toMatch(/^start refused: fit: won't load — needs .*, limit 256 MiB \(fit policy: refuse\)$/);
     expect(v.view()).toMatchObject({ status: 'failed', pid: null, reason: refused.message });
     expect(fitOf(v)).toMatchObject({ verdict: 'wont-fit', policy: 'refuse', refused: true });
     expect(fitEvents(await v.events())).toEqual([]);

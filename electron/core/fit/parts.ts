@@ -160,11 +160,10 @@ export function computeParts({ shape, tensors, settings: s, placement: p }: Part
  */
 export function graphBytes(shape: ModelShape, flashAttn: boolean, ub: number, cells: number): number {
   const nHead = Math.max(...shape.nHead, 1);
-  // A MoE layer also holds the router's logits and every used expert's output before they are summed.
-  const moe = shape.nExpert ? ub * 4 * (shape.nExpert + shape.nExpertUsed * shape.nEmbd) : 0;
+  // A mixture of experts counts as its used experts side by side (nFf = used × expert width): measured, the router adds nothing visible.
   return flashAttn
-    ? ub * 4 * (3 * shape.nFf + 4 * shape.nEmbd) + cells * ub * 2 + moe
-    : ub * 4 * 4 * shape.nEmbd + cells * ub * 4 * (nHead + 1) + 3 * MiB + moe;
+    ? ub * 4 * (3 * shape.nFf + 4 * shape.nEmbd) + cells * ub * 2
+    : ub * 4 * 4 * shape.nEmbd + cells * ub * 4 * (nHead + 1) + 3 * MiB;
 }
 
 /** KV cells a prompt of `tokens` uses in the graph (llama.cpp pads n_kv to 256), at most the cache. */
