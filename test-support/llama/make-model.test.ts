@@ -39,7 +39,8 @@ describe('make-model.py', () => {
     expect(sha(path.join(t.dir, 'c.gguf'))).not.toBe(sha(path.join(t.dir, 'a.gguf')));
     const keys = [p, { ...p, layers: 2 }, { ...p, embd: 64 }, { ...p, heads: 2 }, { ...p, ff: 96 }, { ...p, ctx: 2048 }, { ...p, type: 'F16' as const }, { ...p, kvHeads: 2, heads: 2 }, { ...p, experts: { count: 4, used: 2 } }, { ...p, experts: { count: 4, used: 1 } }].map(modelKey);
     expect(new Set(keys).size).toBe(keys.length);
-  });
+    // Three generator runs (a python start and numpy import each): minutes on a loaded machine.
+  }, 180_000);
 
   itLlama('parameters llama.cpp cannot use are refused with what is wrong', async () => {
     const t = tempDir('vigil-model-');
