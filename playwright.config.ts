@@ -9,8 +9,9 @@ export default defineConfig({
   // Every spec starts its own host and backends; one at a time on 2 cores.
   workers: 1,
   fullyParallel: false,
-  timeout: 90_000,
-  expect: { timeout: 15_000 },
+  // Generous: specs wait for conditions, and a loaded machine starts hosts and backends slowly.
+  timeout: 180_000,
+  expect: { timeout: 30_000 },
   reporter: [['list'], ['html', { open: 'never', outputFolder: 'playwright-report' }]],
   outputDir: 'test-results',
   use: {

@@ -6,7 +6,8 @@ export default defineConfig({
     // Real processes and signals: keep test files in separate forks, and
     // never run two files that spawn backends on the same thread.
     pool: 'forks',
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
+    // Generous: a test waits for conditions, and a loaded machine starts processes slowly.
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
   },
 });

@@ -13,7 +13,7 @@ import { runGenerationProbe } from '../electron/core/llama/generation-probe.js';
 import { LlamaLogParser } from '../electron/core/llama/log-parser.js';
 import { LlamaMonitor } from '../electron/core/llama/monitor.js';
 import { LlamaServerApi } from '../electron/core/llama/server-api.js';
-import { llamaSeams } from '../electron/core/llama-feed/index.js';
+import { llamaSeams } from '../electron/core/feeds/llama/llama-feed.js';
 import { BackendLog } from '../electron/core/logs/backend-log.js';
 import { tempDir } from '../test-support/helpers.js';
 import { fakeBackend } from '../test-support/supervisor-harness.js';

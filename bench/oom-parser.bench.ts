@@ -15,7 +15,7 @@ import { closeSync, mkdtempSync, openSync, readFileSync, writeSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { oomCapability } from '../test-support/capabilities.js';
-import { makeCgroup, oomKillInCgroup, removeCgroup } from '../electron/core/oom/fixtures/oom-cgroup.js';
+import { makeCgroup, oomKillInCgroup, removeCgroup } from '../test-support/oom/oom-cgroup.js';
 import { KernelLogWatcher } from '../electron/core/oom/kernel-log-watcher.js';
 import { KmsgReader } from '../electron/core/oom/kmsg-reader.js';
 import { normaliseLine } from '../electron/core/oom/line-shapes.js';

@@ -17,7 +17,7 @@ test.afterEach(async ({}, info) => {
 
 test('a real llama-server loads to ready on the dashboard, is killed with SIGKILL, and comes back', async ({ page }, info) => {
   requireLlamaServer();
-  test.setTimeout(150_000);
+  test.setTimeout(240_000);
   const large = await model('large');
   host = await startHost({
     llm: { cmd: `llama-server -m ${large} -c 4096 --port \${PORT}`, autostart: false, restart: { policy: 'on-failure', backoff: { initial: '200ms' } } },

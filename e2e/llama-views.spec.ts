@@ -24,7 +24,7 @@ const auth = (h: Host) => ({ headers: { Authorization: `Bearer ${h.token}` } });
 
 test('a real llama-server on its card: the load, its memory from its own log, slots and throughput', async ({ page }, info) => {
   requireLlamaServer();
-  test.setTimeout(150_000);
+  test.setTimeout(240_000);
   const large = await model('large');
   host = await startHost({
     llm: { cmd: `llama-server -m ${large} -c 4096 -lv 4 --metrics --port \${PORT}`, autostart: false, health: { interval: '3s' } },
@@ -66,17 +66,17 @@ test('a real llama-server on its card: the load, its memory from its own log, sl
     }
   })();
   const slots = page.getByTestId('llama-slots-llm');
-  await expect(slots).toHaveText('1 of 4 slots busy, 4096 tokens each', { timeout: 15_000 });
+  await expect(slots).toHaveText('1 of 4 slots busy, 4096 tokens each');
   await shot(page, info, 'llama-generating');
   client.abort();
   await streaming.catch(() => undefined);
-  await expect(slots).toHaveText('0 of 4 slots busy, 4096 tokens each', { timeout: 15_000 });
+  await expect(slots).toHaveText('0 of 4 slots busy, 4096 tokens each');
 
   // llama-server counts a request's generated tokens when it finishes, and its rates cover the interval
   // since Vigil's previous read (one health interval): the generation rate shows for one interval after.
   expect((await completion({ n_predict: 24 })).status).toBe(200);
   const throughput = page.getByTestId('llama-throughput-llm');
-  await expect(throughput).toHaveText(/^generated [\d.]+ tok\/s(, prompt [\d.]+ tok\/s)?; tokens so far: \d+ prompt, \d+ generated$/, { timeout: 15_000 });
+  await expect(throughput).toHaveText(/^generated [\d.]+ tok\/s(, prompt [\d.]+ tok\/s)?; tokens so far: \d+ prompt, \d+ generated$/);
   await shot(page, info, 'llama-ready-memory-throughput');
 
   // Vigil's own /metrics carries the same figures with the backend label.
@@ -97,7 +97,7 @@ test('a real llama-server on its card: the load, its memory from its own log, sl
 
 test('a llama-server that dies: the kernel\'s view of the exit and the reason from its own log', async ({ page }, info) => {
   requireLlamaServer();
-  test.setTimeout(90_000);
+  test.setTimeout(240_000);
   const missing = path.join(tmpdir(), `vigil-e2e-missing-${process.pid}.gguf`);
   host = await startHost({
     // Restarted a few times: llama-server now and then loses its last log lines when it exits at once.

@@ -39,8 +39,8 @@ test('memory view shows system memory and draws charts from the host history', a
   await waitNewPid(page, 'llama', null);
   await page.getByTestId('nav-memory').click();
   await expect(page.getByTestId('memory-now')).toContainText('RAM used');
-  await expect(page.getByTestId('chart-system')).toBeVisible({ timeout: 20_000 });
-  await expect(page.getByTestId('chart-backends')).toBeVisible({ timeout: 20_000 });
+  await expect(page.getByTestId('chart-system')).toBeVisible();
+  await expect(page.getByTestId('chart-backends')).toBeVisible();
   await shot(page, info, 'memory');
 });
 

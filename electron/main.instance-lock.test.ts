@@ -68,5 +68,5 @@ describe('electron/main.ts beside a running `vigil serve` on the same state dire
     expect(JSON.parse(readFileSync(path.join(state, 'vigil.lock'), 'utf8'))).toMatchObject({ pid: serve.pid, host: 'serve', dashboardUrl: url });
     await new Promise((r) => setTimeout(r, 500));
     expect((await stateOf()).backends.find((b) => b.id === 'fake')).toMatchObject({ status: 'ready', pid: backend.pid, adopted: false, restarts: 0 });
-  }, 60_000);
+  }, 180_000);
 });

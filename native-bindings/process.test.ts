@@ -28,7 +28,7 @@ function start(opts: SpawnOptions): ProcessHandle {
 
 const exited = (h: ProcessHandle): Promise<void> => new Promise((resolve) => watchExit(h, resolve));
 
-async function waitFor(cond: () => boolean, what: string, ms = 5000): Promise<void> {
+async function waitFor(cond: () => boolean, what: string, ms = 30_000): Promise<void> {
   const end = Date.now() + ms;
   while (!cond()) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
@@ -61,7 +61,7 @@ async function shWithPid(script: string): Promise<{ handle: ProcessHandle; child
   const fd = r.stdoutFd!;
   const buf = Buffer.alloc(64);
   let text = '';
-  const end = Date.now() + 5000;
+  const end = Date.now() + 30_000;
   while (!text.includes('\n')) {
     if (Date.now() > end) throw new Error('no pid printed');
     try {

@@ -4,6 +4,7 @@ import { closeSync, openSync, readSync, writeSync, writeFileSync, mkdtempSync } 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { waitFor } from '../test-support/helpers.js';
 import { pipe2, O_CLOEXEC, O_NONBLOCK } from './libc.js';
 import { createEventfd, whenReadable } from './readiness.js';
 
@@ -21,10 +22,13 @@ describe('whenReadable', () => {
     await new Promise((res) => setTimeout(res, 30));
     expect(fired).toBe(0);
     writeSync(w, 'x');
-    for (let i = 0; i < 100 && fired === 0; i++) await new Promise((res) => setTimeout(res, 5));
+    await waitFor(() => fired > 0, 30_000, 'the watch to fire');
     expect(fired).toBe(1);
     writeSync(w, 'y');
-    await new Promise((res) => setTimeout(res, 30));
+    // A new watch on the same readable fd fires: the first one, not asked again, had the same chance.
+    let again = 0;
+    whenReadable(r, () => again++);
+    await waitFor(() => again > 0, 30_000, 'the second watch to fire');
     expect(fired).toBe(1);
     closeSync(r);
     closeSync(w);
@@ -36,7 +40,10 @@ describe('whenReadable', () => {
     const cancel = whenReadable(r, () => (fired = true));
     cancel();
     writeSync(w, 'x');
-    await new Promise((res) => setTimeout(res, 30));
+    // A watch made after it fires: the cancelled one had the same chance.
+    let other = false;
+    whenReadable(r, () => (other = true));
+    await waitFor(() => other, 30_000, 'a live watch to fire');
     expect(fired).toBe(false);
     closeSync(r);
     closeSync(w);

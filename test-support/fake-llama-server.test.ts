@@ -22,7 +22,7 @@ async function get(s: FakeServer, p: string, init?: RequestInit & { timeoutMs?: 
   const res = await fetch(s.url + p, { ...init, signal: AbortSignal.timeout(init?.timeoutMs ?? 2000) });
   return { status: res.status, body: await res.text() };
 }
-const health = (s: FakeServer) => waitFor(() => get(s, '/health').catch(() => null), 5000, 'server up');
+const health = (s: FakeServer) => waitFor(() => get(s, '/health').catch(() => null), 30_000, 'server up');
 function rssKb(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return Number(m?.[1] ?? 0);
@@ -34,7 +34,7 @@ describe('fake llama-server', () => {
     const first = await health(s);
     expect(first.status).toBe(503);
     expect(JSON.parse(first.body)).toEqual({ error: { code: 503, message: 'Loading model', type: 'unavailable_error' } });
-    await waitFor(async () => (await get(s, '/health')).status === 200, 5000, 'ready');
+    await waitFor(async () => (await get(s, '/health')).status === 200, 30_000, 'ready');
     expect(JSON.parse((await get(s, '/health')).body)).toEqual({ status: 'ok' });
     expect(s.output()).toContain(`main: server is listening on http://127.0.0.1:${s.port}`);
     const models = JSON.parse((await get(s, '/v1/models')).body);
@@ -69,7 +69,7 @@ describe('fake llama-server', () => {
   it('hangs: stays alive but stops answering (flag and control endpoint)', async () => {
     const a = await start(['--hang-after-ms', '300']);
     await health(a);
-    await waitFor(() => get(a, '/health', { timeoutMs: 300 }).then(() => false, (e: Error) => e.name === 'TimeoutError'), 5000, 'hang');
+    await waitFor(() => get(a, '/health', { timeoutMs: 300 }).then(() => false, (e: Error) => e.name === 'TimeoutError'), 30_000, 'hang');
     expect(a.child.exitCode).toBeNull();
     expect(readFileSync(`/proc/${a.child.pid}/stat`, 'utf8')).not.toMatch(/\) Z /);
     const b = await start();
@@ -95,7 +95,7 @@ describe('fake llama-server', () => {
     const a = await start(['--ignore-sigterm']);
     await health(a);
     a.child.kill('SIGTERM');
-    await waitFor(() => a.output().includes('received SIGTERM, ignoring'), 3000, 'SIGTERM note');
+    await waitFor(() => a.output().includes('received SIGTERM, ignoring'), 30_000, 'SIGTERM note');
     expect((await get(a, '/health')).status).toBe(200);
     const b = await start();
     await health(b);

@@ -17,8 +17,11 @@ export function tempDir(prefix = 'vigil-test-'): { dir: string; cleanup: () => v
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** Polls `predicate` until it returns truthy; rejects with `what` after `timeoutMs`. */
-export async function waitFor<T>(predicate: () => T | Promise<T>, timeoutMs = 5000, what = 'condition', everyMs = 20): Promise<NonNullable<T>> {
+/**
+ * Polls `predicate` until it returns truthy; rejects with `what` after `timeoutMs`.
+ * The deadline only bounds a failure: it is generous, as a loaded machine needs.
+ */
+export async function waitFor<T>(predicate: () => T | Promise<T>, timeoutMs = 30_000, what = 'condition', everyMs = 20): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {

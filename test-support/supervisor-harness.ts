@@ -8,7 +8,8 @@ import type { BackendStatus, VigilEvent } from '../electron/common/state.js';
 import { createVigilStore, type VigilStore } from '../electron/core/store.js';
 import { BackendSupervisor, type SupervisorDeps } from '../electron/core/supervisor/backend-supervisor.js';
 import { RunningRegistry } from '../electron/core/supervisor/running-registry.js';
-import type { EventDraft, SupervisedBackendConfig } from '../electron/core/supervisor/types.js';
+import type { EventDraft } from '../electron/core/events.js';
+import type { SupervisedBackendConfig } from '../electron/core/supervisor/types.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** The fake llama-server fixture (flags: --port, --load-ms, --crash-after-ms, --hang-after-ms, --ignore-sigterm …). */
@@ -71,7 +72,7 @@ export function makeHarness(cfg: SupervisedBackendConfig, extra: Partial<Supervi
     logPath,
     log: () => (existsSync(logPath) ? readFileSync(logPath, 'utf8') : ''),
     transitions: () => events.filter((e) => e.kind === 'transition').map((e) => ({ to: e.to, reason: e.reason, time: e.time })),
-    waitFor: (want, timeoutMs = 10_000) => waitUntil(() => (typeof want === 'function' ? want(sup.status) : sup.status === want), timeoutMs, () => `status ${sup.status} (${sup.snapshot().reason}) waiting for ${typeof want === 'string' ? want : 'predicate'}`),
+    waitFor: (want, timeoutMs = 30_000) => waitUntil(() => (typeof want === 'function' ? want(sup.status) : sup.status === want), timeoutMs, () => `status ${sup.status} (${sup.snapshot().reason}) waiting for ${typeof want === 'string' ? want : 'predicate'}`),
     cleanup: async () => {
       const h = sup.process;
       if (h) await sup.stop();

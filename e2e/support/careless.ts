@@ -28,7 +28,7 @@ export async function startCareless(argv: string[], opts: { comm?: string; cgrou
   manager.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   manager.stderr!.on('data', (d: Buffer) => (err += d.toString()));
   const pid = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the careless manager printed no pid within 10 s: ${err}`)), 10_000);
+    const timer = setTimeout(() => reject(new Error(`the careless manager printed no pid within 30 s: ${err}`)), 30_000);
     const check = (): void => {
       const n = Number(out.trim().split('\n')[0]);
       if (n > 0) {

@@ -31,7 +31,7 @@ export function fakeLlama(flags: string[] = [], extra: Record<string, unknown> =
   };
 }
 
-export async function startHost(backends: Record<string, Record<string, unknown>>, timeoutMs = 20_000): Promise<Host> {
+export async function startHost(backends: Record<string, Record<string, unknown>>, timeoutMs = 60_000): Promise<Host> {
   const dir = mkdtempSync(path.join(tmpdir(), 'vigil-e2e-'));
   const configPath = path.join(dir, 'vigil.yaml');
   const stateDir = path.join(dir, 'state');

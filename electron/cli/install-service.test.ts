@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { itPrivileged, type CapabilityCheck } from '../../test-support/privileged.js';
-import { pickFreePort } from '../../test-support/helpers.js';
+import { pickFreePort, waitFor } from '../../test-support/helpers.js';
 
 const CLI = path.resolve(import.meta.dirname, 'vigil.ts');
 const dirs: string[] = [];
@@ -79,9 +79,9 @@ describe('vigil install-service', () => {
     let err = '';
     child.stdout!.on('data', (d) => (out += d));
     child.stderr!.on('data', (d) => (err += d));
-    for (let i = 0; i < 800 && !out.includes('Vigil dashboard') && child.exitCode === null; i++) await new Promise((r) => setTimeout(r, 50));
+    await waitFor(() => out.includes('Vigil dashboard') || child.exitCode !== null, 120_000, 'the dashboard line').catch(() => {});
     expect(out, err).toContain(`Vigil dashboard: http://127.0.0.1:${port}/?token=unit-token-0123456789abcdef`);
     const m = await fetch(`http://127.0.0.1:${port}/metrics`, { headers: { Authorization: 'Bearer unit-token-0123456789abcdef' } });
     expect(m.status).toBe(200);
-  }, 60_000);
+  }, 180_000);
 });

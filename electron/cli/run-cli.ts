@@ -7,7 +7,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { formatConfigIssue } from '../common/format.js';
 import { importLlamaSwap, importReport } from '../core/config/index.js';
 import { lineLogger } from '../core/diagnostics.js';
-import { runOomScan } from '../core/oom/index.js';
+import { runOomScan } from './oom-scan.js';
 import { resolveConfigPath, resolveStateDir } from '../core/paths.js';
 import { createVigil, InstanceLockedError, lockedBy } from '../core/vigil.js';
 import { checkPortFree, checkServerOptions, ServerConfigError, startServer } from '../serve/server.js';

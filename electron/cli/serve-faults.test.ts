@@ -159,7 +159,7 @@ describe('vigil serve with its state directory full', () => {
 
     m.free();
     await waitFor(async () => resumed(await s.events()), 15_000, 'the journal written again');
-    await waitFor(() => resumed(journalLines(m.dir)), 5000, 'the resumed event on disk');
+    await waitFor(() => resumed(journalLines(m.dir)), 30_000, 'the resumed event on disk');
     const onDisk = journalLines(m.dir);
     expect(onDisk.map((e) => e.seq)).toEqual(onDisk.map((_, i) => onDisk[0]!.seq + i));
     for (const e of evs) expect(onDisk.filter((d) => d.seq === e.seq && d.reason === e.reason), `${e.seq} ${e.reason}`).toHaveLength(1);
@@ -184,7 +184,7 @@ describe('running.json on a full state directory', () => {
     expect(alive(s)).toBe(true);
     const exits = (await s.events()).filter((e) => e.kind === 'exit' && e.backend === 'crashy').map((e) => e.pid);
     for (const pid of during) expect(exits).toContain(pid);
-  }, 90_000);
+  }, 180_000);
 });
 
 // The journal raises its own event (JournalOptions.onEvent) but the core opens
@@ -197,7 +197,7 @@ describe('the journal\'s own events', () => {
     m.fill();
     await editUntil(s, async () => outage(await s.events()).length > 0);
     expect(outage((await s.state()).events)).toHaveLength(1);
-  }, 90_000);
+  }, 180_000);
 });
 
 // A backend exit while the state directory is read-only: RunningRegistry.delete
@@ -217,5 +217,5 @@ describe('a read-only state directory', () => {
     await watchExits(s, 3, during, 20_000);
     expect(alive(s)).toBe(true);
     expect((await s.state()).backends.find((b) => b.id === 'steady')?.status).toBe('ready');
-  }, 90_000);
+  }, 180_000);
 });

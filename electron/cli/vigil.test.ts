@@ -101,7 +101,7 @@ describe('vigil CLI', () => {
     writeFileSync(cfg, 'backends: {}\n');
     const state = path.join(dir, 'state');
     const first = cli(['serve', '--config', cfg, '--state-dir', state, '--port', '0'], { VIGIL_RENDERER_DIR: dir });
-    const [, url] = await until(() => /Vigil dashboard: (\S+)/.exec(first.out()), 15_000, `first dashboard URL (stderr: ${first.err()})`);
+    const [, url] = await until(() => /Vigil dashboard: (\S+)/.exec(first.out()), 60_000, `first dashboard URL (stderr: ${first.err()})`);
     expect(JSON.parse(readFileSync(path.join(state, 'vigil.lock'), 'utf8'))).toMatchObject({ pid: first.child.pid, host: 'serve', dashboardUrl: url });
     const second = cli(['serve', '--config', cfg, '--state-dir', state, '--port', '0'], { VIGIL_RENDERER_DIR: dir });
     expect(await second.done).toBe(1);
@@ -113,7 +113,7 @@ describe('vigil CLI', () => {
     expect(third.err()).toBe(second.err());
     first.child.kill('SIGTERM');
     expect(await first.done).toBe(0);
-  }, 40_000);
+  }, 180_000);
 
   it('serve runs the real core: dashboard URL, REST and WS see the backend ready, SIGTERM stops it', async () => {
     const dir = tmp();
@@ -125,7 +125,7 @@ describe('vigil CLI', () => {
     stop: { grace: 2s }
 `);
     const s = cli(['serve', '--config', cfg, '--state-dir', path.join(dir, 'state'), '--port', '0'], { VIGIL_RENDERER_DIR: dir });
-    const line = await until(() => /Vigil dashboard: (http:\/\/127\.0\.0\.1:(\d+)\/\?token=(\S+))/.exec(s.out()), 15_000, `dashboard URL (stderr: ${s.err()})`);
+    const line = await until(() => /Vigil dashboard: (http:\/\/127\.0\.0\.1:(\d+)\/\?token=(\S+))/.exec(s.out()), 60_000, `dashboard URL (stderr: ${s.err()})`);
     const [, , port, token] = line;
     const auth = { Authorization: `Bearer ${token}` };
     const ready = await until(async () => {
@@ -158,5 +158,5 @@ describe('vigil CLI', () => {
       }
     })();
     expect(alive).toBe(false);
-  }, 40_000);
+  }, 180_000);
 });

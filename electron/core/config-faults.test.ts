@@ -79,5 +79,5 @@ describe('the config path replaced under a running core', () => {
     replace(cfg, () => writeFileSync(cfg, goodYaml('second')));
     await waitFor(() => backend(core.getState())?.name === 'second' && core.getState().config.errors.length === 0, 10_000, 'the good file taken again');
     expect(backend(core.getState())).toMatchObject({ status: 'ready', pid: ready.pid });
-  }, 60_000);
+  }, 180_000);
 });

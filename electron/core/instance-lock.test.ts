@@ -62,7 +62,7 @@ describe('one Vigil per state directory', () => {
     let out = '';
     holder.stdout!.on('data', (b: Buffer) => (out += b.toString()));
     await waitUntil(() => /"status":"ready"/.test(out), 20_000, () => `holder output: ${out.slice(-300)}`);
-    await waitUntil(() => readFileSync(path.join(state, LOCK_FILE), 'utf8').includes(url), 5000, () => 'dashboard URL in the lock file');
+    await waitUntil(() => readFileSync(path.join(state, LOCK_FILE), 'utf8').includes(url), 30_000, () => 'dashboard URL in the lock file');
     const [backendPid] = fixturePids(tag);
 
     const err = await createVigil({ configPath: cfg, stateDir: state, kmsgPath: null, journalctl: null, logger: quiet }).then(
@@ -85,7 +85,7 @@ describe('one Vigil per state directory', () => {
     cores.push(next);
     expect(next.getState().backends[0]).toMatchObject({ pid: backendPid, adopted: true });
     expect(JSON.parse(readFileSync(path.join(state, LOCK_FILE), 'utf8'))).toMatchObject({ pid: process.pid, dashboardUrl: null });
-  }, 40_000);
+  }, 180_000);
 
   it('is the directory, not its path: a symlink to a held directory is refused too; release frees it', async () => {
     const dir = tmp();

@@ -105,7 +105,7 @@ describe('OOM kills in the timeline', () => {
     const times = c.getState().ooms.map((k) => k.time!);
     expect(times).toEqual([...times].sort((a, b) => a - b));
     expect(c.getState().ooms[0]!.pid).toBe(999_003);
-  }, 40_000);
+  }, 180_000);
 
   it('a fresh Vigil reading the backlog blames a backend only for a pid it owned at the time of the kill', async () => {
     setUp();
@@ -132,7 +132,7 @@ describe('OOM kills in the timeline', () => {
     expect(ours.backend).toBe(id);
     expect((await killOf(second, pid, during - 3_600_000)).backend).toBeNull();
     expect(await killOf(second, 424_242)).toMatchObject({ backend: null, largestConsumer: null });
-  }, 40_000);
+  }, 180_000);
 });
 
 describe('OOM kills and the memory cgroups of backends', () => {
@@ -150,5 +150,5 @@ describe('OOM kills and the memory cgroups of backends', () => {
     expect(await killOf(c, 434_343)).toMatchObject({ backend: null, largestConsumer: null, memcg });
     expect(eventFor(c, 434_343)?.reason).toMatch(/inside memory cgroup .*, at that cgroup's own limit; not a backend$/);
     expect(view().lastExit).toBeNull();
-  }, 40_000);
+  }, 180_000);
 });

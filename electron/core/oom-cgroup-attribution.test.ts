@@ -46,4 +46,4 @@ itPrivileged('kernel log disabled: the cgroup counter attributes a real OOM kill
   expect(reaped.exit?.signal).toBe(9);
   expect(reaped.exit?.oomKilled).toBe(true);
   expect(c.getState().events.some((e) => e.kind === 'oom' && e.backend === id && /oom-killed/.test(e.reason))).toBe(true);
-}, 60_000);
+}, 180_000);

@@ -6,7 +6,7 @@ import type { AddBackendRequest, CommandResult, IdRequest, LogChunk, PredictFitR
 import type { FitPrediction } from '../common/fit.js';
 import type { History, VigilEvent, VigilState } from '../common/state.js';
 import type { EventJournal } from './journal/event-journal.js';
-import type { WatchFeed } from './feeds/watch-feed.js';
+import type { WatchFeed } from './feeds/watch/watch-feed.js';
 import type { BackendLogs } from './logs/backend-logs.js';
 
 /** The commands a backend's supervisor answers. */
@@ -30,7 +30,7 @@ export interface ServiceDeps {
   /** The fit prediction for a command as typed (the add-backend form). */
   predictFit(req: PredictFitRequest): Promise<FitPrediction>;
   shutdown(onProgress?: (msg: string) => void): Promise<void>;
-  /** The actions on servers Vigil did not start (feeds/watch-feed.ts). */
+  /** The actions on servers Vigil did not start (feeds/watch/watch-feed.ts). */
   watched: Pick<WatchFeed, 'stop' | 'restartUnit' | 'adopt'>;
 }
 

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { waitFor } from '../../test-support/helpers.js';
 import { delayToBoundary, everyShared, sharedTimerCount } from './shared-interval.js';
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 describe('everyShared', () => {
   it('aims at the next multiple of the period, never less than half a period away', () => {
@@ -23,7 +22,7 @@ describe('everyShared', () => {
       everyShared(200, () => turns.push({ period: 200, turn })),
     ];
     expect(sharedTimerCount()).toBe(before + 2);
-    await sleep(650);
+    await waitFor(() => turns.filter((t) => t.period === 200).length >= 3, 30_000, 'three 200 ms firings');
     for (const s of stops) s();
     clearInterval(spin);
     expect(sharedTimerCount()).toBe(before);
@@ -32,7 +31,11 @@ describe('everyShared', () => {
     // Every 200 ms firing has both 100 ms jobs in the very same turn.
     for (const t of at200) expect(turns.filter((u) => u.period === 100 && u.turn === t.turn)).toHaveLength(2);
     const n = turns.length;
-    await sleep(250);
+    // A new 100 ms job fires twice: the stopped ones, had they a timer left, would have fired meanwhile.
+    let fresh = 0;
+    const stop = everyShared(100, () => fresh++);
+    await waitFor(() => fresh >= 2, 30_000, 'a new job to fire twice');
+    stop();
     expect(turns).toHaveLength(n); // stopped: nothing fires
   });
 });

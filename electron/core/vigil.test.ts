@@ -81,7 +81,7 @@ describe('createVigil', () => {
     // Adopted processes are stoppable.
     const r = await core.stop({ id: tag });
     expect(r.ok).toBe(true);
-    await waitUntil(() => fixturePids(tag).length === 0, 5000);
+    await waitUntil(() => fixturePids(tag).length === 0, 30_000);
   });
 
   it('a record whose process is gone is dropped; an orphan no longer configured is stopped', async () => {
@@ -92,7 +92,7 @@ describe('createVigil', () => {
     const tag = `orphan-${process.pid}`;
     const orphan = spawn(process.execPath, [FAKE_SERVER, '--port', '0', '--alias', tag], { stdio: 'ignore', detached: true });
     children.push(orphan);
-    await waitUntil(() => fixturePids(tag).length === 1, 5000);
+    await waitUntil(() => fixturePids(tag).length === 1, 30_000);
     const st = readFileSync(`/proc/${orphan.pid}/stat`, 'utf8');
     const fields = st.slice(st.lastIndexOf(')') + 2).split(' ');
     const startTime = Number(fields[19]);

@@ -1,7 +1,7 @@
 // The core's composition root. createVigil takes the state directory (one
 // Vigil per directory), loads the config once, and wires:
 //   fleet   — the supervisors, config changes applied to them, adoption, quit;
-//             every supervisor gets the llama-server seams (llama-feed/)
+//             every supervisor gets the llama-server seams (feeds/llama/)
 //   feeds   — memory sampler, alerts, kernel-log OOM kills and their attribution
 //   fit     — a prediction before each start, measured runs, advice after an OOM kill
 //   service — the VigilService every host calls
@@ -16,13 +16,13 @@ import { appendBackend } from './config/append-backend.js';
 import { ConfigWatcher, type ConfigChange } from './config/config-watcher.js';
 import { stderrLogger, type Logger } from './diagnostics.js';
 import { startFeeds, type FeedOptions, type WatchedBackend } from './feeds/index.js';
-import { FitFeed } from './fit-feed/index.js';
+import { FitFeed } from './feeds/fit/fit-feed.js';
 import { MeasurementStore } from './fit/index.js';
 import { cgroupSupport } from './fleet/cgroups.js';
 import { backendsOf } from './fleet/config-diff.js';
 import { Fleet, type SupervisorExtras } from './fleet/fleet.js';
 import { acquireInstanceLock, type VigilHost } from './instance-lock.js';
-import { llamaSeams, type LlamaSeamDeps } from './llama-feed/index.js';
+import { llamaSeams, type LlamaSeamDeps } from './feeds/llama/llama-feed.js';
 import { EventJournal } from './journal/event-journal.js';
 import { BackendLogs } from './logs/backend-logs.js';
 import { PidHistory } from './oom/pid-history.js';
@@ -32,7 +32,7 @@ import type { OwnedProcesses } from './watch/index.js';
 import { createVigilStore, initialState } from './store.js';
 import type { BackendSupervisor } from './supervisor/backend-supervisor.js';
 import { RunningRegistry } from './supervisor/running-registry.js';
-import type { EventDraft } from './supervisor/types.js';
+import type { EventDraft } from './events.js';
 
 export { describeHolder, InstanceLockedError, lockedBy, type LockHolder, type VigilHost } from './instance-lock.js';
 

@@ -93,7 +93,7 @@ describe('Prometheus and Grafana', () => {
       const vigil = run(process.execPath, ['--import', 'tsx', CLI, 'serve', '--config', cfg, '--state-dir', path.join(dir, 'state'), '--port', String(vigilPort)], {
         VIGIL_RENDERER_DIR: dir,
       });
-      const url = await until(async () => /Vigil dashboard: (\S+)/.exec(vigil.out())?.[1], 20_000, 'vigil serve', vigil.out);
+      const url = await until(async () => /Vigil dashboard: (\S+)/.exec(vigil.out())?.[1], 60_000, 'vigil serve', vigil.out);
       const token = new URL(url).searchParams.get('token')!;
       const auth = { Authorization: `Bearer ${token}` };
 
@@ -135,7 +135,7 @@ scrape_configs:
       expect(await value('up{job="vigil"}')()).toBe(1);
 
       await fetch(`http://127.0.0.1:${vigilPort}/api/backends/fake/stop`, { method: 'POST', headers: { ...auth, Origin: `http://127.0.0.1:${vigilPort}` } });
-      await until(async () => (await value('vigil_backend_state{backend="fake",state="stopped"}')()) === 1, 20_000, 'fake stopped in Prometheus');
+      await until(async () => (await value('vigil_backend_state{backend="fake",state="stopped"}')()) === 1, 60_000, 'fake stopped in Prometheus');
       expect(await value('vigil_backend_up{backend="fake"}')()).toBe(0);
 
       const start = await fetch(`http://127.0.0.1:${vigilPort}/api/backends/hog/start`, { method: 'POST', headers: { ...auth, Origin: `http://127.0.0.1:${vigilPort}` } });

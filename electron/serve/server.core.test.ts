@@ -52,7 +52,7 @@ describe('serve with the real core', () => {
       if (st && seen.at(-1) !== st) seen.push(st);
     });
     const waitStatus = async (s: BackendStatus): Promise<void> => {
-      const end = Date.now() + 15_000;
+      const end = Date.now() + 30_000;
       while (seen.at(-1) !== s) {
         if (Date.now() > end) throw new Error(`never saw ${s}; saw ${seen.join(' → ')}`);
         await new Promise((r) => setTimeout(r, 25));
@@ -88,7 +88,7 @@ describe('serve with the real core', () => {
     const ask = async (method: string, payload: unknown): Promise<ServerMessage> => {
       const id = nextId++;
       ws.send(JSON.stringify({ type: 'request', id, method, payload }));
-      const end = Date.now() + 10_000;
+      const end = Date.now() + 30_000;
       while (!responses.has(id)) {
         if (Date.now() > end) throw new Error(`no response to ${method}`);
         await new Promise((r) => setTimeout(r, 10));
@@ -102,5 +102,5 @@ describe('serve with the real core', () => {
     const bad = await ask('start', { id: '../x' });
     expect(bad.type === 'response' && !bad.ok && bad.error).toMatch(/^field 'id': /);
     ws.close();
-  }, 40_000);
+  }, 180_000);
 });

@@ -21,7 +21,7 @@ describe('the headless host at idle', () => {
     const loaded = async (): Promise<Record<string, boolean>> => {
       const n = out.split('LOADED').length;
       child.stdin.write('?\n');
-      await waitFor(() => out.split('LOADED').length > n, 5000, 'the probe answer');
+      await waitFor(() => out.split('LOADED').length > n, 30_000, 'the probe answer');
       return JSON.parse(/LOADED (.+)\n$/.exec(out)![1]!) as Record<string, boolean>;
     };
     expect(await loaded()).toEqual({ 'prom-client': false, ws: false });
@@ -36,5 +36,5 @@ describe('the headless host at idle', () => {
     ws.close();
     expect(JSON.parse(first)).toMatchObject({ type: 'state', state: { backends: [{ id: 'alpha' }] } });
     expect(await loaded()).toEqual({ 'prom-client': true, ws: true });
-  }, 40_000);
+  }, 180_000);
 });

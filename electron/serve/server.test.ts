@@ -190,16 +190,28 @@ describe('WebSocket bridge', () => {
 
   it('sends log chunks only for subscribed backends and stops after unsubscribe', async () => {
     const c = await connect(`ws://127.0.0.1:${srv.port}/ws?token=${TOKEN}`);
+    // The socket's messages are handled in order: a request's answer means the ones before it were handled.
+    let id = 100;
+    const handled = async (): Promise<void> => {
+      const n = ++id;
+      c.ws.send(JSON.stringify({ type: 'request', id: n, method: 'getState' }));
+      await c.next((m) => m.type === 'response' && m.id === n);
+    };
     c.ws.send(JSON.stringify({ type: 'subscribeLogs', backend: 'alpha' }));
-    await new Promise((r) => setTimeout(r, 50));
+    await handled();
     svc.pushLog({ id: 'beta', lines: [{ time: 1, stream: 'stdout', text: 'not me' }], path: null });
     svc.pushLog({ id: 'alpha', lines: [{ time: 1, stream: 'stderr', text: 'me' }], path: null });
     const got = await c.next((m) => m.type === 'log');
     expect(got.type === 'log' && got.chunk.id).toBe('alpha');
     c.ws.send(JSON.stringify({ type: 'unsubscribeLogs', backend: 'alpha' }));
-    await new Promise((r) => setTimeout(r, 50));
+    await handled();
     svc.pushLog({ id: 'alpha', lines: [{ time: 2, stream: 'stderr', text: 'late' }], path: null });
-    await new Promise((r) => setTimeout(r, 50));
+    // A chunk sent after it arrives: 'late', had it been sent, would have come first.
+    c.ws.send(JSON.stringify({ type: 'subscribeLogs', backend: 'beta' }));
+    await handled();
+    svc.pushLog({ id: 'beta', lines: [{ time: 3, stream: 'stdout', text: 'after' }], path: null });
+    const after = await c.next((m) => m.type === 'log');
+    expect(after.type === 'log' && after.chunk.lines[0]!.text).toBe('after');
     expect(c.messages.filter((m) => m.type === 'log')).toEqual([]);
     c.ws.close();
   });

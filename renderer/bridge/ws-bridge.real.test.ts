@@ -32,7 +32,7 @@ function serve(port: number, received: ClientMessage[]): Promise<WebSocketServer
   });
 }
 
-const waitFor = async (cond: () => boolean, what: string, ms = 5000): Promise<void> => {
+const waitFor = async (cond: () => boolean, what: string, ms = 30_000): Promise<void> => {
   const end = Date.now() + ms;
   while (!cond()) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);

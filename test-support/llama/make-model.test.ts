@@ -84,6 +84,6 @@ describe('make-model.py', () => {
       expect(body.content.length).toBeGreaterThan(0);
       child.kill('SIGTERM');
       await gone;
-    }, 60_000);
+    }, 180_000);
   }
 });

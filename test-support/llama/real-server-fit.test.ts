@@ -10,9 +10,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect } from 'vitest';
 import type { BackendFit } from '../../electron/common/fit.js';
-import type { VigilEvent } from '../../electron/common/state.js';
 import { formatBytes } from '../../electron/common/format.js';
+import { SERIES, type VigilEvent } from '../../electron/common/state.js';
 import { MEASUREMENTS_FILE, predictFit } from '../../electron/core/fit/index.js';
+import { waitFor } from '../helpers.js';
 import { all, cgroupV1Memory, isRoot, kmsgReadable } from '../privileged.js';
 import { itLlama, itLlamaPrivileged } from './it-llama.js';
 import { llamaServerPath, missingLlamaServer, model } from './testbed.js';
@@ -69,7 +70,7 @@ describe('fit with the real llama-server', () => {
       await v.until((b) => b.lastExit?.oomKilled === true, 60_000);
       const pid = v.view().lastExit!.pid;
       // The advice, in the kernel's figures once its line is read.
-      await v.until((b) => b.fit?.advice?.pid === pid && b.fit.advice.text.startsWith('killed at ') && /\d+ MiB anon/.test(b.fit.advice.text), 15_000);
+      await v.until((b) => b.fit?.advice?.pid === pid && b.fit.advice.text.startsWith('killed at ') && /\d+ MiB anon/.test(b.fit.advice.text), 60_000);
       const advice = fitOf(v).advice!;
       expect(advice.text).toMatch(/^killed at \d+ MiB anon; weights \d+(\.\d)? MiB \+ KV cache 256 MiB \+ compute \d+(\.\d)? MiB at -c 32768 \(f16\); the memory limit is 256 MiB\. With /);
       expect(advice.text).toMatch(/\(each leaves 10 % of the limit free\)\.$/);
@@ -85,9 +86,9 @@ describe('fit with the real llama-server', () => {
       const first = advice.options[0]!.flags;
       expect(first.includes('-c') ? Number(first[first.indexOf('-c') + 1]) : 32768).toBeGreaterThanOrEqual(ctx);
       // The same words in the OOM timeline's entry for the kill, and in the journal.
-      await v.until(() => v.core.getState().ooms.some((k) => k.pid === pid && k.advice === advice.text), 5000);
+      await v.until(() => v.core.getState().ooms.some((k) => k.pid === pid && k.advice === advice.text), 30_000);
       const announced = async (): Promise<VigilEvent[]> => (await v.events()).filter((e) => e.reason.startsWith('fit: after the OOM kill: '));
-      for (let i = 0; i < 50 && (await announced()).length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+      await waitFor(async () => (await announced()).length > 0, 30_000, 'the fit advice in the journal');
       expect((await announced()).map((e) => [e.pid, e.reason])).toEqual([[pid, `fit: after the OOM kill: ${advice.text}`]]);
       // A killed run teaches nothing: its peak is the limit, not what it needed.
       expect(() => readFileSync(path.join(v.dir, 'state', MEASUREMENTS_FILE), 'utf8')).toThrow(/ENOENT/);
@@ -96,7 +97,7 @@ describe('fit with the real llama-server', () => {
       for (const [i, o] of advice.options.entries()) {
         const id = `advised${i}`;
         await v.core.addBackend({ id, config: { cmd: `llama-server -m ${models.small} ${o.flags.join(' ')} --port \${PORT}`, memoryLimit: '256MiB', restart: { policy: 'never' }, autostart: false } });
-        await v.until(() => v.core.getState().backends.some((b) => b.id === id), 10_000);
+        await v.until(() => v.core.getState().backends.some((b) => b.id === id), 30_000);
         expect((await v.core.start({ id })).ok).toBe(true);
         expect(fitOf(v, id).verdict).toBe('fits');
         await v.until((b) => b.status === 'ready', 60_000, id);
@@ -183,14 +184,16 @@ describe('fit with the real llama-server', () => {
       const r = await fetch(`http://127.0.0.1:${v.view().port}/completion`, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
       expect(r.status).toBe(200);
       await r.text();
-      // Two sampler ticks, so the tree's figures after the prompt are seen.
-      await new Promise((res) => setTimeout(res, 600));
+      // Two more sampled seconds of the backend, so the tree's figures after the prompt are seen.
+      const samples = async (): Promise<number> => (await v.core.getHistory({ range: 'hour', series: [SERIES.backendRss('llm')] })).series[SERIES.backendRss('llm')]?.filter((x) => x !== null).length ?? 0;
+      const before = await samples();
+      await waitFor(async () => (await samples()) >= before + 2, 30_000, 'two more memory samples');
     };
     await v.core.start({ id: 'llm' });
     const first = fitOf(v);
     expect(first).toMatchObject({ verdict: 'fits', basis: 'formula', measurement: null });
     await v.until((b) => b.status === 'ready', 30_000);
-    await v.until((b) => b.fit?.measurement != null, 15_000);
+    await v.until((b) => b.fit?.measurement != null, 60_000);
     const atReady = fitOf(v).measurement!;
     expect(atReady.text).toMatch(/^predicted \d+(\.\d)? MiB, took \d+(\.\d)? MiB \([+-]\d+ %\)$/);
     expect(fitEvents(await v.events())).toEqual([`fit: ${first.headline}`, `fit: ready; ${atReady.text}`]);
@@ -201,7 +204,7 @@ describe('fit with the real llama-server', () => {
 
     await prompt();
     await v.core.stop({ id: 'llm' });
-    await v.until((b) => b.fit?.measurement?.final === true, 10_000);
+    await v.until((b) => b.fit?.measurement?.final === true, 30_000);
     const firstEnd = fitOf(v).measurement!;
     // The first prediction against the run's peak: within 15 %.
     expect(Math.abs(firstEnd.error)).toBeLessThan(0.15);
@@ -212,10 +215,10 @@ describe('fit with the real llama-server', () => {
     expect(second.headline).toMatch(/; measured on the last run: \d+(\.\d)? MiB$/);
     expect(fitEvents(await v.events()).at(-1)).toBe(`fit: ${second.headline}`);
     await v.until((b) => b.status === 'ready', 30_000);
-    await v.until((b) => b.fit?.measurement != null, 15_000);
+    await v.until((b) => b.fit?.measurement != null, 60_000);
     await prompt();
     await v.core.stop({ id: 'llm' });
-    await v.until((b) => b.fit?.measurement?.final === true, 10_000);
+    await v.until((b) => b.fit?.measurement?.final === true, 30_000);
     // Learned: the same model and flags are predicted within 5 % of the next run's peak.
     expect(Math.abs(fitOf(v).measurement!.error)).toBeLessThan(0.05);
   }, 120_000);

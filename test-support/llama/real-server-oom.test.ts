@@ -39,7 +39,7 @@ const oomKillOnce = (): Promise<Outcome> =>
     await v.until((b) => b.lastExit?.oomKilled === true, 60_000);
     const pid = v.view().lastExit!.pid;
     let kernel: OomKill | undefined;
-    await v.until(() => (kernel = v.core.getState().ooms.find((k) => k.pid === pid && k.source === 'kmsg')) !== undefined, 10_000);
+    await v.until(() => (kernel = v.core.getState().ooms.find((k) => k.pid === pid && k.source === 'kmsg')) !== undefined, 30_000);
     return { v, b: v.view(), kernel: kernel! };
   })());
 
@@ -62,10 +62,10 @@ itLlamaPrivileged('llama-server loading an 88 MiB model with --no-mmap into a 64
   expect(b.awaitingReap).toBe(true);
   const reaped = await v.core.reap({ id: 'llm' });
   expect(reaped.exit).toMatchObject({ pid: kernel.pid, signal: 9, oomKilled: true });
-}, 90_000);
+}, 180_000);
 
 itLlamaPrivileged('the OOM-killed exit carries the kernel’s RSS figures when /dev/kmsg is read, whichever source noticed the kill first', capability, async () => {
   const { b, kernel } = await oomKillOnce();
   // The cgroup's oom_kill counter often notices first; its record has no figures. The kernel's line follows within milliseconds.
   expect(b.lastExit!.oom).toMatchObject({ source: 'kmsg', anonRssKb: kernel.anonRssKb, totalVmKb: kernel.totalVmKb });
-}, 90_000);
+}, 180_000);

@@ -54,7 +54,7 @@ describe('what Vigil shows of a real llama-server', () => {
 
     const plain = v.view('plain').llama!;
     expect(plain).toMatchObject({ phase: 'listening', logVerbosity: 3, memory: [], kvCaches: [], slots: { total: 4, busy: 0 } });
-  }, 60_000);
+  }, 180_000);
 
   itLlama('with --metrics: requests and throughput after a completion, busy slots from /metrics', async () => {
     const v = await startVigil({ llm: { cmd: `llama-server -m ${tiny} -c 4096 --metrics --port \${PORT}`, health: { interval: '500ms' } } });
@@ -83,7 +83,7 @@ describe('what Vigil shows of a real llama-server', () => {
     } finally {
       off();
     }
-  }, 60_000);
+  }, 180_000);
 
   itLlama('a missing model file: the exit reads "exited with code 1: model file not found: …" and the view keeps the reason by that exit', async () => {
     const missing = path.join(tmpdir(), `vigil-no-such-model-${process.pid}.gguf`);
@@ -99,7 +99,7 @@ describe('what Vigil shows of a real llama-server', () => {
     const b = v.view();
     expect(b.llama?.lastDeath).toMatchObject({ pid: explained.at(-1)!.pid, reason: { kind: 'model-missing', summary: `Model file not found: ${missing}` } });
     expect(b.reason).toMatch(/model file not found/);
-  }, 90_000);
+  }, 180_000);
 
   itLlama('health.generate and a SIGSTOPped server: the health path finds it first (its /health times out, /proc says T)', async () => {
     const v = await startVigil({
@@ -112,15 +112,15 @@ describe('what Vigil shows of a real llama-server', () => {
     const pid = v.view().pid!;
     process.kill(pid, 'SIGSTOP');
     try {
-      await v.until((b) => b.status === 'unhealthy', 5000);
+      await v.until((b) => b.status === 'unhealthy', 30_000);
       // Tick work runs only after a good /health answer, so the generation probe has no say here.
       expect(v.view().reason).toMatch(/^process is stopped \(T\) \(1 failed probe\)$/);
     } finally {
       process.kill(pid, 'SIGCONT');
     }
-    await v.until((b) => b.status === 'ready', 10_000);
+    await v.until((b) => b.status === 'ready', 30_000);
     expect(v.view().pid).toBe(pid);
-  }, 60_000);
+  }, 180_000);
 
   itLlamaPrivileged('health.generate finds a server whose inference hangs while its /health answers: unhealthy by the generation probe, ready once it runs again', ptraceOthers, async () => {
     const v = await startVigil({
@@ -133,7 +133,7 @@ describe('what Vigil shows of a real llama-server', () => {
     const { pid, port } = v.view();
     const stall = await stallThread(computeWorker(pid!));
     try {
-      await v.until((b) => b.status === 'unhealthy', 15_000);
+      await v.until((b) => b.status === 'unhealthy', 60_000);
       expect(v.view().reason).toMatch(/^generation probe: no token within 2000 ms \(2 failed probes\)$/);
       // The server's own health check still says all is well, and the process is not stopped.
       expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
@@ -144,9 +144,9 @@ describe('what Vigil shows of a real llama-server', () => {
     } finally {
       await stall.release();
     }
-    await v.until((b) => b.status === 'ready', 20_000);
+    await v.until((b) => b.status === 'ready', 60_000);
     expect(v.view()).toMatchObject({ pid, llama: { lastProbe: { outcome: 'ok' } } });
-  }, 90_000);
+  }, 180_000);
 
   itLlama("Vigil's /metrics carries the llama gauges of a running server", async () => {
     const v = await startVigil({ llm: { cmd: `llama-server -m ${tiny} -c 4096 -lv 4 --metrics --port \${PORT}` } });
@@ -171,5 +171,5 @@ describe('what Vigil shows of a real llama-server', () => {
     } finally {
       await srv.close();
     }
-  }, 60_000);
+  }, 180_000);
 });

@@ -41,7 +41,7 @@ export async function startLateListener(name = 'llama-server'): Promise<LateList
   const child = spawn(py.bin, [LATE_LISTENER, String(port)], { stdio: ['pipe', 'pipe', 'inherit'] });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  await waitFor(() => out.includes('bound'), 10_000, 'the late listener to bind');
+  await waitFor(() => out.includes('bound'), 30_000, 'the late listener to bind');
   const kill = (): void => void child.kill('SIGKILL');
   return {
     pid: child.pid!,
@@ -101,7 +101,7 @@ function childPids(pid: number): number[] {
 export async function startFromShell(argv: string[], port: number): Promise<ShellStarted> {
   // A session of its own, as a terminal gives: the server is in the shell's process group.
   const shell = spawn('/bin/sh', ['-c', '"$@" & wait', 'sh', ...argv], { stdio: 'ignore', detached: true });
-  const pid = await waitFor(() => childPids(shell.pid!)[0], 10_000, 'the shell to start its server');
+  const pid = await waitFor(() => childPids(shell.pid!)[0], 30_000, 'the shell to start its server');
   await waitForPort(port);
   return {
     shell,
@@ -131,7 +131,7 @@ export async function startCareless(argv: string[], opts: { comm?: string; cgrou
   const manager = spawn(PYTHON, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   manager.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  const pid = await waitFor(() => Number(out.trim().split('\n')[0]) || 0, 10_000, 'the careless manager to print its child pid');
+  const pid = await waitFor(() => Number(out.trim().split('\n')[0]) || 0, 30_000, 'the careless manager to print its child pid');
   return {
     manager,
     managerPid: manager.pid!,
@@ -152,7 +152,7 @@ export async function startCareless(argv: string[], opts: { comm?: string; cgrou
 }
 
 /** Resolves once something accepts connections on 127.0.0.1:port. */
-export async function waitForPort(port: number, timeoutMs = 20_000): Promise<void> {
+export async function waitForPort(port: number, timeoutMs = 30_000): Promise<void> {
   const { connect } = await import('node:net');
   await waitFor(
     () =>

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { waitFor } from '../../../test-support/helpers.js';
 import { all, cgroupV1Memory, isRoot, itPrivileged } from '../../../test-support/privileged.js';
 import { createBackendCgroup, openBackendCgroup, watchOomKills } from './backend-cgroup.js';
 import { detectMemoryHierarchy, parseMountinfo } from './detect.js';
@@ -72,9 +73,15 @@ describe('backend cgroup on fixture trees', () => {
     const seen: { count: number; delta: number }[] = [];
     const stop = watchOomKills(cg, (e) => seen.push(e), { intervalMs: 20 });
     writeFileSync(path.join(cg.path, 'memory.events'), 'oom 5\noom_kill 5\n');
-    await new Promise((r) => setTimeout(r, 200));
+    await waitFor(() => seen.length > 0, 30_000, 'the first report');
+    // A later rise is reported with its own delta, and nothing in between: the first was reported once.
+    writeFileSync(path.join(cg.path, 'memory.events'), 'oom 7\noom_kill 7\n');
+    await waitFor(() => seen.length > 1, 30_000, 'the second report');
     stop();
-    expect(seen).toEqual([{ count: 5, delta: 2 }]);
+    expect(seen).toEqual([
+      { count: 5, delta: 2 },
+      { count: 7, delta: 2 },
+    ]);
   });
 
   it('v2: the peak is memory.peak, null where the kernel has none (before 5.19), and cannot be reset for everyone', () => {
@@ -126,14 +133,14 @@ describe('backend cgroup on the real kernel (cgroup v1)', () => {
       const { code, signal } = await exited;
       expect({ code, signal }).toEqual({ code: null, signal: 'SIGKILL' });
       expect(cg.oomKillCount()).toBe(1);
-      for (let i = 0; i < 20 && kills.length === 0; i++) await new Promise((res) => setTimeout(res, 50));
+      await waitFor(() => kills.length > 0, 30_000, 'the OOM kill to be reported');
       stop();
       expect(kills).toEqual([1]);
     } finally {
       await cg.remove();
     }
     expect(existsSync(cg.path)).toBe(false);
-  }, 20_000);
+  }, 180_000);
 
   itPrivileged("the peak holds a finished process's high-water mark until reset, then starts from the charge now", all(isRoot, cgroupV1Memory), async () => {
     const r = createBackendCgroup({ id: `peak-${process.pid}`, limitBytes: 256 * MiB });
@@ -155,7 +162,7 @@ describe('backend cgroup on the real kernel (cgroup v1)', () => {
     } finally {
       await cg.remove();
     }
-  }, 20_000);
+  }, 180_000);
 
   itPrivileged('remove() migrates a live straggler to the parent before rmdir', all(isRoot, cgroupV1Memory), async () => {
     const r = createBackendCgroup({ id: `straggler-${process.pid}`, limitBytes: 64 * MiB });
@@ -189,11 +196,11 @@ describe('OOM notification (cgroup v1 eventfd)', () => {
       cg.addProcess(hog.pid!);
       hog.stdin!.write('go\n');
       await exited;
-      for (let i = 0; i < 100 && kills.length === 0; i++) await new Promise((res) => setTimeout(res, 50));
+      await waitFor(() => kills.length > 0, 30_000, 'the OOM kill to be reported');
       stop();
       expect(kills).toEqual([1]);
     } finally {
       await cg.remove();
     }
-  }, 20_000);
+  }, 180_000);
 });

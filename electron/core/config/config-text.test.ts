@@ -34,9 +34,8 @@ describe('the config path holding something that is not a config', () => {
   it('a FIFO is refused at once, not waited on', async () => {
     const f = file();
     execFileSync('mkfifo', [f]);
-    const t0 = performance.now();
+    // Opening a FIFO that no one writes blocks for ever: an answer at all (before the test's timeout) is the proof.
     expect((await issueFor(f)).message).toBe('cannot read config: it is a FIFO, not a file');
-    expect(performance.now() - t0).toBeLessThan(2000);
   });
 
   it('a NUL-filled file', async () => {

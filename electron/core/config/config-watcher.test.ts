@@ -21,12 +21,12 @@ describe('ConfigWatcher', () => {
     const changes: ConfigChange[] = [];
     w.onChange((c) => changes.push(c));
     writeFileSync(file, 'backends:\n  a:\n    cmd: srv --port ${PORT}\n');
-    await waitFor(() => w.config?.backends.a, 5000, 'reload after edit');
+    await waitFor(() => w.config?.backends.a, 30_000, 'reload after edit');
     expect(w.status.errors).toEqual([]);
     const loadedAt = w.status.loadedAt;
 
     writeFileSync(file, 'backends:\n  a:\n    cmd: srv --port ${PORT}\n    restart: { policy: maybe }\n');
-    await waitFor(() => w.status.errors.length > 0, 5000, 'errors after broken edit');
+    await waitFor(() => w.status.errors.length > 0, 30_000, 'errors after broken edit');
     expect(w.status.errors[0]).toMatchObject({ file, line: 4, field: 'backends.a.restart.policy' });
     expect(w.config!.backends.a!.restart.policy).toBe('on-failure'); // last good stays
     expect(w.status.loadedAt).toBe(loadedAt);
@@ -38,7 +38,7 @@ describe('ConfigWatcher', () => {
     const tmp = path.join(t.dir, 'vigil', '.config.yaml.swp');
     writeFileSync(tmp, 'backends:\n  b:\n    cmd: [srv, --port, "${PORT}"]\n');
     renameSync(tmp, file);
-    await waitFor(() => w.config?.backends.b, 5000, 'reload after rename');
+    await waitFor(() => w.config?.backends.b, 30_000, 'reload after rename');
     expect(w.status.errors).toEqual([]);
     expect(w.config!.backends.a).toBeUndefined();
   });

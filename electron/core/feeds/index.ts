@@ -11,12 +11,12 @@ import type { Logger } from '../diagnostics.js';
 import type { PidHistory } from '../oom/pid-history.js';
 import type { KernelLogSourceChoice } from '../oom/kernel-log-watcher.js';
 import type { VigilStore } from '../store.js';
-import type { EventDraft } from '../supervisor/types.js';
-import { AlertFeed } from './alert-feed.js';
-import { startMemoryFeed } from './memory-feed.js';
-import { startOomFeed } from './oom-feed.js';
-import { RecentConsumers } from './recent-consumers.js';
-import { startWatchFeed, type WatchFeed } from './watch-feed.js';
+import type { EventDraft } from '../events.js';
+import { AlertFeed } from './memory/alert-feed.js';
+import { startMemoryFeed } from './memory/memory-feed.js';
+import { startOomFeed } from './oom/oom-feed.js';
+import { RecentConsumers } from './memory/recent-consumers.js';
+import { startWatchFeed, type WatchFeed } from './watch/watch-feed.js';
 import type { CommandResult } from '../../common/api.js';
 import type { OwnedProcesses } from '../watch/index.js';
 

@@ -11,7 +11,7 @@ import { writeLlamaModel } from '../../../test-support/llama-model.js';
 import { cgroupPeak, itLlamaServer, readProcMemory, startLlamaServer } from '../../../test-support/llama-run.js';
 import { model as bedModel } from '../../../test-support/llama/testbed.js';
 import { all, cgroupV1Memory, isRoot } from '../../../test-support/privileged.js';
-import { makeCgroup, removeCgroup } from '../oom/fixtures/oom-cgroup.js';
+import { makeCgroup, removeCgroup } from '../../../test-support/oom/oom-cgroup.js';
 import { MeasurementStore } from './measurements.js';
 import { predictFit } from './predict.js';
 import { parseServerMemoryLog, sumBytes } from './server-log.js';

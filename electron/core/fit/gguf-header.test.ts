@@ -147,11 +147,9 @@ describe('GGUF header', () => {
     t.push({ name: 'output.weight', dims: [4096, 32000], type: 8 });
     const size = writeGguf(f, KVS, t, { data: 'sparse' });
     expect(size).toBeGreaterThan(8e9);
-    const t0 = performance.now();
     const h = await readGgufHeader(f);
-    const ms = performance.now() - t0;
     expect(h.tensors).toHaveLength(t.length);
+    // Only the header is read, not the 8 GB: bytes, not time (bench/fit.bench.ts measures the time).
     expect(h.bytesRead).toBeLessThan(10 * 2 ** 20);
-    expect(ms).toBeLessThan(500); // the bench measures the real figure; this bound survives a loaded CI machine
   });
 });

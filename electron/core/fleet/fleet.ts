@@ -10,7 +10,8 @@ import type { VigilStore } from '../store.js';
 import { adoptRecorded } from '../supervisor/adoption.js';
 import { BackendSupervisor } from '../supervisor/backend-supervisor.js';
 import type { RunningRegistry } from '../supervisor/running-registry.js';
-import type { CgroupFactory, EventDraft, SupervisorDeps } from '../supervisor/types.js';
+import type { EventDraft } from '../events.js';
+import type { CgroupFactory, SupervisorDeps } from '../supervisor/types.js';
 import type { Logger } from '../diagnostics.js';
 import { diffBackends } from './config-diff.js';
 

@@ -2,7 +2,8 @@ import { appendFileSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempDir, waitFor } from '../../../test-support/helpers.js';
-import { EventJournal, type EventInput } from './event-journal.js';
+import { EventJournal } from './event-journal.js';
+import type { EventDraft } from '../events.js';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => cleanups.splice(0).forEach((c) => c()));
@@ -11,7 +12,7 @@ function dir() {
   cleanups.push(t.cleanup);
   return t.dir;
 }
-const ev = (over: Partial<EventInput> = {}): EventInput => ({
+const ev = (over: Partial<EventDraft> = {}): EventDraft => ({
   kind: 'system', backend: null, from: null, to: null, reason: 'note', pid: null, exit: null, oom: null, ...over,
 });
 const lines = (f: string) => (existsSync(f) ? readFileSync(f, 'utf8').split('\n').filter(Boolean) : []);
@@ -24,7 +25,7 @@ describe('EventJournal', () => {
     const a = j.append(ev({ reason: 'one' }));
     expect(a).toMatchObject({ seq: 1, reason: 'one', time: expect.any(Number) });
     expect(lines(j.livePath)).toHaveLength(0); // not yet on disk
-    await waitFor(() => lines(j.livePath).length === 1, 2000, 'timed flush');
+    await waitFor(() => lines(j.livePath).length === 1, 30_000, 'timed flush');
     expect(JSON.parse(lines(j.livePath)[0]!)).toEqual(a);
   });
 

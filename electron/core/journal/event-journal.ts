@@ -14,11 +14,9 @@
 // one when it resumes, handed to `onEvent` for the host to show.
 import type { VigilEvent } from '../../common/state.js';
 import { stderrLogger, type Logger } from '../diagnostics.js';
+import type { EventDraft } from '../events.js';
 import { JournalFiles, JournalWriteError } from './journal-files.js';
 
-type Nullable = 'time' | 'backend' | 'from' | 'to' | 'pid' | 'exit' | 'oom';
-/** An event without seq; time and the nullable fields may be left out (the supervisor's EventDraft fits). */
-export type EventInput = Omit<VigilEvent, 'seq' | Nullable> & Partial<Pick<VigilEvent, Nullable>>;
 
 export interface JournalOptions {
   /** Rotate when the live file would exceed this many bytes. */
@@ -136,7 +134,7 @@ export class EventJournal {
   }
 
   /** Assigns seq (and time when absent), stores and returns the event. */
-  append(input: EventInput): VigilEvent {
+  append(input: EventDraft): VigilEvent {
     if (this.closed) throw new Error('event journal is closed');
     const ev = this.store(input);
     if (isUrgent(ev)) this.flush(true);
@@ -205,7 +203,7 @@ export class EventJournal {
     this.files.close();
   }
 
-  private store(input: EventInput): VigilEvent {
+  private store(input: EventDraft): VigilEvent {
     const ev: VigilEvent = { backend: null, from: null, to: null, pid: null, exit: null, oom: null, ...input, seq: ++this.seq, time: input.time ?? Date.now() };
     this.pending.push({ ev, line: `${JSON.stringify(ev)}\n` });
     if (this.outage && this.pending.length > this.maxUnwritten) {

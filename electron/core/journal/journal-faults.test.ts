@@ -9,7 +9,8 @@ import type { VigilEvent } from '../../common/state.js';
 import { waitFor } from '../../../test-support/helpers.js';
 import { itPrivileged } from '../../../test-support/privileged.js';
 import { mountCapability, smallMount, type SmallMount } from '../../../test-support/small-mount.js';
-import { EventJournal, type EventInput, type JournalOptions } from './event-journal.js';
+import { EventJournal, type JournalOptions } from './event-journal.js';
+import type { EventDraft } from '../events.js';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -30,7 +31,7 @@ function openJournal(dir: string, opts: JournalOptions = {}): { j: EventJournal;
   return { j, raised, warnings };
 }
 
-const ev = (reason: string, over: Partial<EventInput> = {}): EventInput => ({ kind: 'transition', backend: 'fake', reason, ...over });
+const ev = (reason: string, over: Partial<EventDraft> = {}): EventDraft => ({ kind: 'transition', backend: 'fake', reason, ...over });
 const payload = 'x'.repeat(300);
 
 /** Every event in the files, read by a fresh journal; also the warnings it gave. */
@@ -80,7 +81,7 @@ describe('EventJournal when the state directory fills up', () => {
     expect(seen.at(-1)!.reason).toBe('more 29');
 
     m.free();
-    await waitFor(() => j.writeError === null, 5000, 'the journal to write again');
+    await waitFor(() => j.writeError === null, 30_000, 'the journal to write again');
     await flushMicrotasks();
     const up = raised.filter((e) => /written again/.test(e.reason));
     expect(up).toHaveLength(1);
@@ -103,7 +104,7 @@ describe('EventJournal when the state directory fills up', () => {
     expect(j.writeError).toBe('ENOSPC');
     expect(j.unwritten).toBe(50);
     m.free();
-    await waitFor(() => j.writeError === null, 5000, 'the journal to write again');
+    await waitFor(() => j.writeError === null, 30_000, 'the journal to write again');
     await flushMicrotasks();
     expect(raised.at(-1)!.reason).toMatch(/; \d+ older one\(s\) were dropped \(more than 50 waited\)/);
   });
@@ -149,7 +150,7 @@ describe('EventJournal when the state directory turns read-only', () => {
     expect(readFileSync(path.join(m.dir, 'events.jsonl'), 'utf8').split('\n').filter(Boolean)).toHaveLength(2);
 
     m.readWrite();
-    await waitFor(() => j.writeError === null && j.unwritten === 0, 5000, 'the journal to write everything');
+    await waitFor(() => j.writeError === null && j.unwritten === 0, 30_000, 'the journal to write everything');
     const { events } = reread(m.dir);
     expect(events.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
   });

@@ -140,7 +140,7 @@ describe('death reason, from the real server dying here', () => {
 
   itRealLlama('a missing model file', async () => {
     expect(await deathOf(['-m', path.join(tmp.dir, 'nowhere.gguf')], 'missing')).toMatchObject({ kind: 'model-missing', summary: `Model file not found: ${path.join(tmp.dir, 'nowhere.gguf')}` });
-  }, 30_000);
+  }, 180_000);
 
   itRealLlama('a corrupt model file (random bytes, then a truncated model)', async () => {
     const junk = path.join(tmp.dir, 'junk.gguf');
@@ -149,11 +149,11 @@ describe('death reason, from the real server dying here', () => {
     const cut = path.join(tmp.dir, 'cut.gguf');
     writeFileSync(cut, readFileSync(await tinyModel()).subarray(0, 4_000_000));
     expect(await deathOf(['-m', cut], 'cut')).toMatchObject({ kind: 'model-corrupt', summary: expect.stringMatching(/truncated or corrupt/) });
-  }, 60_000);
+  }, 180_000);
 
   itRealLlama('a model of an architecture this build does not know', async () => {
     expect(await deathOf(['-m', await tinyModel('frobnitz')], 'arch')).toMatchObject({ kind: 'unsupported-arch', summary: expect.stringContaining("'frobnitz'") });
-  }, 60_000);
+  }, 180_000);
 
   itRealLlama('a port another process listens on', async () => {
     const blocker = createServer();
@@ -164,5 +164,5 @@ describe('death reason, from the real server dying here', () => {
     } finally {
       blocker.close();
     }
-  }, 60_000);
+  }, 180_000);
 });

@@ -60,10 +60,10 @@ describe('llama monitor, fed logs', () => {
       expect(probes).toEqual([]);
       m.setGenerate({ everyMs: 60_000, timeoutMs: 1000 });
       await m.tick(true);
-      await waitFor(() => probes.length === 1, 2000, 'first probe');
+      await waitFor(() => probes.length === 1, 30_000, 'first probe');
       expect(probes[0]).toMatchObject({ outcome: 'failed', detail: 'HTTP 500: boom' });
       await m.tick(true);
-      await waitFor(() => probes.length === 2, 2000, 'the retry');
+      await waitFor(() => probes.length === 2, 30_000, 'the retry');
       expect(probes[1]).toMatchObject({ outcome: 'ok' });
       await m.tick(true);
       await new Promise((r) => setTimeout(r, 100));
@@ -193,5 +193,5 @@ describe('llama monitor, against the real server', () => {
     }
     expect(m.onExit()).toMatchObject({ kind: 'model-missing', summary: `Model file not found: ${missing}` });
     expect(views.at(-1)).toMatchObject({ phase: 'failed', deathReason: { kind: 'model-missing' }, lastProbe: null, memory: [] });
-  }, 90_000);
+  }, 180_000);
 });

@@ -43,10 +43,10 @@ describe('BackendLog', () => {
     const got: LogLine[][] = [];
     log.subscribe((lines) => got.push(lines));
     appendFileSync(f, 'new 1\npart');
-    await waitFor(() => got.flat().length === 1, 3000, 'first new line');
+    await waitFor(() => got.flat().length === 1, 30_000, 'first new line');
     expect(got.flat()[0]!.text).toBe('new 1');
     appendFileSync(f, 'ial\n');
-    await waitFor(() => got.flat().length === 2, 3000, 'completed partial line');
+    await waitFor(() => got.flat().length === 2, 30_000, 'completed partial line');
     expect(got.flat()[1]!.text).toBe('partial');
     expect(log.tail(2).map((l) => l.text)).toEqual(['new 1', 'partial']);
   });
@@ -69,13 +69,13 @@ describe('BackendLog', () => {
     const got: string[] = [];
     const off = log.subscribe((ls) => got.push(...ls.map((l) => l.text)));
     appendFileSync(f, 'aaaaaaaaaaaaaaaaaaaa\n');
-    await waitFor(() => got.length === 1, 3000, 'line');
+    await waitFor(() => got.length === 1, 30_000, 'line');
     truncateSync(f, 0);
     appendFileSync(f, 'b\n');
-    await waitFor(() => got.includes('b'), 3000, 'line after truncation');
+    await waitFor(() => got.includes('b'), 30_000, 'line after truncation');
     off();
     appendFileSync(f, 'c\n');
-    await waitFor(() => log.tail(1)[0]?.text === 'c', 3000, 'c in ring');
+    await waitFor(() => log.tail(1)[0]?.text === 'c', 30_000, 'c in ring');
     expect(got).toEqual(['aaaaaaaaaaaaaaaaaaaa', 'b']);
   });
 
@@ -85,7 +85,7 @@ describe('BackendLog', () => {
     const child = writerChild(f, 'i=0; while true; do i=$((i+1)); echo "line $i"; sleep 0.01; done');
     await waitFor(() => log.rotations >= 2, 20_000, 'two rotations');
     const before = log.tail(100_000).length;
-    await waitFor(() => log.tail(100_000).length > before + 5, 5000, 'lines after rotation');
+    await waitFor(() => log.tail(100_000).length > before + 5, 30_000, 'lines after rotation');
     child.kill('SIGKILL');
     // The child's O_APPEND writes landed at the new end: the live file is small and starts clean.
     expect(statSync(f).size).toBeLessThan(4096 + 1024);
@@ -107,7 +107,7 @@ describe('BackendLog', () => {
     appendFileSync(f, 'out 1\n');
     log.appendVigilLine('spawned pid 123');
     appendFileSync(f, 'out 2\n');
-    await waitFor(() => log.tail(10).length === 3, 3000, 'three lines');
+    await waitFor(() => log.tail(10).length === 3, 30_000, 'three lines');
     expect(log.tail(10).map((l) => l.stream)).toEqual(['stdout', 'vigil', 'stdout']);
     expect(log.tail(10)[1]!.text).toMatch(/spawned pid 123$/);
   });

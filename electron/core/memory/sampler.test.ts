@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { waitFor } from '../../../test-support/helpers.js';
 import { SERIES } from '../../common/state.js';
 import { listProcesses } from './processes.js';
 import { MemorySampler, PSS_STILL_FACTOR, type MemorySample } from './sampler.js';
@@ -11,7 +12,6 @@ import { MemorySampler, PSS_STILL_FACTOR, type MemorySample } from './sampler.js
 const here = path.dirname(fileURLToPath(import.meta.url));
 const fx = (p: string): string => path.join(here, 'fixtures', p);
 const FAKE_SMI = path.resolve(here, '../../../e2e/fixtures/bin/nvidia-smi');
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 const children: ChildProcess[] = [];
 afterEach(() => {
@@ -128,11 +128,18 @@ describe('MemorySampler on fixtures', () => {
     let n = 0;
     const s = new MemorySampler({ intervalMs: 50, nvidiaSmi: null, getBackends: () => [], onSample: () => n++ });
     s.start();
-    await sleep(400);
+    await waitFor(() => n >= 3, 30_000, 'three samples');
     s.stop();
     const seen = n;
-    expect(seen).toBeGreaterThanOrEqual(3);
-    await sleep(200);
+    // Four turns of a timer of the same period: a sampler timer still running would have fired meanwhile.
+    await new Promise<void>((r) => {
+      let k = 0;
+      const t = setInterval(() => {
+        if (++k < 4) return;
+        clearInterval(t);
+        r();
+      }, 50);
+    });
     expect(n).toBe(seen);
   });
 });
@@ -143,7 +150,7 @@ describe('MemorySampler on a live process tree', () => {
     children.push(child);
     const pid = child.pid!;
     // Wait for both sleeps to exist (sh forks them right after start).
-    for (let i = 0; i < 100 && listProcesses().treeOf(pid).length < 3; i++) await sleep(20);
+    await waitFor(() => listProcesses().treeOf(pid).length >= 3, 30_000, 'both sleeps');
     const errors: Error[] = [];
     const s = new MemorySampler({ nvidiaSmi: null, pssEveryN: 2, getBackends: () => [{ id: 'sh', pid }], onError: (e) => errors.push(e) });
     const first = await s.sampleOnce();
@@ -159,7 +166,7 @@ describe('MemorySampler on a live process tree', () => {
     // Kill one sleep: the next tick sees 2 processes.
     const victim = b.pids[1]!;
     process.kill(victim, 'SIGKILL');
-    for (let i = 0; i < 100 && listProcesses().treeOf(pid).includes(victim); i++) await sleep(20);
+    await waitFor(() => !listProcesses().treeOf(pid).includes(victim), 30_000, 'the victim to leave the tree');
     // Waited until sh reaped it (a zombie would still be listed, with no memory).
     const second = await s.sampleOnce();
     expect(second.backends.sh!.pids).not.toContain(victim);

@@ -4,10 +4,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { waitFor } from '../../../test-support/helpers.js';
 import { listProcesses, parseStatusBytes, type StatusFields } from './processes.js';
 import { pageSize, ProcessScanner, STATUS_EVERY_N } from './scanner.js';
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const fx = (p: string): string => path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', p);
 
 /** Runs `fn` with a live `sh -c 'sleep 30 & sleep 30'` session (sh, the background sleep, the foreground one), then kills it. */
@@ -15,7 +15,7 @@ async function withSleepTree(fn: (sh: number, pids: number[]) => Promise<void> |
   const child = spawn('sh', ['-c', 'sleep 30 & sleep 30'], { detached: true, stdio: 'ignore' });
   try {
     const sh = child.pid!;
-    for (let i = 0; i < 100 && listProcesses().treeOf(sh).length < 3; i++) await sleep(20);
+    await waitFor(() => listProcesses().treeOf(sh).length >= 3, 30_000, 'both sleeps');
     const pids = listProcesses().treeOf(sh);
     expect(pids).toHaveLength(3);
     await fn(sh, pids);
@@ -106,7 +106,7 @@ describe('ProcessScanner', () => {
       // The background sleep (sh waits on the foreground one, so sh stays).
       const victim = pids[1]!;
       process.kill(victim, 'SIGKILL');
-      for (let i = 0; i < 100 && listProcesses().entries.has(victim); i++) await sleep(20); // until sh reaped it
+      await waitFor(() => !listProcesses().entries.has(victim), 30_000, 'sh to reap the victim');
       expect(s.scan([sh]).trees.get(sh)).toEqual([pids[0], pids[2]]);
       s.close();
     }));

@@ -1,4 +1,4 @@
-// Kernel and user-space OOM kills: parsing, sources, attribution, oom-scan.
+// Kernel and user-space OOM kills: parsing, sources, attribution, whole-log scans.
 export { parseKmsgRecord, unescapeKmsg, type KmsgRecord } from './kmsg-record.js';
 export { normaliseLine, parseDmesgJson, looksLikeDmesgJson, formatKernelStamp, type NormalisedLine, type LineSource, type ShapeOptions } from './line-shapes.js';
 export { OomParser, parseLines, parseKilledLine, type OomParserOptions } from './parser.js';
@@ -7,4 +7,4 @@ export { JournalSource, probeJournal, matchArgs, JOURNAL_STATE_FILE, type Journa
 export { KernelLogWatcher, bootTimeMs, type KernelLogWatcherOptions, type KernelLogSourceChoice } from './kernel-log-watcher.js';
 export { attributeKill, isSystemWide, type Attribution, type AttributionInputs, type Consumer } from './attribute.js';
 export { PidHistory, PID_HISTORY_FILE, type LeaderView } from './pid-history.js';
-export { runOomScan, scanText, formatKillLine, killJson, OOM_SCAN_HELP, type ScanIo } from './scan-command.js';
+export { scanText } from './scan-text.js';

@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { JOURNAL_STATE_FILE, JournalSource, matchArgs, probeJournal } from './journal-source.js';
 
-const fake = new URL('./fixtures/fake-journalctl.mjs', import.meta.url).pathname;
+// journalctl's stand-in, printing the shapes fixture's journal entries.
+const fake = new URL('../../../test-support/journalctl-stub.mjs', import.meta.url).pathname;
+process.env.VIGIL_JOURNAL_STUB = new URL('./fixtures/shapes/journal.json', import.meta.url).pathname;
 
 describe('journal source', () => {
   it('one journalctl follows kernel and user-space killers', () => {

@@ -8,7 +8,7 @@ import { KMSG_STATE_FILE, KmsgReader, readBootId, type KmsgGap } from './kmsg-re
 
 const fixture = new URL('./fixtures/shapes/kmsg.txt', import.meta.url).pathname;
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'vigil-kmsg-'));
-const until = async (cond: () => boolean, ms = 3000): Promise<void> => {
+const until = async (cond: () => boolean, ms = 30_000): Promise<void> => {
   const end = Date.now() + ms;
   while (!cond()) {
     if (Date.now() > end) throw new Error('timed out waiting');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readCorpusExcerpts } from './fixtures/corpus.js';
+import { readCorpusExcerpts } from '../../../test-support/oom/corpus.js';
 import { normaliseLine, type NormalisedLine } from './line-shapes.js';
 import { OomParser, parseLines } from './parser.js';
 import type { OomKill } from '../../common/state.js';

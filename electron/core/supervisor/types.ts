@@ -4,15 +4,12 @@
 // used (and tested) without the loader.
 import type { VigilEvent } from '../../common/state.js';
 import type { Logger } from '../diagnostics.js';
+import type { EventDraft } from '../events.js';
 import type { VigilStore } from '../store.js';
 import type { RunningRegistry } from './running-registry.js';
 import type { ExitExplainer, PreStartCheck, TickWorkFactory } from './seams.js';
 
 export type { RestartPolicy, SupervisedBackendConfig } from './backend-config.js';
-
-/** An event as the supervisor reports it; the sink assigns seq (journal) and returns the stored event. */
-export type EventDraft = Omit<VigilEvent, 'seq' | 'time' | 'oom' | 'exit' | 'pid' | 'from' | 'to' | 'backend'> &
-  Partial<Pick<VigilEvent, 'time' | 'oom' | 'exit' | 'pid' | 'from' | 'to' | 'backend'>>;
 
 /** Cgroup placement for memory limits: the part of electron/core/cgroup's BackendCgroup a supervisor uses. */
 export interface CgroupHandle {

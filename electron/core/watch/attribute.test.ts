@@ -2,7 +2,7 @@
 // parser) attributed to watched servers.
 import { describe, expect, it } from 'vitest';
 import type { OomKill } from '../../common/state.js';
-import { scanText } from '../oom/scan-command.js';
+import { scanText } from '../oom/index.js';
 import { watchedView } from '../../../test-support/watch/views.js';
 import { attributeWatchedKill } from './attribute.js';
 

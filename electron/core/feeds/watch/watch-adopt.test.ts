@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { WatchEvent, WatchedServer } from '../../common/watch.js';
-import { watchedView } from '../../../test-support/watch/views.js';
+import type { WatchEvent, WatchedServer } from '../../../common/watch.js';
+import { watchedView } from '../../../../test-support/watch/views.js';
 import { adoptedBackend, adoptedId, envDifference, resolvedArgv } from './watch-adopt.js';
 import { watchEventDraft } from './watch-feed.js';
 

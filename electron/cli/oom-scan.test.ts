@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { runOomScan } from './scan-command.js';
-import { CORPUS_PATH } from './fixtures/corpus.js';
+import { runOomScan } from './oom-scan.js';
+import { CORPUS_PATH } from '../../test-support/oom/corpus.js';
 
-const dir = new URL('./fixtures/shapes/', import.meta.url).pathname;
+const dir = new URL('../core/oom/fixtures/shapes/', import.meta.url).pathname;
 
 async function scan(argv: string[], stdin = ''): Promise<{ code: number; out: string; err: string }> {
   let out = '';

@@ -1,9 +1,9 @@
 // Early memory warnings as events and state: the thresholds come from the
 // config in force, and a reload that changes them starts a fresh tracker.
-import type { VigilConfig } from '../../common/config-schema.js';
-import type { MemoryAlert, VigilEvent } from '../../common/state.js';
-import { AlertTracker, type AlertBackend, type AlertConfig, type MemorySample } from '../memory/index.js';
-import type { EventDraft } from '../supervisor/types.js';
+import type { VigilConfig } from '../../../common/config-schema.js';
+import type { MemoryAlert, VigilEvent } from '../../../common/state.js';
+import { AlertTracker, type AlertBackend, type AlertConfig, type MemorySample } from '../../memory/index.js';
+import type { EventDraft } from '../../events.js';
 
 type Alerts = VigilConfig['alerts'];
 

@@ -8,14 +8,14 @@ import { closeSync, constants, existsSync, mkdirSync, mkdtempSync, openSync, rea
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import type { BackendFit } from '../../common/fit.js';
-import type { VigilEvent } from '../../common/state.js';
-import { fakeLlamaServerBin, writeSparseModel } from '../../../test-support/fit-fixtures.js';
-import { cleanupVigils, startVigil, type RunningVigil } from '../../../test-support/llama/vigil-with-llama.js';
-import { fakeBackend } from '../../../test-support/supervisor-harness.js';
-import { MEASUREMENTS_FILE, MeasurementStore } from '../fit/index.js';
-import { createVigilStore } from '../store.js';
-import { createVigil } from '../vigil.js';
+import type { BackendFit } from '../../../common/fit.js';
+import type { VigilEvent } from '../../../common/state.js';
+import { fakeLlamaServerBin, writeSparseModel } from '../../../../test-support/fit-fixtures.js';
+import { cleanupVigils, startVigil, type RunningVigil } from '../../../../test-support/llama/vigil-with-llama.js';
+import { fakeBackend } from '../../../../test-support/supervisor-harness.js';
+import { MEASUREMENTS_FILE, MeasurementStore } from '../../fit/index.js';
+import { createVigilStore } from '../../store.js';
+import { createVigil } from '../../vigil.js';
 import { FitFeed } from './fit-feed.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'vigil-fitfeed-'));
@@ -127,11 +127,11 @@ describe('fit wired into the core', () => {
 
   it('a stopped backend shows its prediction before any start, without an event, and again after its config changes', async () => {
     const v = await startVigil({ llm: llama('-c 4096 --no-mmap', { memoryLimit: '256MiB' }) }, {}, FAST);
-    await v.until((b) => b.fit !== null, 5000);
+    await v.until((b) => b.fit !== null, 30_000);
     expect(fitOf(v)).toMatchObject({ verdict: 'wont-fit', refused: false });
     expect(fitEvents(await v.events())).toEqual([]);
     await v.core.addBackend({ id: 'second', config: llama('-c 4096') });
-    await v.until((b) => b.fit?.verdict === 'fits', 5000, 'second');
+    await v.until((b) => b.fit?.verdict === 'fits', 30_000, 'second');
   });
 
   it('predicts for a command as typed in the add-backend form, with a memory limit, and says what is wrong with bad input', async () => {
@@ -190,9 +190,8 @@ describe('the pre-start check on its own', () => {
       timeoutMs: 300,
     });
     try {
-      const t0 = Date.now();
+      // A read of a FIFO that no one writes never ends: an answer at all (before the test's timeout) is the 0.3 s timeout's.
       expect(await feed.check({ cfg, argv: ['llama-server', '-m', fifo, '--port', '1234'], port: 1234, why: 'started by user', anyway: false })).toBeNull();
-      expect(Date.now() - t0).toBeLessThan(2000);
       expect(shown.at(-1)).toMatchObject({ verdict: 'unknown', predicted: null, headline: 'no prediction: reading the model took longer than 0.3s; started without a prediction' });
       expect(events).toEqual(['fit: no prediction: reading the model took longer than 0.3s; started without a prediction']);
     } finally {

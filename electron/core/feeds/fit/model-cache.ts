@@ -2,7 +2,7 @@
 // add-backend form asking on every keystroke, re-reads a header (tens of ms
 // for a large vocabulary) only when the file's size or mtime changed.
 import { stat } from 'node:fs/promises';
-import { loadModel, type LoadedModel } from '../fit/index.js';
+import { loadModel, type LoadedModel } from '../../fit/index.js';
 
 const MAX_MODELS = 16;
 

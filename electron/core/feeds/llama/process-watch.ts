@@ -4,10 +4,10 @@
 // per process, published into the backend's state when it changed, at most
 // every PUBLISH_MS (a load writes many lines; each publish is a snapshot
 // pushed to every window).
-import type { LlamaDeathReason, LlamaView } from '../../common/llama.js';
-import { LlamaMonitor } from '../llama/monitor.js';
-import type { TickContext, TickProcess, TickWork } from '../supervisor/seams.js';
-import type { SupervisedBackendConfig } from '../supervisor/types.js';
+import type { LlamaDeathReason, LlamaView } from '../../../common/llama.js';
+import { LlamaMonitor } from '../../llama/monitor.js';
+import type { TickContext, TickProcess, TickWork } from '../../supervisor/seams.js';
+import type { SupervisedBackendConfig } from '../../supervisor/types.js';
 import { apiKeyOf } from './llama-backend.js';
 import { ProcessLogFollower, type TailedLog } from './log-follower.js';
 

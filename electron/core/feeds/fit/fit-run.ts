@@ -2,9 +2,9 @@
 // its spawn to its end: the highest memory figures the sampler published for
 // its process, what it took when it became ready and when it ended (into the
 // measurement store), and the advice when the OOM killer took it.
-import type { FitEstimate } from '../../common/fit.js';
-import type { BackendView, MemoryBreakdown } from '../../common/state.js';
-import type { FitEnvironment } from '../fit/index.js';
+import type { FitEstimate } from '../../../common/fit.js';
+import type { BackendView, MemoryBreakdown } from '../../../common/state.js';
+import type { FitEnvironment } from '../../fit/index.js';
 
 export interface RunCommand {
   argv: readonly string[];

@@ -8,18 +8,18 @@
 // the same model's numbers. A stopped backend shows a prediction too, made
 // when its config is first seen or changed, without an event.
 import path from 'node:path';
-import type { PredictFitRequest } from '../../common/api.js';
-import { parseSize } from '../../common/config-schema.js';
-import type { BackendFit, FitPolicy, FitPrediction } from '../../common/fit.js';
-import { backendFitOf } from '../../common/fit-view.js';
-import type { BackendView, VigilEvent, VigilState } from '../../common/state.js';
-import { CommandSplitError, splitCommand } from '../config/index.js';
-import type { Logger } from '../diagnostics.js';
-import { adviseAfterOom, machineNow, parseServerArgs, parseServerMemoryLog, predictForModel, type FitEnvironment, type MeasurementStore } from '../fit/index.js';
-import type { VigilStore } from '../store.js';
-import type { SupervisedBackendConfig } from '../supervisor/backend-config.js';
-import type { PreStartContext } from '../supervisor/seams.js';
-import type { EventDraft } from '../supervisor/types.js';
+import type { PredictFitRequest } from '../../../common/api.js';
+import { parseSize } from '../../../common/config-schema.js';
+import type { BackendFit, FitPolicy, FitPrediction } from '../../../common/fit.js';
+import { backendFitOf } from '../../../common/fit-view.js';
+import type { BackendView, VigilEvent, VigilState } from '../../../common/state.js';
+import { CommandSplitError, splitCommand } from '../../config/index.js';
+import type { Logger } from '../../diagnostics.js';
+import { adviseAfterOom, machineNow, parseServerArgs, parseServerMemoryLog, predictForModel, type FitEnvironment, type MeasurementStore } from '../../fit/index.js';
+import type { VigilStore } from '../../store.js';
+import type { SupervisedBackendConfig } from '../../supervisor/backend-config.js';
+import type { PreStartContext } from '../../supervisor/seams.js';
+import type { EventDraft } from '../../events.js';
 import { FitRun, oomKey, type RunCommand } from './fit-run.js';
 import { ModelCache } from './model-cache.js';
 import { currentRunLog } from './run-log.js';

@@ -4,14 +4,14 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { LlamaView } from '../../common/llama.js';
-import { waitFor } from '../../../test-support/helpers.js';
-import { fakeBackend, makeHarness, type Harness } from '../../../test-support/supervisor-harness.js';
-import { BackendLog } from '../logs/backend-log.js';
-import type { SupervisedBackendConfig } from '../supervisor/types.js';
-import { llamaSeams } from './index.js';
+import type { LlamaView } from '../../../common/llama.js';
+import { waitFor } from '../../../../test-support/helpers.js';
+import { fakeBackend, makeHarness, type Harness } from '../../../../test-support/supervisor-harness.js';
+import { BackendLog } from '../../logs/backend-log.js';
+import type { SupervisedBackendConfig } from '../../supervisor/types.js';
+import { llamaSeams } from './llama-feed.js';
 
-const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'llama', 'fixtures');
+const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'llama', 'fixtures');
 const MiB = 1024 * 1024;
 
 let h: Harness | null = null;
@@ -73,7 +73,7 @@ describe('llama seams on a supervisor', () => {
     });
     const { h, views } = harness(cfg);
     await h.sup.start();
-    await waitFor(() => h.store.getBackend('llm')!.llama?.phase === 'listening', 5000, 'the log read to "listening"');
+    await waitFor(() => h.store.getBackend('llm')!.llama?.phase === 'listening', 30_000, 'the log read to "listening"');
     const v = h.store.getBackend('llm')!.llama!;
     expect(v).toMatchObject({ contextSize: 4096, logVerbosity: 4, slots: { total: 4, source: 'log' }, deathReason: null, lastDeath: null });
     expect(v.kvCaches).toEqual([expect.objectContaining({ cells: 4096, typeK: 'f16', typeV: 'f16', bytes: 1 * MiB })]);

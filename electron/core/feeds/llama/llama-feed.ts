@@ -4,10 +4,10 @@
 // explainer that reads why it died from its log's last lines — "exited with
 // code 1: model file not found: /models/x.gguf" — beside what the kernel
 // says (signal, OOM kill), which the supervisor records itself.
-import type { LlamaView } from '../../common/llama.js';
-import { classifyDeath } from '../llama/death-reason.js';
-import type { ExitExplainer, TickWorkFactory } from '../supervisor/seams.js';
-import type { SupervisedBackendConfig } from '../supervisor/types.js';
+import type { LlamaView } from '../../../common/llama.js';
+import { classifyDeath } from '../../llama/death-reason.js';
+import type { ExitExplainer, TickWorkFactory } from '../../supervisor/seams.js';
+import type { SupervisedBackendConfig } from '../../supervisor/types.js';
 import { isLlamaBackend } from './llama-backend.js';
 import type { TailedLog } from './log-follower.js';
 import { LlamaProcessWatch } from './process-watch.js';

@@ -6,8 +6,8 @@
 // served on, and the health path its kind answers on (a user's rule promises
 // no ready answer, so its adopted backend is judged alive by its process).
 import path from 'node:path';
-import type { WatchedServer } from '../../common/watch.js';
-import type { AdoptionSpec } from '../watch/index.js';
+import type { WatchedServer } from '../../../common/watch.js';
+import type { AdoptionSpec } from '../../watch/index.js';
 
 /** Variables a shell sets per process: never worth carrying over. */
 const SHELL_NOISE = new Set(['_', 'PWD', 'OLDPWD', 'SHLVL']);

@@ -3,7 +3,7 @@
 // just before the kill, not whatever is left after it. A kill older than
 // these samples (a backlog read at start-up) gets no answer rather than a
 // guess from today's figures.
-import type { Consumer } from '../oom/attribute.js';
+import type { Consumer } from '../../oom/attribute.js';
 
 export class RecentConsumers {
   private readonly samples: { time: number; consumers: readonly Consumer[] }[] = [];

@@ -3,7 +3,7 @@
 // user's and is never changed.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { SupervisedBackendConfig } from '../supervisor/types.js';
+import type { SupervisedBackendConfig } from '../../supervisor/types.js';
 
 const LLAMA_SERVER = /^llama-server(?:\.exe)?$/i;
 

@@ -2,11 +2,11 @@
 // supervisor, the system and GPU figures, one snapshot per tick. The state
 // gets a figure only when it moved by what the dashboard shows (publish.ts);
 // the history keeps every sample for the charts.
-import type { HistoryRequest } from '../../common/api.js';
-import type { History, MemoryBreakdown } from '../../common/state.js';
-import type { Logger } from '../diagnostics.js';
-import { backendMemoryMoved, MemorySampler, systemMemoryMoved, type MemorySample } from '../memory/index.js';
-import type { VigilStore } from '../store.js';
+import type { HistoryRequest } from '../../../common/api.js';
+import type { History, MemoryBreakdown } from '../../../common/state.js';
+import type { Logger } from '../../diagnostics.js';
+import { backendMemoryMoved, MemorySampler, systemMemoryMoved, type MemorySample } from '../../memory/index.js';
+import type { VigilStore } from '../../store.js';
 
 export interface SampledBackend {
   id: string;

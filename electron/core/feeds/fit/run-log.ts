@@ -3,7 +3,7 @@
 // spawn), from the file's last few MiB. llama-server's own memory figures
 // (-lv 4) are read from it; an earlier run's figures must not be.
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { VIGIL_MARK } from '../logs/backend-log.js';
+import { VIGIL_MARK } from '../../logs/backend-log.js';
 
 const MAX_BYTES = 8 * 1024 * 1024;
 const START = / starting: /;

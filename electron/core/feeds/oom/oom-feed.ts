@@ -3,12 +3,12 @@
 // kernel's time order, and handed to its backend's supervisor — which ties it
 // to the exit — or, for any other process, told as an event in words that
 // claim no more than attribution found.
-import { formatBytes } from '../../common/format.js';
-import type { KernelLogStatus, OomKill, VigilEvent } from '../../common/state.js';
-import type { Logger } from '../diagnostics.js';
-import { attributeKill, isSystemWide, type AttributionInputs } from '../oom/attribute.js';
-import { KernelLogWatcher, type KernelLogSourceChoice } from '../oom/kernel-log-watcher.js';
-import type { EventDraft } from '../supervisor/types.js';
+import { formatBytes } from '../../../common/format.js';
+import type { KernelLogStatus, OomKill, VigilEvent } from '../../../common/state.js';
+import type { Logger } from '../../diagnostics.js';
+import { attributeKill, isSystemWide, type AttributionInputs } from '../../oom/attribute.js';
+import { KernelLogWatcher, type KernelLogSourceChoice } from '../../oom/kernel-log-watcher.js';
+import type { EventDraft } from '../../events.js';
 
 export interface OomFeedDeps {
   stateDir: string;

@@ -5,15 +5,15 @@
 // the journal; and the honest actions carried out, adoption included (stop
 // the server, then run the same command line as a backend). A changed
 // `watch:` section of the config makes a new watcher.
-import type { CommandResult } from '../../common/api.js';
-import type { OomKill, VigilEvent } from '../../common/state.js';
-import { BackendSchema } from '../../common/config-schema.js';
-import { watchActions, type WatchEvent, type WatchedServer } from '../../common/watch.js';
-import type { WatchConfig } from '../../common/watch-schema.js';
-import type { Logger } from '../diagnostics.js';
-import { everyShared } from '../shared-interval.js';
-import type { EventDraft } from '../supervisor/types.js';
-import { Watcher, type OwnedProcesses } from '../watch/index.js';
+import type { CommandResult } from '../../../common/api.js';
+import type { OomKill, VigilEvent } from '../../../common/state.js';
+import { BackendSchema } from '../../../common/config-schema.js';
+import { watchActions, type WatchEvent, type WatchedServer } from '../../../common/watch.js';
+import type { WatchConfig } from '../../../common/watch-schema.js';
+import type { Logger } from '../../diagnostics.js';
+import { everyShared } from '../../shared-interval.js';
+import type { EventDraft } from '../../events.js';
+import { Watcher, type OwnedProcesses } from '../../watch/index.js';
 import { adoptedBackend, adoptedId } from './watch-adopt.js';
 
 export interface WatchFeedDeps {

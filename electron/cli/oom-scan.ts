@@ -1,9 +1,8 @@
 // `vigil oom-scan [FILE|-] [--json]`: run the OOM parser over a saved log in
 // any common shape (kmsg records, dmesg, dmesg -T, dmesg --time-format iso,
 // syslog, journalctl short/short-iso/json, dmesg --json) and print the kills.
-import type { OomKill } from '../../common/state.js';
-import { looksLikeDmesgJson, normaliseLine, parseDmesgJson } from './line-shapes.js';
-import { OomParser } from './parser.js';
+import type { OomKill } from '../common/state.js';
+import { scanText } from '../core/oom/index.js';
 
 export interface ScanIo {
   stdin: NodeJS.ReadableStream;
@@ -58,16 +57,6 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const c of stream) chunks.push(typeof c === 'string' ? Buffer.from(c) : (c as Buffer));
   return Buffer.concat(chunks).toString('utf8');
-}
-
-/** Scan the text of a log; pure, for tests and other hosts. Throws a clear Error for a broken dmesg --json document. */
-export function scanText(text: string, where = 'input'): OomKill[] {
-  const parser = new OomParser({ source: 'none' });
-  const out: OomKill[] = [];
-  const lines = looksLikeDmesgJson(text) ? parseDmesgJson(text, where) : text.split('\n').map((l) => normaliseLine(l.replace(/\r$/, '')));
-  for (const l of lines) out.push(...parser.push(l));
-  out.push(...parser.flush());
-  return out;
 }
 
 export async function runOomScan(argv: string[], io: ScanIo): Promise<number> {

@@ -5,8 +5,8 @@
 import { appendFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { tempDir, waitFor } from '../../../test-support/helpers.js';
-import { BackendLog } from '../logs/backend-log.js';
+import { tempDir, waitFor } from '../../../../test-support/helpers.js';
+import { BackendLog } from '../../logs/backend-log.js';
 import { ProcessLogFollower } from './log-follower.js';
 
 const cleanups: (() => void)[] = [];
@@ -34,12 +34,12 @@ describe('ProcessLogFollower', () => {
   it("passes on one process's output from its start offset, the note the tailer already read included", async () => {
     const { file, log } = setup();
     appendFileSync(file, 'previous process: exiting due to model loading error\n');
-    await waitFor(() => log.position.offset > 0, 3000, 'tailer caught up');
+    await waitFor(() => log.position.offset > 0, 30_000, 'tailer caught up');
     const from = statSync(file).size;
     log.appendVigilLine('starting: llama-server -m x.gguf'); // the tailer reads it at once
     const { text } = follow(log, from);
     appendFileSync(file, 'load_model: loading model\npartial');
-    await waitFor(() => text().includes('partial'), 3000, 'appended output');
+    await waitFor(() => text().includes('partial'), 30_000, 'appended output');
     expect(text()).toMatch(/^\[vigil\] \S+ starting: llama-server -m x\.gguf\nload_model: loading model\npartial$/);
     expect(text()).not.toContain('previous process');
   });
@@ -59,16 +59,16 @@ describe('ProcessLogFollower', () => {
   it('an adopted process (start unknown) is read after the last start note, and only new output when there is none', async () => {
     const { file, log } = setup();
     appendFileSync(file, '[vigil] 2026-01-01T00:00:00.000Z starting: llama-server A\nA output\n[vigil] 2026-01-01T00:01:00.000Z starting: llama-server B\nB output\n');
-    await waitFor(() => log.position.offset === statSync(file).size, 3000, 'tailer caught up');
+    await waitFor(() => log.position.offset === statSync(file).size, 30_000, 'tailer caught up');
     const { text } = follow(log, null);
     expect(text()).toBe('B output\n');
 
     const other = setup();
     appendFileSync(other.file, 'no notes here\n');
-    await waitFor(() => other.log.position.offset === statSync(other.file).size, 3000, 'tailer caught up');
+    await waitFor(() => other.log.position.offset === statSync(other.file).size, 30_000, 'tailer caught up');
     const o = follow(other.log, null);
     appendFileSync(other.file, 'after adoption\n');
-    await waitFor(() => o.text() !== '', 3000, 'new output');
+    await waitFor(() => o.text() !== '', 30_000, 'new output');
     expect(o.text()).toBe('after adoption\n');
   });
 

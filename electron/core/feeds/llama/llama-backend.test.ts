@@ -1,8 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { tempDir } from '../../../test-support/helpers.js';
-import { fakeBackend } from '../../../test-support/supervisor-harness.js';
+import { tempDir } from '../../../../test-support/helpers.js';
+import { fakeBackend } from '../../../../test-support/supervisor-harness.js';
 import { apiKeyOf, isLlamaBackend } from './llama-backend.js';
 
 const cfg = (cmd: string[], over: Parameters<typeof fakeBackend>[2] = {}) => fakeBackend('llm', [], { cmd, ...over });

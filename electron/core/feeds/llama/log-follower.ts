@@ -7,7 +7,7 @@
 // once, from the file, up to a bound.
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
-import type { LogChunk } from '../logs/backend-log.js';
+import type { LogChunk } from '../../logs/backend-log.js';
 
 /** The part of BackendLog a follower uses. */
 export interface TailedLog {
