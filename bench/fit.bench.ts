@@ -19,6 +19,8 @@ import { haveVocab, LLAMA_SRC } from '../test-support/llama-model.js';
 import { readProcMemory, startLlamaServer } from '../test-support/llama-run.js';
 import { llamaFitParamsPath, missingLlamaServer, model, PRESETS, sourceDir, type ModelParams } from '../test-support/llama/testbed.js';
 import { kv, writeGguf, type Kv, type TensorSpec } from '../test-support/gguf-writer.js';
+import { makeCgroup, removeCgroup } from '../test-support/oom/oom-cgroup.js';
+import { all, cgroupV1Memory, isRoot } from '../test-support/privileged.js';
 import { fmt, summarize, table } from './stats.js';
 
 async function headerRead(dir: string): Promise<string> {
@@ -170,6 +172,55 @@ async function accuracy(fitBin: string | null): Promise<string> {
   ].join('\n');
 }
 
+/**
+ * Where the kernel really kills a model that loads: llama-server in a memory
+ * cgroup, prompts of growing length (no prompt cache, so each one is
+ * computed whole), restarted after each kill, against Vigil's "killed on a
+ * prompt of ~N tokens".
+ */
+export async function killPoint(): Promise<string> {
+  const why = all(isRoot, cgroupV1Memory)();
+  if (why) return `Skipped: ${why}.`;
+  const params: ModelParams = { layers: 2, embd: 512, heads: 32, kvHeads: 32, ff: 512, type: 'F16' };
+  const file = await model(params);
+  const flags = ['-c', '8192', '-np', '1', '-fa', 'off'];
+  const rows: string[][] = [];
+  for (const limitMib of [160, 224]) {
+    const limit = limitMib * 2 ** 20;
+    const p = await predictFit({ argv: ['llama-server', '-m', file, ...flags], machine: { memAvailable: 16 * 2 ** 30, memTotal: 16 * 2 ** 30, memoryLimit: limit } });
+    if (p.verdict !== 'killed-on-prompt' || !p.killedAt) throw new Error(`expected killed-on-prompt at ${limitMib} MiB, got ${p.verdict}: ${p.why}`);
+    const n = p.killedAt.tokens;
+    const cg = makeCgroup(limit);
+    let survived = 0;
+    let killed: number | null = null;
+    try {
+      const r = await startLlamaServer(['-m', file, ...flags], { cgroup: cg });
+      await r.ready;
+      const phrase = 'the quick brown fox jumps over a lazy dog ';
+      const perPhrase = ((await (await fetch(`http://127.0.0.1:${r.port}/tokenize`, { method: 'POST', body: JSON.stringify({ content: phrase.repeat(100) }) })).json()) as { tokens: number[] }).tokens.length / 100;
+      for (let share = 0.7; share <= 1.5 && killed === null; share += 0.05) {
+        const body = JSON.stringify({ prompt: phrase.repeat(Math.round((n * share) / perPhrase)), n_predict: 1, cache_prompt: false });
+        const res = await fetch(`http://127.0.0.1:${r.port}/completion`, { method: 'POST', body, headers: { 'content-type': 'application/json' } }).then((x) => x.json() as Promise<{ timings?: { prompt_n: number } }>, () => null);
+        if (res?.timings) survived = res.timings.prompt_n;
+        else {
+          const exit = await r.exited;
+          if (exit.signal !== 'SIGKILL') throw new Error(`llama-server ended with ${JSON.stringify(exit)}, not an OOM kill`);
+          killed = Math.round((n * share) / perPhrase) * perPhrase;
+        }
+      }
+      await r.stop();
+    } finally {
+      removeCgroup(cg);
+    }
+    rows.push([`${limitMib} MiB`, formatBytes(p.atLoad.anon), `~${n}`, String(survived), killed === null ? 'not killed up to 1.5 N' : `~${Math.round(killed)}`]);
+  }
+  return [
+    `llama-server \`${flags.join(' ')}\` on a 2-layer model with 32 heads of 16 (73.6 MiB F16; without flash attention the f32 scores grow by 66 KiB per token in the context), in a v1 memory cgroup; prompts from 0.7 N up in steps of 0.05 N, \`cache_prompt: false\`.`,
+    '',
+    table(['limit', 'Vigil: anonymous at load', 'Vigil: killed at', 'longest prompt answered (tokens)', 'prompt that was killed (tokens)'], rows),
+  ].join('\n');
+}
+
 export default async function (): Promise<string> {
   const dir = mkdtempSync(path.join(tmpdir(), 'vigil-fit-bench-'));
   try {
@@ -178,6 +229,7 @@ export default async function (): Promise<string> {
     const fit = llamaFitParamsPath();
     if (!missing && !fit.path) parts.push(`llama-fit-params column empty: ${fit.reason}.`, '');
     parts.push(missing ? `Skipped: ${missing}.` : await accuracy(fit.path));
+    parts.push('', '### Killed on a prompt of ~N tokens', '', missing ? `Skipped: ${missing}.` : await killPoint());
     return parts.join('\n');
   } finally {
     rmSync(dir, { recursive: true, force: true });

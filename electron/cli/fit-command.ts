@@ -45,7 +45,7 @@ async function gpus(env: NodeJS.ProcessEnv): Promise<GpuMemory[]> {
   return out;
 }
 
-const KIND: Record<string, string> = { weights: 'weights', kv: 'KV cache', recurrent: 'recurrent', compute: 'compute', output: 'output', overhead: 'process' };
+const KIND: Record<string, string> = { weights: 'weights', kv: 'KV cache', recurrent: 'recurrent', compute: 'compute', work: 'work buf', output: 'output', overhead: 'process' };
 
 export function formatEstimate(p: FitEstimate): string {
   const s = p.settings;

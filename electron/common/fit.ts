@@ -14,7 +14,8 @@ export type FitVerdict = 'fits' | 'tight' | 'killed-on-prompt' | 'wont-fit' | 'u
 /** Where a part lives: the host's RAM or a GPU (by its index among the GPUs given). */
 export type FitDevice = 'CPU' | `GPU${number}`;
 
-export type FitPartKind = 'weights' | 'kv' | 'recurrent' | 'compute' | 'output' | 'overhead';
+/** 'work': the CPU backend's scratch buffer (a matrix product's input converted to the weights' dot-product type), beside the compute graph. */
+export type FitPartKind = 'weights' | 'kv' | 'recurrent' | 'compute' | 'work' | 'output' | 'overhead';
 
 export interface FitPart {
   kind: FitPartKind;
@@ -115,6 +116,8 @@ export interface FitFormula {
   recurrent: number;
   output: number;
   compute: number;
+  /** The CPU backend's work buffer (not in llama-server's own compute figure). */
+  work: number;
 }
 
 export interface FitEstimate {

@@ -13,7 +13,7 @@ import type { FitBudget, FitDevice, FitEstimate, FitFormula, FitKilledAt, FitMea
 import { formatBytes } from '../../common/format.js';
 import type { GgufHeader } from './gguf-header.js';
 import type { ModelShape } from './model-shape.js';
-import { cellsFor, computeParts, graphBytes, kvLayout, layersOn, type Placement, sumParts } from './parts.js';
+import { cellsFor, computeParts, graphBytes, kvLayout, layersOn, type Placement, sumParts, workBytes } from './parts.js';
 import type { ServerSettings } from './server-args.js';
 
 export interface FitEnvironment {
@@ -94,14 +94,14 @@ export function partsFor(shape: ModelShape, header: GgufHeader, settings: FitSet
   const parts = computeParts({ shape, tensors: header.tensors, settings, placement });
   if (!corr) return parts;
   const out: FitPart[] = [];
-  const computeNow = sumParts(parts, (p) => p.kind === 'compute');
+  const computeNow = sumParts(parts, (p) => p.kind === 'compute' || p.kind === 'work');
   for (const p of parts) {
     if (p.kind === 'overhead') continue;
     if (p.kind === 'kv') out.push({ ...p, bytes: Math.round(p.bytes * corr.kvFactor) });
     else if (p.kind === 'weights' && p.device === 'CPU' && corr.weightsAnonShare !== null && corr.weightsAnonShare > 0 && corr.weightsAnonShare < 1) {
       out.push({ ...p, backing: 'file', bytes: Math.round(p.bytes * (1 - corr.weightsAnonShare)) });
       out.push({ ...p, backing: 'anon', bytes: Math.round(p.bytes * corr.weightsAnonShare), detail: `${p.detail}, repacked` });
-    } else if (p.kind === 'compute') continue;
+    } else if (p.kind === 'compute' || p.kind === 'work') continue;
     else out.push(p);
   }
   // Measured rest (process + what of the compute buffers was touched) plus what a new context/ubatch adds or removes.
@@ -267,12 +267,13 @@ export function estimate({ header, shape, server, env, correction = null, notes:
 export function promptGrowth(shape: ModelShape, settings: FitSettings, offloaded: boolean): PromptGrowth {
   const kv = kvLayout(shape, settings);
   const ubatch = Math.min(settings.ubatch, kv.ctx);
-  const full = graphBytes(shape, settings.flashAttn, ubatch, kv.cells);
+  const resident = (ub: number, cells: number): number => graphBytes(shape, settings.flashAttn, ub, cells) + workBytes(shape, settings, ub, cells);
+  const full = resident(ubatch, kv.cells);
   const streams = settings.kvUnified ? 1 : Math.max(1, settings.parallel);
   return {
     ubatch,
     maxTokens: Math.floor(kv.cells / streams),
-    untouched: (tokens) => (offloaded ? 0 : Math.max(0, full - graphBytes(shape, settings.flashAttn, Math.min(tokens, ubatch), cellsFor(tokens, kv)))),
+    untouched: (tokens) => (offloaded ? 0 : Math.max(0, full - resident(Math.min(tokens, ubatch), cellsFor(tokens, kv)))),
   };
 }
 
@@ -286,6 +287,7 @@ function summarise(parts: FitPart[]): FitFormula {
     recurrent: k('recurrent'),
     output: k('output'),
     compute: k('compute'),
+    work: k('work'),
   };
 }
 

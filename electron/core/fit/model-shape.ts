@@ -4,6 +4,7 @@
 // layers, recurrent (SSM/RWKV) layers and their state sizes, and each
 // tensor's layer. Per-layer keys may be scalars or arrays.
 import { metaNumber, metaPerLayer, metaString, type GgufHeader } from './gguf-header.js';
+import { ggmlType } from './ggml-types.js';
 
 export interface ModelShape {
   arch: string;
@@ -12,11 +13,15 @@ export interface ModelShape {
   ctxTrain: number;
   nEmbd: number;
   nVocab: number;
+  /** BPE merges in the tokenizer (0 for SentencePiece vocabularies): each is a map entry in memory. */
+  nMerges: number;
   /** Largest feed-forward width (dense, or experts used × expert width for MoE). */
   nFf: number;
   /** Mixture of experts: experts per layer and used per token (0 for a dense model). */
   nExpert: number;
   nExpertUsed: number;
+  /** ggml type name of ffn_down (or its experts), lower case: what the CPU backend converts the feed-forward's input for. */
+  ffnDownType: string;
   nHead: number[];
   nHeadKv: number[];
   /** Per layer: K and V row length (head size × KV heads). */
@@ -113,6 +118,9 @@ export function modelShape(h: GgufHeader): ModelShape {
     unmodelled.push(`${arch}: recurrent state not modelled`);
   }
 
+  const down = h.tensors.find((t) => /^blk\.\d+\.ffn_down(_exps)?\.weight$/.test(t.name));
+  const ffnDownType = (down ? ggmlType(down.type)?.name : null)?.toLowerCase() ?? 'f16';
+
   return {
     arch,
     name: metaString(h, 'general.name'),
@@ -120,9 +128,14 @@ export function modelShape(h: GgufHeader): ModelShape {
     ctxTrain: metaNumber(h, k('context_length')) ?? 4096,
     nEmbd,
     nVocab,
+    nMerges: (() => {
+      const m = h.metadata.get('tokenizer.ggml.merges');
+      return m?.type === 'array' ? m.length : 0;
+    })(),
     nFf,
     nExpert,
     nExpertUsed,
+    ffnDownType,
     nHead,
     nHeadKv,
     nEmbdKGqa,
