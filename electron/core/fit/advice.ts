@@ -141,10 +141,11 @@ export async function adviseAfterOom(input: AdviceInput): Promise<FitAdvice | Fi
   candidates.sort((a, b) => Number(b.whole) - Number(a.whole) || b.ctx - a.ctx || a.kvLoss - b.kvLoss || cost(a.levers) - cost(b.levers));
   const picked: Candidate[] = [];
   const add = (c: Candidate | undefined): void => {
-    if (c && !picked.includes(c) && picked.length < 3) picked.push(c);
+    if (c && !picked.includes(c) && picked.length < 4) picked.push(c);
   };
   add(candidates[0]);
-  // Beside it: the best that keeps the asked cache type, and the best that changes nothing but the context.
+  // Beside it: the best with a less lossy quantized cache than the first's, the best that keeps the asked cache type, and the best that changes nothing but the context.
+  if (candidates[0]) add(candidates.find((c) => c.kvLoss > (KV_LOSS[base.cacheTypeK] ?? 1) && c.kvLoss < candidates[0]!.kvLoss));
   add(candidates.find((c) => c.kvLoss === (KV_LOSS[base.cacheTypeK] ?? 1)));
   add(candidates.find((c) => cost(c.levers) === 0 && c.kvLoss === (KV_LOSS[base.cacheTypeK] ?? 1)));
   const options: FitAdvice['options'] = picked.map((c) => ({ flags: flagsFor(now, c), needed: c.estimate.total, text: describe(now, c) }));
