@@ -197,7 +197,7 @@ export interface BackendFit {
   at: number;
   policy: FitPolicy;
   verdict: FitVerdict;
-  /** One line: "won't fit — needs 162 MiB (148 MiB anon), limit 64.0 MiB" or "no prediction: …". */
+  /** One line: "won't load — needs 162 MiB (148 MiB anon), limit 64.0 MiB" or "no prediction: …". */
   headline: string;
   /** The estimate's own sentence, or why there is none. */
   why: string;
