@@ -88,8 +88,18 @@ async function measure(file: string, flags: string[]): Promise<Measured> {
   try {
     await r.ready;
     const load = readProcMemory(r.pid)!.hwm;
-    const res = (await (await fetch(`http://127.0.0.1:${r.port}/completion`, { method: 'POST', body: JSON.stringify({ prompt: PROMPT, n_predict: 2 }), headers: { 'content-type': 'application/json' } })).json()) as { timings: { prompt_n: number } };
-    return { load, peak: readProcMemory(r.pid)!.hwm, tokens: res.timings.prompt_n, log: parseServerMemoryLog(r.log()) };
+    // A busy machine can make a request fail (the slot still busy with the warm-up): a few tries, then the server's own words.
+    let tokens: number | null = null;
+    let last = '';
+    for (let i = 0; i < 3 && tokens === null; i++) {
+      const resp = await fetch(`http://127.0.0.1:${r.port}/completion`, { method: 'POST', body: JSON.stringify({ prompt: PROMPT, n_predict: 2 }), headers: { 'content-type': 'application/json' } });
+      last = `${resp.status} ${await resp.text()}`;
+      const m = /"prompt_n":(\d+)/.exec(last);
+      if (resp.ok && m) tokens = Number(m[1]);
+      else await new Promise((res) => setTimeout(res, 1000));
+    }
+    if (tokens === null) throw new Error(`completion failed: ${last.slice(0, 300)}\n${r.log().split('\n').slice(-10).join('\n')}`);
+    return { load, peak: readProcMemory(r.pid)!.hwm, tokens, log: parseServerMemoryLog(r.log()) };
   } finally {
     await r.stop();
   }
