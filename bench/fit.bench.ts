@@ -176,6 +176,8 @@ async function accuracy(fitBin: string | null): Promise<string> {
     '',
     `Largest error at load: Vigil ${max(errs.load)}.`,
     '',
+    "Why the prediction was behind llama-fit-params on new shapes before (found with these rows): it charged the whole compute buffer, which llama.cpp reserves at load but writes only as far as a batch reaches, against runs that had not filled their context (llama-fit-params charges it whole too, but leaves the process out, so on shapes with a big buffer it came out closer by luck); it left out the tokenizer, which llama.cpp keeps at ~217 B per token and ~140 B per BPE merge (fitted on five of llama.cpp's vocabularies from 32000 to 256000 tokens: 40 MiB for Qwen2's 151936 tokens and 151387 merges, -14 % on that shape); and it left out the CPU backend's work buffer, where a matrix product's input is converted to the weights' dot-product type (6 MiB for the wide FFN's ffn_down at -ub 512; without flash attention the scores of every head, which moved the prompt that kills a model by a third, below).",
+    '',
     "#### llama-server's own figures at `-lv 4` (allocated buffers) against the formula, log / formula",
     '',
     table(['model', 'flags', 'KV cache', 'compute', 'weights + KV + compute + output', 'formula error'], logRows),
