@@ -7,7 +7,7 @@
 // llama-server's own -lv 4 figures.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import os, { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { formatBytes } from '../electron/common/format.js';
@@ -235,6 +235,7 @@ export async function killPoint(): Promise<string> {
 
 export default async function (): Promise<string> {
   const dir = mkdtempSync(path.join(tmpdir(), 'vigil-fit-bench-'));
+  const loadBefore = os.loadavg()[0]!;
   try {
     const parts = ['### Header read', '', haveVocab() ? await headerRead(dir) : `Skipped: no llama.cpp source tree at ${LLAMA_SRC} (vocab files).`, '', '### Accuracy', ''];
     const missing = missingLlamaServer();
@@ -242,6 +243,8 @@ export default async function (): Promise<string> {
     if (!missing && !fit.path) parts.push(`llama-fit-params column empty: ${fit.reason}.`, '');
     parts.push(missing ? `Skipped: ${missing}.` : await accuracy(fit.path));
     parts.push('', '### Killed on a prompt of ~N tokens', '', missing ? `Skipped: ${missing}.` : await killPoint());
+    // Memory figures do not depend on speed, but the machine is shared: say how busy it was.
+    parts.unshift(`Machine: ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, shared with other engineers' builds and test runs during this one (1-minute load average ${loadBefore.toFixed(1)} at the start, ${os.loadavg()[0]!.toFixed(1)} at the end). The figures are memory, not time, and do not depend on the load.`, '');
     return parts.join('\n');
   } finally {
     rmSync(dir, { recursive: true, force: true });
