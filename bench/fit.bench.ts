@@ -88,11 +88,11 @@ async function measure(file: string, flags: string[]): Promise<Measured> {
   try {
     await r.ready;
     const load = readProcMemory(r.pid)!.hwm;
-    // A busy machine can make a request fail (the slot still busy with the warm-up): a few tries, then the server's own words.
+    // A request can fail (a random model's tokens are not always valid text): a few tries, each computing the whole prompt again, then the server's own words.
     let tokens: number | null = null;
     let last = '';
     for (let i = 0; i < 3 && tokens === null; i++) {
-      const resp = await fetch(`http://127.0.0.1:${r.port}/completion`, { method: 'POST', body: JSON.stringify({ prompt: PROMPT, n_predict: 2 }), headers: { 'content-type': 'application/json' } });
+      const resp = await fetch(`http://127.0.0.1:${r.port}/completion`, { method: 'POST', body: JSON.stringify({ prompt: PROMPT, n_predict: 2, temperature: 0, cache_prompt: false }), headers: { 'content-type': 'application/json' } });
       last = `${resp.status} ${await resp.text()}`;
       const m = /"prompt_n":(\d+)/.exec(last);
       if (resp.ok && m) tokens = Number(m[1]);
