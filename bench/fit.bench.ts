@@ -88,11 +88,11 @@ async function measure(file: string, flags: string[]): Promise<Measured> {
   try {
     await r.ready;
     const load = readProcMemory(r.pid)!.hwm;
-    // A request can fail (a random model's tokens are not always valid text): a few tries, each computing the whole prompt again, then the server's own words.
+    // Nothing is generated (a random model's tokens are not always valid text, which llama-server answers with a 500); a failed try is repeated, the whole prompt computed again.
     let tokens: number | null = null;
     let last = '';
     for (let i = 0; i < 3 && tokens === null; i++) {
-      const resp = await fetch(`http://127.0.0.1:${r.port}/completion`, { method: 'POST', body: JSON.stringify({ prompt: PROMPT, n_predict: 2, temperature: 0, cache_prompt: false }), headers: { 'content-type': 'application/json' } });
+      const resp = await fetch(`http://127.0.0.1:${r.port}/completion`, { method: 'POST', body: JSON.stringify({ prompt: PROMPT, n_predict: 0, cache_prompt: false }), headers: { 'content-type': 'application/json' } });
       last = `${resp.status} ${await resp.text()}`;
       const m = /"prompt_n":(\d+)/.exec(last);
       if (resp.ok && m) tokens = Number(m[1]);
