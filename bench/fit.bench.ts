@@ -211,11 +211,12 @@ export async function killPoint(): Promise<string> {
       const phrase = 'the quick brown fox jumps over a lazy dog ';
       const perPhrase = ((await (await fetch(`http://127.0.0.1:${r.port}/tokenize`, { method: 'POST', body: JSON.stringify({ content: phrase.repeat(100) }) })).json()) as { tokens: number[] }).tokens.length / 100;
       for (let share = 0.7; share <= 1.5 && killed === null; share += 0.05) {
-        const body = JSON.stringify({ prompt: phrase.repeat(Math.round((n * share) / perPhrase)), n_predict: 1, cache_prompt: false });
+        const body = JSON.stringify({ prompt: phrase.repeat(Math.round((n * share) / perPhrase)), n_predict: 0, cache_prompt: false });
         const res = await fetch(`http://127.0.0.1:${r.port}/completion`, { method: 'POST', body, headers: { 'content-type': 'application/json' } }).then((x) => x.json() as Promise<{ timings?: { prompt_n: number } }>, () => null);
         if (res?.timings) survived = res.timings.prompt_n;
         else {
-          const exit = await r.exited;
+          const exit = await Promise.race([r.exited, new Promise<null>((res) => setTimeout(() => res(null), 30_000))]);
+          if (!exit) throw new Error('a prompt failed and llama-server did not exit');
           if (exit.signal !== 'SIGKILL') throw new Error(`llama-server ended with ${JSON.stringify(exit)}, not an OOM kill`);
           killed = Math.round((n * share) / perPhrase) * perPhrase;
         }
