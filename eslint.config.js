@@ -30,9 +30,9 @@ const ZONES = [
   {
     zone: 'test-support',
     roots: ['test-support/**'],
-    may: ['electron/**', 'native-bindings/**', 'renderer/**', 'e2e/fixtures/**', 'node:', 'vitest', 'eslint', 'typescript', 'ws', 'yaml'],
+    may: ['electron/**', 'native-bindings/**', 'renderer/**', 'e2e/fixtures/**', 'node:', 'vitest', 'eslint', 'typescript', 'ws', 'yaml', 'genai-electron'],
   },
-  { zone: 'e2e', roots: ['e2e/**'], may: ['electron/common/**', 'test-support/capabilities', 'test-support/llama/testbed', 'node:', '@playwright/test', 'yaml', 'ws'] },
+  { zone: 'e2e', roots: ['e2e/**'], may: ['electron/common/**', 'test-support/capabilities', 'test-support/llama/testbed', 'test-support/nvml/fake-nvml', 'node:', '@playwright/test', 'yaml', 'ws'] },
   {
     zone: 'bench',
     roots: ['bench/**'],

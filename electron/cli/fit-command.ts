@@ -11,7 +11,8 @@ import { formatBytes, formatConfigIssue } from '../common/format.js';
 import { parseSize } from '../common/config-schema.js';
 import { loadConfig } from '../core/config/index.js';
 import { machineNow, MeasurementStore, predictFit } from '../core/fit/index.js';
-import { findOnPath, readAmdGpus, readNvidiaGpus } from '../core/memory/index.js';
+import { createGpuSources } from '../core/gpu/index.js';
+import { SystemMemoryReader } from '../core/memory/index.js';
 import { resolveConfigPath, resolveStateDir } from '../core/paths.js';
 
 export const FIT_HELP = `usage: vigil fit MODEL.gguf [llama-server flags…] [--memory-limit SIZE] [--json]
@@ -33,16 +34,25 @@ export interface FitIo {
 
 class Usage extends Error {}
 
+/** The GPUs through the same sources the sampler reads (NVML, nvidia-smi, amdgpu, DRM fdinfo), once. */
 async function gpus(env: NodeJS.ProcessEnv): Promise<GpuMemory[]> {
-  const out: GpuMemory[] = [];
+  const hostMemory = (): { total: number; available: number } | null => {
+    const r = new SystemMemoryReader();
+    try {
+      const m = r.read();
+      return { total: m.memTotal, available: m.memAvailable };
+    } catch {
+      return null;
+    } finally {
+      r.close();
+    }
+  };
+  const sources = createGpuSources({ nvidiaSmi: undefined, hostMemory }, env);
   try {
-    out.push(...readAmdGpus());
-  } catch {
-    /* no amdgpu sysfs */
+    return (await sources.read([])).devices;
+  } finally {
+    sources.close();
   }
-  const smi = findOnPath('nvidia-smi', env.PATH ?? '');
-  if (smi) out.push(...(await readNvidiaGpus(smi).catch(() => [])));
-  return out;
 }
 
 const KIND: Record<string, string> = { weights: 'weights', kv: 'KV cache', recurrent: 'recurrent', compute: 'compute', work: 'work buf', output: 'output', overhead: 'process' };

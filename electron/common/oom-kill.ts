@@ -1,7 +1,8 @@
 // One OOM kill as Vigil records it, whoever killed and whatever it killed
 // (a backend, a server Vigil only watches, any process): apart from
 // state.ts, which re-exports it, so the watch types can name it too.
-export type OomKiller = 'kernel' | 'earlyoom' | 'systemd-oomd';
+/** Who killed: the kernel, a user-space killer, or (for a GPU out-of-memory death) the backend itself, which aborts when a GPU allocation fails. */
+export type OomKiller = 'kernel' | 'earlyoom' | 'systemd-oomd' | 'backend';
 export type KernelLogSourceKind = 'kmsg' | 'journal' | 'cgroup' | 'none';
 
 export interface OomKill {
@@ -40,4 +41,12 @@ export interface OomKill {
   source: KernelLogSourceKind;
   /** For a backend's llama-server: why it did not fit and what would (the fit prediction's advice). */
   advice?: string | null;
+  /**
+   * 'gpu': the backend ran out of GPU memory (its log says an allocation
+   * failed) and ended itself; no kernel kill, no RSS figures. Absent: a kill
+   * of host memory by the kernel or a user-space killer.
+   */
+  kind?: 'gpu';
+  /** For kind 'gpu': the device, the size asked for (null when the log does not say), the log line. */
+  gpu?: { device: string | null; bytes: number | null; summary: string; line: string };
 }

@@ -8,7 +8,7 @@ import { formatAgo } from './format.js';
 import type { WatchKind, WatchProcessRef, WatchUnit, WatchedServer } from './watch-types.js';
 
 export { WATCH_KIND_LABELS } from './watch-types.js';
-export type { WatchKind, WatchListen, WatchProcessRef, WatchStatus, WatchUnit, WatchedServer } from './watch-types.js';
+export type { ManagedServer, ManagerClaim, ManagerDiscrepancy, ManagerView, WatchKind, WatchListen, WatchProcessRef, WatchStatus, WatchUnit, WatchedServer } from './watch-types.js';
 
 /** Vigil never learns a watched process's exit status: the kernel gives it only to the parent. */
 export const WATCHED_EXIT_STATUS_NOTE =

@@ -126,6 +126,7 @@ export async function createVigil(opts: CreateVigilOptions = {}): Promise<VigilC
     const fit = new FitFeed({
       setOomAdvice: (id, pid, advice) => store.setOomAdvice(id, pid, advice),
       gpus: () => store.get().memory.gpus,
+      sampledAt: () => store.get().memory.system?.time ?? 0,
       emit,
       measurements: measurements.store,
       logPath: (id) => logs.get(id).path,

@@ -67,7 +67,8 @@ export function noticesFor(events: readonly VigilEvent[], state: VigilState, new
       crashed.add(e.backend);
       const kill = e.oom ?? e.exit?.oom ?? null;
       const rss = kill?.anonRssKb ?? kill?.rssKb ?? null;
-      out.push({ kind: 'oom', backend: e.backend, title: `${name} was killed by the OOM killer`, body: rss !== null ? `anon RSS at death ${formatKb(rss)}` : '', afterExitOf: e.pid });
+      if (kill?.kind === 'gpu') out.push({ kind: 'oom', backend: e.backend, title: `${name} ran out of GPU memory`, body: kill.gpu?.summary ?? e.reason, afterExitOf: e.pid });
+      else out.push({ kind: 'oom', backend: e.backend, title: `${name} was killed by the OOM killer`, body: rss !== null ? `anon RSS at death ${formatKb(rss)}` : '', afterExitOf: e.pid });
     } else if (e.kind === 'exit' && e.backend && e.exit && !e.exit.oomKilled && !oomIn.has(e.backend) && !e.reason.startsWith('reaped')) {
       // An exit while stopping, or after the user's stop, is not a crash.
       if (b?.status === 'stopped' || b?.status === 'stopping') continue;

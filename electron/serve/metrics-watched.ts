@@ -9,6 +9,7 @@ import type { WatchedServer } from '../common/watch.js';
 export interface WatchedGauges {
   up: Gauge<'server' | 'kind'>;
   zombie: Gauge<'server'>;
+  gpu: Gauge<'server' | 'device' | 'region'>;
 }
 
 /** The `server` label of a watched server: 'ollama.service', 'llama-server:8080', 'llama-server:41233'. */
@@ -28,5 +29,9 @@ export function collectWatched(g: WatchedGauges, watched: readonly WatchedServer
     seen.add(server);
     g.up.set({ server, kind: s.kind }, s.status === 'running' ? 1 : 0);
     g.zombie.set({ server }, s.status === 'zombie' ? 1 : 0);
+    for (const d of s.memory?.gpu ?? []) {
+      g.gpu.set({ server, device: d.device, region: 'vram' }, d.vram);
+      g.gpu.set({ server, device: d.device, region: 'gtt' }, d.gtt);
+    }
   }
 }

@@ -36,7 +36,9 @@ function buildMetrics(getState: () => VigilState, Gauge: typeof import('prom-cli
   const restarts = g('vigil_backend_restarts_total', 'Restarts performed by policy since the last manual start.', ['backend']);
   const rss = g('vigil_backend_rss_bytes', 'Resident memory of the backend\'s process tree.', ['backend']);
   const health = g('vigil_backend_health_latency_seconds', 'Latency of the last answered health probe.', ['backend']);
-  const ooms = g('vigil_oom_kills_total', 'OOM kills attributed to the backend among the kills Vigil has seen.', ['backend']);
+  const ooms = g('vigil_oom_kills_total', 'OOM kills attributed to the backend among the kills Vigil has seen (host memory: kernel or user-space killer).', ['backend']);
+  const gpuOoms = g('vigil_backend_gpu_oom_total', 'GPU out-of-memory deaths of the backend among those Vigil has seen (its log said a GPU allocation failed).', ['backend']);
+  const backendGpu = g('vigil_backend_gpu_memory_bytes', "GPU memory the backend's process tree holds, per device and region (vram; gtt: host memory the GPU maps, not in RSS).", ['backend', 'device', 'region']);
   const memAvail = g('vigil_memory_available_bytes', 'MemAvailable from /proc/meminfo.');
   const memTotal = g('vigil_memory_total_bytes', 'MemTotal from /proc/meminfo.');
   const swapFree = g('vigil_swap_free_bytes', 'SwapFree from /proc/meminfo.');
@@ -48,6 +50,7 @@ function buildMetrics(getState: () => VigilState, Gauge: typeof import('prom-cli
   const watched = {
     up: g('vigil_watched_up', 'A server Vigil did not start: 1 while it runs and answers, 0 when unhealthy or a zombie. server: its unit, else label:port.', ['server', 'kind']),
     zombie: g('vigil_watched_zombie', '1 while a watched server has exited and its parent has not reaped it.', ['server']),
+    gpu: g('vigil_watched_gpu_memory_bytes', 'GPU memory a watched server and its children hold, per device and region (vram, gtt).', ['server', 'device', 'region']),
   };
 
   const collect = (): void => {
@@ -59,7 +62,12 @@ function buildMetrics(getState: () => VigilState, Gauge: typeof import('prom-cli
       restarts.set({ backend: b.id }, b.restarts);
       if (b.memory) rss.set({ backend: b.id }, b.memory.rss);
       if (b.healthLatencyMs !== null) health.set({ backend: b.id }, b.healthLatencyMs / 1000);
-      ooms.set({ backend: b.id }, s.ooms.filter((k) => k.backend === b.id).length);
+      ooms.set({ backend: b.id }, s.ooms.filter((k) => k.backend === b.id && k.kind !== 'gpu').length);
+      gpuOoms.set({ backend: b.id }, s.ooms.filter((k) => k.backend === b.id && k.kind === 'gpu').length);
+      for (const d of b.memory?.gpu ?? []) {
+        backendGpu.set({ backend: b.id, device: d.device, region: 'vram' }, d.vram);
+        backendGpu.set({ backend: b.id, device: d.device, region: 'gtt' }, d.gtt);
+      }
       if (b.fit?.predicted) fitPredicted.set({ backend: b.id }, b.fit.predicted.total);
       if (b.fit?.measurement) fitMeasured.set({ backend: b.id }, b.fit.measurement.measured);
       llama(b);

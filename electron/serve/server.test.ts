@@ -8,7 +8,9 @@ import WebSocket from 'ws';
 import type { LogChunk } from '../common/api.js';
 import type { VigilState } from '../common/state.js';
 import type { ServerMessage } from '../common/ws-protocol.js';
+import type { OomKill } from '../common/state.js';
 import { backend, baseState, fakeService, type FakeService } from '../../test-support/fake-service.js';
+import { watchedView } from '../../test-support/watch/views.js';
 import { startServer, type RunningServer } from './server.js';
 
 let dir: string;
@@ -284,6 +286,11 @@ describe('REST', () => {
   });
 });
 
+const kill = (pid: number, backendId: string): OomKill => ({
+  id: `k${pid}`, time: 1, timeText: null, pid, comm: 'llama-server', scope: 'memcg', constraint: null, memcg: null, totalVmKb: null, anonRssKb: 1, fileRssKb: 0, shmemRssKb: 0,
+  uid: 0, oomScoreAdj: 0, killer: 'kernel', trigger: null, backend: backendId, largestConsumer: null, source: 'kmsg',
+});
+
 describe('metrics', () => {
   it('exposes the expected families as Prometheus text', async () => {
     const r = await fetch(`${base}/metrics`, { headers: auth });
@@ -317,6 +324,26 @@ describe('metrics', () => {
     const again = await (await fetch(`${base}/metrics`, { headers: auth })).text();
     expect(again).not.toContain('backend="alpha"');
     expect(again).toContain('vigil_backend_up{backend="gamma"} 1');
+  });
+
+  it("exports each backend's and watched server's GPU memory by device and region, and GPU OOMs apart from kernel kills", async () => {
+    const gpu = [
+      { device: 'card1', vram: 5 * 2 ** 20, gtt: 40 * 2 ** 30 },
+      { device: 'nvidia0', vram: 9 * 2 ** 30, gtt: 0 },
+    ];
+    const gpuOom = { ...kill(4242, 'alpha'), id: 'gpu:alpha:4242:1', kind: 'gpu' as const, killer: 'backend' as const, gpu: { device: 'CUDA0', bytes: 2 ** 30, summary: 'GPU out of memory: CUDA0 could not allocate 1.0 GiB', line: 'x' } };
+    svc.setState({
+      ...baseState([backend('alpha', { memory: { ...backend('x').memory!, gpu } })]),
+      ooms: [kill(4000, 'alpha'), gpuOom],
+      watched: [watchedView({ memory: { rss: 1, processes: 1, gpu: [{ device: 'card1', vram: 0, gtt: 3 * 2 ** 30 }] } })],
+    });
+    const text = await (await fetch(`${base}/metrics`, { headers: auth })).text();
+    expect(text).toContain(`vigil_backend_gpu_memory_bytes{backend="alpha",device="card1",region="gtt"} ${40 * 2 ** 30}`);
+    expect(text).toContain(`vigil_backend_gpu_memory_bytes{backend="alpha",device="card1",region="vram"} ${5 * 2 ** 20}`);
+    expect(text).toContain(`vigil_backend_gpu_memory_bytes{backend="alpha",device="nvidia0",region="vram"} ${9 * 2 ** 30}`);
+    expect(text).toMatch(new RegExp(`vigil_watched_gpu_memory_bytes\\{server="[^"]+",device="card1",region="gtt"\\} ${3 * 2 ** 30}`));
+    expect(text).toContain('vigil_oom_kills_total{backend="alpha"} 1');
+    expect(text).toContain('vigil_backend_gpu_oom_total{backend="alpha"} 1');
   });
 
   it("exports a backend's predicted and measured bytes", async () => {

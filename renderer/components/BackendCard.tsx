@@ -5,7 +5,7 @@ import type { BackendCommand } from '../../electron/common/commands.js';
 import { describeExit } from '../../electron/common/format.js';
 import type { BackendView } from '../../electron/common/state.js';
 import { cardActions } from '../lib/card-actions.js';
-import { healthFact, lifeFact, memoryFact, nextStart } from '../lib/card-figures.js';
+import { gpuFact, healthFact, lifeFact, memoryFact, nextStart } from '../lib/card-figures.js';
 import { formatClock } from '../lib/format.js';
 import { useApi, useNow, useUi } from '../store/store.js';
 import { ConfirmDialog } from './ConfirmDialog.js';
@@ -31,6 +31,21 @@ function NextStart({ b }: { b: BackendView }) {
   const now = useNow((s) => s.now);
   const text = nextStart(b, now);
   return text === null ? null : <Fact label="Next start" testId={`next-start-${b.id}`}>{text}</Fact>;
+}
+
+/** VRAM and GTT per device; on a GTT holder, a line saying that GTT is host memory outside RSS. */
+function GpuFact({ b }: { b: BackendView }) {
+  const f = gpuFact(b);
+  if (!f) return null;
+  return (
+    <div className="fact wide">
+      <dt>{f.label}</dt>
+      <dd data-testid={`gpu-${b.id}`} title={f.title ?? undefined}>
+        {f.text}
+        {f.title && <div className="muted small" data-testid={`gtt-note-${b.id}`}>{f.title}</div>}
+      </dd>
+    </div>
+  );
 }
 
 function Fact({ label, children, testId, title }: { label: string; children: ReactNode; testId?: string; title?: string | null }) {
@@ -86,6 +101,7 @@ function BackendCardImpl({ b, focused }: { b: BackendView; focused: boolean }) {
         <Fact label="Health" testId={`health-${b.id}`}>{healthFact(b).text}</Fact>
         <Fact label="Restarts" testId={`restarts-${b.id}`}>{b.restarts}</Fact>
         <Fact label="RSS" testId={`rss-${b.id}`} title={memoryFact(b).title}>{memoryFact(b).text}</Fact>
+        <GpuFact b={b} />
         <NextStart b={b} />
       </dl>
       {exit && (

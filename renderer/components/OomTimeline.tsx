@@ -41,7 +41,7 @@ export function OomTimeline() {
               <tr>
                 <th scope="col">Time</th>
                 <th scope="col">Victim</th>
-                <th scope="col">Anon / file / shmem RSS</th>
+                <th scope="col">Anon / file / shmem RSS (GPU: device, size asked)</th>
                 <th scope="col">Scope</th>
                 <th scope="col">Killer</th>
                 <th scope="col">Backend</th>
@@ -58,16 +58,26 @@ export function OomTimeline() {
                     {k.trigger && <div className="muted small">invoked by {k.trigger.comm}{k.trigger.pid !== null && ` (${k.trigger.pid})`}</div>}
                   </td>
                   <td>
-                    {formatKb(k.anonRssKb)} / {formatKb(k.fileRssKb)} / {formatKb(k.shmemRssKb)}
-                    {k.totalVmKb !== null && <div className="muted small">total-vm {formatKb(k.totalVmKb)}</div>}
+                    {k.kind === 'gpu' && k.gpu ? (
+                      <span data-testid={`oom-gpu-${k.pid}`}>
+                        GPU {k.gpu.device ?? 'device unknown'}
+                        {k.gpu.bytes !== null && <>: asked for {formatBytes(k.gpu.bytes)}</>}
+                        <div className="muted small" title={k.gpu.line}>{k.gpu.summary}</div>
+                      </span>
+                    ) : (
+                      <>
+                        {formatKb(k.anonRssKb)} / {formatKb(k.fileRssKb)} / {formatKb(k.shmemRssKb)}
+                        {k.totalVmKb !== null && <div className="muted small">total-vm {formatKb(k.totalVmKb)}</div>}
+                      </>
+                    )}
                   </td>
                   <td>
-                    {k.scope}
+                    {k.kind === 'gpu' ? 'GPU' : k.scope}
                     {k.constraint && <div className="muted small">{k.constraint}</div>}
                     {k.memcg && <div className="muted small">{k.memcg}</div>}
                   </td>
                   <td>
-                    {killerLabel(k.killer)} <span className="muted small">via {k.source}</span>
+                    {killerLabel(k.killer)} <span className="muted small">via {k.kind === 'gpu' ? 'its log' : k.source}</span>
                   </td>
                   <td>
                     {watchedBy.get(k.id) ? (

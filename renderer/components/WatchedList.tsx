@@ -7,6 +7,7 @@ import { WATCHED_EXIT_STATUS_NOTE, describeWatched, type WatchAction, type Watch
 import { sortWatched, watchedButtons, watchedFacts, watchedTone, zombieNote } from '../lib/watched-view.js';
 import { useApi, useNow, useUi } from '../store/store.js';
 import { ConfirmDialog } from './ConfirmDialog.js';
+import { ManagerSection } from './ManagerSection.js';
 
 const LABEL: Record<WatchActionName, string> = { stop: 'Stop', restart: 'Restart unit', adopt: 'Adopt' };
 const sentence = (t: string): string => `${t.charAt(0).toUpperCase()}${t.slice(1)}.`;
@@ -62,6 +63,7 @@ function WatchedCardImpl({ s, uid }: { s: WatchedServer; uid: number }) {
           </div>
         ))}
       </dl>
+      {s.managerView && <ManagerSection s={s} v={s.managerView} />}
       {s.cmdline.length > 0 && (
         <p className="cmdline muted small" title={s.cmdline.join(' ')}>
           {s.cmdline.join(' ')}

@@ -4,6 +4,7 @@
 // process (a dead one's last sample is labelled as such); health latency
 // only while its checks pass.
 import { formatBytes, formatCountdown, formatElapsed, formatKb } from '../../electron/common/format.js';
+import { describeGpuUse } from '../../electron/common/gpu-format.js';
 import type { BackendView } from '../../electron/common/state.js';
 import { hasProcess } from '../../electron/common/status.js';
 import { formatClock } from './format.js';
@@ -56,6 +57,14 @@ export function memoryFact(b: Pick<BackendView, 'status' | 'pid' | 'memory' | 'm
 }
 
 /** The smoothed probe latency; an unhealthy backend's checks fail, so it shows that instead of the last good answer's latency. */
+/** The GPU memory the live tree holds, per device; null when it holds none (or no source can tell). */
+export function gpuFact(b: Pick<BackendView, 'status' | 'pid' | 'memory'>): Fact | null {
+  const use = b.memory?.gpu;
+  if (!hasProcess(b.status) || b.pid === null || !use?.length) return null;
+  const g = describeGpuUse(use);
+  return { label: 'GPU', text: g.text, title: g.title };
+}
+
 export function healthFact(b: Pick<BackendView, 'status' | 'healthLatencyMs'>): Fact {
   if (b.status === 'unhealthy') return { label: 'Health', text: 'failing' };
   return { label: 'Health', text: b.healthLatencyMs === null ? '—' : `${Math.round(b.healthLatencyMs)} ms` };

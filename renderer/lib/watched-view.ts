@@ -3,6 +3,7 @@
 // make sense for it (offeredWatchActions in electron/common/watch.ts, which
 // the tray follows too; REST refuses by the same watchActions). No Reap,
 // ever: Vigil is not the parent of a watched zombie.
+import { describeGpuUse } from '../../electron/common/gpu-format.js';
 import { formatBytes, formatKb } from '../../electron/common/format.js';
 import { offeredWatchActions, watchedZombieNote, type WatchAction, type WatchStatus, type WatchedServer } from '../../electron/common/watch.js';
 import { formatClock, killerLabel, type Tone } from './format.js';
@@ -50,10 +51,15 @@ export function watchedFacts(s: WatchedServer): WatchedFact[] {
     out.push({ label, text: s.listenInferred ? `${ports} (inferred: its fds are not readable)` : ports, key: 'ports' });
   }
   if (s.unit) out.push({ label: 'Unit', text: `${s.unit.name}${s.unit.scope === 'user' ? ' (user)' : ''}`, key: 'unit' });
-  const model = s.model ?? (s.apiModels.length ? s.apiModels.join(', ') : null);
+  // A manager's models are its own section (loaded vs available); a server's model is its manager's name for it first.
+  const model = s.managedModel ?? s.model ?? (!s.managerView && s.apiModels.length ? s.apiModels.join(', ') : null);
   if (s.status === 'running' || s.status === 'unhealthy') out.push({ label: 'Health', text: s.healthDetail, key: 'health' });
   if (s.memory) out.push({ label: 'RSS', text: `${formatBytes(s.memory.rss)}${s.memory.processes > 1 ? ` (${s.memory.processes} processes)` : ''}`, key: 'rss' });
-  if (model) out.push({ label: 'Model', text: model, key: 'model', wide: true });
+  if (s.memory?.gpu?.length) {
+    const g = describeGpuUse(s.memory.gpu);
+    out.push({ label: 'GPU', text: g.title ? `${g.text} (GTT: host RAM, not in RSS)` : g.text, key: 'gpu', wide: true });
+  }
+  if (model) out.push({ label: 'Model', text: s.managedModel && s.model && s.managedModel !== s.model ? `${s.managedModel} (${s.model})` : model, key: 'model', wide: true });
   if (s.lastOom) out.push({ label: 'Last OOM kill', text: oomText(s.lastOom), key: 'oom', wide: true });
   return out;
 }

@@ -143,6 +143,30 @@ describe('estimate', () => {
     expect(none.notes[0]).toContain('no GPU was found');
   });
 
+  it("judges each GPU against the free memory its source reports (other processes' use and the driver's reserve out), plus the backend's own use on a restart", async () => {
+    const base = await fit(['-c', '8192', '-ngl', '99'], { ...BIG, gpus: [{ name: 'g', vramTotal: 8 * GiB, vramUsed: 0 }] });
+    const need = base.budgets.find((b) => b.source === 'VRAM')!.needed;
+    // total − used would say it fits; the source's free figure (another process holds most of the card) says it does not.
+    const crowded = await fit(['-c', '8192', '-ngl', '99'], { ...BIG, gpus: [{ name: 'g', vramTotal: 8 * GiB, vramUsed: GiB, vramFree: need / 2 }] });
+    expect(crowded.budgets.find((b) => b.source === 'VRAM')).toMatchObject({ verdict: 'wont-fit', available: need / 2 });
+    // On a restart, what this backend's own instance holds on the card is freed first.
+    const restart = await fit(['-c', '8192', '-ngl', '99'], { ...BIG, gpus: [{ name: 'g', vramTotal: 8 * GiB, vramUsed: 8 * GiB - need / 2, vramFree: need / 2, ownVram: need * 2 }] });
+    expect(restart.budgets.find((b) => b.source === 'VRAM')).toMatchObject({ verdict: 'fits', available: need / 2 + need * 2 });
+    expect(restart.budgets.find((b) => b.source === 'VRAM')!.why).toContain('with the running instance freed');
+  });
+
+  it('on an APU, GTT is host memory: what the CPU parts leave of MemAvailable bounds it, however large the GTT pool', async () => {
+    const apu = (memAvailable: number): FitEnvironment => ({ memAvailable, memTotal: 128 * GiB, gpus: [{ name: 'apu', vramTotal: 512 * MiB, vramUsed: 500 * MiB, gttTotal: 96 * GiB, gttUsed: 0 }] });
+    const roomy = await fit(['-c', '8192', '-ngl', '99'], apu(100 * GiB));
+    expect(roomy.budgets.find((b) => b.device === 'GPU0')).toMatchObject({ source: 'GTT', verdict: 'fits' });
+    const need = roomy.budgets.find((b) => b.device === 'GPU0')!.needed;
+    const cpu = roomy.budgets.find((b) => b.source === 'MemAvailable')!.needed;
+    const tight = await fit(['-c', '8192', '-ngl', '99'], apu(cpu + need / 2));
+    // With a 96 GiB GTT pool it would fit; half of what the GPU parts need is left of host memory, so neither pool takes them.
+    expect(tight.budgets.find((b) => b.device === 'GPU0')).toMatchObject({ verdict: 'wont-fit' });
+    expect(tight.verdict).toBe('wont-fit');
+  });
+
   it('judges anonymous memory against the limit first: mmap makes an over-limit model tight, --no-mmap makes it an OOM', async () => {
     const p = await fit(['-c', '8192']);
     const anon = p.anon;

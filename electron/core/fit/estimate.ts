@@ -24,7 +24,12 @@ export interface FitEnvironment {
   ownInstanceBytes?: number;
   /** The backend's memoryLimit, bytes. */
   memoryLimit?: number | null;
-  gpus?: { name?: string; vramTotal: number; vramUsed: number; gttTotal?: number | null; gttUsed?: number | null }[];
+  /**
+   * Per GPU, from the GPU sources: `vramFree` as the driver counts it (other
+   * processes' use taken out; absent: total − used), and what the backend's
+   * own running instance holds there (`ownVram`, `ownGtt`), which a restart frees.
+   */
+  gpus?: { name?: string; vramTotal: number; vramUsed: number; vramFree?: number; unified?: boolean; gttTotal?: number | null; gttUsed?: number | null; ownVram?: number; ownGtt?: number }[];
 }
 
 /** An earlier run's figures, reduced to what corrects the formula (measurements.ts makes it). */
@@ -160,11 +165,16 @@ function budgets(parts: FitPart[], env: FitEnvironment, mlock: boolean, growth: 
     const device = `GPU${i}` as FitDevice;
     const need = sumParts(parts, (p) => p.device === device);
     if (need === 0) return;
+    const own = (n: number | undefined, what: string): string => (n ? `${what} (with the running instance freed)` : what);
+    // GTT and unified memory are host RAM: what the CPU parts leave of MemAvailable bounds them too.
+    const hostLeft = env.memAvailable !== null ? Math.max(0, env.memAvailable + (env.ownInstanceBytes ?? 0) - total) : Infinity;
+    const vramFree = Math.min(Math.max(0, (g.vramFree ?? g.vramTotal - g.vramUsed) + (g.ownVram ?? 0)), g.unified ? hostLeft : Infinity);
     // GPU buffers are allocated whole at load: what does not fit there fails the load.
-    const vram = judge('VRAM', device, Math.max(0, g.vramTotal - g.vramUsed), need, need, need, `free VRAM${g.name ? ` on ${g.name}` : ''}`);
+    const vram = judge('VRAM', device, vramFree, need, need, need, own(g.ownVram, `free VRAM${g.name ? ` on ${g.name}` : ''}`));
     if (g.gttTotal) {
       // APUs (e.g. Strix Halo) place GPU buffers in GTT, system memory the GPU maps: the better of the two pools decides.
-      const gtt = judge('GTT', device, Math.max(0, g.gttTotal - (g.gttUsed ?? 0)), need, need, need, 'free GTT');
+      const gttFree = Math.max(0, g.gttTotal - (g.gttUsed ?? 0) + (g.ownGtt ?? 0));
+      const gtt = judge('GTT', device, Math.min(gttFree, hostLeft), need, need, need, own(g.ownGtt, gttFree > hostLeft ? 'free GTT (bounded by the MemAvailable the CPU parts leave)' : 'free GTT'));
       out.push(rank(gtt.verdict) < rank(vram.verdict) ? gtt : vram);
     } else out.push(vram);
   });

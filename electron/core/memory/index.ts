@@ -1,6 +1,4 @@
 export * from './alerts.js';
-export * from './gpu-amd.js';
-export * from './gpu-nvidia.js';
 export * from './history.js';
 export * from './processes.js';
 export * from './publish.js';

@@ -4,7 +4,7 @@
 // dashboard can show: a backend's RSS drifting by a few KiB each second is
 // not news, and with 50 backends it made every tick 50 updates. System
 // figures are also republished at least every REFRESH_MS so "now" stays now.
-import type { GpuMemory, MemoryBreakdown, SystemMemory } from '../../common/state.js';
+import type { GpuMemory, GpuUse, MemoryBreakdown, SystemMemory } from '../../common/state.js';
 
 const MIB = 1024 * 1024;
 /** A byte figure moved when it changed by this much… */
@@ -26,7 +26,18 @@ export function backendMemoryMoved(prev: MemoryBreakdown | null, next: MemoryBre
   if (prev === null || next === null) return prev !== next;
   if (prev.processes !== next.processes) return true;
   const keys = ['rss', 'anon', 'file', 'shmem', 'swap', 'pss'] as const;
-  return keys.some((k) => movedBytes(prev[k], next[k], Math.abs(prev[k] ?? 0)));
+  return keys.some((k) => movedBytes(prev[k], next[k], Math.abs(prev[k] ?? 0))) || gpuUseMoved(prev.gpu, next.gpu);
+}
+
+/** A tree's GPU use moved: a device came or went, or a figure moved by what the dashboard shows. */
+export function gpuUseMoved(prev: readonly GpuUse[] | undefined, next: readonly GpuUse[] | undefined): boolean {
+  const a = prev ?? [];
+  const b = next ?? [];
+  if (a.length !== b.length) return true;
+  return b.some((g, i) => {
+    const p = a[i]!;
+    return p.device !== g.device || movedBytes(p.vram, g.vram, p.vram) || movedBytes(p.gtt, g.gtt, p.gtt);
+  });
 }
 
 /** System memory or GPU figures moved noticeably, or the published ones are older than SYSTEM_REFRESH_MS. */

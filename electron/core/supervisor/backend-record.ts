@@ -4,7 +4,7 @@
 // also handed, before and after, to `changed` (the supervisor's observers).
 import type { BackendFit } from '../../common/fit.js';
 import type { LlamaView } from '../../common/llama.js';
-import type { BackendView, MemoryBreakdown, ProcState } from '../../common/state.js';
+import type { BackendView, GpuUse, MemoryBreakdown, ProcState } from '../../common/state.js';
 import type { VigilStore } from '../store.js';
 import { substitute } from './spawn-backend.js';
 import type { SupervisedBackendConfig } from './types.js';
@@ -84,6 +84,11 @@ export class BackendRecord {
   /** RSS of the process tree as last sampled, bytes; null when none is shown. */
   get lastRss(): number | null {
     return this.memory?.rss ?? null;
+  }
+
+  /** GPU memory of the process tree as last sampled; null when none is shown. */
+  get lastGpu(): GpuUse[] | null {
+    return this.memory?.gpu?.length ? this.memory.gpu : null;
   }
 
   /** The memory figure shown now (the sampler's last, null after an exit). */

@@ -79,7 +79,13 @@ export interface ExitContext {
  * 'model file missing'), or null. Synchronous: it runs on the exit path
  * before the restart. The first answer is added to the exit's reason.
  */
-export type ExitExplainer = (ctx: ExitContext) => string | null;
+export type ExitExplainer = (ctx: ExitContext) => string | ExitExplanation | null;
+
+/** An explanation with more than words: a GPU out-of-memory death, recorded as an OOM of kind 'gpu'. */
+export interface ExitExplanation {
+  note: string;
+  gpuOom?: { device: string | null; bytes: number | null; summary: string; line: string };
+}
 
 export interface TickContext {
   pid: number;

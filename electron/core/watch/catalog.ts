@@ -88,6 +88,11 @@ export function flagValue(args: readonly string[], ...names: string[]): string |
   return null;
 }
 
+/** llama.cpp's router mode: `--models-dir DIR` or `--models-preset INI` (its children are the servers). */
+export function isRouterArgv(args: readonly string[]): boolean {
+  return flagValue(args, '--models-dir') !== null || flagValue(args, '--models-preset') !== null;
+}
+
 /** A port number from '8080', ':8080', '0.0.0.0:8080', '[::]:8080'; null otherwise. */
 export function portOf(v: string | null): number | null {
   if (v === null) return null;
@@ -149,6 +154,8 @@ function classifyArgv(argv: readonly string[]): CatalogMatch | null {
   const { name, args, module } = prog;
 
   if (isLlamaServerProgram(name)) {
+    // Router mode: no model of its own; each model runs as a child llama-server it starts.
+    if (isRouterArgv(args)) return match('llama-router', { path: '/health', modelsPath: null }, { port: portOf(lastFlagValue(args, '--port')), defaultPort: 8080 });
     return match('llama-server', LLAMA_HEALTH, { model: llamaModel(args), port: portOf(lastFlagValue(args, '--port')), defaultPort: 8080 });
   }
   if (name === 'ollama') {

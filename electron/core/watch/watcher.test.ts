@@ -82,7 +82,7 @@ describe('Watcher: discovery', () => {
     });
     w.tick();
     const v = byPid(w, s.pid);
-    expect(v?.kind).toBe('llama-server');
+    expect(v?.kind).toBe('llama-router');
     expect(v?.exe).toBe(real.bin);
     expect(v?.listen.map((l) => l.port)).toContain(port);
     const healthy = await waitFor(() => {
@@ -90,6 +90,30 @@ describe('Watcher: discovery', () => {
       return byPid(w, s.pid)?.healthAt ? byPid(w, s.pid) : null;
     }, 10_000, 'a health answer');
     expect(healthy.healthDetail).toBe('HTTP 200 /health');
+  });
+
+  it("a watched server's GPU use: its pids are offered for the GPU read, and the use of it and its children is summed per device into its view", async () => {
+    const { w } = watcher();
+    w.tick();
+    const s = await shellServer();
+    w.tick();
+    expect(w.gpuPids()).toContain(s.pid);
+    const before = w.version;
+    w.applyGpu([
+      { pid: s.pid, device: 'card1', vram: 1024, gtt: 4096 },
+      { pid: s.pid, device: 'nvidia0', vram: 2048, gtt: 0 },
+      { pid: 1, device: 'card1', vram: 1, gtt: 1 }, // not its process
+    ]);
+    expect(w.version).toBeGreaterThan(before);
+    expect(byPid(w, s.pid)!.memory!.gpu).toEqual([
+      { device: 'card1', vram: 1024, gtt: 4096 },
+      { device: 'nvidia0', vram: 2048, gtt: 0 },
+    ]);
+    // The next tick's RSS update keeps it; a reading without its pids clears it.
+    w.tick();
+    expect(byPid(w, s.pid)!.memory!.gpu).toHaveLength(2);
+    w.applyGpu([]);
+    expect(byPid(w, s.pid)!.memory!.gpu).toBeUndefined();
   });
 
   it('a server found before it listens gets its port at the first tick after it does', async () => {

@@ -12,6 +12,8 @@ import type { OomKill } from '../../common/state.js';
 import type { WatchEvent, WatchEventKind, WatchProcessRef, WatchStatus, WatchedServer } from '../../common/watch.js';
 import { WatchConfigSchema, type WatchConfig, type WatchConfigInput } from '../../common/watch-schema.js';
 import { stderrLogger, type Logger } from '../diagnostics.js';
+import { sumGpuUse } from '../gpu/sum.js';
+import { gpuUseMoved } from '../memory/publish.js';
 import { pageSize } from '../memory/scanner.js';
 import { attributeWatchedKill, type WatchAttribution } from './attribute.js';
 import { Discovery, type Candidate } from './discovery.js';
@@ -109,6 +111,30 @@ export class Watcher {
   /** Every watched server, newest state (copies). */
   list(): WatchedServer[] {
     return [...this.tracked.values()].map((t) => structuredClone(t.view));
+  }
+
+  /** The pids whose GPU memory is each live server's: the server and its children. */
+  gpuPids(): number[] {
+    const out: number[] = [];
+    for (const t of this.tracked.values()) {
+      if (!t.view.memory) continue;
+      out.push(t.view.pid);
+      for (const c of t.view.children) out.push(c.pid);
+    }
+    return out;
+  }
+
+  /** GPU memory by process (the sampler's reading of gpuPids()) into each live server's view. */
+  applyGpu(processes: readonly { pid: number; device: string; vram: number; gtt: number }[]): void {
+    for (const t of this.tracked.values()) {
+      const v = t.view;
+      if (!v.memory) continue;
+      const use = sumGpuUse(processes, [v.pid, ...v.children.map((c) => c.pid)]);
+      if (!gpuUseMoved(v.memory.gpu, use)) continue;
+      if (use.length) v.memory.gpu = use;
+      else delete v.memory.gpu;
+      this.version++;
+    }
   }
 
   get(id: string): WatchedServer | null {
@@ -342,7 +368,7 @@ export class Watcher {
       }
     }
     if (!v.memory || v.memory.rss !== rss || v.memory.processes !== processes) {
-      v.memory = { rss, processes };
+      v.memory = { rss, processes, ...(v.memory?.gpu ? { gpu: v.memory.gpu } : {}) };
       this.version++;
     }
     if (!t.stopped && !t.probing && now >= t.nextProbeAt) probeDue(this.host, t, now);

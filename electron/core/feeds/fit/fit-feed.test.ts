@@ -16,7 +16,8 @@ import { backendContext, fakeBackend } from '../../../../test-support/supervisor
 import { MEASUREMENTS_FILE, MeasurementStore } from '../../fit/index.js';
 import { createVigilStore } from '../../store.js';
 import { createVigil } from '../../vigil.js';
-import { FitFeed } from './fit-feed.js';
+import { fakeNvmlLibrary, scriptNvml } from '../../../../test-support/nvml/fake-nvml.js';
+import { FitFeed, ownGpuOnStart } from './fit-feed.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'vigil-fitfeed-'));
 mkdirSync(path.join(dir, 'bin'));
@@ -40,6 +41,39 @@ const fitOf = (v: RunningVigil): BackendFit => {
   if (!f) throw new Error('no fit in the state');
   return f;
 };
+
+describe('the fit verdict per GPU', () => {
+  it("judges the GPU against the free VRAM NVML reports (another process's use out), through the composed GPU sources", async () => {
+    const GiB = 2 ** 30;
+    scriptNvml(path.join(dir, 'nvml-script'), {
+      devices: [{ name: 'NVIDIA GeForce RTX 4090', uuid: 'GPU-1', busId: '00000000:01:00.0', total: 24 * GiB, used: 24 * GiB - 64 * 2 ** 20 }],
+      processes: [{ device: 0, pid: 1, bytes: 23 * GiB }],
+    });
+    try {
+      const v = await startVigil({ llm: llama('-c 4096 -ngl 99') }, { nvmlLibrary: fakeNvmlLibrary(), nvidiaSmi: null }, FAST);
+      await v.until(() => v.core.getState().memory.gpus.length > 0, 10_000);
+      expect(v.core.getState().memory.gpus[0]).toMatchObject({ id: 'nvidia0', vramFree: 64 * 2 ** 20 });
+      await v.core.start({ id: 'llm' });
+      await v.until((b) => b.fit !== null && b.fit.verdict !== 'unknown', 20_000);
+      const fit = fitOf(v);
+      expect(fit.verdict).toBe('wont-fit');
+      expect(fit.why).toMatch(/free VRAM on NVIDIA GeForce RTX 4090 64(\.0)? MiB/);
+    } finally {
+      delete process.env.VIGIL_FAKE_NVML_SCRIPT;
+      delete process.env.VIGIL_FAKE_NVML_LOG;
+    }
+  });
+
+  it("counts the backend's own GPU use as free on a start: while it runs, or after its exit while the GPU figures predate the exit", () => {
+    const gpu = [{ device: 'nvidia0', vram: 8 * 2 ** 30, gtt: 0 }];
+    const mem = { rss: 1, anon: 1, file: 0, shmem: 0, swap: 0, pss: null, processes: 1, gpu };
+    expect(ownGpuOnStart({ memory: mem, lastExit: null }, true, 0)).toEqual(gpu);
+    const exit = { time: 5000, pid: 1, code: 0, signal: null, signalName: null, coreDumped: false, reaped: true, oomKilled: false, oom: null, reason: 'x', lastGpu: gpu };
+    expect(ownGpuOnStart({ memory: null, lastExit: exit }, false, 4000)).toEqual(gpu); // sampled before the exit: still counted as used
+    expect(ownGpuOnStart({ memory: null, lastExit: exit }, false, 6000)).toBeUndefined(); // sampled since: already free
+    expect(ownGpuOnStart(null, false, 0)).toBeUndefined();
+  });
+});
 
 describe('fit wired into the core', () => {
   it("policy warn: a won't-fit verdict is an event and on the card, and the backend starts", async () => {

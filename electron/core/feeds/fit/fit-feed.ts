@@ -7,6 +7,7 @@
 // recorded so the next prediction learns from it; an OOM kill gets advice in
 // the same model's numbers. A stopped backend shows a prediction too, made
 // when its config is first seen or changed, without an event.
+import { gttOf, type GpuUse } from '../../../common/gpu.js';
 import type { PredictFitRequest } from '../../../common/api.js';
 import { parseSize } from '../../../common/config-schema.js';
 import type { BackendFit, FitPolicy, FitPrediction } from '../../../common/fit.js';
@@ -21,6 +22,7 @@ import type { VigilStore } from '../../store.js';
 import type { SupervisedBackendConfig } from '../../supervisor/backend-config.js';
 import type { BackendContext, BackendObserver, PreStartContext } from '../../supervisor/seams.js';
 import type { EventDraft } from '../../events.js';
+import { gpuOomAdvice } from './gpu-oom-advice.js';
 import { FitRun, oomKey, type RunCommand } from './fit-run.js';
 import { ModelCache } from './model-cache.js';
 import { currentRunLog } from './run-log.js';
@@ -30,6 +32,8 @@ export interface FitFeedDeps {
   setOomAdvice: VigilStore['setOomAdvice'];
   /** The GPUs' memory as last sampled. */
   gpus(): GpuMemory[];
+  /** When the GPU figures were sampled (ms; the state's system memory time): before a process's exit, they still count what it held. */
+  sampledAt?(): number;
   emit(d: EventDraft): VigilEvent;
   measurements: MeasurementStore;
   logPath(id: string): string;
@@ -54,6 +58,19 @@ function signature(c: SupervisedBackendConfig): string {
   return s;
 }
 const policyOf = (c: SupervisedBackendConfig): FitPolicy => c.fit?.policy ?? 'warn';
+
+/**
+ * What the backend's own instance holds on the GPUs and a start frees: all
+ * of it while it runs; after its exit, what it held at the last sample, as
+ * long as the GPU figures in the state (sampled at `sampledAt`) predate the
+ * exit and so still count it as used.
+ */
+export function ownGpuOnStart(view: Pick<BackendView, 'memory' | 'lastExit'> | null, live: boolean, sampledAt: number): readonly GpuUse[] | undefined {
+  if (!view) return undefined;
+  if (live) return view.memory?.gpu;
+  const exit = view.lastExit;
+  return exit && exit.time >= sampledAt ? (exit.lastGpu ?? undefined) : undefined;
+}
 
 export class FitFeed {
   private readonly models = new ModelCache();
@@ -125,8 +142,11 @@ export class FitFeed {
     const command: RunCommand = { argv: ctx.argv, cwd: cfg.cwd ?? null, env: { ...process.env, ...cfg.env }, llama: cfg.llama ?? null };
     const view = ctx.backend.view();
     // A restart of a live instance would free what it holds; the supervisor stops it before this check, so this is rare.
-    const own = view.pid !== null && hasProcess(view.status) ? (view.memory?.rss ?? 0) : 0;
-    const machine = await this.machine(cfg.memoryLimit, own || undefined);
+    const live = view.pid !== null && hasProcess(view.status) ? view : null;
+    // GTT is host RAM outside RSS: a restart frees it with the rest.
+    const own = live ? (live.memory?.rss ?? 0) + gttOf(live.memory?.gpu) : 0;
+    const ownGpu = ownGpuOnStart(view, live !== null, this.d.sampledAt?.() ?? 0);
+    const machine = await this.machine(cfg.memoryLimit, own || undefined, ownGpu);
     const at = Date.now();
     const prediction = await this.withTimeout(this.predict(command, machine), true);
     const previous = this.fits.get(cfg.id);
@@ -150,8 +170,12 @@ export class FitFeed {
     return null;
   }
 
-  private async machine(memoryLimit: number | null, ownInstanceBytes: number | undefined): Promise<FitEnvironment> {
-    const gpus = this.d.gpus();
+  private async machine(memoryLimit: number | null, ownInstanceBytes: number | undefined, ownGpu?: readonly GpuUse[]): Promise<FitEnvironment> {
+    // Each device's free memory as its source counts it, plus what this backend's running instance holds there (a restart frees it).
+    const gpus = this.d.gpus().map((g) => {
+      const mine = ownGpu?.find((u) => u.device === g.id);
+      return mine ? { ...g, ownVram: mine.vram, ownGtt: mine.gtt } : g;
+    });
     return machineNow({ ...(this.d.procRoot ? { procRoot: this.d.procRoot } : {}), memoryLimit, ...(ownInstanceBytes ? { ownInstanceBytes } : {}), gpus });
   }
 
@@ -230,6 +254,17 @@ export class FitFeed {
       const withFigures = exit.oom?.anonRssKb != null || exit.oom?.rssKb != null;
       this.later(0, () => this.track(this.advise(run, exit, withFigures)));
       if (!withFigures) this.later(ADVICE_WAIT_MS, () => this.track(this.announceAdvice(run)));
+    }
+    const gpuOom = exit.gpuOom;
+    if (gpuOom?.gpu && run.prediction && run.adviceKey !== gpuOom.id) {
+      // Out of GPU memory: what the prediction said of the GPUs, and the flags that take memory off them.
+      run.adviceKey = gpuOom.id;
+      const text = gpuOomAdvice(run.prediction, gpuOom.gpu);
+      if (text) {
+        this.patch(run.backend, { advice: { text, pid: exit.pid, at: Date.now(), options: [] } });
+        this.d.setOomAdvice(run.backend, exit.pid, text);
+        this.d.emit({ kind: 'system', backend: run.backend, pid: exit.pid, reason: `fit: after running out of GPU memory: ${text}` });
+      }
     }
   }
 

@@ -52,7 +52,10 @@ export function llamaSeams(deps: LlamaSeamDeps): LlamaSeams {
     const lines = logTail.split('\n');
     const watch = watches.get(cfg.id);
     const reason = watch && watch.pid === exit.pid ? watch.explainExit(lines) : classifyDeath(lines);
-    return reason ? continuing(reason.summary) : null;
+    if (!reason) return null;
+    const note = continuing(reason.summary);
+    if (reason.kind !== 'gpu-oom') return note;
+    return { note, gpuOom: { device: reason.gpu?.device ?? null, bytes: reason.gpu?.bytes ?? null, summary: reason.summary, line: reason.line } };
   };
 
   return { tickWork, explainer };

@@ -65,6 +65,25 @@ describe('llama seams on a supervisor', () => {
     });
   });
 
+  it('a CUDA out-of-memory death is an OOM of kind gpu with device and size: in the exit, the OOM list and an oom event, not a kernel kill', async () => {
+    const cfg = fakeBackend('llm', [], {
+      cmd: replay('gpu-oom-cuda-kv.log', 'exit 1'),
+      llama: true,
+      health: { ...fakeBackend('x', []).health, path: null },
+      restart: { policy: 'on-failure', backoff: { initialMs: 60_000, factor: 1, maxMs: 60_000 }, limit: { count: 5, windowMs: 60_000 } },
+    });
+    const { h } = harness(cfg);
+    await h.sup.start();
+    await h.waitFor('backoff');
+    const b = h.store.getBackend('llm')!;
+    expect(b.lastExit).toMatchObject({ code: 1, oomKilled: false, reason: 'exited with code 1: GPU out of memory: CUDA1 could not allocate 9.0 GiB' });
+    const gpu = { kind: 'gpu', killer: 'backend', backend: 'llm', pid: b.lastExit!.pid, gpu: expect.objectContaining({ device: 'CUDA1', bytes: 9 * 1024 * MiB, summary: 'GPU out of memory: CUDA1 could not allocate 9.0 GiB' }) };
+    expect(b.lastExit!.gpuOom).toMatchObject(gpu);
+    expect(h.store.get().ooms).toEqual([expect.objectContaining(gpu)]);
+    const oomEvents = h.store.get().events.filter((e) => e.kind === 'oom');
+    expect(oomEvents).toEqual([expect.objectContaining({ backend: 'llm', reason: 'GPU out of memory: CUDA1 could not allocate 9.0 GiB', oom: expect.objectContaining({ kind: 'gpu' }) })]);
+  });
+
   it('a load at -lv 4 reaches the store as phase, context, KV cache and memory per device from the log', async () => {
     // The run's log up to "listening" (the rest is a request and the shutdown).
     const cfg = fakeBackend('llm', [], {

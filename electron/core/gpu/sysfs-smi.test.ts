@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AmdGpuReader, readAmdGpus } from './gpu-amd.js';
-import { findOnPath, parseNvidiaCsv, readNvidiaGpus } from './gpu-nvidia.js';
+import { AmdGpuReader, readAmdGpus } from './amd-sysfs.js';
+import { findOnPath, parseNvidiaCsv, readNvidiaGpus } from './nvidia-smi.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const fx = (p: string): string => path.join(here, 'fixtures', p);
+const fx = (p: string): string => path.join(here, '../memory/fixtures', p);
 const FAKE_SMI = path.resolve(here, '../../../e2e/fixtures/bin/nvidia-smi');
 
 describe('amdgpu sysfs', () => {
