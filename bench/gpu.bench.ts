@@ -13,7 +13,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { createGpuSources } from '../electron/core/gpu/index.js';
 import { DrmScanner, parseDrmFdinfo, scanDrmClients } from '../electron/core/gpu/drm-fdinfo.js';
-import { readSmall } from '../electron/core/memory/read.js';
+import { readSmall } from '../electron/core/procfs/read.js';
 import { amdgpuNew, amdgpuOld, DrmFixture, i915, plainFds } from '../test-support/gpu/drm-fixture.js';
 import { fakeNvmlLibrary, scriptNvml } from '../test-support/nvml/fake-nvml.js';
 import { fmt, nowNs, summarize, table, timeCalls } from './stats.js';

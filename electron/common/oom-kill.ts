@@ -42,6 +42,11 @@ export interface OomKill {
   /** For a backend's llama-server: why it did not fit and what would (the fit prediction's advice). */
   advice?: string | null;
   /**
+   * The watched server it was attributed to, fixed when the kill arrived (later state never rewrites it):
+   * the victim itself (`by: 'pid'`), or the watched manager it was a process of, with the words said.
+   */
+  watched?: { id: string; pid: number; label: string; by: string; text: string } | null;
+  /**
    * 'gpu': the backend ran out of GPU memory (its log says an allocation
    * failed) and ended itself; no kernel kill, no RSS figures. Absent: a kill
    * of host memory by the kernel or a user-space killer.

@@ -37,10 +37,12 @@ export const WATCH_KIND_LABELS: Readonly<Record<WatchKind, string>> = {
 /**
  * running: alive (and answering, or not probed yet);
  * unhealthy: alive but stopped (T) or its API does not answer;
+ * orphaned: alive, but the manager that started it has ended and it was reparented (to init or a subreaper);
+ * exited: it ended moments ago and its parent has not collected it yet (within the grace period: not a zombie);
  * zombie: exited, and its parent has not collected it for longer than a grace period;
  * gone: exited and reaped (by its parent, or by init after the parent died).
  */
-export type WatchStatus = 'running' | 'unhealthy' | 'zombie' | 'gone';
+export type WatchStatus = 'running' | 'unhealthy' | 'orphaned' | 'exited' | 'zombie' | 'gone';
 
 export interface WatchProcessRef {
   pid: number;
@@ -118,10 +120,24 @@ export interface WatchedServer {
   lastOom: OomKill | null;
   /** RSS of the process and its children (from /proc/<pid>/stat), bytes; null once gone. */
   memory: { rss: number; processes: number; gpu?: GpuUse[] } | null;
+  /** Set once its manager ended while it lived on (status `orphaned`): that manager, and when it exited (ms since epoch). */
+  orphanedFrom?: { manager: WatchProcessRef; exitedAt: number } | null;
+  /** How it ended, when the kernel's process events told (Vigil is not its parent, so only that connector knows). */
+  exit?: WatchExit | null;
+  /** OOM kills of processes it started that Vigil never watched (a manager's servers killed during their load), newest last, at most 16. */
+  serverOoms?: OomKill[];
   /** The model by its manager's own name (router alias, Ollama model name, llama-swap model id, lemonade model name); absent when no manager names it. */
   managedModel?: string | null;
   /** Set on a manager (llama.cpp router, Ollama, llama-swap, lemond): its servers and its claims against what Vigil sees. */
   managerView?: ManagerView | null;
+}
+
+/** A watched process's end as the kernel's process events connector reports it. */
+export interface WatchExit {
+  /** Exit code when it exited by itself; null when a signal ended it. */
+  code: number | null;
+  /** Signal name ('SIGKILL') when a signal ended it; null otherwise. */
+  signal: string | null;
 }
 
 /** What a manager's own API says about one model or server. */

@@ -34,6 +34,8 @@ itLlamaPrivileged('tray labels and notifications say what a ready, an OOM-killed
   const v = await startVigil(
     Object.fromEntries(Object.entries(backends).map(([id, b]) => [id, { ...b, autostart: false }])),
     { kmsgPath: '/dev/kmsg', journalctl: null, kernelLogSources: ['kmsg'] },
+    // Other programs' llama-servers on this machine would be watched and counted in the tooltip: not this test's subject.
+    { watch: { enabled: false } },
   );
   const { module, rec } = createElectronMock();
   // Fed every snapshot the core publishes, as the desktop host does, from before the first start.

@@ -49,7 +49,8 @@ function buildMetrics(getState: () => VigilState, Gauge: typeof import('prom-cli
   const llama = llamaGauges(registry, Gauge);
   const watched = {
     up: g('vigil_watched_up', 'A server Vigil did not start: 1 while it runs and answers, 0 when unhealthy or a zombie. server: its unit, else label:port.', ['server', 'kind']),
-    zombie: g('vigil_watched_zombie', '1 while a watched server has exited and its parent has not reaped it.', ['server']),
+    zombie: g('vigil_watched_zombie', '1 while a watched server has exited and its parent has not reaped it past the grace period.', ['server']),
+    orphaned: g('vigil_watched_orphaned', '1 while a watched server lives on after the manager that started it ended.', ['server']),
     gpu: g('vigil_watched_gpu_memory_bytes', 'GPU memory a watched server and its children hold, per device and region (vram, gtt).', ['server', 'device', 'region']),
   };
 

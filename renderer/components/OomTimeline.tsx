@@ -26,8 +26,8 @@ export function OomTimeline() {
   const focus = useUi((s) => s.focus);
   if (!state) return null;
   const ooms = [...state.ooms].reverse();
-  // A kill a watched server took is named by that server (it is no backend of Vigil's).
-  const watchedBy = new Map(state.watched.flatMap((w) => (w.lastOom ? [[w.lastOom.id, `${w.label} ${w.pid}`] as const] : [])));
+  // A kill a watched server took is named as it was attributed when it arrived (stored with the kill, never rewritten).
+  const watchedBy = (k: (typeof ooms)[number]): string | null => (k.watched ? (k.watched.by === 'pid' ? `${k.watched.label} ${k.watched.pid}` : k.watched.text) : null);
   return (
     <section aria-labelledby="oom-title">
       <h2 id="oom-title">OOM kills</h2>
@@ -80,8 +80,8 @@ export function OomTimeline() {
                     {killerLabel(k.killer)} <span className="muted small">via {k.kind === 'gpu' ? 'its log' : k.source}</span>
                   </td>
                   <td>
-                    {watchedBy.get(k.id) ? (
-                      <span data-testid={`oom-watched-${k.pid}`}>watched: {watchedBy.get(k.id)}</span>
+                    {watchedBy(k) ? (
+                      <span data-testid={`oom-watched-${k.pid}`}>watched: {watchedBy(k)}</span>
                     ) : k.backend ? (
                       <button type="button" className="link" onClick={() => focus(k.backend, 'backends')} data-testid={`oom-backend-${k.pid}`}>
                         {k.backend}

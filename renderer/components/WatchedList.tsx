@@ -42,12 +42,12 @@ function WatchedCardImpl({ s, uid }: { s: WatchedServer; uid: number }) {
   };
   const name = `${s.label} ${s.pid}`;
   const note = zombieNote(s);
-  const exited = s.status === 'zombie' || s.status === 'gone';
+  const exited = s.status === 'zombie' || s.status === 'exited' || s.status === 'gone';
   return (
     <article className={`card watched ${s.status}`} data-testid={`watched-${s.id}`} data-pid={s.pid} aria-labelledby={`wname-${s.id}`}>
       <header className="card-head">
         <h3 id={`wname-${s.id}`}>{s.label}</h3>
-        <span className={`badge tone-${watchedTone(s.status)}`} data-testid={`watched-status-${s.id}`} data-status={s.status}>
+        <span className={`badge tone-${watchedTone(s)}`} data-testid={`watched-status-${s.id}`} data-status={s.status}>
           {s.status}
         </span>
         <span className="tag" title="Vigil did not start it: it watches it from outside">
@@ -74,7 +74,7 @@ function WatchedCardImpl({ s, uid }: { s: WatchedServer; uid: number }) {
           {note}
         </p>
       )}
-      {exited && <p className="muted small">{sentence(WATCHED_EXIT_STATUS_NOTE)}</p>}
+      {exited && !s.exit && <p className="muted small">{sentence(WATCHED_EXIT_STATUS_NOTE)}</p>}
       <div className="actions">
         {watchedButtons(s, uid).map((a) => (
           <button

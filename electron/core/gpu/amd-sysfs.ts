@@ -3,7 +3,7 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { GpuMemory } from '../../common/state.js';
-import { readSmall } from '../memory/read.js';
+import { readSmall } from '../procfs/read.js';
 
 const AMD_VENDOR = '0x1002';
 

@@ -9,7 +9,7 @@
 // for the first pid that shows it.
 import { readdirSync, readlinkSync } from 'node:fs';
 import path from 'node:path';
-import { errnoOf, readSmall } from '../memory/read.js';
+import { errnoOf, readSmall } from '../procfs/read.js';
 
 export interface DrmClient {
   pid: number;

@@ -1,7 +1,7 @@
 // System-wide memory: /proc/meminfo and PSI (/proc/pressure/memory).
 import path from 'node:path';
 import type { SystemMemory } from '../../common/state.js';
-import { errnoOf, KeptFile, ReadFailure } from './read.js';
+import { errnoOf, KeptFile, ReadFailure } from '../procfs/read.js';
 
 const MEMINFO_FIELDS = ['MemTotal', 'MemAvailable', 'SwapTotal', 'SwapFree'] as const;
 type MeminfoField = (typeof MEMINFO_FIELDS)[number];

@@ -58,7 +58,8 @@ const base = (p: string): string => path.posix.basename(p);
 
 /** The program that decides what a process is, looking through an interpreter to its script or module. */
 export function programOf(id: ProcessIdentity): Program | null {
-  const argv = id.argv;
+  // A process that rewrote its title into one string ('npm exec eslint test-support/lemond'): its words are its argv.
+  const argv = id.argv.length === 1 && id.argv[0]!.includes(' ') ? id.argv[0]!.split(/ +/).filter(Boolean) : id.argv;
   if (argv.length === 0 || argv[0] === '') return null;
   const first = base(argv[0]!);
   if (!INTERPRETER.test(first)) return { name: first, args: argv.slice(1), module: null };
@@ -126,6 +127,8 @@ const match = (kind: WatchKind, health: HealthPlan, fields: Partial<Pick<Catalog
   transient: fields.transient ?? false,
 });
 
+/** llama-server flags that make it print something and exit instead of serving. */
+const LLAMA_QUERY_FLAGS = new Set(['--list-devices', '--version', '--help', '-h', '--usage', '--completion-bash', '--cache-list']);
 const LLAMA_HEALTH: HealthPlan = { path: '/health', modelsPath: '/v1/models' };
 // llama-server's own flags are read as llama.cpp reads them (llama/command-line.ts).
 const llamaModel = (args: readonly string[]): string | null =>
@@ -156,7 +159,9 @@ function classifyArgv(argv: readonly string[]): CatalogMatch | null {
   if (isLlamaServerProgram(name)) {
     // Router mode: no model of its own; each model runs as a child llama-server it starts.
     if (isRouterArgv(args)) return match('llama-router', { path: '/health', modelsPath: null }, { port: portOf(lastFlagValue(args, '--port')), defaultPort: 8080 });
-    return match('llama-server', LLAMA_HEALTH, { model: llamaModel(args), port: portOf(lastFlagValue(args, '--port')), defaultPort: 8080 });
+    // A query run that prints and exits (Ollama's GPU discovery runs `llama-server --list-devices`, ~30 ms): no server.
+    const query = args.some((a) => LLAMA_QUERY_FLAGS.has(a));
+    return match('llama-server', LLAMA_HEALTH, { model: llamaModel(args), port: portOf(lastFlagValue(args, '--port')), defaultPort: 8080, transient: query });
   }
   if (name === 'ollama') {
     const sub = args[0];

@@ -35,8 +35,8 @@ export interface WatchFeedDeps {
 }
 
 export interface WatchFeed {
-  /** An OOM kill from the kernel log: true when a watched server took it (its event is journalled then). */
-  attributeKill(kill: OomKill): boolean;
+  /** An OOM kill from the kernel log: the kill with its attribution when a watched server took it (its event is journalled then), else null. */
+  attributeKill(kill: OomKill): OomKill | null;
   /** The live servers' pids and their children's, whose GPU memory the sampler reads. */
   gpuPids(): number[];
   /** The sampler's GPU reading, by process, into the servers' views. */
@@ -51,7 +51,7 @@ export interface WatchFeed {
 export function watchEventDraft(e: WatchEvent, requested: boolean): EventDraft {
   const s = e.server;
   const details = { watched: e.id, event: e.kind, label: s.label, kind: s.kind, ...(requested ? { requested: true } : {}) };
-  if (e.kind === 'oom') return { kind: 'oom', reason: e.reason, pid: e.pid, oom: s.lastOom, details };
+  if (e.kind === 'oom') return { kind: 'oom', reason: e.reason, pid: e.oom?.pid ?? e.pid, oom: e.oom ?? s.lastOom, details };
   const reason = e.kind === 'exited' && requested ? `${s.comm} ${s.pid} exited after Vigil's stop, as asked` : e.reason;
   return { kind: 'watch', reason, pid: e.pid, details };
 }
@@ -98,6 +98,8 @@ export function startWatchFeed(deps: WatchFeedDeps): WatchFeed {
     watcher?.close();
     section = key;
     watcher = new Watcher({ ...(cfg ? { config: cfg } : {}), ...(deps.procRoot ? { procRoot: deps.procRoot } : {}), logger: deps.logger, onEvent });
+    // Without the kernel's process events a server that dies in its load may go unseen: say so once.
+    if (watcher.config.enabled && watcher.births.source === 'ticks' && !deps.procRoot) deps.logger.warn(`watch: new servers are looked for once a second (${watcher.births.why}); run as root to see each at its start`);
     published = '';
     if (!watcher.config.enabled) deps.publish([]);
     return watcher;
@@ -119,7 +121,7 @@ export function startWatchFeed(deps: WatchFeedDeps): WatchFeed {
   const known = (id: string): Watcher | null => (watcher?.get(id) ? watcher : null);
 
   return {
-    attributeKill: (kill) => (watcher ? watcher.attributeKill(kill) !== null : false),
+    attributeKill: (kill) => (watcher ? (watcher.attributeKill(kill)?.kill ?? null) : null),
     gpuPids: () => watcher?.gpuPids() ?? [],
     applyGpu: (processes) => {
       if (!watcher) return;
