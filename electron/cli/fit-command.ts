@@ -1,9 +1,11 @@
 // `vigil fit MODEL.gguf [llama-server flags…]` and `vigil fit --backend ID`:
 // the predicted memory, part by part and device by device, and the verdict
 // against this machine (MemAvailable, the backend's memoryLimit, GPUs).
-// Exit code: 0 fits or tight, 3 won't fit, 1 no prediction, 2 bad usage.
+// Exit code: 0 fits or tight, 3 won't load, 4 loads but a long prompt is
+// killed, 1 no prediction, 2 bad usage.
 import path from 'node:path';
 import type { FitEstimate, FitPrediction } from '../common/fit.js';
+import { verdictWord } from '../common/fit-view.js';
 import type { GpuMemory } from '../common/state.js';
 import { formatBytes, formatConfigIssue } from '../common/format.js';
 import { parseSize } from '../common/config-schema.js';
@@ -20,7 +22,8 @@ Predicts what llama-server will take with these flags (-c, -np, -ctk/-ctv, -ngl,
 -ub, -fa, --no-mmap, --mlock, --swa-full…), from the model's header only, and
 judges it against MemAvailable, the memory limit and the GPUs. Runs measured
 by 'vigil serve' correct the prediction (state directory: --state-dir D).
-Exit code: 0 fits or tight, 3 won't fit, 1 cannot predict, 2 bad usage.
+Exit code: 0 fits or tight, 3 won't load, 4 loads but is killed on a long prompt
+(the compute buffers a big batch writes), 1 cannot predict, 2 bad usage.
 `;
 
 export interface FitIo {
@@ -52,8 +55,7 @@ async function gpus(env: NodeJS.ProcessEnv): Promise<GpuMemory[]> {
   }
 }
 
-const KIND: Record<string, string> = { weights: 'weights', kv: 'KV cache', recurrent: 'recurrent', compute: 'compute', output: 'output', overhead: 'process' };
-const VERDICT: Record<string, string> = { fits: 'fits', tight: 'tight', 'wont-fit': "won't fit", unknown: 'unknown' };
+const KIND: Record<string, string> = { weights: 'weights', kv: 'KV cache', recurrent: 'recurrent', compute: 'compute', work: 'work buf', output: 'output', overhead: 'process' };
 
 export function formatEstimate(p: FitEstimate): string {
   const s = p.settings;
@@ -69,11 +71,12 @@ export function formatEstimate(p: FitEstimate): string {
     }
     lines.push(`  ${'total'.padEnd(9)} ${formatBytes(d.bytes).padStart(9)}  (anon ${formatBytes(d.anon)}, file ${formatBytes(d.file)})`);
   }
+  lines.push('', `at load  ${formatBytes(p.atLoad.total)} (anon ${formatBytes(p.atLoad.anon)}): the KV cache is written at load, the compute buffers when a batch first runs`);
   if (p.budgets.length) {
     lines.push('', 'against');
-    for (const b of p.budgets) lines.push(`  ${`${b.source}${b.device !== 'CPU' ? ` ${b.device}` : ''}`.padEnd(13)} ${VERDICT[b.verdict]!.padEnd(10)} ${b.why}`);
+    for (const b of p.budgets) lines.push(`  ${`${b.source}${b.device !== 'CPU' ? ` ${b.device}` : ''}`.padEnd(13)} ${verdictWord(b.verdict).padEnd(23)} ${b.why}`);
   }
-  lines.push('', `verdict: ${VERDICT[p.verdict]} — ${p.why}`);
+  lines.push('', `verdict: ${verdictWord(p.verdict)} — ${p.why}`);
   if (p.notes.length) lines.push('', 'notes:', ...p.notes.map((n) => `  - ${n}`));
   return `${lines.join('\n')}\n`;
 }
@@ -149,5 +152,5 @@ export async function runFit(args: string[], io: FitIo): Promise<number> {
   if (json) io.stdout.write(`${JSON.stringify(p, null, 2)}\n`);
   else if (p.verdict === 'unknown') io.stderr.write(`vigil fit: no prediction: ${p.why}\n`);
   else io.stdout.write(formatEstimate(p));
-  return p.verdict === 'unknown' ? 1 : p.verdict === 'wont-fit' ? 3 : 0;
+  return p.verdict === 'unknown' ? 1 : p.verdict === 'wont-fit' ? 3 : p.verdict === 'killed-on-prompt' ? 4 : 0;
 }

@@ -355,7 +355,7 @@ describe('metrics', () => {
 
   it("exports a backend's predicted and measured bytes", async () => {
     const fit = {
-      at: 1, policy: 'warn' as const, verdict: 'fits' as const, headline: 'fits', why: 'fits', predicted: { total: 7_000_000, anon: 5_000_000, file: 2_000_000 },
+      at: 1, policy: 'warn' as const, verdict: 'fits' as const, headline: 'fits', why: 'fits', predicted: { total: 7_000_000, anon: 5_000_000, file: 2_000_000, atLoadAnon: 4_000_000 }, killedAt: null,
       parts: [], basis: 'formula' as const, basisNote: null, notes: [], refused: false, startedAnyway: false,
       measurement: { text: 'predicted 6.7 MiB, took 6.2 MiB (+8 %)', predicted: 7_000_000, measured: 6_500_000, error: 0.08, at: 2, final: false }, advice: null,
     };

@@ -83,7 +83,7 @@ describe('fit wired into the core', () => {
     await v.until((b) => b.status === 'ready', 20_000);
     const fit = fitOf(v);
     expect(fit).toMatchObject({ verdict: 'wont-fit', policy: 'warn', refused: false, startedAnyway: false, basis: 'formula' });
-    expect(fit.headline).toMatch(/^won't fit — needs \d+ MiB \(\d+ MiB anon\), limit 256 MiB$/);
+    expect(fit.headline).toMatch(/^won't load — needs \d+ MiB \(\d+ MiB anon\), limit 256 MiB$/);
     expect(fit.predicted!.anon).toBeGreaterThan(256 * 2 ** 20);
     expect(fit.parts.some((p) => p.kind === 'weights' && p.backing === 'anon')).toBe(true);
     const events = fitEvents(await v.events());
@@ -93,11 +93,24 @@ describe('fit wired into the core', () => {
     expect(all.findIndex((e) => e.reason === events[0])).toBeLessThan(all.findIndex((e) => e.kind === 'transition' && e.to === 'starting'));
   });
 
+  it('policy refuse: a backend that would load but be killed on a long prompt is not started either; the verdict names the prompt', async () => {
+    // -fa off at -c 16384: f32 scores of 8 heads over every cell (and their f16 copy), written only as a prompt fills the context.
+    const v = await startVigil({ llm: llama('-c 16384 -fa off', { memoryLimit: '512MiB', fit: { policy: 'refuse' } }) }, {}, FAST);
+    const refused = await v.core.start({ id: 'llm' });
+    expect(refused.ok).toBe(false);
+    const fit = fitOf(v);
+    expect(fit).toMatchObject({ verdict: 'killed-on-prompt', refused: true, killedAt: { fullBatch: false, ubatch: 512 } });
+    expect(fit.predicted!.atLoadAnon).toBeLessThan(512 * 2 ** 20);
+    expect(fit.predicted!.anon).toBeGreaterThan(512 * 2 ** 20);
+    expect(refused.message).toBe(`start refused: fit: ${fit.headline} (fit policy: refuse)`);
+    expect(fit.headline).toMatch(new RegExp(`^killed on a long prompt — loads with [\\d.]+ MiB anon, killed on a prompt of ~${fit.killedAt!.tokens} tokens; needs [\\d.]+ (MiB|GiB) \\([\\d.]+ (MiB|GiB) anon\\) at a full context, limit 512 MiB$`));
+  });
+
   it("policy refuse: a won't-fit backend is not started; started anyway, it runs, and says so", async () => {
     const v = await startVigil({ llm: llama('-c 4096 --no-mmap', { memoryLimit: '256MiB', fit: { policy: 'refuse' } }) }, {}, FAST);
     const refused = await v.core.start({ id: 'llm' });
     expect(refused.ok).toBe(false);
-    expect(refused.message).toMatch(/^start refused: fit: won't fit — needs .*, limit 256 MiB \(fit policy: refuse\)$/);
+    expect(refused.message).toMatch(/^start refused: fit: won't load — needs .*, limit 256 MiB \(fit policy: refuse\)$/);
     expect(v.view()).toMatchObject({ status: 'failed', pid: null, reason: refused.message });
     expect(fitOf(v)).toMatchObject({ verdict: 'wont-fit', policy: 'refuse', refused: true });
     expect(fitEvents(await v.events())).toEqual([]);

@@ -154,7 +154,8 @@ export class FitFeed {
     // Advice after a kill stays until a run is ready again: a restart must not wipe it.
     fit.advice = previous?.advice ?? null;
     this.runs.set(cfg.id, new FitRun(cfg.id, prediction.verdict === 'unknown' ? null : prediction, command, machine, at));
-    const refuse = prediction.verdict === 'wont-fit' && policy === 'refuse';
+    // A run the kernel would kill at its configured context, at load or on a long prompt.
+    const refuse = (prediction.verdict === 'wont-fit' || prediction.verdict === 'killed-on-prompt') && policy === 'refuse';
     if (refuse && !ctx.anyway) {
       this.show(cfg.id, { ...fit, refused: true });
       return `fit: ${fit.headline} (fit policy: refuse)`;
