@@ -1,13 +1,15 @@
 // The plumbing both hosts share, against the in-memory service: validated
 // dispatch, the throttled state push, and per-client log subscriptions.
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { LogChunk } from '../common/api.js';
 import { backend, baseState, fakeService } from '../../test-support/fake-service.js';
 import { dispatch, RequestError } from './dispatch.js';
 import { logSubscriptions } from './log-subscriptions.js';
 import { pushState } from './state-push.js';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+// The push's timer and clock are faked: which change falls inside an interval is exact, however busy the machine.
+const sleep = (ms: number): void => void vi.advanceTimersByTime(ms);
+afterEach(() => void vi.useRealTimers());
 
 describe('dispatch', () => {
   it('validates the payload, then calls the method of that name', async () => {
@@ -21,6 +23,7 @@ describe('dispatch', () => {
 
 describe('pushState', () => {
   it('sends the latest state at most once per interval and nothing after dispose', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
     const svc = fakeService(baseState([]));
     const sent: string[][] = [];
     const push = pushState(svc, (s) => sent.push(s.backends.map((b) => b.id)), 100);
@@ -29,11 +32,11 @@ describe('pushState', () => {
     svc.setState(baseState([backend('c')]));
     // The first change goes at once; the two later ones collapse into the latest.
     expect(sent).toEqual([['a']]);
-    await sleep(150);
+    sleep(150);
     expect(sent).toEqual([['a'], ['c']]);
     svc.setState(baseState([backend('d')]));
     push.dispose();
-    await sleep(150);
+    sleep(150);
     expect(svc.stateSubscribers()).toBe(0);
     expect(sent).toEqual([['a'], ['c']]);
   });
