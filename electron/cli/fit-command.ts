@@ -109,6 +109,7 @@ export async function runFit(args: string[], io: FitIo): Promise<number> {
   let argv: string[];
   let cwd: string | null = null;
   let env: Record<string, string> | undefined;
+  let llama: boolean | null = null;
   if (backend !== null) {
     const file = config ? path.resolve(config) : resolveConfigPath([], io.env);
     const r = await loadConfig(file);
@@ -124,6 +125,7 @@ export async function runFit(args: string[], io: FitIo): Promise<number> {
     argv = b.cmd;
     cwd = b.cwd;
     env = b.env;
+    llama = b.llama;
     limit ??= b.memoryLimit;
   } else {
     const [model, ...flags] = rest;
@@ -133,7 +135,7 @@ export async function runFit(args: string[], io: FitIo): Promise<number> {
   const { store, warning } = await MeasurementStore.open(stateDir ? path.resolve(stateDir) : resolveStateDir(io.env));
   if (warning) io.stderr.write(`vigil fit: ${warning}\n`);
   const machine = await machineNow({ memoryLimit: limit, gpus: await gpus(io.env) });
-  const p: FitPrediction = await predictFit({ argv, cwd, env, machine, store });
+  const p: FitPrediction = await predictFit({ argv, cwd, env, llama, machine, store });
   if (json) io.stdout.write(`${JSON.stringify(p, null, 2)}\n`);
   else if (p.verdict === 'unknown') io.stderr.write(`vigil fit: no prediction: ${p.why}\n`);
   else io.stdout.write(formatEstimate(p));

@@ -4,7 +4,7 @@
 // nobody, and batch() folds many mutations (one sampler tick over 50
 // backends) into one snapshot: each snapshot is a push to every window.
 import { hostname } from 'node:os';
-import { createStore, type StoreApi } from 'zustand/vanilla';
+import { createStore } from 'zustand/vanilla';
 import {
   EVENT_CAP,
   OOM_CAP,
@@ -37,7 +37,6 @@ export function initialState(configPath = ''): VigilState {
 }
 
 export interface VigilStore {
-  api: StoreApi<VigilState>;
   get(): VigilState;
   subscribe(cb: (s: VigilState) => void): () => void;
   /** Insert or replace a backend view (keeps order of first insertion). */
@@ -109,7 +108,6 @@ export function createVigilStore(init: VigilState = initialState()): VigilStore 
     else api.setState(next, true);
   };
   return {
-    api,
     get: current,
     subscribe: (cb) => api.subscribe((s) => cb(s)),
     upsertBackend: (view) =>

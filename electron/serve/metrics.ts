@@ -5,6 +5,7 @@
 // does not keep its ~1.5 MiB of heap and code resident.
 import type { Registry } from 'prom-client';
 import { BACKEND_STATUSES, type VigilState } from '../common/state.js';
+import { STATUS_TRAITS } from '../common/status.js';
 import { llamaGauges } from './llama-metrics.js';
 import { collectWatched } from './metrics-watched.js';
 
@@ -53,7 +54,7 @@ function buildMetrics(getState: () => VigilState, Gauge: typeof import('prom-cli
     registry.resetMetrics();
     const s = getState();
     for (const b of s.backends) {
-      up.set({ backend: b.id }, b.status === 'ready' ? 1 : 0);
+      up.set({ backend: b.id }, STATUS_TRAITS[b.status].serving ? 1 : 0);
       for (const st of BACKEND_STATUSES) state.set({ backend: b.id, state: st }, st === b.status ? 1 : 0);
       restarts.set({ backend: b.id }, b.restarts);
       if (b.memory) rss.set({ backend: b.id }, b.memory.rss);

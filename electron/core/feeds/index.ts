@@ -25,6 +25,8 @@ export interface WatchedBackend {
   readonly id: string;
   /** The leader, while one runs. */
   readonly pid: number | null;
+  /** The figure shown now. */
+  readonly memory: MemoryBreakdown | null;
   readonly memoryLimit: number | null;
   /** Bytes charged to its memory-limit cgroup; null without one. */
   cgroupUsage(): number | null;
@@ -96,8 +98,7 @@ export async function startFeeds(deps: FeedDeps): Promise<Feeds> {
     sampler: { intervalMs, ...(o.procRoot ? { procRoot: o.procRoot } : {}), ...(o.sysRoot ? { sysRoot: o.sysRoot } : {}), ...(o.nvidiaSmi !== undefined ? { nvidiaSmi: o.nvidiaSmi } : {}) },
     backends: () => {
       watched = deps.backends();
-      const shown = new Map(store.get().backends.map((b) => [b.id, b.memory]));
-      return watched.map((b) => ({ id: b.id, pid: b.pid, memory: shown.get(b.id) ?? null, setMemory: (m) => b.setMemory(m) }));
+      return watched.map((b) => ({ id: b.id, pid: b.pid, memory: b.memory, setMemory: (m) => b.setMemory(m) }));
     },
     store,
     onSample: (sample, time) => {

@@ -17,6 +17,8 @@ export interface AdviceInput {
   argv: readonly string[];
   cwd?: string | null;
   env?: Record<string, string | undefined>;
+  /** The backend's `llama:` setting (a wrapper of llama-server says true). */
+  llama?: boolean | null;
   /** What there was when it started (MemAvailable, memoryLimit, GPUs). */
   machine: FitEnvironment;
   store?: MeasurementStore | null;
@@ -40,7 +42,7 @@ function what(e: FitEstimate): string {
 }
 
 export async function adviseAfterOom(input: AdviceInput): Promise<FitAdvice | FitUnknown> {
-  const parsed = parseServerArgs(input.argv, { cwd: input.cwd ?? undefined, env: input.env });
+  const parsed = parseServerArgs(input.argv, { cwd: input.cwd ?? undefined, env: input.env, llama: input.llama ?? null });
   if (!parsed.ok) return { verdict: 'unknown', why: parsed.why };
   const model = input.model ?? (await loadModel(parsed.settings.model));
   if ('why' in model) return { verdict: 'unknown', why: model.why };

@@ -6,7 +6,7 @@
 import type { BackendStatus } from '../../common/state.js';
 import type { Logger } from '../diagnostics.js';
 
-export { LIVE_STATUSES } from '../../common/commands.js';
+export { LIVE_STATUSES } from '../../common/status.js';
 
 /**
  * Every legal move. `failed → failed` is a failed start from failed (the

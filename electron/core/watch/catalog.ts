@@ -6,6 +6,7 @@
 // module, the program the interpreter runs.
 import path from 'node:path';
 import { WATCH_KIND_LABELS, type WatchKind } from '../../common/watch.js';
+import { isLlamaServerProgram, lastFlagValue } from '../llama/command-line.js';
 
 export interface ProcessIdentity {
   /** /proc/<pid>/cmdline split at NULs (empty for kernel threads and zombies). */
@@ -121,8 +122,9 @@ const match = (kind: WatchKind, health: HealthPlan, fields: Partial<Pick<Catalog
 });
 
 const LLAMA_HEALTH: HealthPlan = { path: '/health', modelsPath: '/v1/models' };
+// llama-server's own flags are read as llama.cpp reads them (llama/command-line.ts).
 const llamaModel = (args: readonly string[]): string | null =>
-  flagValue(args, '-m', '--model') ?? flagValue(args, '-hf', '-hfr', '--hf-repo') ?? flagValue(args, '-mu', '--model-url');
+  lastFlagValue(args, '-m', '--model') ?? lastFlagValue(args, '-hf', '-hfr', '--hf-repo') ?? lastFlagValue(args, '-mu', '--model-url');
 
 // vLLM and KoboldCpp flags that take a value, so that their values are not taken for the positional model.
 const VLLM_VALUE_FLAGS = new Set(['--host', '--port', '--model', '--tokenizer', '--served-model-name', '--dtype', '--max-model-len', '--tensor-parallel-size', '-tp', '--pipeline-parallel-size', '-pp', '--gpu-memory-utilization', '--quantization', '-q', '--api-key', '--config', '--download-dir', '--chat-template', '--max-num-seqs', '--kv-cache-dtype', '--uds', '--root-path']);
@@ -146,8 +148,8 @@ function classifyArgv(argv: readonly string[]): CatalogMatch | null {
   if (!prog) return null;
   const { name, args, module } = prog;
 
-  if (name === 'llama-server') {
-    return match('llama-server', LLAMA_HEALTH, { model: llamaModel(args), port: portOf(flagValue(args, '--port')), defaultPort: 8080 });
+  if (isLlamaServerProgram(name)) {
+    return match('llama-server', LLAMA_HEALTH, { model: llamaModel(args), port: portOf(lastFlagValue(args, '--port')), defaultPort: 8080 });
   }
   if (name === 'ollama') {
     const sub = args[0];

@@ -189,12 +189,6 @@ export class Watcher {
     return this.actions.adoptionSpec(this.byId(id));
   }
 
-  /** Stop watching one server (its pidfd closes). */
-  forget(id: string): void {
-    const t = this.byId(id);
-    if (t) this.drop(t);
-  }
-
   close(): void {
     this.stopTimer?.();
     this.stopTimer = null;

@@ -12,7 +12,7 @@ import type { BackendFit } from '../../../common/fit.js';
 import type { VigilEvent } from '../../../common/state.js';
 import { fakeLlamaServerBin, writeSparseModel } from '../../../../test-support/fit-fixtures.js';
 import { cleanupVigils, startVigil, type RunningVigil } from '../../../../test-support/llama/vigil-with-llama.js';
-import { fakeBackend } from '../../../../test-support/supervisor-harness.js';
+import { backendContext, fakeBackend } from '../../../../test-support/supervisor-harness.js';
 import { MEASUREMENTS_FILE, MeasurementStore } from '../../fit/index.js';
 import { createVigilStore } from '../../store.js';
 import { createVigil } from '../../vigil.js';
@@ -172,18 +172,18 @@ describe('the pre-start check on its own', () => {
     const fifo = path.join(dir, 'hung.gguf');
     execFileSync('mkfifo', [fifo]);
     const { store } = await MeasurementStore.open(path.join(dir, 'fifo-state'));
-    const shown: (BackendFit | null)[] = [];
     const events: string[] = [];
     const cfg = { ...fakeBackend('hung', []), cmd: ['llama-server', '-m', fifo, '--port', '${PORT}'] };
     const vs = createVigilStore();
+    const backend = backendContext(cfg);
     const feed = new FitFeed({
-      store: vs,
+      setOomAdvice: (id, pid, advice) => vs.setOomAdvice(id, pid, advice),
+      gpus: () => vs.get().memory.gpus,
       emit: (d) => {
         events.push(d.reason);
         return { seq: 0, time: 0, backend: null, from: null, to: null, pid: null, exit: null, oom: null, ...d };
       },
       measurements: store,
-      backend: () => ({ config: cfg, setFit: (f) => shown.push(f), cgroupPeak: () => null }),
       logPath: () => path.join(dir, 'hung.log'),
       logger: { warn: () => undefined, error: () => undefined },
       settleMs: () => 100,
@@ -191,8 +191,8 @@ describe('the pre-start check on its own', () => {
     });
     try {
       // A read of a FIFO that no one writes never ends: an answer at all (before the test's timeout) is the 0.3 s timeout's.
-      expect(await feed.check({ cfg, argv: ['llama-server', '-m', fifo, '--port', '1234'], port: 1234, why: 'started by user', anyway: false })).toBeNull();
-      expect(shown.at(-1)).toMatchObject({ verdict: 'unknown', predicted: null, headline: 'no prediction: reading the model took longer than 0.3s; started without a prediction' });
+      expect(await feed.check({ cfg, backend, argv: ['llama-server', '-m', fifo, '--port', '1234'], port: 1234, why: 'started by user', anyway: false })).toBeNull();
+      expect(backend.fits.at(-1)).toMatchObject({ verdict: 'unknown', predicted: null, headline: 'no prediction: reading the model took longer than 0.3s; started without a prediction' });
       expect(events).toEqual(['fit: no prediction: reading the model took longer than 0.3s; started without a prediction']);
     } finally {
       // Unblock the read still waiting on the FIFO: a writer that closes at once is an empty file (ENXIO: no reader waits).

@@ -8,6 +8,7 @@ import type { LlamaView } from '../../../common/llama.js';
 import { waitFor } from '../../../../test-support/helpers.js';
 import { fakeBackend, makeHarness, type Harness } from '../../../../test-support/supervisor-harness.js';
 import { BackendLog } from '../../logs/backend-log.js';
+import type { TickWorkFactory } from '../../supervisor/seams.js';
 import type { SupervisedBackendConfig } from '../../supervisor/types.js';
 import { llamaSeams } from './llama-feed.js';
 
@@ -25,19 +26,19 @@ afterEach(async () => {
 /** A supervisor with the llama seams, whose published views are kept. */
 function harness(cfg: SupervisedBackendConfig): { h: Harness; views: (LlamaView | null)[] } {
   const views: (LlamaView | null)[] = [];
-  let current = cfg;
-  const seams = llamaSeams({
-    log: () => log!,
-    publish: (id, v) => {
-      views.push(v);
-      h!.store.setBackend(id, { llama: v });
-    },
-    config: () => current,
-  });
-  h = makeHarness(cfg, { tickWork: [seams.tickWork], explainers: [seams.explainer] });
+  const seams = llamaSeams({ log: () => log! });
+  // What the seams hand the backend's llama sink is kept, then passed on.
+  const tickWork: TickWorkFactory = (c, proc, backend) =>
+    seams.tickWork(c, proc, {
+      ...backend,
+      setLlama: (v) => {
+        views.push(v);
+        backend.setLlama(v);
+      },
+    });
+  h = makeHarness(cfg, { tickWork: [tickWork], explainers: [seams.explainer] });
   log = new BackendLog(h.logPath, { pollMs: 100 });
   log.start();
-  current = h.sup.config;
   return { h, views };
 }
 
