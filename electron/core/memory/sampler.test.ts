@@ -35,6 +35,7 @@ describe('MemorySampler on fixtures', () => {
       procRoot: fx('proc-psi'),
       sysRoot: fx('sys-dgpu'),
       nvidiaSmi: FAKE_SMI,
+      nvidiaTimeoutMs: 60_000, // the fake tool, a script, may start slowly on a loaded machine
       getBackends: () => [{ id: 'llama', pid: 100 }, { id: 'off', pid: null }, { id: 'gone', pid: 4242 }],
       onSample: (x) => samples.push(x),
       onError: (e) => errors.push(e),
@@ -105,6 +106,7 @@ describe('MemorySampler on fixtures', () => {
       procRoot: fx('sys-apu'), // no meminfo here
       sysRoot: fx('sys-apu'),
       nvidiaSmi: FAKE_SMI,
+      nvidiaTimeoutMs: 60_000, // the fake tool, a script, may start slowly on a loaded machine
       nvidiaRetryMs: 0,
       getBackends: () => [],
       onError: (e) => errors.push(e.message),

@@ -255,8 +255,10 @@ describe('Watcher: servers that exited before they were seen', () => {
   it('finds a zombie its manager left by its name alone, and gives it the OOM kill whose line came first', async () => {
     const node = namedNode('llama-server');
     cleanups.push(node.cleanup);
-    // Without the kernel's process events (as without root): only ticks find it, after its exit.
-    const { w, events } = watcher({ config: { zombieGrace: '200ms' }, procEvents: false });
+    // Without the kernel's process events (as without root): only ticks find it, after its exit. Other
+    // llama-servers on the machine (other test files run meanwhile) exit too, and a kill by comm and time could
+    // go to one of them: every server with a command line is ignored, the zombie (none) is not.
+    const { w, events } = watcher({ config: { zombieGrace: '200ms', ignore: [{ cmdline: '.' }] }, procEvents: false });
     w.tick();
     const m = await careless([node.bin, '-e', 'process.exit(3)'], { comm: 'lemond' });
     await waitFor(() => /\) Z /.test(readFileSync(`/proc/${m.pid}/stat`, 'utf8')), 30_000, 'the child to be a zombie');
