@@ -101,7 +101,7 @@ export function backendContext(
 ): BackendContext & { fits: (BackendFit | null)[]; llamas: (LlamaView | null)[] } {
   const fits: (BackendFit | null)[] = [];
   const llamas: (LlamaView | null)[] = [];
-  const base = { id: cfg.id, name: cfg.id, status: 'stopped', reason: '', since: 0, pid: null, pgid: null, procState: null, startedAt: null, port: null } as const;
+  const base = { id: cfg.id, name: cfg.id, status: 'stopped', reason: '', since: 0, pid: null, pgid: null, procState: null, startedAt: null, port: null, oomScoreAdj: null, shed: null } as const;
   return {
     id: cfg.id,
     fits,

@@ -29,7 +29,7 @@ export function installSyntheticVigil(opts: SyntheticOptions): void {
     startedAt: Date.now() - 3_600_000, port: 20000 + i, adopted: false, restarts: 0, lastExit: null, awaitingReap: false,
     healthLatencyMs: 2 + (i % 5), nextRestartAt: null,
     memory: { rss: rssAt(i, start), anon: rssAt(i, start), file: 0, shmem: 0, swap: 0, pss: null, processes: 1 },
-    memoryLimit: null, cgroup: null, command: ['llama-server', '--port', String(20000 + i)], restartPolicy: 'always', fit: null, llama: null,
+    memoryLimit: null, cgroup: null, command: ['llama-server', '--port', String(20000 + i)], restartPolicy: 'always', fit: null, llama: null, oomScoreAdj: null, shed: null,
   });
   const state = {
     hostname: 'synthetic', time: Date.now(), backends: ids.map(backend), events: [], ooms: [],

@@ -8,7 +8,7 @@ import type { FitEstimate, FitPrediction } from '../common/fit.js';
 import { verdictWord } from '../common/fit-view.js';
 import type { GpuMemory } from '../common/state.js';
 import { formatBytes, formatConfigIssue } from '../common/format.js';
-import { parseSize } from '../common/config-schema.js';
+import { OOM_SCORE_ADJ_DEFAULT, parseSize } from '../common/config-schema.js';
 import { loadConfig } from '../core/config/index.js';
 import { machineNow, MeasurementStore, predictFit } from '../core/fit/index.js';
 import { createGpuSources } from '../core/gpu/index.js';
@@ -123,6 +123,7 @@ export async function runFit(args: string[], io: FitIo): Promise<number> {
   let cwd: string | null = null;
   let env: Record<string, string> | undefined;
   let llama: boolean | null = null;
+  let oom: { scoreAdj: number; onPressure: string; priority: number } = { scoreAdj: OOM_SCORE_ADJ_DEFAULT, onPressure: 'stop', priority: 10 };
   if (backend !== null) {
     const file = config ? path.resolve(config) : resolveConfigPath([], io.env);
     const r = await loadConfig(file);
@@ -140,6 +141,7 @@ export async function runFit(args: string[], io: FitIo): Promise<number> {
     env = b.env;
     llama = b.llama;
     limit ??= b.memoryLimit;
+    oom = b.oom;
   } else {
     const [model, ...flags] = rest;
     argv = ['llama-server', '-m', model!, ...flags];
@@ -149,8 +151,9 @@ export async function runFit(args: string[], io: FitIo): Promise<number> {
   if (warning) io.stderr.write(`vigil fit: ${warning}\n`);
   const machine = await machineNow({ memoryLimit: limit, gpus: await gpus(io.env) });
   const p: FitPrediction = await predictFit({ argv, cwd, env, llama, machine, store });
-  if (json) io.stdout.write(`${JSON.stringify(p, null, 2)}\n`);
+  if (json) io.stdout.write(`${JSON.stringify({ ...p, oom }, null, 2)}\n`);
   else if (p.verdict === 'unknown') io.stderr.write(`vigil fit: no prediction: ${p.why}\n`);
   else io.stdout.write(formatEstimate(p));
+  if (!json) io.stdout.write(`kill priority: oom_score_adj ${oom.scoreAdj}${backend === null ? ' (the default oom.scoreAdj)' : ''}; under memory pressure: ${oom.onPressure}, priority ${oom.priority} (lower is shed first)\n`);
   return p.verdict === 'unknown' ? 1 : p.verdict === 'wont-fit' ? 3 : p.verdict === 'killed-on-prompt' ? 4 : 0;
 }

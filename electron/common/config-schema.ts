@@ -112,6 +112,21 @@ export const StopSchema = z
   .strictObject({ signal: signal.default('SIGTERM'), grace: duration.default(10_000), cmd: argvOrString.nullable().default(null) })
   .transform((s) => ({ signal: s.signal, graceMs: s.grace, cmd: s.cmd }));
 
+/**
+ * OOM-kill priority and what the pressure guard may do with this backend.
+ * `scoreAdj` is written to the process's /proc/PID/oom_score_adj (its
+ * children inherit it): -1000..1000, positive makes the kernel (and earlyoom)
+ * take it before ordinary programs; 0 keeps the kernel's own choice; a
+ * negative value needs CAP_SYS_RESOURCE, which Vigil never works around.
+ */
+export const OOM_SCORE_ADJ_DEFAULT = 500;
+export const OomSchema = z.strictObject({
+  scoreAdj: z.number().int().min(-1000, 'oom.scoreAdj must be in -1000..1000').max(1000, 'oom.scoreAdj must be in -1000..1000').default(OOM_SCORE_ADJ_DEFAULT),
+  onPressure: z.enum(['stop', 'restart-smaller', 'never'], { error: 'oom.onPressure must be stop, restart-smaller or never' }).default('stop'),
+  /** Lower is shed first; ties go to the larger backend. */
+  priority: z.number().int().default(10),
+});
+
 const envValue = z.union([z.string(), z.number(), z.boolean()]).transform((v) => String(v));
 const hasPortMacro = (cmd: string | string[]) => (Array.isArray(cmd) ? cmd.some((a) => a.includes('${PORT}')) : cmd.includes('${PORT}'));
 
@@ -129,6 +144,7 @@ export const BackendSchema = z
     restart: RestartSchema.prefault({}),
     stop: StopSchema.prefault({}),
     memoryLimit: size.nullable().default(null),
+    oom: OomSchema.prefault({}),
     /** Before each start Vigil predicts llama-server's memory; `refuse` does not start what won't load or would be killed on a long prompt (the dashboard can start it once anyway). */
     fit: z.strictObject({ policy: z.enum(['warn', 'refuse']).default('warn') }).prefault({}),
     autostart: z.boolean().default(true),
@@ -167,10 +183,35 @@ export const AlertsSchema = z.strictObject({
   limitMarginPercent: z.number().min(0).max(100).default(10),
 });
 
+/**
+ * The pressure guard: when memory pressure (PSI full avg10, %) or
+ * MemAvailable stays past its threshold for `for`, the backend with the
+ * lowest `oom.priority` is stopped through its own stop sequence. The
+ * machine is the tighter of the host and the memory cgroup Vigil runs in.
+ */
+export const GuardSchema = z
+  .strictObject({
+    enabled: z.boolean().default(true),
+    /** PSI memory "full" avg10 (%) at or above which the machine is under pressure; null: not used. */
+    psiFullAbove: z.number().min(0).max(100).nullable().default(20),
+    /** MemAvailable at or below this (a size or a percent of the machine) is pressure; null: not used. */
+    memAvailableBelow: percentOrSize.nullable().prefault('5%'),
+    /** How long a threshold must hold before Vigil acts. */
+    for: duration.default(2000),
+    /** After a shed, the next one waits this long (the freed memory needs a moment to show). */
+    cooldown: duration.default(10_000),
+    /** How often pressure is read between the kernel's notifications. */
+    interval: duration.default(500),
+    /** cgroup v1: read at once on the kernel's notifications (pressure level, usage threshold); false: on the interval only. */
+    wakeups: z.boolean().default(true),
+  })
+  .transform((g) => ({ enabled: g.enabled, psiFullAbove: g.psiFullAbove, memAvailableBelow: g.memAvailableBelow, forMs: g.for, cooldownMs: g.cooldown, intervalMs: g.interval, wakeups: g.wakeups }));
+
 export const ConfigFileSchema = z.strictObject({
   version: z.literal(1).optional(),
   backends: z.record(BackendId, BackendSchema).default({}),
   alerts: AlertsSchema.prefault({}),
+  guard: GuardSchema.prefault({}),
   kernelLog: z
     .strictObject({ sources: z.array(z.enum(['kmsg', 'journal'])).min(1).default(['kmsg', 'journal']) })
     .prefault({}),

@@ -1,8 +1,12 @@
 // One OOM kill as Vigil records it, whoever killed and whatever it killed
 // (a backend, a server Vigil only watches, any process): apart from
 // state.ts, which re-exports it, so the watch types can name it too.
-/** Who killed: the kernel, a user-space killer, or (for a GPU out-of-memory death) the backend itself, which aborts when a GPU allocation fails. */
-export type OomKiller = 'kernel' | 'earlyoom' | 'systemd-oomd' | 'backend';
+/**
+ * Who killed: the kernel, a user-space killer, the backend itself for a GPU
+ * out-of-memory death (it aborts when a GPU allocation fails), or 'vigil': a
+ * backend the pressure guard stopped before any killer had to act (a shed, not a kill).
+ */
+export type OomKiller = 'kernel' | 'earlyoom' | 'systemd-oomd' | 'backend' | 'vigil';
 export type KernelLogSourceKind = 'kmsg' | 'journal' | 'cgroup' | 'none';
 
 export interface OomKill {

@@ -8,7 +8,7 @@ function backend(id: string): BackendView {
     id, name: id, status: 'ready', reason: '', since: 0, pid: 1234, pgid: 1234, procState: 'sleeping', startedAt: 0, port: 8080,
     adopted: false, restarts: 2, lastExit: null, awaitingReap: false, healthLatencyMs: 12, nextRestartAt: null,
     memory: { rss: 5_000_000, anon: 4_000_000, file: 1_000_000, shmem: 0, swap: 0, pss: null, processes: 1 },
-    memoryLimit: null, cgroup: null, command: ['llama-server'], restartPolicy: 'always', fit: null, llama: null,
+    memoryLimit: null, cgroup: null, command: ['llama-server'], restartPolicy: 'always', fit: null, llama: null, oomScoreAdj: null, shed: null,
   };
 }
 

@@ -116,6 +116,22 @@ export interface BackendView {
   fit: BackendFit | null;
   /** What a llama-server backend's log and API say (load, memory, slots, death reason); null for other backends. Kept after an exit until the next start. */
   llama: LlamaView | null;
+  /** The process's oom_score_adj as the kernel has it (config `oom.scoreAdj`); null while none runs. */
+  oomScoreAdj: number | null;
+  /** Stopped by the pressure guard: why, in numbers, and what would fit now; null once the user starts it again. */
+  shed: ShedInfo | null;
+}
+
+/** A backend the pressure guard stopped to keep the machine alive. */
+export interface ShedInfo {
+  /** ms since epoch. */
+  at: number;
+  /** "memory pressure 38 % for 4 s, MemAvailable 290 MiB (1.2 % of 23.5 GiB)" */
+  reason: string;
+  /** The fit check's advice for the machine as it is now ("with -c 4096 it needs 3.1 GiB"); null when there is none. */
+  fitsNow: string | null;
+  /** What the guard did: stopped it, or restarted it with the advice's first option. */
+  action: 'stopped' | 'restarted-smaller';
 }
 
 export type EventKind =
@@ -126,6 +142,7 @@ export type EventKind =
   | 'warning' // early memory warning
   | 'config' // config loaded / rejected
   | 'watch' // a server Vigil did not start: found, exited, left a zombie, reaped, unhealthy, answering again
+  | 'guard' // the pressure guard stopped a backend (or recommends stopping a watched server), with the figures
   | 'system'; // anything else worth a line (source changed, adoption …)
 
 export interface VigilEvent {

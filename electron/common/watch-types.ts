@@ -120,6 +120,8 @@ export interface WatchedServer {
   lastOom: OomKill | null;
   /** RSS of the process and its children (from /proc/<pid>/stat), bytes; null once gone. */
   memory: { rss: number; processes: number; gpu?: GpuUse[] } | null;
+  /** Its /proc/<pid>/oom_score_adj (the kernel's kill priority: positive is taken first); null when unreadable or gone. */
+  oomScoreAdj: number | null;
   /** Set once its manager ended while it lived on (status `orphaned`): that manager, and when it exited (ms since epoch). */
   orphanedFrom?: { manager: WatchProcessRef; exitedAt: number } | null;
   /** How it ended, when the kernel's process events told (Vigil is not its parent, so only that connector knows). */

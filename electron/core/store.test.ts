@@ -6,7 +6,7 @@ const MEM = { rss: 1, pss: null, anon: 1, file: 0, shmem: 0, swap: 0, processes:
 const backend = (id: string): BackendView => ({
   id, name: id, status: 'stopped', reason: '', since: 0, pid: null, pgid: null, procState: null, startedAt: null, port: null,
   adopted: false, restarts: 0, lastExit: null, awaitingReap: false, healthLatencyMs: null, nextRestartAt: null,
-  memory: null, memoryLimit: null, cgroup: null, command: ['x'], restartPolicy: 'always', fit: null, llama: null,
+  memory: null, memoryLimit: null, cgroup: null, command: ['x'], restartPolicy: 'always', fit: null, llama: null, oomScoreAdj: null, shed: null,
 });
 const ev = (seq: number): VigilEvent => ({ seq, time: seq, kind: 'system', backend: null, from: null, to: null, reason: `e${seq}`, pid: null, exit: null, oom: null });
 

@@ -17,6 +17,7 @@ import { ConfigWatcher, type ConfigChange } from './config/config-watcher.js';
 import { stderrLogger, type Logger } from './diagnostics.js';
 import { startFeeds, type FeedOptions, type WatchedBackend } from './feeds/index.js';
 import { FitFeed } from './feeds/fit/fit-feed.js';
+import { guardTarget, startGuard } from './feeds/guard/guard-feed.js';
 import { MeasurementStore } from './fit/index.js';
 import { cgroupSupport } from './fleet/cgroups.js';
 import { backendsOf } from './fleet/config-diff.js';
@@ -196,6 +197,20 @@ export async function createVigil(opts: CreateVigilOptions = {}): Promise<VigilC
       addBackend: (id, cfg) => addBackend(id, cfg),
     });
     closers.push(() => feeds.stop());
+    const guard = startGuard({
+      config: () => config.config?.guard,
+      backends: () => fleet.list().map(guardTarget),
+      watched: () => store.get().watched,
+      adviceNow: (id) => {
+        const s = fleet.get(id);
+        return s ? fit.adviceNow(s.config, s.snapshot().command) : Promise.resolve(null);
+      },
+      emit,
+      pushShed: (r) => store.pushOom(r),
+      setAlert: (a) => store.setAlerts([...store.get().alerts.filter((x) => x.id !== 'guard'), ...(a ? [a] : [])]),
+      logger,
+    });
+    closers.push(() => guard.stop());
     const reloadConfig = async (): Promise<void> => {
       if (closed) return;
       await config.reload();

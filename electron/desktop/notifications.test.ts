@@ -82,6 +82,20 @@ describe('createNotifier', () => {
     expect(shown.map((x) => [x.opts.title, x.opts.body])).toEqual([['llama is near its memory limit', alert.message]]);
   });
 
+  it('the pressure guard: its stop says why in numbers; its recommendation is one notice, not also "memory running low"', () => {
+    const { shown, deps } = fakeNotification();
+    const n = createNotifier(deps, { onClick: () => {}, now: () => 0 });
+    n.update(state([]));
+    const why = 'memory pressure 38 % for 4 s, MemAvailable 290 MiB (1.2 % of 24.0 GiB): stopped llama to keep the desktop alive';
+    const recommend = 'memory pressure 40 % for 2 s, MemAvailable 200 MiB (0.8 % of 24.0 GiB): stop ollama (pid 6, 9.0 GiB; a server Vigil did not start, so it only recommends)';
+    const alert = { id: 'guard', backend: null, message: recommend, since: 0, figures: { pid: 6 } };
+    n.update(state([ev({ kind: 'guard', reason: why }), ev({ kind: 'guard', backend: null, reason: recommend })], [backend('llama', { status: 'stopped' })], [alert]));
+    expect(shown.map((x) => [x.opts.title, x.opts.body])).toEqual([
+      ['Vigil stopped llama under memory pressure', why],
+      ['Memory pressure', recommend],
+    ]);
+  });
+
   it('rate-limits per backend and kind, and a user stop is no crash', () => {
     const { shown, deps } = fakeNotification();
     let now = 0;

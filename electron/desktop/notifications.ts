@@ -9,7 +9,7 @@ import type { BackendView, VigilEvent, VigilState } from '../common/state.js';
 import { STATUS_TRAITS } from '../common/status.js';
 import { watchedNotices, type WatchedNoticeKind } from './watched-notices.js';
 
-export type NoticeKind = 'oom' | 'crash' | 'failed' | 'unhealthy' | 'warning' | 'recovered' | WatchedNoticeKind;
+export type NoticeKind = 'oom' | 'crash' | 'failed' | 'unhealthy' | 'warning' | 'recovered' | 'guard' | WatchedNoticeKind;
 
 export interface NotifierDeps {
   Notification: new (opts: NotificationConstructorOptions) => NotificationT;
@@ -63,7 +63,11 @@ export function noticesFor(events: readonly VigilEvent[], state: VigilState, new
   for (const e of events) {
     const b = e.backend ? byId.get(e.backend) : undefined;
     const name = b?.name ?? e.backend ?? 'a process';
-    if (e.kind === 'oom' && e.backend) {
+    if (e.kind === 'guard') {
+      // The pressure guard says why in numbers: a stop it made, or the watched server it recommends stopping.
+      const stopped = e.backend !== null && !e.reason.startsWith('could not');
+      out.push({ kind: 'guard', backend: e.backend, title: stopped ? `Vigil stopped ${name} under memory pressure` : 'Memory pressure', body: e.reason });
+    } else if (e.kind === 'oom' && e.backend) {
       crashed.add(e.backend);
       const kill = e.oom ?? e.exit?.oom ?? null;
       const rss = kill?.anonRssKb ?? kill?.rssKb ?? null;
@@ -86,7 +90,7 @@ export function noticesFor(events: readonly VigilEvent[], state: VigilState, new
     }
   }
   // A backend near its own limit is not the machine running low.
-  for (const a of newAlerts) out.push({ kind: 'warning', backend: a.backend, title: a.backend ? `${byId.get(a.backend)?.name ?? a.backend} is near its memory limit` : 'Memory is running low', body: a.message });
+  for (const a of newAlerts.filter((x) => x.id !== 'guard')) out.push({ kind: 'warning', backend: a.backend, title: a.backend ? `${byId.get(a.backend)?.name ?? a.backend} is near its memory limit` : 'Memory is running low', body: a.message });
   for (const w of watchedNotices(events)) out.push({ ...w, backend: null });
   return out;
 }

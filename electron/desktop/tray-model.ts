@@ -18,7 +18,9 @@ const oomDown = (b: BackendView): boolean => b.status !== 'stopped' && !STATUS_T
  * wanted, so they do not count; none wanted and nothing watched → idle. A
  * watched server that is a zombie or unhealthy is down like a backend.
  */
-export function trayLevel(backends: readonly BackendView[], watched: readonly WatchedServer[] = []): TrayLevel {
+export function trayLevel(backends: readonly BackendView[], watched: readonly WatchedServer[] = [], pressure = false): TrayLevel {
+  // The pressure guard's recommendation (nothing of Vigil's own to stop): red until it clears.
+  if (pressure) return 'down';
   const wanted = backends.filter((b) => b.status !== 'stopped');
   const live = watched.filter((w) => w.status !== 'gone');
   if (wanted.length === 0 && live.length === 0) return 'idle';

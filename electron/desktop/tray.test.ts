@@ -30,6 +30,8 @@ describe('tray level', () => {
     // OOM-killed and waiting to restart is down, not merely busy; once ready again it is ok.
     expect(trayLevel([oomed('a', 'backoff')])).toBe('down');
     expect(trayLevel([oomed('a', 'ready')])).toBe('ok');
+    // The pressure guard recommends stopping a watched server: red, even with nothing of Vigil's wanted.
+    expect(trayLevel([backend('a', { status: 'stopped' })], [], true)).toBe('down');
   });
 });
 

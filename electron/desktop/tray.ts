@@ -91,7 +91,7 @@ export function createTrayService(deps: TrayDeps, opts: TrayOptions): TrayServic
 
   return {
     update(state) {
-      const next = trayLevel(state.backends, state.watched);
+      const next = trayLevel(state.backends, state.watched, state.alerts.some((a) => a.id === 'guard'));
       if (next !== level) {
         level = next;
         tray.setImage(deps.nativeImage.createFromPath(trayIconPath(opts.iconsDir, level)));

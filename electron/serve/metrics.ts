@@ -36,9 +36,12 @@ function buildMetrics(getState: () => VigilState, Gauge: typeof import('prom-cli
   const restarts = g('vigil_backend_restarts_total', 'Restarts performed by policy since the last manual start.', ['backend']);
   const rss = g('vigil_backend_rss_bytes', 'Resident memory of the backend\'s process tree.', ['backend']);
   const health = g('vigil_backend_health_latency_seconds', 'Latency of the last answered health probe.', ['backend']);
-  const ooms = g('vigil_oom_kills_total', 'OOM kills attributed to the backend among the kills Vigil has seen (host memory: kernel or user-space killer).', ['backend']);
+  const ooms = g('vigil_oom_kills_total', 'OOM kills attributed to the backend among the kills Vigil has seen (host memory: kernel or user-space killer; a shed by the pressure guard is not one).', ['backend']);
   const gpuOoms = g('vigil_backend_gpu_oom_total', 'GPU out-of-memory deaths of the backend among those Vigil has seen (its log said a GPU allocation failed).', ['backend']);
   const backendGpu = g('vigil_backend_gpu_memory_bytes', "GPU memory the backend's process tree holds, per device and region (vram; gtt: host memory the GPU maps, not in RSS).", ['backend', 'device', 'region']);
+  const sheds = g('vigil_guard_sheds_total', 'Times the pressure guard stopped the backend (or restarted it smaller) to keep the machine alive, among the entries Vigil keeps.', ['backend']);
+  const scoreAdj = g('vigil_backend_oom_score_adj', "The backend process's oom_score_adj (its kill priority).", ['backend']);
+  const guardAlert = g('vigil_guard_recommending', '1 while the pressure guard recommends stopping a server Vigil did not start (nothing of its own to stop).');
   const memAvail = g('vigil_memory_available_bytes', 'MemAvailable from /proc/meminfo.');
   const memTotal = g('vigil_memory_total_bytes', 'MemTotal from /proc/meminfo.');
   const swapFree = g('vigil_swap_free_bytes', 'SwapFree from /proc/meminfo.');
@@ -63,12 +66,14 @@ function buildMetrics(getState: () => VigilState, Gauge: typeof import('prom-cli
       restarts.set({ backend: b.id }, b.restarts);
       if (b.memory) rss.set({ backend: b.id }, b.memory.rss);
       if (b.healthLatencyMs !== null) health.set({ backend: b.id }, b.healthLatencyMs / 1000);
-      ooms.set({ backend: b.id }, s.ooms.filter((k) => k.backend === b.id && k.kind !== 'gpu').length);
+      ooms.set({ backend: b.id }, s.ooms.filter((k) => k.backend === b.id && k.kind !== 'gpu' && k.killer !== 'vigil').length);
       gpuOoms.set({ backend: b.id }, s.ooms.filter((k) => k.backend === b.id && k.kind === 'gpu').length);
       for (const d of b.memory?.gpu ?? []) {
         backendGpu.set({ backend: b.id, device: d.device, region: 'vram' }, d.vram);
         backendGpu.set({ backend: b.id, device: d.device, region: 'gtt' }, d.gtt);
       }
+      sheds.set({ backend: b.id }, s.ooms.filter((k) => k.backend === b.id && k.killer === 'vigil').length);
+      if (b.oomScoreAdj !== null) scoreAdj.set({ backend: b.id }, b.oomScoreAdj);
       if (b.fit?.predicted) fitPredicted.set({ backend: b.id }, b.fit.predicted.total);
       if (b.fit?.measurement) fitMeasured.set({ backend: b.id }, b.fit.measurement.measured);
       llama(b);
@@ -80,6 +85,7 @@ function buildMetrics(getState: () => VigilState, Gauge: typeof import('prom-cli
       swapFree.set(m.swapFree);
       if (m.psi) psiFull.set(m.psi.fullAvg10);
     }
+    guardAlert.set(s.alerts.some((a) => a.id === 'guard') ? 1 : 0);
     collectWatched(watched, s.watched);
     for (const gpu of s.memory.gpus) {
       gpuMem.set({ gpu: gpu.id, pool: 'vram' }, gpu.vramUsed);

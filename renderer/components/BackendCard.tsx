@@ -106,7 +106,14 @@ function BackendCardImpl({ b, focused }: { b: BackendView; focused: boolean }) {
         <Fact label="RSS" testId={`rss-${b.id}`} title={memoryFact(b).title}>{memoryFact(b).text}</Fact>
         <GpuFact b={b} />
         <NextStart b={b} />
+        <Fact label="OOM score adj" testId={`oom-adj-${b.id}`} title="oom_score_adj (config oom.scoreAdj): positive makes the kernel take this backend before ordinary programs">{b.oomScoreAdj ?? '—'}</Fact>
       </dl>
+      {b.shed && (
+        <p className="shed-note" data-testid={`shed-${b.id}`}>
+          {b.shed.action === 'stopped' ? 'Stopped' : 'Restarted smaller'} by Vigil at {formatClock(b.shed.at)}: {b.shed.reason}.{b.shed.action === 'stopped' && ' It stays stopped until you start it.'}
+          {b.shed.fitsNow && <span className="fit-advice small"> What would fit now: {b.shed.fitsNow}</span>}
+        </p>
+      )}
       {exit && (
         <p className={`last-exit${exit.oomKilled ? ' oom' : ''}`} data-testid={`exit-${b.id}`}>
           Last exit {formatClock(exit.time)}: pid {exit.pid} {describeExit(exit)}

@@ -49,7 +49,7 @@ export function OomTimeline() {
             </thead>
             <tbody>
               {ooms.map((k) => (
-                <tr key={k.id} data-testid={`oom-row-${k.pid}`}>
+                <tr key={k.id} data-testid={`oom-row-${k.pid}`} className={k.killer === 'vigil' ? 'shed-row' : undefined}>
                   <td>
                     <When k={k} />
                   </td>
@@ -77,7 +77,15 @@ export function OomTimeline() {
                     {k.memcg && <div className="muted small">{k.memcg}</div>}
                   </td>
                   <td>
-                    {killerLabel(k.killer)} <span className="muted small">via {k.kind === 'gpu' ? 'its log' : k.source}</span>
+                    {k.killer === 'vigil' ? (
+                      <span className="shed" data-testid={`oom-shed-${k.pid}`} title="The pressure guard stopped it through its stop sequence before any killer had to act">
+                        {killerLabel(k.killer)} <span className="muted small">memory pressure</span>
+                      </span>
+                    ) : (
+                      <>
+                        {killerLabel(k.killer)} <span className="muted small">via {k.kind === 'gpu' ? 'its log' : k.source}</span>
+                      </>
+                    )}
                   </td>
                   <td>
                     {watchedBy(k) ? (

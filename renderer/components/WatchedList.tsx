@@ -22,7 +22,7 @@ function Line({ s }: { s: WatchedServer }) {
   );
 }
 
-function WatchedCardImpl({ s, uid }: { s: WatchedServer; uid: number }) {
+function WatchedCardImpl({ s, uid, advice }: { s: WatchedServer; uid: number; advice: string | null }) {
   const api = useApi();
   const [confirm, setConfirm] = useState<WatchAction | null>(null);
   const [busy, setBusy] = useState<WatchActionName | null>(null);
@@ -55,6 +55,11 @@ function WatchedCardImpl({ s, uid }: { s: WatchedServer; uid: number }) {
         </span>
       </header>
       <Line s={s} />
+      {advice && (
+        <p className="shed-note" role="alert" data-testid={`watched-guard-${s.id}`}>
+          Memory pressure: Vigil recommends stopping this server. {advice}
+        </p>
+      )}
       <dl className="facts watched-facts">
         {watchedFacts(s).map((f) => (
           <div className={f.wide ? 'fact wide' : 'fact'} key={f.key}>
@@ -114,6 +119,8 @@ const WatchedCard = memo(WatchedCardImpl);
 export function WatchedList() {
   const watched = useUi((s) => s.state?.watched);
   const uid = useUi((s) => s.state?.uid ?? -1);
+  // The pressure guard only recommends for servers Vigil did not start: its alert names the one to stop.
+  const guard = useUi((s) => s.state?.alerts.find((a) => a.id === 'guard') ?? null);
   if (!watched || watched.length === 0) return null;
   return (
     <section aria-labelledby="watched-title" className="watched-section">
@@ -122,7 +129,7 @@ export function WatchedList() {
       </h2>
       <div className="cards">
         {sortWatched(watched).map((s) => (
-          <WatchedCard key={s.id} s={s} uid={uid} />
+          <WatchedCard key={s.id} s={s} uid={uid} advice={guard && guard.figures.pid === s.pid ? guard.message : null} />
         ))}
       </div>
     </section>

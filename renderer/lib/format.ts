@@ -51,7 +51,7 @@ export function aggregateStatus(backends: readonly Pick<BackendView, 'status'>[]
 }
 
 export function killerLabel(k: OomKiller): string {
-  return k === 'kernel' ? 'kernel OOM killer' : k === 'backend' ? 'itself (GPU allocation failed)' : k;
+  return k === 'kernel' ? 'kernel OOM killer' : k === 'backend' ? 'itself (GPU allocation failed)' : k === 'vigil' ? 'shed by Vigil' : k;
 }
 
 /** Whole-array filter for the log search: case-insensitive substring, empty matches all. */

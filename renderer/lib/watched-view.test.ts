@@ -10,7 +10,7 @@ const watchedView = (over: Partial<WatchedServer> = {}): WatchedServer => ({
   listen: [{ host: '127.0.0.1', port: 8080 }], listenInferred: false, unit: null, cgroup: null,
   manager: { pid: 40990, comm: 'lemond', watchedId: null }, children: [], model: '/models/q.gguf', apiModels: [],
   status: 'running', since: 0, exitedAt: null, exitSeenLive: false, zombieSince: null, zombieParent: null, reapedBy: null,
-  healthDetail: 'HTTP 200 /health', healthAt: 0, lastOom: null, memory: null, ...over,
+  healthDetail: 'HTTP 200 /health', healthAt: 0, lastOom: null, memory: null, oomScoreAdj: null, ...over,
 });
 
 const zombie = (over: Partial<WatchedServer> = {}): WatchedServer =>

@@ -65,6 +65,7 @@ export function watchedFacts(s: WatchedServer): WatchedFact[] {
     const g = describeGpuUse(s.memory.gpu);
     out.push({ label: 'GPU', text: g.title ? `${g.text} (GTT: host RAM, not in RSS)` : g.text, key: 'gpu', wide: true });
   }
+  if (s.oomScoreAdj !== null && s.status !== 'gone') out.push({ label: 'OOM score adj', text: String(s.oomScoreAdj), key: 'oomadj' });
   if (model) out.push({ label: 'Model', text: s.managedModel && s.model && s.managedModel !== s.model ? `${s.managedModel} (${s.model})` : model, key: 'model', wide: true });
   if (s.lastOom) out.push({ label: 'Last OOM kill', text: oomText(s.lastOom), key: 'oom', wide: true });
   return out;

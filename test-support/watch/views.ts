@@ -35,6 +35,7 @@ export function watchedView(over: Partial<WatchedServer> = {}): WatchedServer {
     healthAt: 1_700_000_000_000,
     lastOom: null,
     memory: { rss: 1 << 30, processes: 1 },
+    oomScoreAdj: 0,
     ...over,
   };
 }

@@ -5,20 +5,13 @@
 import { accessSync, constants, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { claimDelegatedCgroup } from './delegate.js';
+import { DEFAULT_CGROUP_ROOT, parseMountinfo, type CgroupEnv } from './mountinfo.js';
+import { ownMemoryLimit } from './own-limit.js';
 
-export const DEFAULT_CGROUP_ROOT = '/sys/fs/cgroup';
-
-export interface CgroupEnv {
-  /** Where /proc/self/{mountinfo,cgroup} are read; default '/proc'. */
-  procRoot?: string;
-  /** Mount points under /sys/fs/cgroup are rebased onto this (fixtures); default '/sys/fs/cgroup'. */
-  cgroupRoot?: string;
-  /** Our own cgroup was delegated to us (systemd `Delegate=yes`); default: $VIGIL_CGROUP_DELEGATED === '1'. */
-  delegated?: boolean;
-}
+export { DEFAULT_CGROUP_ROOT, parseMountinfo, type CgroupEnv, type MountEntry } from './mountinfo.js';
 
 export type MemoryHierarchy =
-  | { version: 1; /** The v1 memory controller mount. */ mount: string; /** Where backend cgroups go: <mount>/vigil. */ base: string }
+  | { version: 1; /** The v1 memory controller mount. */ mount: string; /** Where backend cgroups go: <mount>/vigil, or <Vigil's cgroup>/vigil when that (or one above it) has a limit. */ base: string }
   | {
       version: 2;
       mount: string;
@@ -29,29 +22,6 @@ export type MemoryHierarchy =
     };
 
 export type Detection = { ok: true; hierarchy: MemoryHierarchy } | { ok: false; reason: string };
-
-export interface MountEntry {
-  mountPoint: string;
-  fsType: string;
-  superOptions: string[];
-}
-
-/** Parse /proc/self/mountinfo (fields before " - " are variable in number). Unparsable lines are skipped. */
-export function parseMountinfo(text: string): MountEntry[] {
-  const out: MountEntry[] = [];
-  for (const line of text.split('\n')) {
-    const sep = line.indexOf(' - ');
-    if (sep < 0) continue;
-    const left = line.slice(0, sep).split(' ');
-    const right = line.slice(sep + 3).split(' ');
-    const mountPoint = left[4];
-    if (!mountPoint || right.length < 3) continue;
-    // Octal escapes (\040 for space) as the kernel writes them.
-    const unescaped = mountPoint.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
-    out.push({ mountPoint: unescaped, fsType: right[0]!, superOptions: right[2]!.split(',') });
-  }
-  return out;
-}
 
 const writable = (p: string): boolean => {
   try {
@@ -85,8 +55,10 @@ export function detectMemoryHierarchy(env: CgroupEnv = {}): Detection {
   const v1 = mounts.find((m) => m.fsType === 'cgroup' && m.superOptions.includes('memory'));
   if (v1) {
     const mount = rebase(v1.mountPoint);
-    const base = path.join(mount, 'vigil');
-    if (writable(base) || writable(mount)) return { ok: true, hierarchy: { version: 1, mount, base } };
+    // Inside a limited memory cgroup, backends go beneath Vigil's own so the limit covers them.
+    const own = ownMemoryLimit(env);
+    const base = path.join(own?.version === 1 ? own.self : mount, 'vigil');
+    if (writable(base) || writable(path.dirname(base))) return { ok: true, hierarchy: { version: 1, mount, base } };
     return {
       ok: false,
       reason: `cgroup v1 memory controller at ${mount} is not writable by uid ${uid()}: run Vigil as root, or create ${base} for your user once (sudo mkdir ${base} && sudo chown -R $USER ${base})`,

@@ -1,2 +1,3 @@
 export * from './backend-cgroup.js';
 export * from './detect.js';
+export * from './own-limit.js';

@@ -39,11 +39,26 @@ backends:
     autostart: false       # set to true once cmd points at a real model
     keepRunningOnQuit: false
     # llama: true          # read its log and API as llama-server's (automatic when the command is llama-server)
+    # When memory runs out, the model goes — not the desktop: the kernel (and
+    # earlyoom) take a process with a higher oom_score_adj first (-1000..1000;
+    # 0 keeps the kernel's choice; below 0 needs CAP_SYS_RESOURCE), and the
+    # pressure guard stops the lowest priority first.
+    oom: { scoreAdj: 500, onPressure: stop, priority: 10 }   # onPressure: stop | restart-smaller | never
 
 alerts:
   memAvailableBelow: 5%    # or a size, e.g. 2G
   psiFullAvg10Above: 10
   limitMarginPercent: 10
+
+# The pressure guard: when memory pressure (PSI full avg10 %) or MemAvailable
+# stays past its threshold for "for", Vigil stops the backend with the lowest
+# oom.priority through its own stop sequence, before the kernel has to kill.
+guard:
+  enabled: true
+  psiFullAbove: 20
+  memAvailableBelow: 5%    # or a size, e.g. 1G
+  for: 2s
+  cooldown: 10s
 
 kernelLog:
   sources: [kmsg, journal]

@@ -47,6 +47,7 @@ describe('loadConfig', () => {
       restart: { policy: 'on-failure', backoff: { initialMs: 1000, factor: 2, maxMs: 60_000 }, limit: { count: 5, windowMs: 600_000 } },
       stop: { signal: 'SIGTERM', graceMs: 10_000, cmd: null },
       memoryLimit: null,
+      oom: { scoreAdj: 500, onPressure: 'stop', priority: 10 },
       fit: { policy: 'warn' },
       autostart: true,
       keepRunningOnQuit: false,
@@ -93,6 +94,22 @@ sampling: { intervalMs: 2000 }
     expect([b.autostart, b.keepRunningOnQuit, b.name, b.llama]).toEqual([false, true, 'vLLM', false]);
     expect(r.config.alerts.memAvailableBelow).toEqual({ bytes: 2 * 1024 ** 3 });
     expect(r.config.kernelLog.sources).toEqual(['journal']);
+  });
+
+  it('oom and guard: defaults, the keys as documented, and bad values named with file, line and field', async () => {
+    const ok = await loadConfig(write('guard:\n  enabled: true\nbackends:\n  chat:\n    cmd: llama-server --port ${PORT}\n    oom: { scoreAdj: 800, onPressure: restart-smaller, priority: 1 }\n'));
+    if (!ok.ok) throw new Error(JSON.stringify(ok.issues));
+    expect(ok.config.backends.chat!.oom).toEqual({ scoreAdj: 800, onPressure: 'restart-smaller', priority: 1 });
+    expect(ok.config.guard).toEqual({ enabled: true, psiFullAbove: 20, memAvailableBelow: { percent: 5 }, forMs: 2000, cooldownMs: 10_000, intervalMs: 500, wakeups: true });
+    const f = write('guard: { enabled: maybe, for: soon }\nbackends:\n  chat:\n    cmd: llama-server --port ${PORT}\n    oom:\n      scoreAdj: 1500\n      onPressure: kill\n');
+    const bad = await loadConfig(f);
+    expect(bad.ok).toBe(false);
+    if (bad.ok) return;
+    const byField = Object.fromEntries(bad.issues.map((i) => [i.field, i]));
+    expect(byField['backends.chat.oom.scoreAdj']).toMatchObject({ file: f, line: 6, message: expect.stringContaining('-1000..1000') });
+    expect(byField['backends.chat.oom.onPressure']).toMatchObject({ file: f, line: 7, message: expect.stringContaining('stop, restart-smaller or never') });
+    expect(byField['guard.enabled']).toMatchObject({ file: f, line: 1 });
+    expect(byField['guard.for']).toMatchObject({ file: f, line: 1, message: expect.stringContaining('invalid duration') });
   });
 
   it('a fit policy other than warn or refuse is named with its field', async () => {

@@ -97,7 +97,8 @@ export async function startFeeds(deps: FeedDeps): Promise<Feeds> {
   const alerts = new AlertFeed({
     thresholds: () => deps.config()?.alerts,
     emit: deps.emit,
-    publish: (active: MemoryAlert[]) => store.setAlerts(active),
+    // The pressure guard's alert ('guard') is its own; the memory alerts replace only theirs.
+    publish: (active: MemoryAlert[]) => store.setAlerts([...active, ...store.get().alerts.filter((a) => a.id === 'guard')]),
   });
   let watched: WatchedBackend[] = [];
   // The GPU sources, composed once for the machine: the sampler reads them; the fit verdict reads what it published.

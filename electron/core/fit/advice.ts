@@ -36,6 +36,8 @@ export interface AdviceInput {
   store?: MeasurementStore | null;
   /** The model, when the caller already read it. */
   model?: LoadedModel;
+  /** How the diagnosis starts instead of "killed …" (the pressure guard: "stopped under memory pressure"). */
+  lead?: string;
 }
 
 /** KV cache types from the least to the most lossy; an option never goes back to a more precise (bigger) type than asked. */
@@ -133,7 +135,7 @@ export async function adviseAfterOom(input: AdviceInput): Promise<FitAdvice | Fi
   const now = predict(base);
   if (!now) return { verdict: 'unknown', why: 'no prediction for this model' };
 
-  const killed = input.oom?.anonRssKb != null ? `killed at ${formatKb(input.oom.anonRssKb)} anon` : input.oom?.rssKb != null ? `killed at ${formatKb(input.oom.rssKb)} RSS` : 'killed';
+  const killed = input.lead !== undefined ? input.lead : input.oom?.anonRssKb != null ? `killed at ${formatKb(input.oom.anonRssKb)} anon` : input.oom?.rssKb != null ? `killed at ${formatKb(input.oom.rssKb)} RSS` : 'killed';
   const budget = now.budgets.find((b) => b.source === 'memoryLimit') ?? now.budgets.find((b) => b.source === 'MemAvailable');
   const roomNow = budget ? (budget.source === 'memoryLimit' ? `the memory limit is ${formatBytes(budget.available)}` : `${formatBytes(budget.available)} was available`) : 'the available memory is unknown';
   const diagnosis = `${killed}; ${what(now)}; ${roomNow}.`;

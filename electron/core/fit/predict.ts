@@ -3,6 +3,7 @@
 // correct by earlier measured runs, judge against the machine. Never throws
 // for bad input: a command that is not llama-server, a model that cannot be
 // read, or flags that make no sense give { verdict: 'unknown', why }.
+import { ownMemoryLimit, readLimitedMachine } from '../cgroup/own-limit.js';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { FitPrediction } from '../../common/fit.js';
@@ -73,6 +74,13 @@ export async function machineNow(opts: { procRoot?: string; memoryLimit?: number
     memTotal = m.MemTotal;
   } catch {
     /* no meminfo: judged against the limit and GPUs only */
+  }
+  // Inside a limited memory cgroup, that limit is the machine where it is tighter.
+  const own = opts.procRoot === undefined || opts.procRoot === '/proc' ? ownMemoryLimit() : null;
+  const lim = own ? readLimitedMachine(own) : null;
+  if (lim && (memTotal === null || lim.total < memTotal)) {
+    memTotal = lim.total;
+    memAvailable = memAvailable === null ? lim.available : Math.min(memAvailable, lim.available);
   }
   return { memAvailable, memTotal, memoryLimit: opts.memoryLimit ?? null, ownInstanceBytes: opts.ownInstanceBytes, gpus: opts.gpus };
 }

@@ -1,5 +1,6 @@
 // System-wide memory: /proc/meminfo and PSI (/proc/pressure/memory).
 import path from 'node:path';
+import { ownMemoryLimit, readLimitedMachine, type OwnLimit } from '../cgroup/own-limit.js';
 import type { SystemMemory } from '../../common/state.js';
 import { errnoOf, KeptFile, ReadFailure } from '../procfs/read.js';
 
@@ -81,10 +82,13 @@ function psiFrom(f: KeptFile): Psi | null {
 export class SystemMemoryReader {
   private readonly meminfo: KeptFile;
   private readonly psi: KeptFile;
+  /** The memory cgroup Vigil runs in when it has a limit: that limit is the machine where it is tighter. */
+  private readonly own: OwnLimit | null;
 
   constructor(procRoot = '/proc') {
     this.meminfo = new KeptFile(path.join(procRoot, 'meminfo'));
     this.psi = new KeptFile(path.join(procRoot, 'pressure/memory'));
+    this.own = procRoot === '/proc' ? ownMemoryLimit() : null;
   }
 
   /** Throws a clear error when meminfo is missing or malformed. */
@@ -93,7 +97,16 @@ export class SystemMemoryReader {
     const text = this.meminfo.read();
     if (text === null) throw new ReadFailure(file, 'ENOENT', new Error('ENOENT'));
     const m = parseMeminfo(text, file);
-    return { time: now, memTotal: m.MemTotal, memAvailable: m.MemAvailable, swapTotal: m.SwapTotal, swapFree: m.SwapFree, psi: psiFrom(this.psi) };
+    const lim = this.own ? readLimitedMachine(this.own) : null;
+    const tighter = lim !== null && lim.total < m.MemTotal;
+    return {
+      time: now,
+      memTotal: tighter ? lim.total : m.MemTotal,
+      memAvailable: tighter ? Math.min(lim.available, m.MemAvailable) : m.MemAvailable,
+      swapTotal: m.SwapTotal,
+      swapFree: m.SwapFree,
+      psi: psiFrom(this.psi),
+    };
   }
 
   close(): void {

@@ -8,6 +8,11 @@
 //   per named pid, or one with pid 0. Named pids that no such line claims
 //   (v247 logs only those) are kills of their own when the next decision
 //   starts or at flush().
+// - The newest systemd-oomd marks a cgroup first ("Marked … for killing"),
+//   runs its prekill hooks, then kills and names each pid at debug level:
+//   pids named after a Marked line are that cgroup's kills; a Marked line
+//   that no pid follows is one kill with pid 0 once oomd's next decision,
+//   kill or unit line arrives, or at flush().
 // - PID 1's "systemd-oomd killed N process(es) in this unit" is that same
 //   kill when oomd's line for the unit came first, else a kill by itself.
 import type { OomKill } from '../../common/state.js';
@@ -33,6 +38,8 @@ export class UserSpaceKillers {
   /** earlyoom instances (by sender pid) started with --dryrun. */
   private dryRun = new Set<string>();
   private attempts: { pid: number; line: NormalisedLine; since: number }[] = [];
+  /** The cgroup of the newest Marked line, until oomd moves on; claimed once a pid of it is named. */
+  private marked: { line: NormalisedLine; path: string; unit: string; since: number; claimed: boolean } | null = null;
   private recentUnits = new Map<string, { ms: number | null; n: number }>();
   private lineNo = 0;
 
@@ -42,13 +49,16 @@ export class UserSpaceKillers {
   pendingSince(): number | null {
     const a = this.pending?.since ?? null;
     const b = this.attempts[0]?.since ?? null;
-    return a === null ? b : b === null ? a : Math.min(a, b);
+    const c = this.marked && !this.marked.claimed ? this.marked.since : null;
+    const all = [a, b, c].filter((x): x is number => x !== null);
+    return all.length ? Math.min(...all) : null;
   }
 
   flush(): OomKill[] {
     const out: OomKill[] = [];
     if (this.pending) out.push(this.pending.kill);
     this.pending = null;
+    out.push(...this.settleMarked());
     out.push(...this.claimAttempts(null));
     return out;
   }
@@ -65,7 +75,7 @@ export class UserSpaceKillers {
   }
 
   private earlyoom(line: NormalisedLine): OomKill[] | null {
-    const e = earlyoomLine(line.text, line.source === 'earlyoom');
+    const e = earlyoomLine(line.text, line.source === 'earlyoom', this.pending !== null);
     if (!e) return null;
     const out: OomKill[] = [];
     const instance = String(line.pid ?? '?');
@@ -111,27 +121,49 @@ export class UserSpaceKillers {
     const o = oomdLine(line.text);
     if (!o) return null;
     switch (o.kind) {
-      case 'attempt':
+      case 'attempt': {
+        const m = this.marked;
+        if (m) {
+          m.claimed = true;
+          return [this.make(line, `${m.line.text}#${o.pid}`, { pid: o.pid, comm: m.unit, scope: 'memcg', constraint: null, memcg: m.path, uid: null, trigger: null }, 'systemd-oomd')];
+        }
         this.attempts.push({ pid: o.pid, line, since: Date.now() });
         return [];
+      }
       case 'decision':
         // A new round: pids named in the last one and never claimed were killed then.
-        return this.claimAttempts(null);
+        return [...this.settleMarked(), ...this.claimAttempts(null)];
       case 'kill': {
         const unit = o.path.split('/').filter(Boolean).pop() ?? o.path;
         this.recentUnits.set(unit, { ms: line.time ?? null, n: this.lineNo });
-        return this.claimAttempts({ line, path: o.path, unit });
+        return [...this.settleMarked(), ...this.claimAttempts({ line, path: o.path, unit })];
+      }
+      case 'marked': {
+        const out = [...this.settleMarked(), ...this.claimAttempts(null)];
+        const unit = o.path.split('/').filter(Boolean).pop() ?? o.path;
+        this.recentUnits.set(unit, { ms: line.time ?? null, n: this.lineNo });
+        this.marked = { line, path: o.path, unit, since: Date.now(), claimed: false };
+        return out;
       }
       case 'unit-kill': {
+        const out = this.settleMarked();
         const seen = this.recentUnits.get(o.unit);
         const echo = seen && this.lineNo - seen.n <= UNIT_ECHO_LINES && (seen.ms === null || line.time == null || Math.abs(line.time - seen.ms) <= UNIT_ECHO_MS);
         this.recentUnits.delete(o.unit);
-        if (echo) return [];
-        return [this.make(line, line.text, { pid: 0, comm: o.unit, scope: 'memcg', constraint: null, memcg: null, uid: null, trigger: null }, 'systemd-oomd')];
+        if (echo) return out;
+        return [...out, this.make(line, line.text, { pid: 0, comm: o.unit, scope: 'memcg', constraint: null, memcg: null, uid: null, trigger: null }, 'systemd-oomd')];
       }
       case 'notice':
         return [];
     }
+  }
+
+  /** The kill of a Marked cgroup whose pids were never named (oomd logs them at debug level only). */
+  private settleMarked(): OomKill[] {
+    const m = this.marked;
+    this.marked = null;
+    if (!m || m.claimed) return [];
+    return [this.make(m.line, `${m.line.text}#0`, { pid: 0, comm: m.unit, scope: 'memcg', constraint: null, memcg: m.path, uid: null, trigger: null }, 'systemd-oomd')];
   }
 
   /** Kills for the pids named so far: of the cgroup `by` names, or (null) each on its own. */

@@ -55,6 +55,10 @@ const EXPECTED: Record<string, Want[]> = {
   // SIGTERM then SIGKILL to the same pid: one kill
   'earlyoom-1.2': [earlyoom(3456, 'Web Content', null, 2048)],
   'earlyoom-1.2-selftest': [],
+  'earlyoom-1.2-failed': [],
+  'earlyoom-1.2-stderr': [earlyoom(3470, 'llama-server', null, 6000)],
+  'earlyoom-1.3-rc1-failed': [],
+  'earlyoom-1.3-stderr': [earlyoom(4580, 'llama-server', null, 6000)],
   'earlyoom-1.3': [earlyoom(4567, 'node', null, 4096)],
   'earlyoom-1.6': [earlyoom(5678, 'code', 1000, 5120)],
   // the signal went out; the process did not exit in 10 s
@@ -72,6 +76,11 @@ const EXPECTED: Record<string, Want[]> = {
   'oomd-v248-swap': [oomd(0, 'batch.service', '/system.slice/batch.service')],
   'oomd-v252-memory-used': [oomd(0, 'llama.service', '/system.slice/llama.service')],
   'oomd-newest-marked': [oomd(0, 'app-chromium.scope', `${APP}/app-chromium.scope`)],
+  // each named pid is a kill of the marked cgroup; PID 1's line is the same kill
+  'oomd-newest-marked-debug': [
+    { ...oomd(2001, 'app-llama.scope', `${APP}/app-llama.scope`) },
+    { ...oomd(2002, 'app-llama.scope', `${APP}/app-llama.scope`) },
+  ],
   'oomd-newest-dryrun': [],
   'pid1-unit-only': [oomd(0, 'cardbuild.service', null)],
   'pid1-kernel-oom': [kernel(4242, 'python3', 'global', 8000000, 7000000, 100, 0, { uid: 0, oomScoreAdj: 0 })],

@@ -48,7 +48,10 @@
 //   process %d did not exit (then "kill failed: Timer expired")           1.8+          confirms: the
 //                                                                          signal was sent
 //   Could not kill process: %s | userspace_kill: kill() failed, … | kill() failed: %s. Sleeping 1 second
-//     | kill failed: %s                                                   1.0/1.1/1.2/1.3+  cancels
+//     | kill failed: %s. Sleeping 1 second | kill failed: %s              1.0/1.1/1.2/1.3-rc1/1.3+  cancels
+//                                                                          (also on a bare stderr, after a kill line)
+//   Low Memory! At or below sigterm limits (mem: %d %%, swap: %d %%)     1.2           notice (sic: capital M)
+//   mem  total: %4d MiB, sending SIGTERM at %2d %%, SIGKILL at %2d %%      1.2           notice (start-up)
 //   dryrun, not actually sending any signal                               1.5+          cancels
 //   dryrun mode enabled, will not kill anything (until "earlyoom vX")     1.5+          no kills follow
 //   Out of memory! avail: … < min: … | Out of memory! mem min: …          1.0 | 1.1     notice
@@ -76,6 +79,8 @@
 //   Marked %s for killing due to memory pressure for %s being …
 //   Marked %s for killing due to memory used … and swap used …            newest        kill (it follows
 //                                                                          at once, or after prekill hooks)
+//   oomd attempting to kill %d with %s, after a Marked line               newest        that cgroup's kill
+//                                                                          of that pid (debug level)
 //   Considered %d cgroups for killing, top candidates were:               v25x–today    notice
 //   Rule '%s' conditions met for cgroup %s for %s, taking action %s       newest        notice
 //   Invoking oomd prekill hook … / oomd prekill hook finished for cgroup … newest       notice
@@ -115,10 +120,15 @@ const E_KILL_10 = /^Killing process (\d+) (.+)$/;
 const E_CANCEL = /^(?:kill failed: (?!Timer expired)|kill\(\) failed: |userspace_kill: kill\(\) failed|Could not kill process|dryrun, not actually sending any signal)/;
 const E_NEUTRAL = /error opening pidfd|^killing whole process group|^going to invoke program before killing|timeout waiting for process/;
 // Follow-ups that only earlyoom writes: they confirm a pending kill even from a line of unknown origin.
-const E_OWN = /^(?:process (?:\d+ )?exited after|process \d+ did not exit|escalating to SIGKILL after|kill_release: |kill failed: Timer expired|low memory! at or below|mem avail: )/;
+const E_OWN = /^(?:process (?:\d+ )?exited after|process \d+ did not exit|escalating to SIGKILL after|kill_release: |kill failed: Timer expired|[Ll]ow [Mm]emory! [Aa]t or below|mem avail: |mem {1,2}total: )/;
 
-/** What an earlyoom line means; null when it is not earlyoom's (for lines of unknown origin). */
-export function earlyoomLine(raw: string, fromEarlyoom: boolean): EarlyoomLine | null {
+/**
+ * What an earlyoom line means; null when it is not earlyoom's (for lines of
+ * unknown origin). `afterKill`: the line follows an earlyoom kill line, so
+ * its failure wordings ("kill failed: …") are earlyoom's even on a bare
+ * stderr without the earlyoom[pid] tag.
+ */
+export function earlyoomLine(raw: string, fromEarlyoom: boolean, afterKill = false): EarlyoomLine | null {
   const text = plain(raw);
   let m = E_SEND.exec(text);
   if (m) {
@@ -135,7 +145,7 @@ export function earlyoomLine(raw: string, fromEarlyoom: boolean): EarlyoomLine |
   if ((m = E_KILL_11.exec(text))) return { kind: 'kill', pid: Number(m[2]), comm: m[1]!, uid: null, sigkill: false, rssMiB: Number(m[3]), oomScoreAdj: null };
   // The oldest form is too plain to trust from a line of unknown origin.
   if (fromEarlyoom && (m = E_KILL_10.exec(text))) return { kind: 'kill', pid: Number(m[1]), comm: m[2]!, uid: null, sigkill: false, rssMiB: null, oomScoreAdj: null };
-  if (E_CANCEL.test(text)) return fromEarlyoom || /dryrun/.test(text) ? { kind: 'cancel' } : null;
+  if (E_CANCEL.test(text)) return fromEarlyoom || afterKill || /dryrun/.test(text) ? { kind: 'cancel' } : null;
   if (/^dryrun mode enabled, will not kill anything/.test(text)) return { kind: 'dryrun-on' };
   if (fromEarlyoom && /^earlyoom v?\d/.test(text)) return { kind: 'start' };
   if (E_NEUTRAL.test(text)) return fromEarlyoom ? { kind: 'neutral' } : null;
@@ -145,12 +155,14 @@ export function earlyoomLine(raw: string, fromEarlyoom: boolean): EarlyoomLine |
 
 export type OomdLine =
   | { kind: 'kill'; path: string }
+  | { kind: 'marked'; path: string }
   | { kind: 'attempt'; pid: number }
   | { kind: 'decision' }
   | { kind: 'unit-kill'; unit: string }
   | { kind: 'notice' };
 
-const O_KILLED = /(?:^|: )(?:Killed (\/.*?)|Marked (\/.*?) for killing) due to (?:memory pressure for |swap used |memory used )/;
+const O_KILLED = /(?:^|: )Killed (\/.*?) due to (?:memory pressure for |swap used |memory used )/;
+const O_MARKED = /(?:^|: )Marked (\/.*?) for killing due to (?:memory pressure for |swap used |memory used )/;
 const O_ATTEMPT = /oomd attempting to kill (\d+) with /;
 const O_DECISION = /^(?:Memory pressure for \/.* is (?:greater than|\d)|Swap used \(\d+\) \/ total \(\d+\) is more than|Memory used \(\d+\) \/ total \(\d+\) and swap used|Rule '.*' conditions met for cgroup )/;
 const P_UNIT_OOMD = /^(\S+): systemd-oomd killed (?:\d+|some) process\(es\) in this unit/;
@@ -159,7 +171,8 @@ const P_UNIT_KERNEL = /^(\S+): A process of this unit has been killed by the OOM
 /** What a systemd-oomd or PID 1 line means; null when it is neither's. */
 export function oomdLine(text: string): OomdLine | null {
   let m = O_KILLED.exec(text);
-  if (m) return { kind: 'kill', path: (m[1] ?? m[2])! };
+  if (m) return { kind: 'kill', path: m[1]! };
+  if ((m = O_MARKED.exec(text))) return { kind: 'marked', path: m[1]! };
   if ((m = O_ATTEMPT.exec(text))) return { kind: 'attempt', pid: Number(m[1]) };
   if (O_DECISION.test(text)) return { kind: 'decision' };
   if ((m = P_UNIT_OOMD.exec(text))) return { kind: 'unit-kill', unit: m[1]! };

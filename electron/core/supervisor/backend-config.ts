@@ -35,6 +35,8 @@ export interface SupervisedBackendConfig {
     cmd: string[] | null;
   };
   memoryLimit: number | null;
+  /** OOM-kill priority and the pressure guard's policy (absent: the schema's defaults). */
+  oom?: { scoreAdj: number; onPressure: 'stop' | 'restart-smaller' | 'never'; priority: number };
   /** What a start does with a prediction that it won't fit (absent: warn). */
   fit?: { policy: 'warn' | 'refuse' };
   autostart: boolean;

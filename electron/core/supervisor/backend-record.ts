@@ -46,6 +46,8 @@ export class BackendRecord {
       cgroup: null,
       command: substitute(cfg.cmd, { port }),
       restartPolicy: cfg.restart.policy,
+      oomScoreAdj: null,
+      shed: null,
     };
     store.upsertBackend(this.snapshot());
   }

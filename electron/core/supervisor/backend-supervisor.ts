@@ -6,10 +6,10 @@
 import { adoptProcess, type ProcessHandle } from '../../../native-bindings/process.js';
 import type { CommandResult } from '../../common/api.js';
 import { commandRefusal, type BackendCommand } from '../../common/commands.js';
-import type { BackendView, MemoryBreakdown, OomKill } from '../../common/state.js';
+import type { BackendView, MemoryBreakdown, OomKill, ShedInfo } from '../../common/state.js';
 import { ProcessDriver } from './process-driver.js';
 import type { RunningRecord } from './running-registry.js';
-import { substitute } from './spawn-backend.js';
+import { killPriority, substitute } from './spawn-backend.js';
 import { LIVE_STATUSES as LIVE } from './state-machine.js';
 import type { SupervisedBackendConfig } from './types.js';
 
@@ -71,7 +71,7 @@ export class BackendSupervisor extends ProcessDriver {
     return this.command('start', async () => {
       if (this.rec.state.awaitingReap) this.collectZombie();
       this.limiter.reset();
-      this.rec.publish({ restarts: 0 });
+      this.rec.publish({ restarts: 0, shed: null });
       return opts.anyway ? this.spawn('started by user (anyway)', true) : this.spawn('started by user');
     });
   }
@@ -98,12 +98,44 @@ export class BackendSupervisor extends ProcessDriver {
     });
   }
 
+  /**
+   * The pressure guard's stop: the backend's own stop sequence (signal or
+   * stop.cmd, grace, then SIGKILL), ending in `stopped` like a user's stop,
+   * so no restart policy applies; the record says why until a user starts
+   * it. `argv`: start it again at once with these arguments (the fit
+   * advice's smaller option, `oom.onPressure: restart-smaller`).
+   */
+  shed(info: ShedInfo, argv: string[] | null = null): Promise<CommandResult> {
+    const why = `shed by Vigil: ${info.reason}`;
+    return this.command(
+      'stop',
+      async () => {
+        if (!LIVE.includes(this.status) || !this.handle) return { ok: false, message: `not running (${this.status})` };
+        const exit = await this.terminateCurrent(why);
+        this.transition('stopped', why, exit.pid);
+        this.rec.publish({ shed: info });
+        if (!argv) {
+          await this.releaseCgroup();
+          return { ok: true, message: `${why} (${exit.reason})` };
+        }
+        const own = this.cfg;
+        this.cfg = { ...own, cmd: argv };
+        try {
+          return await this.spawn(`restarted smaller by Vigil after memory pressure: ${argv.join(' ')}`);
+        } finally {
+          this.cfg = own;
+        }
+      },
+      'stop (shed by the pressure guard)',
+    );
+  }
+
   restart(): Promise<CommandResult> {
     return this.command('restart', async () => {
       if (this.handle && LIVE.includes(this.status)) await this.terminateCurrent('restart requested by user');
       else if (this.rec.state.awaitingReap) this.collectZombie();
       this.limiter.reset();
-      this.rec.publish({ restarts: 0 });
+      this.rec.publish({ restarts: 0, shed: null });
       return this.spawn('restarted by user');
     });
   }
@@ -132,7 +164,8 @@ export class BackendSupervisor extends ProcessDriver {
       this.ports.use(rec.port);
       this.gen++;
       this.deps.registry.set(rec);
-      this.rec.publish({ pid: h.pid, pgid: h.pgid, port: rec.port, adopted: true, startedAt: rec.startedAt ?? null, command: rec.command, lastExit: null, awaitingReap: false });
+      const oomScoreAdj = killPriority(this.cfg, h.pid, (why) => void this.deps.emit({ kind: 'system', backend: this.id, reason: why, pid: h.pid }));
+      this.rec.publish({ pid: h.pid, pgid: h.pgid, port: rec.port, adopted: true, startedAt: rec.startedAt ?? null, command: rec.command, lastExit: null, awaitingReap: false, oomScoreAdj });
       this.transition('starting', `adopted running process ${h.pid} from a previous Vigil`, h.pid);
       return true;
     });
@@ -162,12 +195,12 @@ export class BackendSupervisor extends ProcessDriver {
   }
 
   /** Serialised; refused by the command-by-state rule when it runs; the command event is emitted once accepted. */
-  private command(name: BackendCommand, fn: () => Promise<CommandResult>): Promise<CommandResult> {
+  private command(name: BackendCommand, fn: () => Promise<CommandResult>, said: string = name): Promise<CommandResult> {
     if (this.disposed) return Promise.resolve({ ok: false, message: `${this.id} is no longer supervised` });
     return this.queue.command(name, async () => {
       const refusal = commandRefusal(name, this.rec.state);
       if (refusal !== null) return { ok: false, message: refusal };
-      this.deps.emit({ kind: 'command', backend: this.id, reason: name, pid: this.handle?.pid ?? null });
+      this.deps.emit({ kind: 'command', backend: this.id, reason: said, pid: this.handle?.pid ?? null });
       return fn();
     });
   }

@@ -224,7 +224,7 @@ export abstract class ProcessDriver {
     this.gen++;
     this.logOffset = r.logOffset;
     this.exits.newProcess();
-    this.rec.publish({ pid: h.pid, pgid: h.pgid, port, startedAt: r.startedAt, command: r.argv, adopted: false, awaitingReap: false, healthLatencyMs: null, procState: 'running' });
+    this.rec.publish({ pid: h.pid, pgid: h.pgid, port, startedAt: r.startedAt, command: r.argv, adopted: false, awaitingReap: false, healthLatencyMs: null, procState: 'running', oomScoreAdj: r.oomScoreAdj });
     this.transition('starting', why, h.pid);
     return { ok: true, message: `started pid ${h.pid}${port !== null ? ` on port ${port}` : ''}` };
   }

@@ -4,8 +4,10 @@
 // those from what this returns.
 import { closeSync, mkdirSync, openSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { OOM_SCORE_ADJ_DEFAULT } from '../../common/config-schema.js';
 import { LibcError, spawnProcess, SpawnError, type ProcessHandle } from '../../../native-bindings/process.js';
 import type { MemoryLimit } from './memory-limit.js';
+import { applyOomScoreAdj, readOomScoreAdj } from './oom-score.js';
 import type { RunningRegistry } from './running-registry.js';
 import type { SupervisedBackendConfig } from './types.js';
 
@@ -59,7 +61,7 @@ export interface LaunchDeps {
 }
 
 export type Launch =
-  | { ok: true; handle: ProcessHandle; argv: string[]; startedAt: number; logOffset: number }
+  | { ok: true; handle: ProcessHandle; argv: string[]; startedAt: number; logOffset: number; oomScoreAdj: number | null }
   | { ok: false; argv: string[]; reason: string };
 
 /**
@@ -99,10 +101,23 @@ export function launch(cfg: SupervisedBackendConfig, port: number | null, d: Lau
   }
   const startedAt = Date.now();
   d.limit.place(handle.pid, cfg.memoryLimit);
+  const oomScoreAdj = killPriority(cfg, handle.pid, d.warn);
   try {
     d.registry.set({ id: cfg.id, pid: handle.pid, startTime: handle.startTime, pgid: handle.pgid, port, logPath: d.logPath, command: argv, startedAt });
   } catch (e) {
     d.warn(`could not record pid ${handle.pid} for adoption by a later Vigil: ${(e as Error).message}`);
   }
-  return { ok: true, handle, argv, startedAt, logOffset };
+  return { ok: true, handle, argv, startedAt, logOffset, oomScoreAdj };
+}
+
+/**
+ * The backend's oom_score_adj for its session (oom-score.ts); 0 leaves the
+ * kernel's own choice alone. Returns the value the process has afterwards.
+ */
+export function killPriority(cfg: SupervisedBackendConfig, pid: number, warn: (reason: string) => void): number | null {
+  const wanted = cfg.oom?.scoreAdj ?? OOM_SCORE_ADJ_DEFAULT;
+  if (wanted === 0) return readOomScoreAdj(pid);
+  const r = applyOomScoreAdj(pid, wanted);
+  if (!r.ok) warn(`kill priority not set: ${r.why}`);
+  return r.value;
 }

@@ -7,6 +7,7 @@
 // grace period is flagged with that parent and for how long; it clears when
 // the parent reaps it, or when the parent ends and init does. Health comes
 // from each server's own API at a modest pace.
+import { readFileSync } from 'node:fs';
 import { adoptProcess, watchExit } from '../../../native-bindings/process.js';
 import type { OomKill } from '../../common/state.js';
 import { isWatchedAlive, type WatchEvent, type WatchEventKind, type WatchExit, type WatchProcessRef, type WatchedServer } from '../../common/watch.js';
@@ -352,6 +353,7 @@ export class Watcher {
       memory: null,
       orphanedFrom: null,
       exit: null,
+      oomScoreAdj: readScoreAdj(this.procRoot, c.pid),
     };
     const t = newTracked(this.host, { procRoot: this.procRoot, view, cand: c, handle, now, detailsInMs: DETAILS_MS, log: this.logger, strict: this.opts.strict ?? false });
     this.tracked.set(view.id, t);
@@ -480,6 +482,11 @@ export class Watcher {
     if (details) {
       this.refreshFamily(t);
       t.nextDetailsAt = now + DETAILS_MS;
+      const adj = readScoreAdj(this.procRoot, v.pid);
+      if (adj !== v.oomScoreAdj) {
+        v.oomScoreAdj = adj;
+        this.version++;
+      }
     }
     let rss = st.rssPages * pageSize();
     let processes = 1;
@@ -536,5 +543,15 @@ export class Watcher {
     release(t);
     this.tracked.delete(t.view.id);
     this.version++;
+  }
+}
+
+/** /proc/<pid>/oom_score_adj; null when unreadable or gone. */
+function readScoreAdj(procRoot: string, pid: number): number | null {
+  try {
+    const v = Number(readFileSync(`${procRoot}/${pid}/oom_score_adj`, 'latin1').trim());
+    return Number.isInteger(v) ? v : null;
+  } catch {
+    return null;
   }
 }

@@ -124,6 +124,21 @@ export class FitFeed {
     return this.predict({ argv, cwd: req.cwd ?? null, env: { ...process.env, ...req.env } }, machine);
   }
 
+  /**
+   * What would fit now (the machine as it is at this moment) for the
+   * backend's own command: the advice's text and each option as flags and
+   * as the config's argv with those flags applied. `command` is the one the
+   * running process was started with (a restart-smaller's). Null when the command
+   * gets no prediction (not llama-server, model unreadable).
+   */
+  async adviceNow(c: SupervisedBackendConfig, command: string[] | null): Promise<{ text: string; options: { flags: string[]; argv: string[] }[] } | null> {
+    const argv = command ?? c.cmd;
+    const machine = await this.machine(c.memoryLimit, undefined);
+    const a = await adviseAfterOom({ oom: null, lead: 'stopped under memory pressure', argv, cwd: c.cwd ?? null, env: { ...process.env, ...c.env }, machine, store: this.d.measurements });
+    if ('verdict' in a) return null;
+    return { text: a.text, options: a.options.map((o) => ({ flags: o.flags, argv: withFlags(c.cmd, o.flags) })) };
+  }
+
   /** Stops watching; records of runs that ended are written first. */
   async stop(): Promise<void> {
     if (this.stopped) return;
@@ -369,4 +384,22 @@ export class FitFeed {
     this.pending.add(q);
     void q.finally(() => this.pending.delete(q));
   }
+}
+
+const ALIASES: Record<string, string[]> = { '-c': ['-c', '--ctx-size'], '-ctk': ['-ctk', '--cache-type-k'], '-ctv': ['-ctv', '--cache-type-v'] };
+
+/** `argv` with each flag of `flags` (pairs: flag, value) set: its value replaced where the flag (or an alias) is given, else appended. */
+export function withFlags(argv: readonly string[], flags: readonly string[]): string[] {
+  const out = [...argv];
+  for (let i = 0; i + 1 < flags.length; i += 2) {
+    const flag = flags[i]!;
+    const value = flags[i + 1]!;
+    const names = ALIASES[flag] ?? [flag];
+    const at = out.findIndex((a) => names.includes(a));
+    const eq = out.findIndex((a) => names.some((n) => a.startsWith(`${n}=`)));
+    if (at >= 0 && at + 1 < out.length) out[at + 1] = value;
+    else if (eq >= 0) out[eq] = `${flag}=${value}`;
+    else out.push(flag, value);
+  }
+  return out;
 }
