@@ -207,7 +207,7 @@ export async function createVigil(opts: CreateVigilOptions = {}): Promise<VigilC
       },
       emit,
       pushShed: (r) => store.pushOom(r),
-      setAlert: (a) => store.setAlerts([...store.get().alerts.filter((x) => x.id !== 'guard'), ...(a ? [a] : [])]),
+      setAlert: (a) => store.setAlerts(a ? [a] : [], 'guard'),
       logger,
     });
     closers.push(() => guard.stop());

@@ -98,7 +98,7 @@ export async function startFeeds(deps: FeedDeps): Promise<Feeds> {
     thresholds: () => deps.config()?.alerts,
     emit: deps.emit,
     // The pressure guard's alert ('guard') is its own; the memory alerts replace only theirs.
-    publish: (active: MemoryAlert[]) => store.setAlerts([...active, ...store.get().alerts.filter((a) => a.id === 'guard')]),
+    publish: (active: MemoryAlert[]) => store.setAlerts(active, 'memory'),
   });
   let watched: WatchedBackend[] = [];
   // The GPU sources, composed once for the machine: the sampler reads them; the fit verdict reads what it published.
