@@ -13,7 +13,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { onV1Event } from '../electron/core/guard/notify.js';
+import { onV1Event } from '../electron/core/cgroup/v1-event.js';
 import { all, cgroupV1Memory, isRoot } from '../test-support/capabilities.js';
 import { runSqueeze } from '../test-support/guard/squeeze.js';
 import { fmt, summarize, table } from './stats.js';

@@ -16,7 +16,7 @@ import { LlamaServerApi } from '../electron/core/llama/server-api.js';
 import { llamaSeams } from '../electron/core/feeds/llama/llama-feed.js';
 import { BackendLog } from '../electron/core/logs/backend-log.js';
 import { tempDir } from '../test-support/helpers.js';
-import { fakeBackend } from '../test-support/supervisor-harness.js';
+import { backendContext, fakeBackend } from '../test-support/supervisor-harness.js';
 import { startRealServer, tinyModel } from '../test-support/llama/real-llama.js';
 import { missingLlamaServer } from '../test-support/llama/testbed.js';
 import { fmt, table } from './stats.js';
@@ -75,7 +75,7 @@ export default async function (): Promise<string> {
     log.start();
     const cfg = fakeBackend('llm', [], { cmd: ['llama-server', '--metrics'] });
     cfg.health = { ...cfg.health, timeoutMs: 2000 };
-    const work = llamaSeams({ log: () => log, publish: () => {}, config: () => cfg }).tickWork(cfg, { pid: server.pid, port: server.port, logOffset: 0 })!;
+    const work = llamaSeams({ log: () => log }).tickWork(cfg, { pid: server.pid, port: server.port, logOffset: 0 }, backendContext(cfg))!;
     const wired = await measure(server.pid, TICKS, async () => work.tick({ pid: server.pid, port: server.port, status: 'ready' }));
     work.reset?.();
     log.stop();

@@ -36,6 +36,9 @@ interface Row {
   started: number;
   events: number;
   wsMessages: number;
+  /** State messages (snapshot or delta) that minute, and their bytes. */
+  stateMessages: number;
+  stateBytes: number;
   crashLogLines: number;
   /** Log lines Vigil holds in memory over all backends (each ring keeps 2000). */
   logLines: number;
@@ -166,9 +169,16 @@ export default async function (): Promise<string> {
     ws = new WebSocket(`ws://127.0.0.1:${ready.port}/ws?token=${ready.token}`);
     let wsMessages = 0;
     let wsBytes = 0;
+    let stateMessages = 0;
+    let stateBytes = 0;
     ws.on('message', (d: Buffer) => {
       wsMessages++;
       wsBytes += d.length;
+      // A state message starts {"type":"state" (the bridge serializes type first).
+      if (d.subarray(0, 16).toString() === '{"type":"state",') {
+        stateMessages++;
+        stateBytes += d.length;
+      }
     });
     await new Promise((r, j) => (ws!.once('open', r), ws!.once('error', j)));
     const scrape = setInterval(() => void fetch(`${base}/metrics`, { headers }).then((r) => r.text()).catch(() => undefined), 15_000);
@@ -177,6 +187,7 @@ export default async function (): Promise<string> {
       readdirSync(path.join(dir, 'pids')).reduce((n, f) => n + readFileSync(path.join(dir, 'pids', f), 'utf8').split('\n').filter(Boolean).length, 0);
     const rows: Row[] = [];
     let lastWs = 0;
+    let lastState = { n: 0, bytes: 0 };
     const sample = async (minute: number): Promise<void> => {
       // What the dashboard asks for when it is open.
       await get('/api/events?limit=200');
@@ -203,10 +214,13 @@ export default async function (): Promise<string> {
         started: started(),
         events: last[0]?.seq ?? 0,
         wsMessages: wsMessages - lastWs,
+        stateMessages: stateMessages - lastState.n,
+        stateBytes: stateBytes - lastState.bytes,
         crashLogLines,
         logLines,
       });
       lastWs = wsMessages;
+      lastState = { n: stateMessages, bytes: stateBytes };
       console.log(`  soak minute ${minute}: ${JSON.stringify(rows.at(-1))}`);
     };
     await sample(0);
@@ -271,6 +285,12 @@ export default async function (): Promise<string> {
     const fdFlat = fdLate - fdEarly <= 5;
     const heapSlope = slope(half.map((r) => r.minute), half.map((r) => r.heapUsedMiB));
     const rssSlope = slope(half.map((r) => r.minute), half.map((r) => r.rssMiB));
+    const last10 = rows.filter((r) => r.minute >= MINUTES - 10);
+    const heapSlope10 = slope(last10.map((r) => r.minute), last10.map((r) => r.heapUsedMiB));
+    const rssSlope10 = slope(last10.map((r) => r.minute), last10.map((r) => r.rssMiB));
+    const perMin = rows.filter((r) => r.minute >= 1);
+    const stateMsgsPerMin = perMin.reduce((n, r) => n + r.stateMessages, 0) / Math.max(1, perMin.length);
+    const stateKiBPerMin = perMin.reduce((n, r) => n + r.stateBytes, 0) / 1024 / Math.max(1, perMin.length);
     const linesSlope = slope(half.map((r) => r.minute), half.map((r) => r.logLines));
     // Heap per log line held, from the second half: what the growth would be if the rings explain all of it.
     const bytesPerLine = slope(half.map((r) => r.logLines), half.map((r) => r.heapUsedMiB * MiB));
@@ -281,11 +301,11 @@ export default async function (): Promise<string> {
     return [
       `${Object.entries(GROUPS).map(([g, n]) => `${n} ${g}`).join(', ')} fake llama-servers under one Vigil (the core and the headless host in one process, bundled, plain node with --expose-gc) for **${MINUTES} minutes**${MINUTES === 30 ? '' : ' (the default is 30; VIGIL_SOAK_MINUTES set it shorter on this shared machine)'}: crash-loopers exit 5–9 s after each start; ${oomWhy === null ? 'the oom group grows 1.5 MiB/s in a 128 MiB memory cgroup (v1) until the kernel kills it' : `the oom group runs steady (${oomWhy})`}; the hang group stops answering 20–40 s after each start and is restarted after 3 failed probes (1 s apart); restart policy always, backoff 500 ms. A dashboard WebSocket client stays connected; each minute the bench asks for the last 200 events, the hour of history and every backend's log (as the dashboard does when each card is opened) and /metrics is scraped every 15 s.`,
       '',
-      `Each row: file descriptors of the Vigil process (/proc/<pid>/fd), VmRSS, V8 heap after a forced GC (used / total) and external memory, processes the fake servers recorded so far, the journal's last seq, state pushes the WebSocket client received in that minute, and the log lines Vigil holds in memory over all 50 backends (each backend's ring keeps its last 2000; crash00's in brackets).`,
+      `Each row: file descriptors of the Vigil process (/proc/<pid>/fd), VmRSS, V8 heap after a forced GC (used / total) and external memory, processes the fake servers recorded so far, the journal's last seq, messages the WebSocket client received in that minute (all; then the state messages alone and their KiB), and the log lines Vigil holds in memory over all 50 backends (each backend's ring keeps its last 2000; crash00's in brackets).`,
       '',
       table(
-        ['min', 'fds', 'RSS MiB', 'heap used MiB', 'heap total MiB', 'external MiB', 'processes started', 'events (seq)', 'WS msgs/min', 'log lines held (crash00)'],
-        rows.map((r) => [String(r.minute), String(r.fds), fmt(r.rssMiB, 1), fmt(r.heapUsedMiB, 1), fmt(r.heapTotalMiB, 1), fmt(r.externalMiB, 1), String(r.started), String(r.events), String(r.wsMessages), `${r.logLines} (${r.crashLogLines})`]),
+        ['min', 'fds', 'RSS MiB', 'heap used MiB', 'heap total MiB', 'external MiB', 'processes started', 'events (seq)', 'WS msgs/min', 'state msgs/min', 'state KiB/min', 'log lines held (crash00)'],
+        rows.map((r) => [String(r.minute), String(r.fds), fmt(r.rssMiB, 1), fmt(r.heapUsedMiB, 1), fmt(r.heapTotalMiB, 1), fmt(r.externalMiB, 1), String(r.started), String(r.events), String(r.wsMessages), String(r.stateMessages), fmt(r.stateBytes / 1024, 1), `${r.logLines} (${r.crashLogLines})`]),
       ),
       '',
       `Exits (journal files read after Vigil stopped every backend; ${bad} unparsable line(s); seq ${firstSeq}–${events.at(-1)?.seq ?? 0}, ${seqGaps} gap(s)${firstSeq > 1 ? '; the oldest events were rotated away, so the check covers what is left' : ''}):`,
@@ -296,9 +316,9 @@ export default async function (): Promise<string> {
       ),
       '',
       ...(missing.length ? [`Missing exits, with the backend's last journal events: ${missing.map((m) => `\n- ${m}`).join('')}`, ''] : []),
-      `Exits in the journal for a pid no fake server recorded: ${extraDetail.length}${extraDetail.length ? ` (${extraDetail.join('; ')})` : ''}; besides, ${unrecordedAtStop} process(es) spawned just before the stop were killed by it before they could record their pid (their exits are journaled). WebSocket: ${wsMessages} state messages, ${(wsBytes / MiB).toFixed(1)} MiB. Restarts by policy at the end: ${finalState.backends.reduce((n, b) => n + b.restarts, 0)}.`,
+      `Exits in the journal for a pid no fake server recorded: ${extraDetail.length}${extraDetail.length ? ` (${extraDetail.join('; ')})` : ''}; besides, ${unrecordedAtStop} process(es) spawned just before the stop were killed by it before they could record their pid (their exits are journaled). WebSocket: ${wsMessages} messages, ${(wsBytes / MiB).toFixed(1)} MiB; of them ${stateMessages} state messages (a snapshot, then deltas), ${(stateBytes / MiB).toFixed(2)} MiB — ${fmt(stateMsgsPerMin, 0)} state messages and ${fmt(stateKiBPerMin, 0)} KiB per minute to the one dashboard. Restarts by policy at the end: ${finalState.backends.reduce((n, b) => n + b.restarts, 0)}.`,
       '',
-      `**Verdict.** File descriptors from minute 2 on: ${Math.min(...steady.map((r) => r.fds))}–${Math.max(...steady.map((r) => r.fds))} , median of the first three rows ${fdEarly}, of the last three ${fdLate} (${fdFlat ? 'flat ✅; the spread is spawns and probes in flight at the moment of the count' : 'growing ❌'}). Every recorded process has exactly one exit in the journal, and no exit is unaccounted for: ${allOnce ? 'yes ✅' : 'no ❌'}. OOM kills: ${oom.oomKilled} of the oom group's ${oom.exits - oom.atStop} exits before the stop marked oom-killed. Second half: heap used after GC ${fmt(heapSlope, 3)} MiB/min while the log rings gained ${fmt(linesSlope, 0)} lines/min (≈ ${fmt(bytesPerLine, 0)} bytes of heap per line held), RSS ${fmt(rssSlope, 2)} MiB/min. ${crashRingFull ? "The crash-loopers' rings were full by the end (crash00 at 2000 lines): growth after that is not theirs." : `The crash-loopers' rings were still filling (crash00 at ${rows.at(-1)!.crashLogLines} of 2000 lines; full after about ${fmt(2000 / Math.max(1, slope(half.map((r) => r.minute), half.map((r) => r.crashLogLines))), 0)} minutes): growth at that rate per line is the rings filling, which is bounded; ${MINUTES < 30 ? 'the default 30-minute run' : 'a longer run'} shows it level off.`}`,
+      `**Verdict.** File descriptors from minute 2 on: ${Math.min(...steady.map((r) => r.fds))}–${Math.max(...steady.map((r) => r.fds))} , median of the first three rows ${fdEarly}, of the last three ${fdLate} (${fdFlat ? 'flat ✅; the spread is spawns and probes in flight at the moment of the count' : 'growing ❌'}). Every recorded process has exactly one exit in the journal, and no exit is unaccounted for: ${allOnce ? 'yes ✅' : 'no ❌'}. OOM kills: ${oom.oomKilled} of the oom group's ${oom.exits - oom.atStop} exits before the stop marked oom-killed. Second half: heap used after GC ${fmt(heapSlope, 3)} MiB/min while the log rings gained ${fmt(linesSlope, 0)} lines/min (≈ ${fmt(bytesPerLine, 0)} bytes of heap per line held), RSS ${fmt(rssSlope, 2)} MiB/min; last 10 minutes: heap ${fmt(heapSlope10, 3)} MiB/min, RSS ${fmt(rssSlope10, 2)} MiB/min. ${crashRingFull ? "The crash-loopers' rings were full by the end (crash00 at 2000 lines): growth after that is not theirs." : `The crash-loopers' rings were still filling (crash00 at ${rows.at(-1)!.crashLogLines} of 2000 lines; full after about ${fmt(2000 / Math.max(1, slope(half.map((r) => r.minute), half.map((r) => r.crashLogLines))), 0)} minutes): growth at that rate per line is the rings filling, which is bounded; ${MINUTES < 30 ? 'the default 30-minute run' : 'a longer run'} shows it level off.`}`,
     ].join('\n');
   } finally {
     ws?.close();

@@ -62,11 +62,11 @@ async function respawnLatency(dir: string): Promise<number[]> {
   const samples: number[] = [];
   for (let i = 0; i < TRIALS; i++) {
     await waitUntil(() => sup.status === 'ready', 5000);
-    const pid = sup.view().pid!;
+    const pid = sup.snapshot().pid!;
     spawnedAt = 0;
     const t0 = nowNs();
     process.kill(pid, 'SIGKILL');
-    await waitUntil(() => spawnedAt !== 0 && sup.view().pid !== pid, 5000);
+    await waitUntil(() => spawnedAt !== 0 && sup.snapshot().pid !== pid, 5000);
     samples.push((spawnedAt - t0) / 1e6);
   }
   await sup.stop();

@@ -6,7 +6,7 @@
 //      state pushes and history polls keep arriving (synthetic window.vigil:
 //      a real host cannot hold an hour of history without running for one);
 //      target: no frame's main-thread work over 16 ms.
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { CLI, ROOT, needsBuild } from '../e2e/support/global-setup.js';
@@ -21,6 +21,7 @@ const LAUNCH = {
 };
 const KILLS = 20;
 const FRAME_SECONDS = 10;
+const CPU_SECONDS = 30;
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -122,13 +123,82 @@ async function frameTimes(browser: Browser): Promise<string> {
   ].join('\n');
 }
 
+const TICKS = 100; // USER_HZ
+const cpuTicks = (pid: number): number => {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(f[11]) + Number(f[12]);
+};
+/** The renderer processes of the browser this node process launched (`--type=renderer`). */
+function rendererPids(): number[] {
+  const out: number[] = [];
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      if (!readFileSync(`/proc/${d}/cmdline`, 'utf8').includes('--type=renderer')) continue;
+      // Ours: an ancestor is this process.
+      let p = Number(d);
+      for (let i = 0; i < 6 && p > 1; i++) {
+        const st = readFileSync(`/proc/${p}/stat`, 'utf8');
+        p = Number(st.slice(st.lastIndexOf(')') + 2).split(' ')[1]);
+        if (p === process.pid) {
+          out.push(Number(d));
+          break;
+        }
+      }
+    } catch {
+      // gone
+    }
+  }
+  return out;
+}
+
+/** CPU of the renderer with 50 backends for CPU_SECONDS: no pushes, one backend a second as a delta leaves it, the same as fresh snapshots. */
+async function rendererCpu(): Promise<string> {
+  const srv = await serveStatic(path.join(ROOT, 'out', 'renderer'));
+  const rows: string[][] = [];
+  try {
+    const cases = [
+      { what: 'nothing pushed', opts: { pushMs: 0 } },
+      { what: 'one backend changes each second; unchanged backends keep their objects (as window.vigil applies a delta)', opts: { pushMs: 1000 } },
+      { what: 'one backend changes each second; every push a fresh copy of the whole state (what a snapshot push handed the store)', opts: { pushMs: 1000, freshObjects: true } },
+    ];
+    for (const c of cases) {
+      const browser = await chromium.launch(LAUNCH);
+      try {
+        const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+        await page.addInitScript({ content: syntheticVigilScript({ backends: 50, historySec: 60, ...c.opts }) });
+        await page.goto(srv.url);
+        await page.getByTestId('backend-b49').waitFor();
+        await sleep(5000);
+        const pids = rendererPids();
+        const t0 = pids.reduce((n, p) => n + cpuTicks(p), 0);
+        const w0 = performance.now();
+        await sleep(CPU_SECONDS * 1000);
+        const pct = ((pids.reduce((n, p) => n + cpuTicks(p), 0) - t0) / TICKS / ((performance.now() - w0) / 1000)) * 100;
+        rows.push([c.what, String(pids.length), fmt(pct, 2)]);
+      } finally {
+        await browser.close();
+      }
+    }
+  } finally {
+    await srv.close();
+  }
+  return [
+    table(['state pushes', 'renderer processes', 'CPU % of one core'], rows),
+    '',
+    `${CPU_SECONDS} s each, a fresh browser each, the backends view with 50 backends up for an hour (uptimes show minutes), from /proc (utime+stime of Chromium's renderer process). Target with nothing happening: ≤ 1 %.`,
+  ].join('\n');
+}
+
 export default async function (): Promise<string> {
   if (needsBuild() && !existsSync(path.join(ROOT, 'out', 'renderer', 'index.html'))) return 'skipped: out/renderer not built (`npx electron-vite build`)';
   const browser = await chromium.launch(LAUNCH);
   try {
     const a = await killToDom(browser);
     const b = await frameTimes(browser);
-    return `### State change → DOM (real host)\n\n${a}\n\n### Frame times, 50 backends + 1 h history (renderer only)\n\n${b}\n`;
+    const c = await rendererCpu();
+    return `### State change → DOM (real host)\n\n${a}\n\n### Frame times, 50 backends + 1 h history (renderer only)\n\n${b}\n\n### Renderer CPU, 50 backends (synthetic window.vigil)\n\n${c}\n`;
   } finally {
     await browser.close();
   }

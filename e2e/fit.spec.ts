@@ -1,5 +1,5 @@
 // "Will it fit?" on the dashboard, with the real llama-server: predictions on
-// the cards before anything starts, a fitting run's measurement, a won't-fit
+// the cards before anything starts, a fitting run's measurement, a won't-load
 // run that the kernel kills in its memory limit with the advice on its card
 // and in the OOM timeline, a refused start and "Start anyway", and the
 // add-backend form's prediction for what is typed.
@@ -35,9 +35,9 @@ test('prediction before the start, measurement once ready, advice after an OOM k
 
   // Before any start: each card says what its llama-server would take here.
   await expect(page.getByTestId('fit-verdict-chat')).toHaveText('fits');
-  await expect(page.getByTestId('fit-verdict-longctx')).toHaveText("won't fit");
+  await expect(page.getByTestId('fit-verdict-longctx')).toHaveText("won't load");
   await expect(page.getByTestId('fit-headline-longctx')).toHaveText(/^needs \d+ MiB \(\d+ MiB anon\), limit 256 MiB$/);
-  await expect(page.getByTestId('fit-verdict-strict')).toHaveText("won't fit");
+  await expect(page.getByTestId('fit-verdict-strict')).toHaveText("won't load");
   await page.getByTestId('fit-parts-longctx').locator('summary').click();
   await expect(page.getByTestId('fit-parts-longctx')).toContainText('KV cache');
   await shot(page, info, 'fit-before-start');
@@ -51,14 +51,14 @@ test('prediction before the start, measurement once ready, advice after an OOM k
   await page.getByRole('button', { name: 'Start longctx', exact: true }).click();
   await expect(page.getByTestId('exit-longctx')).toContainText('OOM-killed', { timeout: 60_000 });
   const advice = page.getByTestId('fit-advice-longctx');
-  await expect(advice).toContainText(/killed at \d+ MiB anon; weights .* \+ KV cache 256 MiB at -c 32768 \(f16\); the memory limit is 256 MiB\. With -c 8192 it needs \d+ MiB/);
+  await expect(advice).toContainText(/killed at \d+ MiB anon; weights .* \+ KV cache 256 MiB \+ compute .* at -c 32768 \(f16\); the memory limit is 256 MiB\. With a q4_0 KV cache, keeping -c 32768 it needs \d+ MiB/);
   const pid = Number(/pid (\d+)/.exec((await page.getByTestId('exit-longctx').textContent()) ?? '')?.[1] ?? NaN);
   await shot(page, info, 'fit-measured-and-advice');
 
   // Refused by its policy: nothing runs until the user starts it anyway.
   await page.getByRole('button', { name: 'Start strict', exact: true }).click();
   await expect(page.getByTestId('status-strict')).toHaveText('failed');
-  await expect(page.getByTestId('reason-strict')).toContainText("start refused: fit: won't fit");
+  await expect(page.getByTestId('reason-strict')).toContainText("start refused: fit: won't load");
   await expect(page.getByTestId('pid-strict')).toHaveText('—');
   await shot(page, info, 'fit-refused');
   await page.getByRole('button', { name: 'Start strict anyway', exact: true }).click();
@@ -67,7 +67,7 @@ test('prediction before the start, measurement once ready, advice after an OOM k
 
   // The advice is on the kill's entry in the OOM timeline too.
   await page.getByTestId('nav-ooms').click();
-  await expect(page.getByTestId(`oom-advice-${pid}`)).toContainText('With -c 8192 it needs');
+  await expect(page.getByTestId(`oom-advice-${pid}`)).toContainText('With a q4_0 KV cache, keeping -c 32768 it needs');
   await shot(page, info, 'fit-oom-timeline');
 });
 
@@ -80,9 +80,9 @@ test('the add-backend form predicts for the model and flags as they are typed', 
   await page.locator('#f-argv').fill(['llama-server', '-m', tiny, '-c', '4096', '--port', '${PORT}'].join('\n'));
   await expect(page.getByTestId('fit-preview-verdict')).toHaveText('fits');
   await expect(page.getByTestId('fit-preview')).toContainText(/needs \d+(\.\d)? MiB \(\d+(\.\d)? MiB anon\), \d+(\.\d)? GiB available/);
-  await page.locator('#f-memoryLimit').fill('16MiB');
-  await expect(page.getByTestId('fit-preview-verdict')).toHaveText("won't fit");
-  await expect(page.getByTestId('fit-preview')).toContainText('limit 16.0 MiB');
+  await page.locator('#f-memoryLimit').fill('8MiB');
+  await expect(page.getByTestId('fit-preview-verdict')).toHaveText("won't load");
+  await expect(page.getByTestId('fit-preview')).toContainText('limit 8.0 MiB');
   await shot(page, info, 'fit-add-backend-form');
   await page.locator('#f-argv').fill(['whisper-server', '--port', '${PORT}'].join('\n'));
   await expect(page.getByTestId('fit-preview')).toContainText('no prediction');

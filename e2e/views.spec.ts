@@ -15,7 +15,7 @@ test('first run: no backends shows how to add one, and the form names bad fields
   await page.goto(host.url);
   await expect(page.getByTestId('first-run')).toBeVisible();
   await expect(page.getByRole('button', { name: 'Open config file', exact: true })).toBeVisible();
-  await page.getByLabel('Id').fill('bad id!');
+  await page.getByLabel('Id', { exact: true }).fill('bad id!');
   await page.getByRole('button', { name: 'Add backend', exact: true }).click();
   await expect(page.locator('#e-id')).toContainText('backend id');
   await expect(page.locator('#e-argv')).toContainText('command');

@@ -102,6 +102,10 @@ test('a llama-server OOM-killed under a careless manager: the dashboard shows th
   await expect(page.getByRole('button', { name: /reap/i })).toHaveCount(0);
   // Its age grows while it waits (the line is re-read each second).
   await expect(line).toHaveText(/exited [1-9]\d*s ago/);
+  // With no backends, the first screen and the header still say a watched server is in trouble.
+  await expect(page.getByTestId('watched-problems')).toContainText('1 zombie');
+  await expect(page.getByTestId('watched-problems')).toContainText('1 OOM kill');
+  await expect(page.getByTestId('first-run-watched')).toContainText('1 zombie');
   expect(readFileSync(`/proc/${pid}/stat`, 'utf8')).toMatch(/\) Z /); // really a zombie, as the card says
   await c.scrollIntoViewIfNeeded();
   await shot(page, info, 'watch-zombie');

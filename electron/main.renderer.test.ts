@@ -85,9 +85,9 @@ describe('electron/main.ts ⇄ the page', () => {
 
   it('an action error over IPC reaches the page as the main process worded it, once', async () => {
     // The dashboard shows "start: <message>": neither Electron's wrapper nor the method may be in it.
-    await expect(api.start('../x')).rejects.toThrow(/^field 'id': backend id/);
-    await expect(api.start('nope')).resolves.toEqual({ ok: false, message: "unknown backend 'nope'" });
-    await expect(api.reap('crasher')).resolves.toMatchObject({ ok: true, message: expect.stringMatching(/^reaped pid \d+: /) });
+    await expect(api.start({ id: '../x' })).rejects.toThrow(/^field 'id': backend id/);
+    await expect(api.start({ id: 'nope' })).resolves.toEqual({ ok: false, message: "unknown backend 'nope'" });
+    await expect(api.reap({ id: 'crasher' })).resolves.toMatchObject({ ok: true, message: expect.stringMatching(/^reaped pid \d+: /) });
   });
 
   it('quits cleanly', async () => {

@@ -118,6 +118,8 @@ export const EFD_CLOEXEC = 0o2000000;
 export const socket = libc.func('int socket(int domain, int type, int protocol)') as (domain: number, type: number, protocol: number) => number;
 export const send = libc.func('long send(int fd, void *buf, size_t len, int flags)') as (fd: number, buf: Buffer, len: number, flags: number) => number;
 export const recv = libc.func('long recv(int fd, _Out_ void *buf, size_t len, int flags)') as (fd: number, buf: Buffer, len: number, flags: number) => number;
+export const bind = libc.func('int bind(int fd, void *addr, uint32 len)') as (fd: number, addr: Buffer, len: number) => number;
+export const setsockopt = libc.func('int setsockopt(int fd, int level, int name, void *value, uint32 len)') as (fd: number, level: number, name: number, value: Buffer, len: number) => number;
 export const AF_INET = 2;
 export const AF_INET6 = 10;
 export const AF_NETLINK = 16;

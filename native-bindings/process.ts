@@ -12,7 +12,7 @@ import type { ProbeResult, ProcessHandle, ProcessStateName, ReapResult, SignalOp
 export { SpawnError, resolveProgram } from './spawn.js';
 export { LibcError } from './libc.js';
 export { signalNumber, signalName } from './signals.js';
-export { readStartTime, readStat, parseStat } from './procfs.js';
+export { readStartTime, readStat, parseStat, type StatInfo } from './procfs.js';
 export type * from './types.js';
 
 // Reused siginfo buffer: isRunning/reap are synchronous, so one suffices and
@@ -84,7 +84,7 @@ const stateNames: Record<string, ProcessStateName> = {
 export function probe(handle: ProcessHandle): ProbeResult {
   const st = handle.pid > 0 ? readStat(handle.pid) : null;
   if (st === null || st.startTime !== handle.startTime) return { state: 'gone', letter: null, ppid: null, pgid: null, comm: null };
-  return { state: stateNames[st.state] ?? 'other', letter: st.state, ppid: st.ppid, pgid: st.pgid, comm: st.comm };
+  return { state: stateNames[st.state] ?? 'other', letter: st.state, ppid: st.ppid, pgid: st.pgrp, comm: st.comm };
 }
 
 /**
@@ -145,7 +145,7 @@ function groupIsOurs(h: ProcessHandle): boolean {
     if (p === 'gone') return false;
   }
   const st = readStat(h.pid);
-  return st !== null && st.startTime === h.startTime && st.pgid === h.pgid;
+  return st !== null && st.startTime === h.startTime && st.pgrp === h.pgid;
 }
 
 /**
@@ -366,5 +366,5 @@ export function adoptProcess(pid: number, startTime: number): ProcessHandle | nu
   }
   // It may be ours after all (e.g. adopted within the same run): then waitid works.
   const isChild = st.ppid === process.pid;
-  return { pid, pidfd, startTime, pgid: st.pgid, isChild };
+  return { pid, pidfd, startTime, pgid: st.pgrp, isChild };
 }

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { waitFor } from '../test-support/helpers.js';
 import { pipe2, O_CLOEXEC, O_NONBLOCK } from './libc.js';
-import { createEventfd, whenReadable } from './readiness.js';
+import { createEventfd, whenReadable, whileReadable } from './readiness.js';
 
 function pipe(): [number, number] {
   const b = Buffer.alloc(8);
@@ -71,5 +71,30 @@ describe('whenReadable', () => {
     const fd = openSync(f, 'r');
     expect(() => whenReadable(fd, () => {})).toThrow(/regular file/);
     closeSync(fd);
+  });
+});
+
+describe('whileReadable', () => {
+  it('fires on every wake while the reader drains, and never after stop', async () => {
+    const [r, w] = pipe();
+    const buf = Buffer.alloc(64);
+    let wakes = 0;
+    const stop = whileReadable(r, () => {
+      wakes++;
+      readSync(r, buf, 0, buf.length, null);
+    });
+    writeSync(w, 'x');
+    await waitFor(() => wakes === 1, 30_000, 'the first wake');
+    writeSync(w, 'y');
+    await waitFor(() => wakes === 2, 30_000, 'the second wake, with no re-arming');
+    stop();
+    writeSync(w, 'z');
+    // A one-shot watch on the same fd proves the byte was seen by the loop; the stopped one stayed silent.
+    let after = 0;
+    whenReadable(r, () => after++);
+    await waitFor(() => after > 0, 30_000, 'the other watch to fire');
+    expect(wakes).toBe(2);
+    closeSync(r);
+    closeSync(w);
   });
 });

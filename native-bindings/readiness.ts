@@ -33,6 +33,26 @@ export function whenReadable(fd: number, cb: () => void): () => void {
   return close;
 }
 
+/**
+ * Call `cb` every time `fd` is readable, until the returned stop is called:
+ * for a reader that drains the fd synchronously in `cb` (a netlink socket
+ * with a datagram per event), where re-arming a one-shot watch per wake
+ * would cost more than the read. Throws like whenReadable.
+ */
+export function whileReadable(fd: number, cb: () => void): () => void {
+  const st = fstatSync(fd);
+  if (st.isFile() || st.isDirectory()) throw new Error(`fd ${fd} is a ${st.isFile() ? 'regular file' : 'directory'}: it cannot be polled for readiness`);
+  let handle: ReturnType<typeof koffi.node.poll> | null = koffi.node.poll(fd, { readable: true, disconnect: true }, () => {
+    if (handle) cb();
+  });
+  handle.unref();
+  return () => {
+    const h = handle;
+    handle = null;
+    h?.close();
+  };
+}
+
 /** A non-blocking, close-on-exec eventfd (for cgroup v1 memory.oom_control notifications). */
 export function createEventfd(): number {
   const fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);

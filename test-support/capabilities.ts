@@ -4,6 +4,7 @@
 // whose capability is missing skips with the reason printed, unless
 // VIGIL_REQUIRE_PRIVILEGED_TESTS=1 (CI), which turns the skip into a failure.
 import { accessSync, closeSync, constants, openSync, readFileSync } from 'node:fs';
+import { openProcEvents } from '../native-bindings/proc-events.js';
 
 /** A check returns null when the capability is there, else why it is not. */
 export type CapabilityCheck = () => string | null;
@@ -37,6 +38,16 @@ export const kmsgReadable: CapabilityCheck = () => {
 export const all = (...checks: CapabilityCheck[]): CapabilityCheck => () => {
   const missing = checks.map((c) => c()).filter((m): m is string => m !== null);
   return missing.length ? missing.join('; ') : null;
+};
+
+/** The kernel's process events connector (netlink CN_PROC): needs CAP_NET_ADMIN and CONFIG_PROC_EVENTS. */
+export const procEventsConnector: CapabilityCheck = () => {
+  try {
+    openProcEvents(() => {}).close();
+    return null;
+  } catch (e) {
+    return `the kernel's process events connector is not available (${(e as Error).message})`;
+  }
 };
 
 /** A real kernel OOM kill in a memory cgroup, seen in the kernel log. */

@@ -4,10 +4,13 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { BackendStatus, VigilEvent } from '../electron/common/state.js';
+import type { BackendFit } from '../electron/common/fit.js';
+import type { LlamaView } from '../electron/common/llama.js';
+import type { BackendStatus, BackendView, VigilEvent } from '../electron/common/state.js';
 import { createVigilStore, type VigilStore } from '../electron/core/store.js';
 import { BackendSupervisor, type SupervisorDeps } from '../electron/core/supervisor/backend-supervisor.js';
 import { RunningRegistry } from '../electron/core/supervisor/running-registry.js';
+import type { BackendContext } from '../electron/core/supervisor/seams.js';
 import type { EventDraft } from '../electron/core/events.js';
 import type { SupervisedBackendConfig } from '../electron/core/supervisor/types.js';
 
@@ -89,4 +92,27 @@ export async function waitUntil(cond: () => boolean, timeoutMs: number, what: ()
     if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms: ${what()}`);
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/** One backend as a plug-in sees it, without a supervisor: `view` as given (stopped by default), sinks that keep what is set. */
+export function backendContext(
+  cfg: SupervisedBackendConfig,
+  view: Partial<BackendView> = {},
+): BackendContext & { fits: (BackendFit | null)[]; llamas: (LlamaView | null)[] } {
+  const fits: (BackendFit | null)[] = [];
+  const llamas: (LlamaView | null)[] = [];
+  const base = { id: cfg.id, name: cfg.id, status: 'stopped', reason: '', since: 0, pid: null, pgid: null, procState: null, startedAt: null, port: null, oomScoreAdj: null, shed: null } as const;
+  return {
+    id: cfg.id,
+    fits,
+    llamas,
+    config: () => cfg,
+    view: () => ({
+      ...base, adopted: false, restarts: 0, lastExit: null, awaitingReap: false, healthLatencyMs: null, nextRestartAt: null, memory: null,
+      memoryLimit: cfg.memoryLimit, cgroup: null, command: cfg.cmd, restartPolicy: cfg.restart.policy, fit: fits.at(-1) ?? null, llama: llamas.at(-1) ?? null, ...view,
+    }),
+    cgroupPeak: () => null,
+    setFit: (f) => void fits.push(f),
+    setLlama: (l) => void llamas.push(l),
+  };
 }

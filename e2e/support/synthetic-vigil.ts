@@ -8,8 +8,10 @@ export interface SyntheticOptions {
   backends: number;
   /** Seconds of 1 s history available at load. */
   historySec: number;
-  /** A state push (one backend's figures change) every this many ms. */
+  /** A state push (one backend's figures change) every this many ms; 0: none. */
   pushMs: number;
+  /** Each push a fresh copy of the whole state (what a snapshot push handed the store), not the changed backend alone. */
+  freshObjects?: boolean;
 }
 
 export function installSyntheticVigil(opts: SyntheticOptions): void {
@@ -55,21 +57,21 @@ export function installSyntheticVigil(opts: SyntheticOptions): void {
     return { resolution: 1, t, series };
   };
 
-  setInterval(() => {
+  if (opts.pushMs > 0) setInterval(() => {
     tick++;
     const i = tick % ids.length;
     const b = state.backends[i]!;
-    b.healthLatencyMs = 2 + (tick % 9);
-    b.memory = { ...b.memory, rss: rssAt(i, Date.now() / 1000) };
+    // As window.vigil hands it on after a delta: a new object for the changed backend, the other 49 as they were.
     state.backends = [...state.backends];
+    state.backends[i] = { ...b, healthLatencyMs: 2 + (tick % 9), memory: { ...b.memory, rss: rssAt(i, Date.now() / 1000) } };
     state.time = Date.now();
-    const snap = JSON.parse(JSON.stringify(state)) as unknown;
+    const snap = opts.freshObjects ? (JSON.parse(JSON.stringify(state)) as unknown) : { ...state };
     stateListeners.forEach((cb) => cb(snap));
   }, opts.pushMs);
 
   const ok = async () => ({ ok: true, message: 'synthetic' });
   g.vigil = {
-    getState: async () => JSON.parse(JSON.stringify(state)) as unknown,
+    getState: async () => ({ ...state }),
     start: ok, stop: ok, restart: ok, reap: ok,
     getLogs: async (req: { id: string }) => ({ id: req.id, lines: [], path: null }),
     getEvents: async () => [],

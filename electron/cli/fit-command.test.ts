@@ -50,10 +50,15 @@ describe('vigil fit', () => {
     expect(p.parts.find((x) => x.kind === 'kv')!.bytes).toBe(4096 * 8 * 2 * 256 * 2);
   });
 
-  it("exits 3 for won't fit, 1 when it cannot predict, 2 for bad usage", async () => {
+  it("exits 3 for won't load, 4 for killed on a long prompt, 1 when it cannot predict, 2 for bad usage", async () => {
     const w = await vigil(['fit', MODEL, '--no-mmap', '--memory-limit', '100M']);
     expect(w.code).toBe(3);
-    expect(w.out).toMatch(/verdict: won't fit — needs .*anonymous part .* > memoryLimit 100 MiB/);
+    expect(w.out).toMatch(/verdict: won't load — needs .*anonymous part at load .* > memoryLimit 100 MiB/);
+    // Loads in 200 MiB, but without flash attention a long prompt's scores take it over: exit 4, and the prompt named.
+    const k = await vigil(['fit', MODEL, '-c', '8192', '-fa', 'off', '--memory-limit', '200M']);
+    expect(k.code).toBe(4);
+    expect(k.out).toMatch(/^at load +[\d.]+ MiB \(anon [\d.]+ MiB\): the KV cache is written at load/m);
+    expect(k.out).toMatch(/verdict: killed on a long prompt — needs .*; killed on a long prompt: loads \([\d.]+ MiB anonymous\), but a prompt of ~\d+ tokens takes it to [\d.]+ MiB > memoryLimit 200 MiB/);
     const u = await vigil(['fit', path.join(dir, 'none.gguf')]);
     expect(u.code).toBe(1);
     expect(u.err).toBe(`vigil fit: no prediction: cannot read the model: ${path.join(dir, 'none.gguf')}: no such file\n`);

@@ -1,15 +1,18 @@
 // `vigil fit MODEL.gguf [llama-server flags…]` and `vigil fit --backend ID`:
 // the predicted memory, part by part and device by device, and the verdict
 // against this machine (MemAvailable, the backend's memoryLimit, GPUs).
-// Exit code: 0 fits or tight, 3 won't fit, 1 no prediction, 2 bad usage.
+// Exit code: 0 fits or tight, 3 won't load, 4 loads but a long prompt is
+// killed, 1 no prediction, 2 bad usage.
 import path from 'node:path';
 import type { FitEstimate, FitPrediction } from '../common/fit.js';
+import { verdictWord } from '../common/fit-view.js';
 import type { GpuMemory } from '../common/state.js';
 import { formatBytes, formatConfigIssue } from '../common/format.js';
 import { OOM_SCORE_ADJ_DEFAULT, parseSize } from '../common/config-schema.js';
 import { loadConfig } from '../core/config/index.js';
 import { machineNow, MeasurementStore, predictFit } from '../core/fit/index.js';
-import { findOnPath, readAmdGpus, readNvidiaGpus } from '../core/memory/index.js';
+import { createGpuSources } from '../core/gpu/index.js';
+import { SystemMemoryReader } from '../core/memory/index.js';
 import { resolveConfigPath, resolveStateDir } from '../core/paths.js';
 
 export const FIT_HELP = `usage: vigil fit MODEL.gguf [llama-server flags…] [--memory-limit SIZE] [--json]
@@ -19,7 +22,8 @@ Predicts what llama-server will take with these flags (-c, -np, -ctk/-ctv, -ngl,
 -ub, -fa, --no-mmap, --mlock, --swa-full…), from the model's header only, and
 judges it against MemAvailable, the memory limit and the GPUs. Runs measured
 by 'vigil serve' correct the prediction (state directory: --state-dir D).
-Exit code: 0 fits or tight, 3 won't fit, 1 cannot predict, 2 bad usage.
+Exit code: 0 fits or tight, 3 won't load, 4 loads but is killed on a long prompt
+(the compute buffers a big batch writes), 1 cannot predict, 2 bad usage.
 `;
 
 export interface FitIo {
@@ -30,20 +34,28 @@ export interface FitIo {
 
 class Usage extends Error {}
 
+/** The GPUs through the same sources the sampler reads (NVML, nvidia-smi, amdgpu, DRM fdinfo), once. */
 async function gpus(env: NodeJS.ProcessEnv): Promise<GpuMemory[]> {
-  const out: GpuMemory[] = [];
+  const hostMemory = (): { total: number; available: number } | null => {
+    const r = new SystemMemoryReader();
+    try {
+      const m = r.read();
+      return { total: m.memTotal, available: m.memAvailable };
+    } catch {
+      return null;
+    } finally {
+      r.close();
+    }
+  };
+  const sources = createGpuSources({ nvidiaSmi: undefined, hostMemory }, env);
   try {
-    out.push(...readAmdGpus());
-  } catch {
-    /* no amdgpu sysfs */
+    return (await sources.read([])).devices;
+  } finally {
+    sources.close();
   }
-  const smi = findOnPath('nvidia-smi', env.PATH ?? '');
-  if (smi) out.push(...(await readNvidiaGpus(smi).catch(() => [])));
-  return out;
 }
 
-const KIND: Record<string, string> = { weights: 'weights', kv: 'KV cache', recurrent: 'recurrent', compute: 'compute', output: 'output', overhead: 'process' };
-const VERDICT: Record<string, string> = { fits: 'fits', tight: 'tight', 'wont-fit': "won't fit", unknown: 'unknown' };
+const KIND: Record<string, string> = { weights: 'weights', kv: 'KV cache', recurrent: 'recurrent', compute: 'compute', work: 'work buf', output: 'output', overhead: 'process' };
 
 export function formatEstimate(p: FitEstimate): string {
   const s = p.settings;
@@ -59,11 +71,12 @@ export function formatEstimate(p: FitEstimate): string {
     }
     lines.push(`  ${'total'.padEnd(9)} ${formatBytes(d.bytes).padStart(9)}  (anon ${formatBytes(d.anon)}, file ${formatBytes(d.file)})`);
   }
+  lines.push('', `at load  ${formatBytes(p.atLoad.total)} (anon ${formatBytes(p.atLoad.anon)}): the KV cache is written at load, the compute buffers when a batch first runs`);
   if (p.budgets.length) {
     lines.push('', 'against');
-    for (const b of p.budgets) lines.push(`  ${`${b.source}${b.device !== 'CPU' ? ` ${b.device}` : ''}`.padEnd(13)} ${VERDICT[b.verdict]!.padEnd(10)} ${b.why}`);
+    for (const b of p.budgets) lines.push(`  ${`${b.source}${b.device !== 'CPU' ? ` ${b.device}` : ''}`.padEnd(13)} ${verdictWord(b.verdict).padEnd(23)} ${b.why}`);
   }
-  lines.push('', `verdict: ${VERDICT[p.verdict]} — ${p.why}`);
+  lines.push('', `verdict: ${verdictWord(p.verdict)} — ${p.why}`);
   if (p.notes.length) lines.push('', 'notes:', ...p.notes.map((n) => `  - ${n}`));
   return `${lines.join('\n')}\n`;
 }
@@ -109,6 +122,7 @@ export async function runFit(args: string[], io: FitIo): Promise<number> {
   let argv: string[];
   let cwd: string | null = null;
   let env: Record<string, string> | undefined;
+  let llama: boolean | null = null;
   let oom: { scoreAdj: number; onPressure: string; priority: number } = { scoreAdj: OOM_SCORE_ADJ_DEFAULT, onPressure: 'stop', priority: 10 };
   if (backend !== null) {
     const file = config ? path.resolve(config) : resolveConfigPath([], io.env);
@@ -125,6 +139,7 @@ export async function runFit(args: string[], io: FitIo): Promise<number> {
     argv = b.cmd;
     cwd = b.cwd;
     env = b.env;
+    llama = b.llama;
     limit ??= b.memoryLimit;
     oom = b.oom;
   } else {
@@ -135,10 +150,10 @@ export async function runFit(args: string[], io: FitIo): Promise<number> {
   const { store, warning } = await MeasurementStore.open(stateDir ? path.resolve(stateDir) : resolveStateDir(io.env));
   if (warning) io.stderr.write(`vigil fit: ${warning}\n`);
   const machine = await machineNow({ memoryLimit: limit, gpus: await gpus(io.env) });
-  const p: FitPrediction = await predictFit({ argv, cwd, env, machine, store });
+  const p: FitPrediction = await predictFit({ argv, cwd, env, llama, machine, store });
   if (json) io.stdout.write(`${JSON.stringify({ ...p, oom }, null, 2)}\n`);
   else if (p.verdict === 'unknown') io.stderr.write(`vigil fit: no prediction: ${p.why}\n`);
   else io.stdout.write(formatEstimate(p));
   if (!json) io.stdout.write(`kill priority: oom_score_adj ${oom.scoreAdj}${backend === null ? ' (the default oom.scoreAdj)' : ''}; under memory pressure: ${oom.onPressure}, priority ${oom.priority} (lower is shed first)\n`);
-  return p.verdict === 'unknown' ? 1 : p.verdict === 'wont-fit' ? 3 : 0;
+  return p.verdict === 'unknown' ? 1 : p.verdict === 'wont-fit' ? 3 : p.verdict === 'killed-on-prompt' ? 4 : 0;
 }

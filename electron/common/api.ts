@@ -1,11 +1,15 @@
 // The one contract between UI and host: the `window.vigil` API and zod schemas
-// for every request payload (its IPC channel names are in channels.ts, which
-// the sandboxed preload imports without bundling zod). The Electron preload, the
-// Electron main process, the headless host's WebSocket bridge and the renderer
-// all import this module, so a channel or payload can't drift between them.
+// for every request payload (the request names are in request-names.ts and the
+// IPC channel names in channels.ts, which the sandboxed preload imports without
+// bundling zod). The Electron preload, the Electron main process, the headless
+// host's WebSocket bridge and the renderer all import this module, so a
+// channel or payload can't drift between them.
 import { z } from 'zod';
 import type { FitPrediction } from './fit.js';
+import { REQUEST_NAMES, type RequestName } from './request-names.js';
 import type { History, VigilEvent, VigilState } from './state.js';
+
+export { REQUEST_NAMES, type RequestName };
 
 export const BackendId = z
   .string()
@@ -86,9 +90,10 @@ export interface LogChunk {
   path: string | null;
 }
 
-/** Request/response methods of the API: name → [request schema, response type]. */
+/** Request/response methods of the API: name → [request, response]; `window.vigil` and VigilService take the same request. */
 export interface VigilRequests {
   getState: [void, VigilState];
+  /** `anyway`: once, despite the fit policy `refuse` (the dashboard's "Start anyway"). */
   start: [StartRequest, CommandResult];
   stop: [IdRequest, CommandResult];
   restart: [IdRequest, CommandResult];
@@ -98,12 +103,19 @@ export interface VigilRequests {
   getHistory: [HistoryRequest, History];
   addBackend: [AddBackendRequest, CommandResult];
   openConfig: [void, CommandResult];
+  /** What llama-server with this command would take, judged against this machine (never a figure for another program). */
   predictFit: [PredictFitRequest, FitPrediction];
+  /** A server Vigil did not start: SIGTERM (then SIGKILL) through its pidfd. */
   stopWatched: [WatchedIdRequest, CommandResult];
+  /** `systemctl [--user] restart UNIT` of a watched server; systemctl's own words when refused. */
   restartWatchedUnit: [WatchedIdRequest, CommandResult];
+  /** Stop a watched server and start the same command line as a backend of Vigil's. */
   adoptWatched: [WatchedIdRequest, CommandResult];
 }
-export type RequestName = keyof VigilRequests;
+// Every name has its request and response, and nothing else does.
+type Exactly<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
+const namesMatch: Exactly<keyof VigilRequests, RequestName> = true;
+void namesMatch;
 
 /** Schemas the host validates each request against (`null` = no payload). */
 export const REQUEST_SCHEMAS: { [K in RequestName]: z.ZodType | null } = {
@@ -122,34 +134,20 @@ export const REQUEST_SCHEMAS: { [K in RequestName]: z.ZodType | null } = {
   restartWatchedUnit: WatchedIdRequest,
   adoptWatched: WatchedIdRequest,
 };
-export const REQUEST_NAMES = Object.keys(REQUEST_SCHEMAS) as RequestName[];
+
+/** One method per request: `(req) => Promise<response>`, or `() => …` for a request without payload. */
+export type VigilRequestMethods = {
+  [K in RequestName]: VigilRequests[K][0] extends void ? () => Promise<VigilRequests[K][1]> : (req: VigilRequests[K][0]) => Promise<VigilRequests[K][1]>;
+};
 
 export type Unsubscribe = () => void;
 
 /** Bridge connection as the UI should show it (Electron IPC is always 'connected'). */
 export type ConnectionStatus = 'connecting' | 'connected' | 'disconnected';
 
-/** `window.vigil`: one typed method per action, plus subscriptions. */
-export interface VigilApi {
-  getState(): Promise<VigilState>;
-  /** `anyway`: once, despite the fit policy `refuse`. */
-  start(id: string, opts?: { anyway?: boolean }): Promise<CommandResult>;
-  stop(id: string): Promise<CommandResult>;
-  restart(id: string): Promise<CommandResult>;
-  reap(id: string): Promise<CommandResult>;
-  getLogs(req: LogsRequest): Promise<LogChunk>;
-  getEvents(req: EventsRequest): Promise<VigilEvent[]>;
-  getHistory(req: HistoryRequest): Promise<History>;
-  addBackend(req: AddBackendRequest): Promise<CommandResult>;
-  openConfig(): Promise<CommandResult>;
-  /** What llama-server with this command would take, judged against this machine (never a figure for another program). */
-  predictFit(req: PredictFitRequest): Promise<FitPrediction>;
-  /** A server Vigil did not start: SIGTERM (then SIGKILL) through its pidfd. */
-  stopWatched(id: string): Promise<CommandResult>;
-  /** `systemctl [--user] restart UNIT` of a watched server; systemctl's own words when refused. */
-  restartWatchedUnit(id: string): Promise<CommandResult>;
-  /** Stop a watched server and start the same command line as a backend of Vigil's. */
-  adoptWatched(id: string): Promise<CommandResult>;
+/** `window.vigil`: one typed method per action (electron/common/client.ts builds it over a transport), plus subscriptions. */
+export interface VigilApi extends VigilRequestMethods {
+  /** The state as the host has it: now (when known) and after every change. */
   onState(cb: (s: VigilState) => void): Unsubscribe;
   onLog(id: string, cb: (chunk: LogChunk) => void): Unsubscribe;
   onFocus(cb: (backendId: string) => void): Unsubscribe;
@@ -158,23 +156,11 @@ export interface VigilApi {
 
 /**
  * The host-side service the core implements; hosts (Electron IPC, WebSocket
- * bridge, REST) validate payloads with REQUEST_SCHEMAS and call these.
+ * bridge, REST) validate payloads with REQUEST_SCHEMAS and call these. Its
+ * request methods are `window.vigil`'s (VigilRequests), but state is read at once.
  */
-export interface VigilService {
+export interface VigilService extends Omit<VigilRequestMethods, 'getState'> {
   getState(): VigilState;
-  start(req: StartRequest): Promise<CommandResult>;
-  stop(req: IdRequest): Promise<CommandResult>;
-  restart(req: IdRequest): Promise<CommandResult>;
-  reap(req: IdRequest): Promise<CommandResult>;
-  getLogs(req: LogsRequest): Promise<LogChunk>;
-  getEvents(req: EventsRequest): Promise<VigilEvent[]>;
-  getHistory(req: HistoryRequest): Promise<History>;
-  addBackend(req: AddBackendRequest): Promise<CommandResult>;
-  openConfig(): Promise<CommandResult>;
-  predictFit(req: PredictFitRequest): Promise<FitPrediction>;
-  stopWatched(req: WatchedIdRequest): Promise<CommandResult>;
-  restartWatchedUnit(req: WatchedIdRequest): Promise<CommandResult>;
-  adoptWatched(req: WatchedIdRequest): Promise<CommandResult>;
   /** Called with every new state snapshot; returns unsubscribe. */
   subscribe(cb: (s: VigilState) => void): Unsubscribe;
   /** Live log lines of one backend. */

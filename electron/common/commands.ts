@@ -6,9 +6,6 @@ import type { BackendStatus, BackendView } from './state.js';
 export type BackendCommand = 'start' | 'stop' | 'restart' | 'reap';
 export const BACKEND_COMMANDS: readonly BackendCommand[] = ['start', 'stop', 'restart', 'reap'];
 
-/** States in which a process of the backend is (or is about to be) alive. */
-export const LIVE_STATUSES: readonly BackendStatus[] = ['starting', 'loading', 'ready', 'unhealthy'];
-
 /**
  * Commands by state. `reap` is listed where a zombie can wait; it is offered
  * only while one really does (`awaitingReap`). Nothing is accepted while a

@@ -145,7 +145,7 @@ export const BackendSchema = z
     stop: StopSchema.prefault({}),
     memoryLimit: size.nullable().default(null),
     oom: OomSchema.prefault({}),
-    /** Before each start Vigil predicts llama-server's memory; `refuse` does not start what won't fit (the dashboard can start it once anyway). */
+    /** Before each start Vigil predicts llama-server's memory; `refuse` does not start what won't load or would be killed on a long prompt (the dashboard can start it once anyway). */
     fit: z.strictObject({ policy: z.enum(['warn', 'refuse']).default('warn') }).prefault({}),
     autostart: z.boolean().default(true),
     keepRunningOnQuit: z.boolean().default(false),

@@ -2,12 +2,20 @@
 // really took, and advice after an OOM kill. Shared by the core, the hosts
 // (REST, metrics) and the dashboard; plain data, no Node.
 
-export type FitVerdict = 'fits' | 'tight' | 'wont-fit' | 'unknown';
+/**
+ * 'fits': loads and runs a full context. 'tight': it runs, but mmap'ed
+ * weights are re-read from disk or the room is under 10 %. 'killed-on-prompt':
+ * it loads and answers short prompts, but the compute buffers a long prompt
+ * touches take it over (llama.cpp reserves them at load and writes them only
+ * when a batch that size runs). 'wont-fit': it does not load.
+ */
+export type FitVerdict = 'fits' | 'tight' | 'killed-on-prompt' | 'wont-fit' | 'unknown';
 
 /** Where a part lives: the host's RAM or a GPU (by its index among the GPUs given). */
 export type FitDevice = 'CPU' | `GPU${number}`;
 
-export type FitPartKind = 'weights' | 'kv' | 'recurrent' | 'compute' | 'output' | 'overhead';
+/** 'work': the CPU backend's scratch buffer (a matrix product's input converted to the weights' dot-product type), beside the compute graph. */
+export type FitPartKind = 'weights' | 'kv' | 'recurrent' | 'compute' | 'work' | 'output' | 'overhead';
 
 export interface FitPart {
   kind: FitPartKind;
@@ -41,9 +49,23 @@ export interface FitBudget {
   available: number;
   /** What the prediction charges against it. */
   needed: number;
+  /** Of `needed`, what only swap frees: anonymous memory (and locked weights) at a full context. */
+  neededAnon: number;
+  /** The anonymous memory it holds once loaded, before a long prompt (the GPUs: everything, allocated at load). */
+  atLoad: number;
   verdict: Exclude<FitVerdict, 'unknown'>;
+  /** 'killed-on-prompt': the prompt length (tokens in the context) whose compute buffers go over. */
+  killedAt: FitKilledAt | null;
   /** One line: why this verdict ('anonymous part 9.3 GiB > limit 8 GiB'). */
   why: string;
+}
+
+export interface FitKilledAt {
+  /** Tokens in the context when the kill comes (~, rounded as llama.cpp pads the cache to 256 cells). */
+  tokens: number;
+  /** The first full batch already kills (tokens ≤ ubatch): any prompt of a full batch does, whatever the context. */
+  fullBatch: boolean;
+  ubatch: number;
 }
 
 /** The settings the prediction used, resolved (defaults filled in). */
@@ -94,6 +116,8 @@ export interface FitFormula {
   recurrent: number;
   output: number;
   compute: number;
+  /** The CPU backend's work buffer (not in llama-server's own compute figure). */
+  work: number;
 }
 
 export interface FitEstimate {
@@ -107,6 +131,10 @@ export interface FitEstimate {
   total: number;
   anon: number;
   file: number;
+  /** What it holds once loaded, before its first long prompt (KV cache cleared and so resident; compute buffers untouched). */
+  atLoad: { total: number; anon: number };
+  /** Where 'killed-on-prompt' comes from: the deciding budget's prompt length. */
+  killedAt: FitKilledAt | null;
   budgets: FitBudget[];
   /** The formula's own figures at these settings, before any correction (the measurement store keeps them beside what a run took). */
   formula: FitFormula;
@@ -169,12 +197,14 @@ export interface BackendFit {
   at: number;
   policy: FitPolicy;
   verdict: FitVerdict;
-  /** One line: "won't fit — needs 162 MiB (148 MiB anon), limit 64.0 MiB" or "no prediction: …". */
+  /** One line: "won't load — needs 162 MiB (148 MiB anon), limit 64.0 MiB" or "no prediction: …". */
   headline: string;
   /** The estimate's own sentence, or why there is none. */
   why: string;
-  /** Bytes; null when nothing was predicted. */
-  predicted: { total: number; anon: number; file: number } | null;
+  /** Bytes; null when nothing was predicted. `atLoadAnon`: anonymous memory once loaded, before a long prompt. */
+  predicted: { total: number; anon: number; file: number; atLoadAnon: number } | null;
+  /** The verdict is 'killed-on-prompt': at which prompt length. */
+  killedAt: FitKilledAt | null;
   parts: FitPart[];
   /** The formula alone, or corrected by measured runs (`basisNote` says which run). */
   basis: FitEstimate['basis'] | null;

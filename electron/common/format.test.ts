@@ -59,6 +59,10 @@ describe('describeExit', () => {
     expect(describeExit(exit({ code: 42 }))).toBe('exited with code 42');
     expect(describeExit(exit({ code: 0 }))).toBe('exited with code 0');
   });
+  it('names a GPU out-of-memory death with its device and size', () => {
+    const gpuOom = { kind: 'gpu', gpu: { device: 'CUDA1', bytes: 9 * 2 ** 30, summary: 'GPU out of memory: CUDA1 could not allocate 9.0 GiB', line: 'x' } } as OomKill;
+    expect(describeExit(exit({ code: 1, gpuOom }))).toBe('exited with code 1: GPU out of memory: CUDA1 could not allocate 9.0 GiB');
+  });
 });
 
 describe('formatCountdown', () => {

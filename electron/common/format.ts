@@ -90,6 +90,8 @@ export function describeExit(exit: ExitInfo): string {
     const anon = exit.oom?.anonRssKb;
     return anon !== null && anon !== undefined ? `OOM-killed (anon RSS ${formatKb(anon)})` : 'OOM-killed';
   }
+  // Out of GPU memory is no kernel kill, but as much a cause: said with the device and size.
+  if (exit.gpuOom?.gpu) return `${describeExitStatus(exit) ?? 'exited'}: ${exit.gpuOom.gpu.summary}`;
   return describeExitStatus(exit) ?? (exit.reason || 'exited');
 }
 

@@ -128,6 +128,8 @@ export interface LlamaDeathReason {
   summary: string;
   /** The log line it was read from. */
   line: string;
+  /** For a GPU out-of-memory death: the device ('CUDA1', 'ROCm0', 'Vulkan0', 'Metal') and the size asked for, when the log says. */
+  gpu?: { device: string | null; bytes: number | null };
 }
 
 export interface LlamaView {

@@ -1,8 +1,12 @@
 // One OOM kill as Vigil records it, whoever killed and whatever it killed
 // (a backend, a server Vigil only watches, any process): apart from
 // state.ts, which re-exports it, so the watch types can name it too.
-/** 'vigil': a backend the pressure guard stopped before any killer had to act (a shed, not a kill). */
-export type OomKiller = 'kernel' | 'earlyoom' | 'systemd-oomd' | 'vigil';
+/**
+ * Who killed: the kernel, a user-space killer, the backend itself for a GPU
+ * out-of-memory death (it aborts when a GPU allocation fails), or 'vigil': a
+ * backend the pressure guard stopped before any killer had to act (a shed, not a kill).
+ */
+export type OomKiller = 'kernel' | 'earlyoom' | 'systemd-oomd' | 'backend' | 'vigil';
 export type KernelLogSourceKind = 'kmsg' | 'journal' | 'cgroup' | 'none';
 
 export interface OomKill {
@@ -41,4 +45,17 @@ export interface OomKill {
   source: KernelLogSourceKind;
   /** For a backend's llama-server: why it did not fit and what would (the fit prediction's advice). */
   advice?: string | null;
+  /**
+   * The watched server it was attributed to, fixed when the kill arrived (later state never rewrites it):
+   * the victim itself (`by: 'pid'`), or the watched manager it was a process of, with the words said.
+   */
+  watched?: { id: string; pid: number; label: string; by: string; text: string } | null;
+  /**
+   * 'gpu': the backend ran out of GPU memory (its log says an allocation
+   * failed) and ended itself; no kernel kill, no RSS figures. Absent: a kill
+   * of host memory by the kernel or a user-space killer.
+   */
+  kind?: 'gpu';
+  /** For kind 'gpu': the device, the size asked for (null when the log does not say), the log line. */
+  gpu?: { device: string | null; bytes: number | null; summary: string; line: string };
 }

@@ -2,6 +2,7 @@
 // Runs everywhere (Node, Electron main, browser): no Node builtins, no electron.
 // Keep it small, plain-JSON and typed; it crosses IPC and WebSocket as is.
 import type { BackendFit } from './fit.js';
+import type { GpuUse } from './gpu.js';
 import type { LlamaView } from './llama.js';
 import type { KernelLogSourceKind, OomKill } from './oom-kill.js';
 import type { WatchedServer } from './watch-types.js';
@@ -48,6 +49,8 @@ export interface ExitInfo {
   oom: OomKill | null;
   /** Human-readable reason: 'exited with code 1', 'killed by SIGKILL', 'oom-killed', 'unresponsive' … */
   reason: string;
+  /** The backend's own account of running out of GPU memory (kind 'gpu'), when its log gave one: no kernel kill, so `oomKilled` stays false. */
+  gpuOom?: OomKill | null;
   /**
    * RSS of its process tree at the last memory sample before the exit, bytes
    * (the sample may be up to one sampling interval old); null or absent when
@@ -55,6 +58,8 @@ export interface ExitInfo {
    * cleared with the exit, and this is what is left of it.
    */
   lastRss?: number | null;
+  /** GPU memory of its tree at that last sample, per device; absent when it held none. */
+  lastGpu?: GpuUse[] | null;
 }
 
 export interface MemoryBreakdown {
@@ -68,7 +73,10 @@ export interface MemoryBreakdown {
   pss: number | null;
   /** Number of processes in the tree. */
   processes: number;
+  /** GPU memory the tree holds, per device (absent or empty when none, or when no source can say). */
+  gpu?: GpuUse[];
 }
+
 
 export interface BackendView {
   id: string;
@@ -155,6 +163,7 @@ export interface VigilEvent {
 }
 
 export type { KernelLogSourceKind, OomKill, OomKiller } from './oom-kill.js';
+export type { GpuUse } from './gpu.js';
 
 export interface SystemMemory {
   time: number;
@@ -168,10 +177,20 @@ export interface SystemMemory {
 
 export interface GpuMemory {
   id: string; // e.g. 'card0', 'nvidia0'
-  vendor: 'amd' | 'nvidia';
+  vendor: 'amd' | 'nvidia' | 'intel';
   name: string;
   vramUsed: number;
   vramTotal: number;
+  /** Free as the driver counts it (NVML's excludes its reserve); absent: vramTotal − vramUsed. */
+  vramFree?: number;
+  /** PCI address ('0000:01:00.0'). */
+  pdev?: string;
+  /** amdgpu: the CPU-visible part of VRAM (mem_info_vis_vram_*), where the kernel reports it. */
+  visVram?: { used: number; total: number };
+  /** A device without memory of its own (GB10 / DGX Spark): the figures are the host's. */
+  unified?: boolean;
+  /** What the figures are, when not plain device memory. */
+  note?: string;
   /** amdgpu GTT (system RAM the GPU maps; where APUs keep models). */
   gttUsed: number | null;
   gttTotal: number | null;
@@ -253,6 +272,8 @@ export const SERIES = {
   backendRss: (id: string) => `backend.${id}.rss`,
   gpuVram: (id: string) => `gpu.${id}.vram`,
   gpuGtt: (id: string) => `gpu.${id}.gtt`,
+  /** A backend's memory on one GPU device, region 'vram' or 'gtt'. */
+  backendGpu: (id: string, device: string, region: 'vram' | 'gtt') => `backend.${id}.gpu.${device}.${region}`,
 } as const;
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeWatched, unitRestartArgv, watchActions, type WatchAction, type WatchActionName, type WatchedServer } from './watch.js';
+import { describeWatched, unitRestartArgv, watchActions, watchedProblems, type WatchAction, type WatchActionName, type WatchedServer } from './watch.js';
 import { WatchConfigSchema } from './watch-schema.js';
 
 // (electron/common is type-checked for the browser too, so it cannot share test-support's Node-side factory.)
@@ -83,6 +83,40 @@ describe('watchActions', () => {
     const a = watchActions(watchedView({ status: 'gone', unit: { name: 'llama.service', scope: 'system', uid: null, sole: true } }), { uid: 0 });
     expect(action(a, 'stop').available).toBe(false);
     expect(action(a, 'restart').available).toBe(true);
+  });
+});
+
+describe('watchedProblems', () => {
+  it('counts zombies, orphans and recent OOM kills (a manager\'s servers\' too), for the header and tray', () => {
+    const now = 1_000_000_000;
+    const kill = (id: string, time: number) => ({ id, time }) as never;
+    const list = [
+      watchedView({ pid: 1, status: 'zombie', lastOom: kill('a', now - 1000) }),
+      watchedView({ pid: 2, status: 'orphaned' }),
+      watchedView({ pid: 3, status: 'gone', lastOom: kill('b', now - 20 * 60_000) }), // long ago: history, not a problem
+      watchedView({ pid: 4, status: 'running', serverOoms: [kill('c', now - 5000)] }),
+      watchedView({ pid: 5 }),
+    ];
+    expect(watchedProblems(list, now)).toEqual({ zombies: 1, orphans: 1, recentOoms: 2, text: '1 zombie, 1 orphan, 2 OOM kills' });
+    expect(watchedProblems([watchedView()], now).text).toBeNull();
+  });
+});
+
+describe('adopt only where it cannot break a manager', () => {
+  const parent = (pid: number, comm: string): WatchedServer['manager'] => ({ pid, comm, watchedId: null });
+  it('is refused while the parent lives and is not a shell or init, saying why', () => {
+    for (const m of ['lemond', 'llama-swap', 'python3', 'node', 'electron', 'ollama']) {
+      const a = action(watchActions(watchedView({ manager: parent(40990, m) }), me), 'adopt');
+      expect(a.available, m).toBe(false);
+      expect(a.why).toBe(`its parent ${m} 40990 is alive and is not a shell or init: it started this server and would see its worker stop (or exit itself); stop that manager's model through the manager instead`);
+    }
+  });
+  it('is offered for a server of a shell, a terminal multiplexer, init, or an orphan', () => {
+    for (const m of [parent(4100, 'bash'), parent(4100, 'zsh'), parent(4100, 'tmux: server'), parent(1, 'systemd'), parent(1, 'init'), null]) expect(action(watchActions(watchedView({ manager: m }), me), 'adopt').available, m?.comm ?? 'none').toBe(true);
+    const orphan = watchedView({ status: 'orphaned', manager: parent(1, 'init'), orphanedFrom: { manager: parent(40990, 'ramalama')!, exitedAt: 0 } });
+    expect(action(watchActions(orphan, me), 'adopt').available).toBe(true);
+    expect(action(watchActions(orphan, me), 'stop')).toMatchObject({ available: true, confirm: expect.stringMatching(/^Stop llama-server 41233\? Vigil did not start it\. It is left over: its manager ramalama 40990 exited at \d\d:\d\d:\d\d\.$/) });
+    expect(describeWatched(orphan, 0)).toMatch(/^llama-server 41233 is orphaned from ramalama 40990 \(exited at \d\d:\d\d:\d\d\); it still runs$/);
   });
 });
 

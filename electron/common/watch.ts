@@ -4,11 +4,35 @@
 // their zombie (/proc), their OOM kill (kernel log) and their health (their
 // own API), but never their exit status, and it cannot reap them. The action
 // rules below say only what is honest for such a process.
-import { formatAgo } from './format.js';
-import type { WatchKind, WatchProcessRef, WatchUnit, WatchedServer } from './watch-types.js';
+import { formatAgo, formatClock } from './format.js';
+import type { OomKill } from './oom-kill.js';
+import type { WatchKind, WatchProcessRef, WatchStatus, WatchUnit, WatchedServer } from './watch-types.js';
 
 export { WATCH_KIND_LABELS } from './watch-types.js';
-export type { WatchKind, WatchListen, WatchProcessRef, WatchStatus, WatchUnit, WatchedServer } from './watch-types.js';
+export type { ManagedServer, ManagerClaim, ManagerDiscrepancy, ManagerView, WatchExit, WatchKind, WatchListen, WatchProcessRef, WatchStatus, WatchUnit, WatchedServer } from './watch-types.js';
+
+/** Alive: it can be probed, stopped or adopted. */
+export const WATCH_ALIVE: readonly WatchStatus[] = ['running', 'unhealthy', 'orphaned'];
+export const isWatchedAlive = (s: Pick<WatchedServer, 'status'>): boolean => WATCH_ALIVE.includes(s.status);
+
+/**
+ * Parents that start a server and may end on purpose without it being left
+ * over: shells, terminals and session tools, init and service managers
+ * (subreapers). Any other parent is a manager: when it ends while its server
+ * lives on, the server is an orphan; while it lives, taking its server away
+ * (adopt) would break it.
+ */
+const SHELL_OR_INIT = new Set([
+  'sh', 'bash', 'dash', 'zsh', 'fish', 'ksh', 'mksh', 'tcsh', 'csh', 'busybox', 'nu', 'xonsh', 'elvish',
+  'tmux', 'tmux: server', 'screen', 'SCREEN', 'zellij', 'script', 'nohup', 'setsid', 'env', 'sudo', 'su', 'doas', 'runuser', 'login', 'sshd', 'mosh-server',
+  'init', 'systemd', 'tini', 'dumb-init', 'catatonit', 's6-svscan', 'runsv', 'supervisord', 'containerd-shim', 'conmon',
+  'gnome-terminal-', 'konsole', 'xterm', 'alacritty', 'kitty', 'wezterm-gui', 'foot', 'terminator', 'tilix', 'code', 'cursor',
+]);
+
+/** Whether a parent is a shell, terminal, init or service manager (not an LLM manager). */
+export function isShellOrInit(p: Pick<WatchProcessRef, 'pid' | 'comm'>): boolean {
+  return p.pid <= 1 || SHELL_OR_INIT.has(p.comm);
+}
 
 /** Vigil never learns a watched process's exit status: the kernel gives it only to the parent. */
 export const WATCHED_EXIT_STATUS_NOTE =
@@ -24,23 +48,59 @@ function exitAge(s: WatchedServer, now: number): string {
   return age < 1000 ? ' before Vigil found it' : ` at least ${formatAgo(age)}`;
 }
 
+/** ', killed by SIGKILL' / ', exit status 1' when the kernel's process events said; '' otherwise (and beside an OOM kill, which says it). */
+function howEnded(s: WatchedServer): string {
+  if (!s.exit || (s.lastOom && s.exit.signal === 'SIGKILL')) return '';
+  return s.exit.signal ? `, killed by ${s.exit.signal}` : `, exit status ${s.exit.code}`;
+}
+
 /** One line for the card, tray and notifications. */
 export function describeWatched(s: WatchedServer, now: number): string {
   const name = `${s.comm} ${s.pid}`;
   const oom = s.lastOom ? ' (OOM-killed)' : '';
   switch (s.status) {
+    case 'exited':
+      return `${name} exited${exitAge(s, now)}${oom}${howEnded(s)}`;
+    case 'orphaned':
+      return `${name} is orphaned from ${s.orphanedFrom ? `${ref(s.orphanedFrom.manager)} (exited at ${formatClock(s.orphanedFrom.exitedAt)})` : 'its manager'}; it still runs`;
     case 'zombie': {
       const ago = exitAge(s, now);
       const parent = s.zombieParent ? `its parent ${ref(s.zombieParent)} has not reaped it` : 'its parent has not reaped it';
-      return `${name} exited${ago}${oom}; ${parent}`;
+      return `${name} exited${ago}${oom}${howEnded(s)}; ${parent}`;
     }
     case 'gone':
-      return `${name} exited${exitAge(s, now)}${oom}${s.reapedBy ? `; reaped by ${s.reapedBy}` : ''}`;
+      return `${name} exited${exitAge(s, now)}${oom}${howEnded(s)}${s.reapedBy ? `; reaped by ${s.reapedBy}` : ''}`;
     case 'unhealthy':
       return `${name} is unhealthy: ${s.healthDetail}`;
     case 'running':
       return `${name} is running${s.listen.length ? ` on port ${s.listen.map((l) => l.port).join(', ')}` : ''}`;
   }
+}
+
+/** How long an OOM kill of a watched server (or of a manager's server) counts as a current problem. */
+export const RECENT_WATCHED_OOM_MS = 10 * 60_000;
+
+export interface WatchedProblems {
+  zombies: number;
+  orphans: number;
+  /** OOM kills within RECENT_WATCHED_OOM_MS: of watched servers, and of servers of watched managers. */
+  recentOoms: number;
+  /** '1 zombie, 1 orphan, 2 OOM kills'; null when there is none. */
+  text: string | null;
+}
+
+const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
+
+/** What the header and tray count among the watched servers: zombies, orphans and recent OOM kills. */
+export function watchedProblems(watched: readonly WatchedServer[], now: number): WatchedProblems {
+  const zombies = watched.filter((s) => s.status === 'zombie').length;
+  const orphans = watched.filter((s) => s.status === 'orphaned').length;
+  const recent = (k: { time: number | null } | null | undefined): boolean => k != null && k.time !== null && now - k.time < RECENT_WATCHED_OOM_MS;
+  const ids = new Set<string>();
+  for (const s of watched) for (const k of [s.lastOom, ...(s.serverOoms ?? [])]) if (k && recent(k)) ids.add(k.id);
+  const recentOoms = ids.size;
+  const parts = [zombies && plural(zombies, 'zombie', 'zombies'), orphans && plural(orphans, 'orphan', 'orphans'), recentOoms && plural(recentOoms, 'OOM kill', 'OOM kills')].filter(Boolean);
+  return { zombies, orphans, recentOoms, text: parts.length ? parts.join(', ') : null };
 }
 
 // ---- actions --------------------------------------------------------------------
@@ -85,7 +145,7 @@ export function unitRestartArgv(unit: WatchUnit | null): string[] | null {
  * only its parent can collect it, or init once that parent is gone.
  */
 export function watchActions(s: WatchedServer, ctx: WatchActionContext): WatchAction[] {
-  const alive = s.status === 'running' || s.status === 'unhealthy';
+  const alive = isWatchedAlive(s);
   const name = `${s.comm} ${s.pid}`;
   const perm = canSignal(s, ctx);
   const out: WatchAction[] = [];
@@ -100,11 +160,13 @@ export function watchActions(s: WatchedServer, ctx: WatchActionContext): WatchAc
   } else if (perm) {
     out.push({ action: 'stop', available: false, why: perm, confirm: null, argv: null });
   } else {
-    const comesBack = s.unit
-      ? ` Its systemd unit ${s.unit.name} may start it again.`
-      : s.manager && s.manager.pid > 1
-        ? ` Its manager ${ref(s.manager)} may start it again.`
-        : '';
+    const comesBack = s.status === 'orphaned'
+      ? ` It is left over: its manager ${s.orphanedFrom ? `${ref(s.orphanedFrom.manager)} exited at ${formatClock(s.orphanedFrom.exitedAt)}` : 'has ended'}.`
+      : s.unit
+        ? ` Its systemd unit ${s.unit.name} may start it again.`
+        : s.manager && s.manager.pid > 1
+          ? ` Its manager ${ref(s.manager)} may start it again.`
+          : '';
     out.push({ action: 'stop', available: true, why: 'send SIGTERM, then SIGKILL if it does not exit', confirm: `Stop ${name}? Vigil did not start it.${comesBack}`, argv: null });
   }
 
@@ -127,6 +189,8 @@ export function watchActions(s: WatchedServer, ctx: WatchActionContext): WatchAc
   else if (s.cmdline.length === 0) refuse = 'its command line is not readable';
   else if (s.unit) refuse = `it runs under the systemd unit ${s.unit.name}, which would start it again beside Vigil's copy; restart it through the unit, or disable the unit first`;
   else if (MANAGED_KINDS.includes(s.kind) || s.manager?.watchedId) refuse = `its manager${s.manager ? ` ${ref(s.manager)}` : ''} started it and would lose track of it`;
+  else if (s.manager && !isShellOrInit(s.manager))
+    refuse = `its parent ${ref(s.manager)} is alive and is not a shell or init: it started this server and would see its worker stop (or exit itself); stop that manager's model through the manager instead`;
   if (refuse) out.push({ action: 'adopt', available: false, why: refuse, confirm: null, argv: null });
   else
     out.push({
@@ -146,7 +210,7 @@ export function watchActions(s: WatchedServer, ctx: WatchActionContext): WatchAc
  * unit: Vigil can neither stop nor reap it.
  */
 export function offeredWatchActions(s: WatchedServer, ctx: WatchActionContext): WatchAction[] {
-  const alive = s.status === 'running' || s.status === 'unhealthy';
+  const alive = isWatchedAlive(s);
   return watchActions(s, ctx).filter((a) => (a.action === 'restart' ? s.unit !== null : alive));
 }
 
@@ -164,9 +228,10 @@ export function watchedZombieNote(s: WatchedServer): string | null {
  * ended (within milliseconds); zombie: it stayed unreaped past the grace
  * period; reaped: a flagged zombie is gone at last (its parent collected it,
  * or init did after the parent ended); unhealthy / recovered: stopped (T) or
- * not answering its API, and back; oom: an OOM kill was attributed to it.
+ * not answering its API, and back; oom: an OOM kill was attributed to it;
+ * orphaned: the manager that started it ended while it lives on.
  */
-export type WatchEventKind = 'discovered' | 'exited' | 'zombie' | 'reaped' | 'unhealthy' | 'recovered' | 'oom';
+export type WatchEventKind = 'discovered' | 'exited' | 'zombie' | 'reaped' | 'unhealthy' | 'recovered' | 'oom' | 'orphaned';
 
 export interface WatchEvent {
   kind: WatchEventKind;
@@ -178,4 +243,6 @@ export interface WatchEvent {
   reason: string;
   /** The server as it is right after the event. */
   server: WatchedServer;
+  /** For `oom`: the kill, with its attribution (the victim may be a server of this one rather than this one). */
+  oom?: OomKill;
 }

@@ -128,6 +128,6 @@ describe('VigilStore', () => {
         throw new Error('boom');
       }),
     ).toThrow('boom');
-    expect(s.api.getState().backends[0]!.status).toBe('ready');
+    expect(s.get().backends[0]!.status).toBe('ready');
   });
 });

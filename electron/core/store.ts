@@ -4,7 +4,7 @@
 // nobody, and batch() folds many mutations (one sampler tick over 50
 // backends) into one snapshot: each snapshot is a push to every window.
 import { hostname } from 'node:os';
-import { createStore, type StoreApi } from 'zustand/vanilla';
+import { createStore } from 'zustand/vanilla';
 import {
   EVENT_CAP,
   OOM_CAP,
@@ -37,7 +37,6 @@ export function initialState(configPath = ''): VigilState {
 }
 
 export interface VigilStore {
-  api: StoreApi<VigilState>;
   get(): VigilState;
   subscribe(cb: (s: VigilState) => void): () => void;
   /** Insert or replace a backend view (keeps order of first insertion). */
@@ -53,7 +52,8 @@ export interface VigilStore {
   setConfig(patch: Partial<ConfigStatus>): void;
   setSystemMemory(system: SystemMemory | null, gpus?: GpuMemory[]): void;
   setKernelLog(status: KernelLogStatus): void;
-  setAlerts(alerts: MemoryAlert[]): void;
+  /** The alerts of one source (the memory feed's or the pressure guard's), replaced whole; the state shows both. */
+  setAlerts(alerts: MemoryAlert[], from?: AlertSource): void;
   /** The watched servers, replaced whole (the watch feed publishes only when they changed). */
   setWatched(watched: WatchedServer[]): void;
   /** Run fn; subscribers see one snapshot with all of its mutations (nested batches join the outer one). */
@@ -92,10 +92,14 @@ function same(a: unknown, b: unknown): boolean {
   return ka.every((k) => Object.is((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
 }
 
+/** Who raises an alert: each source replaces only its own. */
+export type AlertSource = 'memory' | 'guard';
+
 export function createVigilStore(init: VigilState = initialState()): VigilStore {
   const api = createStore<VigilState>()(() => init);
   let draft: VigilState | null = null;
   let depth = 0;
+  const alertsBy: Record<AlertSource, MemoryAlert[]> = { memory: [], guard: [] };
   // The draft's backends array once copied in this batch: later patches in the
   // batch write into it instead of copying 50 views again (a sampler tick patches each).
   let ownBackends: BackendView[] | null = null;
@@ -109,7 +113,6 @@ export function createVigilStore(init: VigilState = initialState()): VigilStore 
     else api.setState(next, true);
   };
   return {
-    api,
     get: current,
     subscribe: (cb) => api.subscribe((s) => cb(s)),
     upsertBackend: (view) =>
@@ -161,7 +164,11 @@ export function createVigilStore(init: VigilState = initialState()): VigilStore 
     setSystemMemory: (system, gpus) => set((s) => ({ memory: { system, gpus: gpus ?? s.memory.gpus } })),
     setKernelLog: (kernelLog) => set(() => ({ kernelLog })),
     setWatched: (watched) => set(() => ({ watched })),
-    setAlerts: (alerts) => set((s) => (s.alerts.length === alerts.length && s.alerts.every((a, i) => same(a, alerts[i])) ? {} : { alerts })),
+    setAlerts: (mine, from = 'memory') => {
+      alertsBy[from] = mine;
+      const alerts = [...alertsBy.memory, ...alertsBy.guard];
+      set((s) => (s.alerts.length === alerts.length && s.alerts.every((a, i) => same(a, alerts[i])) ? {} : { alerts }));
+    },
     batch: (fn) => {
       depth++;
       try {

@@ -21,9 +21,9 @@ import { guardTarget, startGuard } from './feeds/guard/guard-feed.js';
 import { MeasurementStore } from './fit/index.js';
 import { cgroupSupport } from './fleet/cgroups.js';
 import { backendsOf } from './fleet/config-diff.js';
-import { Fleet, type SupervisorExtras } from './fleet/fleet.js';
+import { Fleet } from './fleet/fleet.js';
 import { acquireInstanceLock, type VigilHost } from './instance-lock.js';
-import { llamaSeams, type LlamaSeamDeps } from './feeds/llama/llama-feed.js';
+import { llamaSeams } from './feeds/llama/llama-feed.js';
 import { EventJournal } from './journal/event-journal.js';
 import { BackendLogs } from './logs/backend-logs.js';
 import { PidHistory } from './oom/pid-history.js';
@@ -44,8 +44,6 @@ export interface CreateVigilOptions extends FeedOptions {
   logger?: Logger;
   /** What "open config" does in this host (default: answer with the file's path). */
   openConfig?: (configPath: string) => Promise<CommandResult>;
-  /** Features plugged into every supervisor, and strict transitions (tests). */
-  supervisor?: SupervisorExtras;
   /** The host running this core, recorded in the state directory's lock for a second instance to name. */
   host?: VigilHost;
 }
@@ -77,6 +75,7 @@ const watched = (s: BackendSupervisor): WatchedBackend => {
   return {
     id: s.id,
     pid,
+    memory: s.memory,
     memoryLimit: s.config.memoryLimit,
     cgroupUsage: () => s.cgroupUsage(),
     // A sample that finishes after its process exited (or was replaced) belongs to no process now: dropped.
@@ -86,12 +85,6 @@ const watched = (s: BackendSupervisor): WatchedBackend => {
     markOomKilled: (k) => s.markOomKilled(k),
   };
 };
-
-/** The seams every Vigil has (llama-server's log, API and death reasons) ahead of those the host adds. */
-function withLlama(extras: SupervisorExtras | undefined, deps: LlamaSeamDeps): SupervisorExtras {
-  const llama = llamaSeams(deps);
-  return { ...extras, tickWork: [llama.tickWork, ...(extras?.tickWork ?? [])], explainers: [llama.explainer, ...(extras?.explainers ?? [])] };
-}
 
 export async function createVigil(opts: CreateVigilOptions = {}): Promise<VigilCore> {
   const logger = opts.logger ?? stderrLogger;
@@ -128,29 +121,15 @@ export async function createVigil(opts: CreateVigilOptions = {}): Promise<VigilC
     closers.push(() => logs.closeAll());
     const registry = new RunningRegistry(stateDir, (msg) => emit({ kind: 'system', reason: msg }));
 
-    const extras = withLlama(opts.supervisor, {
-      log: (id) => logs.get(id),
-      publish: (id, llama) => fleet.get(id)?.setLlama(llama),
-      config: (id) => fleet.get(id)?.config,
-    });
-    const fleet: Fleet = new Fleet({
-      store,
-      emit,
-      registry,
-      logs,
-      cgroups: cgroupSupport(stateDir, opts.procRoot),
-      log: logger,
-      // The fit check goes last: it reports a verdict only for a start nothing else refused.
-      supervisor: { ...extras, preStart: [...(extras.preStart ?? []), (ctx): Promise<string | null> => fit.check(ctx)] },
-    });
     // Stopped after the fleet (closers run in reverse), so runs ended by the quit are recorded.
     const measurements = await MeasurementStore.open(stateDir);
     if (measurements.warning) emit({ kind: 'system', reason: `fit: ${measurements.warning}` });
-    const fit: FitFeed = new FitFeed({
-      store,
+    const fit = new FitFeed({
+      setOomAdvice: (id, pid, advice) => store.setOomAdvice(id, pid, advice),
+      gpus: () => store.get().memory.gpus,
+      sampledAt: () => store.get().memory.system?.time ?? 0,
       emit,
       measurements: measurements.store,
-      backend: (id) => fleet.get(id),
       logPath: (id) => logs.get(id).path,
       logger,
       ...(opts.procRoot ? { procRoot: opts.procRoot } : {}),
@@ -158,6 +137,17 @@ export async function createVigil(opts: CreateVigilOptions = {}): Promise<VigilC
       settleMs: () => 2 * (config.config?.sampling.intervalMs ?? 1000),
     });
     closers.push(() => fit.stop());
+    // Every supervisor gets llama-server's seams (its log, API and death reasons) and the fit feed's.
+    const llama = llamaSeams({ log: (id) => logs.get(id) });
+    const fleet = new Fleet({
+      store,
+      emit,
+      registry,
+      logs,
+      cgroups: cgroupSupport(stateDir, opts.procRoot),
+      log: logger,
+      supervisor: { tickWork: [llama.tickWork], explainers: [llama.explainer], preStart: [fit.check], observers: [fit.observer] },
+    });
 
     // The config: loaded once here, then on each edit. Changes are applied one after another.
     const config = new ConfigWatcher(configPath, { logger });
@@ -211,10 +201,13 @@ export async function createVigil(opts: CreateVigilOptions = {}): Promise<VigilC
       config: () => config.config?.guard,
       backends: () => fleet.list().map(guardTarget),
       watched: () => store.get().watched,
-      adviceNow: (id) => fit.adviceNow(id),
+      adviceNow: (id) => {
+        const s = fleet.get(id);
+        return s ? fit.adviceNow(s.config, s.snapshot().command) : Promise.resolve(null);
+      },
       emit,
       pushShed: (r) => store.pushOom(r),
-      setAlert: (a) => store.setAlerts([...store.get().alerts.filter((x) => x.id !== 'guard'), ...(a ? [a] : [])]),
+      setAlert: (a) => store.setAlerts(a ? [a] : [], 'guard'),
       logger,
     });
     closers.push(() => guard.stop());

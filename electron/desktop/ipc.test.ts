@@ -62,7 +62,13 @@ describe('registerIpc', () => {
   it('pushes state to our window and forwards subscribed logs; focus goes on its channel', async () => {
     const { ipc, svc, ours } = setup();
     svc.setState(baseState([backend('whisper')]));
-    expect(ours.sent.at(-1)?.[0]).toBe(CHANNELS.state);
+    expect(ours.sent.at(-1)).toEqual([CHANNELS.state, { version: 2, from: 1, delta: { lists: { backends: { remove: ['llama'], add: [backend('whisper')] } } } }]);
+    // A page that (re)loads asks for the snapshot; a foreign frame asking gets nothing.
+    const foreignFrame = { url: 'https://evil.example/', parent: null };
+    ipc.emit(CHANNELS.stateResync, { sender: ours, senderFrame: foreignFrame });
+    expect(ours.sent).toHaveLength(1);
+    ipc.emit(CHANNELS.stateResync, { sender: ours, senderFrame: ours.mainFrame });
+    expect(ours.sent.at(-1)).toEqual([CHANNELS.state, { version: 2, state: baseState([backend('whisper')]) }]);
     ipc.emit(CHANNELS.logSubscribe, { sender: ours, senderFrame: ours.mainFrame }, 'llama');
     const foreign = webContents();
     ipc.emit(CHANNELS.logSubscribe, { sender: foreign, senderFrame: foreign.mainFrame }, 'whisper');

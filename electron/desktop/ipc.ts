@@ -73,7 +73,12 @@ export function registerIpc(ipcMain: IpcMain, opts: IpcOptions): IpcHost {
   ipcMain.on(CHANNELS.logSubscribe, onLogSubscribe);
   ipcMain.on(CHANNELS.logUnsubscribe, onLogUnsubscribe);
 
-  const state = pushState(service, (s) => send(CHANNELS.state, s));
+  // Deltas go to the window as they come; a page that (re)loads or misses one asks for the snapshot.
+  const state = pushState(service, (m) => send(CHANNELS.state, m), { active: () => opts.getWebContents() !== null });
+  const onStateResync = (event: IpcMainEvent): void => {
+    if (trusted(event)) send(CHANNELS.state, state.snapshot());
+  };
+  ipcMain.on(CHANNELS.stateResync, onStateResync);
 
   return {
     focus: (id) => send(CHANNELS.focus, id),
@@ -82,6 +87,7 @@ export function registerIpc(ipcMain: IpcMain, opts: IpcOptions): IpcHost {
       for (const name of REQUEST_NAMES) ipcMain.removeHandler(CHANNELS.request(name));
       ipcMain.removeListener(CHANNELS.logSubscribe, onLogSubscribe);
       ipcMain.removeListener(CHANNELS.logUnsubscribe, onLogUnsubscribe);
+      ipcMain.removeListener(CHANNELS.stateResync, onStateResync);
       logs.dispose();
     },
   };

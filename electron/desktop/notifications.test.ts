@@ -73,29 +73,6 @@ describe('createNotifier', () => {
     expect(shown.at(-1)!.opts).toMatchObject({ title: 'llama is back', body: 'answering again' });
   });
 
-  it('an exit published before the transition after it: the notice waits for the next step instead of saying "restarted"', () => {
-    const { shown, deps } = fakeNotification();
-    let now = 5_000_000;
-    const n = createNotifier(deps, { onClick: () => {}, now: () => now });
-    const events: VigilEvent[] = [];
-    n.update(state(events, [backend('llama', { status: 'loading', pid: 41 })]));
-    const kill = { anonRssKb: 65_000 } as VigilEvent['oom'];
-    events.push(ev({ kind: 'exit', pid: 41, exit: exit({ pid: 41, oomKilled: true, code: null, signal: 9, reason: 'oom-killed' }) }), ev({ kind: 'oom', pid: 41, oom: kill }));
-    // The store's snapshot right after the exit: the process is gone, the status not moved yet.
-    n.update(state(events, [backend('llama', { status: 'loading', pid: null })]));
-    expect(shown).toEqual([]);
-    now += 5;
-    n.update(state(events, [backend('llama', { status: 'backoff', pid: null, nextRestartAt: now + 60_000 })]));
-    expect(shown.map((x) => x.opts.body)).toEqual([`anon RSS at death 63.5 MiB; restarting at ${formatClock(now + 60_000)} (in 1m 00s)`]);
-    // With no move within a moment, it is shown as it stands.
-    events.push(ev({ kind: 'exit', backend: 'other', pid: 50, from: 'ready', exit: exit({ pid: 50 }) }));
-    n.update(state(events, [backend('llama', { status: 'backoff' }), backend('other', { status: 'ready', pid: 50 })]));
-    expect(shown).toHaveLength(1);
-    now += 2500;
-    n.update(state(events, [backend('llama', { status: 'backoff' }), backend('other', { status: 'ready', pid: 50 })]));
-    expect(shown.at(-1)!.opts).toMatchObject({ title: 'other crashed' });
-  });
-
   it('a backend near its own memory limit is not "memory running low"', () => {
     const { shown, deps } = fakeNotification();
     const n = createNotifier(deps, { onClick: () => {}, now: () => 0 });

@@ -6,6 +6,7 @@
 import type { NotificationConstructorOptions, Notification as NotificationT } from 'electron';
 import { formatClock, formatCountdown, formatKb } from '../common/format.js';
 import type { BackendView, VigilEvent, VigilState } from '../common/state.js';
+import { STATUS_TRAITS } from '../common/status.js';
 import { watchedNotices, type WatchedNoticeKind } from './watched-notices.js';
 
 export type NoticeKind = 'oom' | 'crash' | 'failed' | 'unhealthy' | 'warning' | 'recovered' | 'guard' | WatchedNoticeKind;
@@ -28,26 +29,13 @@ export interface Notice {
   body: string;
   /**
    * Set for an exit or OOM kill of this pid: what the supervisor does next is
-   * added to the body once the backend's state has moved past the exit (the
-   * store publishes the exit a moment before the transition that follows).
+   * added to the body. The snapshot that carries an exit already shows the
+   * transition it led to (the supervisor publishes both in one store batch;
+   * exit-notices-real.test.ts), so the step is read from it at once.
    */
   afterExitOf?: number | null;
   /** Rate-limit key when not backend+kind (a watched server's). */
   key?: string;
-}
-
-/** Statuses in which the backend still has a process. */
-const LIVE = new Set<BackendView['status']>(['starting', 'loading', 'ready', 'unhealthy', 'stopping']);
-
-/**
- * The backend's state has moved past the exit of `pid`: held, waiting to
- * restart, stopped, or a new process runs. `exited` is a moment on the way
- * to backoff or failed, except where the policy leaves it there.
- */
-export function pastExit(b: BackendView | undefined, pid: number | null): boolean {
-  if (!b) return true;
-  if (b.status === 'exited') return b.restartPolicy === 'never';
-  return !LIVE.has(b.status) || (b.pid !== null && b.pid !== pid);
 }
 
 export interface Notifier {
@@ -60,7 +48,8 @@ function nextStep(b: BackendView | undefined, now: number): string {
   if (b.status === 'failed') return 'held: restart limit reached';
   // A notification stays in the tray's list: the clock time stays true, the countdown is for the moment it pops up.
   if (b.status === 'backoff' && b.nextRestartAt !== null) return `restarting at ${formatClock(b.nextRestartAt)} (in ${formatCountdown(b.nextRestartAt - now)})`;
-  if (b.status === 'starting' || b.status === 'loading' || b.status === 'ready') return 'restarted';
+  // A new process is up or coming up (an unhealthy one is no news of a restart).
+  if (STATUS_TRAITS[b.status].live && !STATUS_TRAITS[b.status].down) return 'restarted';
   if (b.restartPolicy === 'never' || b.status === 'exited') return `not restarting (restart policy: ${b.restartPolicy})`;
   return `restart policy: ${b.restartPolicy}`;
 }
@@ -82,9 +71,10 @@ export function noticesFor(events: readonly VigilEvent[], state: VigilState, new
       crashed.add(e.backend);
       const kill = e.oom ?? e.exit?.oom ?? null;
       const rss = kill?.anonRssKb ?? kill?.rssKb ?? null;
-      out.push({ kind: 'oom', backend: e.backend, title: `${name} was killed by the OOM killer`, body: rss !== null ? `anon RSS at death ${formatKb(rss)}` : '', afterExitOf: e.pid });
-    } else if (e.kind === 'exit' && e.backend && e.exit && !e.exit.oomKilled && !oomIn.has(e.backend) && e.from !== 'stopping' && !e.reason.startsWith('reaped')) {
-      // A clean exit after the user's stop is not a crash (the supervisor enters 'stopping' first).
+      if (kill?.kind === 'gpu') out.push({ kind: 'oom', backend: e.backend, title: `${name} ran out of GPU memory`, body: kill.gpu?.summary ?? e.reason, afterExitOf: e.pid });
+      else out.push({ kind: 'oom', backend: e.backend, title: `${name} was killed by the OOM killer`, body: rss !== null ? `anon RSS at death ${formatKb(rss)}` : '', afterExitOf: e.pid });
+    } else if (e.kind === 'exit' && e.backend && e.exit && !e.exit.oomKilled && !oomIn.has(e.backend) && !e.reason.startsWith('reaped')) {
+      // An exit while stopping, or after the user's stop, is not a crash.
       if (b?.status === 'stopped' || b?.status === 'stopping') continue;
       crashed.add(e.backend);
       out.push({ kind: 'crash', backend: e.backend, title: `${name} crashed`, body: e.exit.reason, afterExitOf: e.pid });
@@ -111,9 +101,6 @@ export function completed(n: Notice, b: BackendView | undefined, now: number): N
   return { kind: n.kind, backend: n.backend, title: n.title, body: [n.body, nextStep(b, now)].filter(Boolean).join('; ') };
 }
 
-/** How long an exit's notice waits for the state to move past it before it is shown as it stands. */
-const SETTLE_MS = 2000;
-
 export function createNotifier(deps: NotifierDeps, opts: NotifierOptions): Notifier {
   const interval = opts.minIntervalMs ?? 30_000;
   const now = opts.now ?? Date.now;
@@ -123,7 +110,6 @@ export function createNotifier(deps: NotifierDeps, opts: NotifierOptions): Notif
   const live = new Set<NotificationT>();
   let lastSeq: number | null = null;
   let alertIds = new Set<string>();
-  let waiting: { notice: Notice; at: number }[] = [];
 
   const show = (n: Notice): void => {
     const key = n.key ?? `${n.backend ?? '*'}:${n.kind}`;
@@ -155,17 +141,7 @@ export function createNotifier(deps: NotifierDeps, opts: NotifierOptions): Notif
       alertIds = ids;
       const t = now();
       const byId = new Map(state.backends.map((b) => [b.id, b]));
-      for (const n of noticesFor(fresh, state, newAlerts, crashed)) {
-        if (n.afterExitOf === undefined) show(n);
-        else waiting.push({ notice: n, at: t });
-      }
-      const still: typeof waiting = [];
-      for (const w of waiting) {
-        const b = w.notice.backend ? byId.get(w.notice.backend) : undefined;
-        if (pastExit(b, w.notice.afterExitOf ?? null) || t - w.at >= SETTLE_MS) show(completed(w.notice, b, t));
-        else still.push(w);
-      }
-      waiting = still;
+      for (const n of noticesFor(fresh, state, newAlerts, crashed)) show(completed(n, n.backend ? byId.get(n.backend) : undefined, t));
     },
   };
 }

@@ -3,17 +3,15 @@
 import { BACKEND_COMMANDS, commandAllowed, type BackendCommand } from '../common/commands.js';
 import { describeExitStatus, formatClock } from '../common/format.js';
 import type { BackendStatus, BackendView, VigilState } from '../common/state.js';
+import { STATUS_TRAITS } from '../common/status.js';
 import type { WatchedServer } from '../common/watch.js';
 import { watchedDown, watchedTooltip } from './tray-watched.js';
 
 export type TrayLevel = 'ok' | 'busy' | 'down' | 'idle';
 export const TRAY_LEVELS: readonly TrayLevel[] = ['ok', 'busy', 'down', 'idle'];
 
-const DOWN: ReadonlySet<BackendStatus> = new Set(['exited', 'failed', 'unhealthy']);
-const BUSY: ReadonlySet<BackendStatus> = new Set(['starting', 'loading', 'backoff', 'stopping']);
-
 /** Down if the last exit was the OOM killer and it is not back yet. */
-const oomDown = (b: BackendView): boolean => b.status !== 'ready' && b.status !== 'stopped' && b.lastExit?.oomKilled === true;
+const oomDown = (b: BackendView): boolean => b.status !== 'stopped' && !STATUS_TRAITS[b.status].serving && b.lastExit?.oomKilled === true;
 
 /**
  * Worst state wins: down > busy > ok. Backends the user stopped are not
@@ -26,8 +24,8 @@ export function trayLevel(backends: readonly BackendView[], watched: readonly Wa
   const wanted = backends.filter((b) => b.status !== 'stopped');
   const live = watched.filter((w) => w.status !== 'gone');
   if (wanted.length === 0 && live.length === 0) return 'idle';
-  if (wanted.some((b) => DOWN.has(b.status) || oomDown(b)) || watchedDown(live)) return 'down';
-  if (wanted.some((b) => BUSY.has(b.status))) return 'busy';
+  if (wanted.some((b) => STATUS_TRAITS[b.status].down || oomDown(b)) || watchedDown(live)) return 'down';
+  if (wanted.some((b) => !STATUS_TRAITS[b.status].serving)) return 'busy';
   return 'ok';
 }
 
@@ -57,7 +55,7 @@ export function trayLabel(b: BackendView): string {
   if (b.status === 'backoff' && b.nextRestartAt !== null) return `${b.name}: restarting at ${formatClock(b.nextRestartAt)}${how ? ` (${how})` : ''}`;
   if (b.status === 'failed') return `${b.name}: failed, held until started${exit?.oomKilled ? ' (OOM-killed)' : ''}`;
   if (b.status === 'unhealthy') return `${b.name}: unhealthy (${b.procState === 'stopped' ? 'process stopped' : 'checks failing'})`;
-  const oom = exit?.oomKilled && b.status !== 'ready' && b.status !== 'stopped' ? ' (OOM-killed)' : '';
+  const oom = oomDown(b) ? ' (OOM-killed)' : '';
   return `${b.name}: ${b.status}${oom}`;
 }
 

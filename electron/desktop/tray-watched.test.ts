@@ -33,7 +33,11 @@ describe('watched servers in the tray model', () => {
   it("each one's actions are the dashboard's: allowed or not by the same rule, with the question to ask", () => {
     const items = trayWatchedItems([watchedView(), zombie({ pid: 5 }), ollama, watchedView({ pid: 6, status: 'gone' })], 1000);
     expect(items.map((i) => i.label)).toEqual(['llama-server 41233: running', 'llama-server 5: zombie (OOM-killed)', 'Ollama 900: running']);
-    expect(items[0]!.actions.map((a) => [a.label, a.enabled])).toEqual([['Stop', true], ['Adopt', true]]);
+    // Its parent lemond lives and is no shell: adopting would take its worker away.
+    expect(items[0]!.actions.map((a) => [a.label, a.enabled])).toEqual([['Stop', true], ['Adopt', false]]);
+    expect(items[0]!.actions[1]!.why).toMatch(/^its parent lemond 40990 is alive and is not a shell or init/);
+    const fromShell = trayWatchedItems([watchedView({ manager: { pid: 4100, comm: 'bash', watchedId: null } })], 1000);
+    expect(fromShell[0]!.actions.map((a) => [a.label, a.enabled])).toEqual([['Stop', true], ['Adopt', true]]);
     expect(items[0]!.actions[0]!.confirm).toBe('Stop llama-server 41233? Vigil did not start it. Its manager lemond 40990 may start it again.');
     expect(items[1]).toMatchObject({ actions: [], note: 'Vigil cannot reap it: only its parent lemond 40990 can, or init once that parent ends.' });
     expect(items[2]!.actions.map((a) => [a.label, a.enabled])).toEqual([['Stop', false], ['Restart unit', true], ['Adopt', false]]);

@@ -23,6 +23,14 @@ describe('watchedNotices', () => {
     ]);
   });
 
+  it("an orphan is news; a kill of a manager's server it never watched is named as that manager's", () => {
+    const swapOom = ev('oom', 8002, { kind: 'oom', oom: { anonRssKb: 1024, watched: { id: 'w-8000-1', pid: 8000, label: 'llama-swap', by: 'parent', text: 'a server of llama-swap 8000 (pid 8002, llama-server, model big-70b.gguf)' } } as VigilEvent['oom'] });
+    expect(watchedNotices([ev('orphaned', 5), swapOom]).map((n) => [n.kind, n.title])).toEqual([
+      ['watched-orphaned', 'llama-server 5 is orphaned'],
+      ['watched-oom', 'The OOM killer took a server of llama-swap 8000 (pid 8002, llama-server, model big-70b.gguf)'],
+    ]);
+  });
+
   it('an exit nobody asked for is news, unless an OOM kill in the same batch explains it', () => {
     expect(watchedNotices([ev('exited', 5)]).map((n) => n.title)).toEqual(['llama-server 5 exited']);
     expect(watchedNotices([ev('exited', 5), ev('oom', 5, { kind: 'oom' })]).map((n) => n.title)).toEqual(['llama-server 5 was killed by the OOM killer']);

@@ -1,12 +1,12 @@
 // Desktop notices for servers Vigil did not start, from their journal
-// events: a zombie its manager has not reaped, an OOM kill, an unhealthy
-// server, and an exit nobody asked for (a stop from Vigil is not news). An
+// events: a zombie its manager has not reaped, an orphan its manager left
+// running, an OOM kill, an unhealthy server, and an exit nobody asked for (a stop from Vigil is not news). An
 // OOM kill in the same batch explains the exit: one notice, not two.
 import { formatKb } from '../common/format.js';
 import type { VigilEvent } from '../common/state.js';
 import type { WatchEventKind } from '../common/watch.js';
 
-export type WatchedNoticeKind = 'watched-zombie' | 'watched-oom' | 'watched-unhealthy' | 'watched-exit';
+export type WatchedNoticeKind = 'watched-zombie' | 'watched-orphaned' | 'watched-oom' | 'watched-unhealthy' | 'watched-exit';
 
 export interface WatchedNotice {
   kind: WatchedNoticeKind;
@@ -35,9 +35,14 @@ export function watchedNotices(events: readonly VigilEvent[]): WatchedNotice[] {
     const key = (k: WatchedNoticeKind): string => `${d.watched}:${k}`;
     if (e.kind === 'oom') {
       const rss = e.oom?.anonRssKb ?? e.oom?.rssKb ?? null;
-      out.push({ kind: 'watched-oom', key: key('watched-oom'), title: `${name} was killed by the OOM killer`, body: `not started by Vigil${rss !== null ? `; anon RSS at death ${formatKb(rss)}` : ''}` });
+      const w = e.oom?.watched;
+      // A server of a watched manager that Vigil never watched itself is named as the manager's.
+      const title = w && w.by !== 'pid' ? `The OOM killer took ${w.text}` : `${name} was killed by the OOM killer`;
+      out.push({ kind: 'watched-oom', key: key('watched-oom'), title, body: `not started by Vigil${rss !== null ? `; anon RSS at death ${formatKb(rss)}` : ''}` });
     } else if (d.event === 'zombie') {
       out.push({ kind: 'watched-zombie', key: key('watched-zombie'), title: `${name} is a zombie`, body: e.reason });
+    } else if (d.event === 'orphaned') {
+      out.push({ kind: 'watched-orphaned', key: key('watched-orphaned'), title: `${name} is orphaned`, body: e.reason });
     } else if (d.event === 'unhealthy') {
       out.push({ kind: 'watched-unhealthy', key: key('watched-unhealthy'), title: `${name} is unhealthy`, body: e.reason });
     } else if (d.event === 'exited' && !d.requested && !oomFor.has(d.watched)) {

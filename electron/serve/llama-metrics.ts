@@ -4,9 +4,9 @@
 // known, and only while the process runs: a dead server's last figures are
 // history, not a reading.
 import type { Gauge, Registry } from 'prom-client';
-import type { BackendStatus, BackendView } from '../common/state.js';
+import type { BackendView } from '../common/state.js';
+import { isLive } from '../common/status.js';
 
-const LIVE: readonly BackendStatus[] = ['starting', 'loading', 'ready', 'unhealthy'];
 const PARTS = ['weights', 'kv', 'compute', 'other'] as const;
 
 /** Registers the gauges; the returned function fills them for one backend (after the registry was reset). */
@@ -23,7 +23,7 @@ export function llamaGauges(registry: Registry, GaugeClass: typeof Gauge): (b: B
 
   return (b) => {
     const l = b.llama;
-    if (!l || !LIVE.includes(b.status)) return;
+    if (!l || !isLive(b.status)) return;
     const backend = b.id;
     if (l.slots?.busy != null) busy.set({ backend }, l.slots.busy);
     if (l.slots?.total != null) total.set({ backend }, l.slots.total);

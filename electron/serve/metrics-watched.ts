@@ -9,6 +9,8 @@ import type { WatchedServer } from '../common/watch.js';
 export interface WatchedGauges {
   up: Gauge<'server' | 'kind'>;
   zombie: Gauge<'server'>;
+  orphaned: Gauge<'server'>;
+  gpu: Gauge<'server' | 'device' | 'region'>;
 }
 
 /** The `server` label of a watched server: 'ollama.service', 'llama-server:8080', 'llama-server:41233'. */
@@ -26,7 +28,12 @@ export function collectWatched(g: WatchedGauges, watched: readonly WatchedServer
     // Two processes of one unit (a manager and its worker): each keeps a series of its own.
     if (seen.has(server)) server = `${server}:${s.pid}`;
     seen.add(server);
-    g.up.set({ server, kind: s.kind }, s.status === 'running' ? 1 : 0);
+    g.up.set({ server, kind: s.kind }, s.status === 'running' || s.status === 'orphaned' ? 1 : 0);
     g.zombie.set({ server }, s.status === 'zombie' ? 1 : 0);
+    g.orphaned.set({ server }, s.status === 'orphaned' ? 1 : 0);
+    for (const d of s.memory?.gpu ?? []) {
+      g.gpu.set({ server, device: d.device, region: 'vram' }, d.vram);
+      g.gpu.set({ server, device: d.device, region: 'gtt' }, d.gtt);
+    }
   }
 }

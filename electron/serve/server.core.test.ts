@@ -10,6 +10,7 @@ import type { CommandResult, LogChunk } from '../common/api.js';
 import type { BackendStatus, VigilState } from '../common/state.js';
 import type { ServerMessage } from '../common/ws-protocol.js';
 import { FAKE_SERVER } from '../../test-support/supervisor-harness.js';
+import { stateFollower } from '../../test-support/state-follower.js';
 import { createVigil, type VigilCore } from '../core/vigil.js';
 import { startServer, type RunningServer } from './server.js';
 
@@ -45,10 +46,11 @@ describe('serve with the real core', () => {
     const seen: BackendStatus[] = [];
     const ws = new WebSocket(`ws://127.0.0.1:${srv.port}/ws?token=${srv.token}`);
     const responses = new Map<number, ServerMessage>();
+    const follower = stateFollower();
     ws.on('message', (d) => {
       const m = JSON.parse(d.toString()) as ServerMessage;
       if (m.type === 'response') responses.set(m.id, m);
-      const st = m.type === 'state' ? m.state.backends.find((b) => b.id === 'fake')?.status : undefined;
+      const st = m.type === 'state' ? follower.apply(m).backends.find((b) => b.id === 'fake')?.status : undefined;
       if (st && seen.at(-1) !== st) seen.push(st);
     });
     const waitStatus = async (s: BackendStatus): Promise<void> => {

@@ -7,8 +7,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { LogChunk } from '../common/api.js';
 import type { VigilState } from '../common/state.js';
-import type { ServerMessage } from '../common/ws-protocol.js';
+import type { OomKill } from '../common/state.js';
+import type { StateDelta } from '../common/state-delta.js';
+import type { ServerMessage as WireMessage } from '../common/ws-protocol.js';
 import { backend, baseState, fakeService, type FakeService } from '../../test-support/fake-service.js';
+import { stateFollower } from '../../test-support/state-follower.js';
+import { watchedView } from '../../test-support/watch/views.js';
 import { startServer, type RunningServer } from './server.js';
 
 let dir: string;
@@ -37,13 +41,18 @@ type ErrorBody = { error: string; field: string | null };
 const errorBody = async (r: Response): Promise<ErrorBody> => (await r.json()) as ErrorBody;
 
 /** Opens a WS and collects messages; resolves once open or rejects with the HTTP status. */
+/** A wire message, with each state message (snapshot or delta) carrying the state it leaves. */
+type ServerMessage = Exclude<WireMessage, { type: 'state' }> | { type: 'state'; version: number; state: VigilState; delta?: StateDelta };
+
 function connect(url: string, headers: Record<string, string> = {}): Promise<{ ws: WebSocket; messages: ServerMessage[]; next(pred: (m: ServerMessage) => boolean): Promise<ServerMessage> }> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(url, { headers });
     const messages: ServerMessage[] = [];
     const waiters: { pred: (m: ServerMessage) => boolean; res: (m: ServerMessage) => void }[] = [];
+    const follower = stateFollower();
     ws.on('message', (d) => {
-      const m = JSON.parse(d.toString()) as ServerMessage;
+      const wire = JSON.parse(d.toString()) as WireMessage;
+      const m: ServerMessage = wire.type === 'state' ? { ...wire, state: follower.apply(wire) } : wire;
       // A message handed to a waiter is consumed; the rest stay in `messages`.
       const w = waiters.find((x) => x.pred(m));
       if (w) { waiters.splice(waiters.indexOf(w), 1); w.res(m); } else messages.push(m);
@@ -179,8 +188,8 @@ describe('WebSocket bridge', () => {
   it('throttles state pushes to at most 20/s and always delivers the latest', async () => {
     const c = await connect(`ws://127.0.0.1:${srv.port}/ws?token=${TOKEN}`);
     await c.next((m) => m.type === 'state');
-    for (let i = 0; i < 200; i++) svc.setState({ ...baseState([backend('alpha')]), time: i });
-    const last = await c.next((m) => m.type === 'state' && m.state.time === 199);
+    for (let i = 0; i < 200; i++) svc.setState({ ...baseState([backend('alpha', { restarts: i })]), time: i });
+    const last = await c.next((m) => m.type === 'state' && m.state.time === 199 && m.state.backends[0]?.restarts === 199);
     expect(last.type).toBe('state');
     const states = c.messages.filter((m) => m.type === 'state');
     // 200 changes within a few ms: one immediate push, then the trailing latest.
@@ -284,6 +293,11 @@ describe('REST', () => {
   });
 });
 
+const kill = (pid: number, backendId: string): OomKill => ({
+  id: `k${pid}`, time: 1, timeText: null, pid, comm: 'llama-server', scope: 'memcg', constraint: null, memcg: null, totalVmKb: null, anonRssKb: 1, fileRssKb: 0, shmemRssKb: 0,
+  uid: 0, oomScoreAdj: 0, killer: 'kernel', trigger: null, backend: backendId, largestConsumer: null, source: 'kmsg',
+});
+
 describe('metrics', () => {
   it('exposes the expected families as Prometheus text', async () => {
     const r = await fetch(`${base}/metrics`, { headers: auth });
@@ -319,9 +333,29 @@ describe('metrics', () => {
     expect(again).toContain('vigil_backend_up{backend="gamma"} 1');
   });
 
+  it("exports each backend's and watched server's GPU memory by device and region, and GPU OOMs apart from kernel kills", async () => {
+    const gpu = [
+      { device: 'card1', vram: 5 * 2 ** 20, gtt: 40 * 2 ** 30 },
+      { device: 'nvidia0', vram: 9 * 2 ** 30, gtt: 0 },
+    ];
+    const gpuOom = { ...kill(4242, 'alpha'), id: 'gpu:alpha:4242:1', kind: 'gpu' as const, killer: 'backend' as const, gpu: { device: 'CUDA0', bytes: 2 ** 30, summary: 'GPU out of memory: CUDA0 could not allocate 1.0 GiB', line: 'x' } };
+    svc.setState({
+      ...baseState([backend('alpha', { memory: { ...backend('x').memory!, gpu } })]),
+      ooms: [kill(4000, 'alpha'), gpuOom],
+      watched: [watchedView({ memory: { rss: 1, processes: 1, gpu: [{ device: 'card1', vram: 0, gtt: 3 * 2 ** 30 }] } })],
+    });
+    const text = await (await fetch(`${base}/metrics`, { headers: auth })).text();
+    expect(text).toContain(`vigil_backend_gpu_memory_bytes{backend="alpha",device="card1",region="gtt"} ${40 * 2 ** 30}`);
+    expect(text).toContain(`vigil_backend_gpu_memory_bytes{backend="alpha",device="card1",region="vram"} ${5 * 2 ** 20}`);
+    expect(text).toContain(`vigil_backend_gpu_memory_bytes{backend="alpha",device="nvidia0",region="vram"} ${9 * 2 ** 30}`);
+    expect(text).toMatch(new RegExp(`vigil_watched_gpu_memory_bytes\\{server="[^"]+",device="card1",region="gtt"\\} ${3 * 2 ** 30}`));
+    expect(text).toContain('vigil_oom_kills_total{backend="alpha"} 1');
+    expect(text).toContain('vigil_backend_gpu_oom_total{backend="alpha"} 1');
+  });
+
   it("exports a backend's predicted and measured bytes", async () => {
     const fit = {
-      at: 1, policy: 'warn' as const, verdict: 'fits' as const, headline: 'fits', why: 'fits', predicted: { total: 7_000_000, anon: 5_000_000, file: 2_000_000 },
+      at: 1, policy: 'warn' as const, verdict: 'fits' as const, headline: 'fits', why: 'fits', predicted: { total: 7_000_000, anon: 5_000_000, file: 2_000_000, atLoadAnon: 4_000_000 }, killedAt: null,
       parts: [], basis: 'formula' as const, basisNote: null, notes: [], refused: false, startedAnyway: false,
       measurement: { text: 'predicted 6.7 MiB, took 6.2 MiB (+8 %)', predicted: 7_000_000, measured: 6_500_000, error: 0.08, at: 2, final: false }, advice: null,
     };

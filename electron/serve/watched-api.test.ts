@@ -11,7 +11,7 @@ import { startServer, type RunningServer } from './server.js';
 const TOKEN = 'test-token-0123456789abcdef';
 const auth = { Authorization: `Bearer ${TOKEN}` };
 
-const running = watchedView({ pid: 41233, uid: 1000 });
+const running = watchedView({ pid: 41233, uid: 1000, manager: { pid: 4100, comm: 'bash', watchedId: null } });
 const zombie = watchedView({ pid: 41300, status: 'zombie', exitedAt: 1, exitSeenLive: true, zombieSince: 1, zombieParent: { pid: 40990, comm: 'lemond', watchedId: null }, listen: [{ host: '127.0.0.1', port: 8081 }] });
 const ollama = watchedView({ pid: 900, kind: 'ollama', label: 'Ollama', comm: 'ollama', uid: 998, unit: { name: 'ollama.service', scope: 'system', uid: null, sole: true }, listen: [{ host: '127.0.0.1', port: 11434 }], status: 'unhealthy' });
 const gone = watchedView({ pid: 777, status: 'gone', listen: [] });
@@ -81,7 +81,7 @@ describe('REST and metrics for watched servers', () => {
     expect(svc.calls.map((c) => c.method)).toEqual(['stopWatched', 'adoptWatched', 'restartWatchedUnit']);
   });
 
-  it('/metrics: up and zombie per live server, named by unit or label:port, not by pid; gone ones left out', async () => {
+  it('/metrics: up, zombie and orphaned per live server, named by unit or label:port, not by pid; gone ones left out', async () => {
     const text = await (await fetch(`${base}/metrics`, { headers: auth })).text();
     const lines = text.split('\n').filter((l) => l.startsWith('vigil_watched_'));
     expect(lines.sort()).toEqual(
@@ -92,6 +92,9 @@ describe('REST and metrics for watched servers', () => {
         'vigil_watched_zombie{server="llama-server:8080"} 0',
         'vigil_watched_zombie{server="llama-server:8081"} 1',
         'vigil_watched_zombie{server="ollama.service"} 0',
+        'vigil_watched_orphaned{server="llama-server:8080"} 0',
+        'vigil_watched_orphaned{server="llama-server:8081"} 0',
+        'vigil_watched_orphaned{server="ollama.service"} 0',
       ].sort(),
     );
   });

@@ -1,8 +1,10 @@
 // The WebSocket side of `window.vigil`: requests are validated and sent to
-// the service, state snapshots are pushed (throttled, latest always sent),
-// log chunks go to the clients subscribed to that backend. The bridge exists
-// before any WebSocket server does (the server loads ws on the first
-// connection); with no client connected, no snapshot is serialized.
+// the service; each connection gets a state snapshot, then the deltas every
+// client shares (serialized once; host/state-push.ts), and a snapshot again
+// when it asks after a gap; log chunks go to the clients subscribed to that
+// backend. The bridge exists before any WebSocket server does (the server
+// loads ws on the first connection); with no client connected, nothing is
+// diffed or serialized.
 import type { WebSocket, WebSocketServer } from 'ws';
 import type { VigilService } from '../common/api.js';
 import type { ClientMessage, ServerMessage } from '../common/ws-protocol.js';
@@ -26,16 +28,20 @@ export function createBridge(service: VigilService, log: (msg: string) => void):
   const send = (ws: WebSocket, msg: ServerMessage | string): void => {
     if (ws.readyState === ws.OPEN) ws.send(typeof msg === 'string' ? msg : JSON.stringify(msg));
   };
-  const state = pushState(service, (s) => {
-    if (clients.size === 0) return;
-    const text = JSON.stringify({ type: 'state', state: s } satisfies ServerMessage);
-    for (const ws of clients) send(ws, text);
-  });
+  const state = pushState(
+    service,
+    (m) => {
+      const text = JSON.stringify({ type: 'state', ...m } satisfies ServerMessage);
+      for (const ws of clients) send(ws, text);
+    },
+    { active: () => clients.size > 0 },
+  );
+  const sendSnapshot = (ws: WebSocket): void => send(ws, { type: 'state', ...state.snapshot() });
 
   const onConnection = (ws: WebSocket): void => {
     clients.add(ws);
     const logs = logSubscriptions(service, (chunk) => send(ws, { type: 'log', chunk }));
-    send(ws, { type: 'state', state: service.getState() });
+    sendSnapshot(ws);
 
     ws.on('message', (data, isBinary) => {
       let msg: ClientMessage;
@@ -62,6 +68,8 @@ export function createBridge(service: VigilService, log: (msg: string) => void):
         logs.subscribe(msg.backend);
       } else if (msg.type === 'unsubscribeLogs') {
         logs.unsubscribe(msg.backend);
+      } else if (msg.type === 'resync') {
+        sendSnapshot(ws);
       }
     });
     ws.on('close', () => {

@@ -66,7 +66,7 @@ describe('ws bridge over a real socket', () => {
     servers.splice(servers.indexOf(first), 1);
     await waitFor(() => statuses.includes('disconnected'), 'disconnected status');
     // Asked while disconnected: queued, sent once the host is back.
-    const queued = bridge.restart('llama');
+    const queued = bridge.restart({ id: 'llama' });
 
     received.length = 0;
     await serve(port, received);
@@ -75,6 +75,6 @@ describe('ws bridge over a real socket', () => {
     await waitFor(() => lines.length === 2, 'log line after re-subscribe');
     expect(received.map((m) => m.type).sort()).toEqual(['request', 'subscribeLogs']);
     expect(lines).toEqual([`hello from ${port}`, `hello from ${port}`]);
-    await expect(bridge.start('llama')).resolves.toEqual({ method: 'start', port });
+    await expect(bridge.start({ id: 'llama' })).resolves.toEqual({ method: 'start', port });
   });
 });

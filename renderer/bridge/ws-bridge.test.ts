@@ -85,7 +85,7 @@ describe('ws bridge', () => {
   it('matches responses to requests by id, including errors', async () => {
     const { bridge, last } = setup();
     last().open();
-    const a = bridge.restart('llama');
+    const a = bridge.restart({ id: 'llama' });
     const b = bridge.getLogs({ id: 'x', lines: 5 });
     const [ra, rb] = last().sent as Extract<ClientMessage, { type: 'request' }>[];
     expect(ra).toEqual({ type: 'request', id: ra!.id, method: 'restart', payload: { id: 'llama' } });
@@ -116,7 +116,7 @@ describe('ws bridge', () => {
     const chunks: LogChunk[] = [];
     const off = bridge.onLog('llama', (c) => chunks.push(c));
     expect(last().sent).toEqual([{ type: 'subscribeLogs', backend: 'llama' }]);
-    const inflight = bridge.stop('llama');
+    const inflight = bridge.stop({ id: 'llama' });
     last().drop();
     await expect(inflight).rejects.toThrow(/^connection to Vigil lost/);
     expect(bridge.connection).toBe('disconnected');
@@ -155,7 +155,7 @@ describe('ws bridge', () => {
     const focus: string[] = [];
     bridge.onState((s) => states.push(s.hostname));
     bridge.onFocus((id) => focus.push(id));
-    last().receive({ type: 'state', state: { hostname: 'box' } });
+    last().receive({ type: 'state', version: 1, state: { hostname: 'box' } });
     last().receive({ type: 'focus', backend: 'llama' });
     last().receive('not json{');
     last().receive({ nope: 1 });
@@ -167,6 +167,30 @@ describe('ws bridge', () => {
     expect(errors[0]).toMatch(/not JSON/);
     expect(errors[2]).toMatch(/unknown type "bogus"/);
     expect(errors[3]).toMatch(/unknown request id 999/);
+  });
+
+  it('applies deltas to the snapshot, and asks for a snapshot after a missed one instead of drifting', () => {
+    const { bridge, last, errors } = setup();
+    last().open();
+    const seen: { hostname: string; restarts: number[] }[] = [];
+    bridge.onState((s) => seen.push({ hostname: s.hostname, restarts: s.backends.map((b) => b.restarts) }));
+    expect(last().sent).toEqual([{ type: 'resync' }]);
+    const b = (id: string, restarts: number) => ({ id, restarts });
+    last().receive({ type: 'state', version: 4, state: { hostname: 'box', backends: [b('a', 0), b('b', 0)] } });
+    last().receive({ type: 'state', version: 5, from: 4, delta: { lists: { backends: { change: [{ key: 'b', set: { restarts: 1 } }] } } } });
+    // Version 6 never arrives: 7 does not follow, so it is dropped and a snapshot asked for, once.
+    last().receive({ type: 'state', version: 7, from: 6, delta: { set: { hostname: 'wrong' } } });
+    last().receive({ type: 'state', version: 8, from: 7, delta: { set: { hostname: 'wrong' } } });
+    expect(last().sent).toEqual([{ type: 'resync' }, { type: 'resync' }]);
+    expect(errors).toEqual(['asked for a state snapshot after a delta from version 6 while holding 5']);
+    last().receive({ type: 'state', version: 8, state: { hostname: 'box', backends: [b('a', 2), b('b', 1)] } });
+    last().receive({ type: 'state', version: 9, from: 8, delta: { lists: { backends: { change: [{ key: 'zz', set: { restarts: 1 } }] } } } });
+    expect(errors[1]).toMatch(/does not fit: a change for zz/);
+    expect(seen).toEqual([
+      { hostname: 'box', restarts: [0, 0] },
+      { hostname: 'box', restarts: [0, 1] },
+      { hostname: 'box', restarts: [2, 1] },
+    ]);
   });
 
   it('close() stops reconnecting and rejects pending requests', async () => {

@@ -1,12 +1,15 @@
-// window.vigil over the headless host's WebSocket (`/ws?token=…`): the same
-// VigilApi the Electron preload exposes, so the dashboard cannot tell them apart.
-// Requests carry ids and resolve on the matching response; the socket
-// reconnects with capped exponential backoff and re-subscribes log tails.
+// window.vigil over the headless host's WebSocket (`/ws?token=…`): the one
+// client of the API (electron/common/client.ts) over a socket, so the
+// dashboard cannot tell it from the Electron preload. This file is the
+// transport: requests carry ids and resolve on the matching response; the
+// socket reconnects with capped exponential backoff (each connection starts
+// with a state snapshot; the client re-subscribes log tails).
 // Errors carry no method prefix: the caller (the dashboard) names the action,
 // as it does with the preload, so a message reads once.
-import type { CommandResult, ConnectionStatus, LogChunk, RequestName, Unsubscribe, VigilApi } from '../../electron/common/api.js';
+import type { ConnectionStatus, LogChunk, RequestName, VigilApi } from '../../electron/common/api.js';
+import { createVigilClient, type ClientTransport } from '../../electron/common/client.js';
+import type { StateMessage } from '../../electron/common/state-delta.js';
 import type { ClientMessage, ServerMessage } from '../../electron/common/ws-protocol.js';
-import type { VigilState } from '../../electron/common/state.js';
 
 /** The part of the browser WebSocket the bridge uses (so tests can pass a fake). */
 export interface SocketLike {
@@ -74,10 +77,8 @@ export function createWsBridge(opts: BridgeOptions): WsBridge {
   let reconnectTimer: unknown = null;
   let nextId = 1;
   const pending = new Map<number, Pending>();
-  const stateListeners = new Set<(s: VigilState) => void>();
-  const focusListeners = new Set<(id: string) => void>();
   const connListeners = new Set<(s: ConnectionStatus) => void>();
-  const logListeners = new Map<string, Set<(c: LogChunk) => void>>();
+  let pushed: { state(m: StateMessage): void; log(chunk: LogChunk): void; focus(backendId: string): void } | null = null;
 
   function setStatus(s: ConnectionStatus): void {
     if (s === status) return;
@@ -111,8 +112,6 @@ export function createWsBridge(opts: BridgeOptions): WsBridge {
       if (socket !== s) return;
       attempt = 0;
       setStatus('connected');
-      // Log tails live on the server per connection: ask again after every reconnect.
-      for (const backend of logListeners.keys()) sendRaw({ type: 'subscribeLogs', backend });
       for (const p of pending.values()) {
         if (p.wire !== null && s === socket) {
           s.send(p.wire);
@@ -182,30 +181,30 @@ export function createWsBridge(opts: BridgeOptions): WsBridge {
         else p.reject(new Error(msg.error));
         return;
       }
-      case 'state':
-        for (const cb of stateListeners) cb(msg.state);
-        return;
-      case 'log': {
-        const set = logListeners.get(msg.chunk.id);
-        if (set) for (const cb of set) cb(msg.chunk);
+      case 'state': {
+        const { type: _, ...m } = msg;
+        pushed?.state(m);
         return;
       }
+      case 'log':
+        pushed?.log(msg.chunk);
+        return;
       case 'focus':
-        for (const cb of focusListeners) cb(msg.backend);
+        pushed?.focus(msg.backend);
         return;
       default:
         protocolError(`ignored a message of unknown type "${(msg as { type: string }).type}"`);
     }
   }
 
-  function request<T>(method: RequestName, payload?: unknown): Promise<T> {
+  function request(method: RequestName, payload?: unknown): Promise<unknown> {
     if (closed) return Promise.reject(new Error('bridge closed'));
     const id = nextId++;
     const msg: ClientMessage = payload === undefined ? { type: 'request', id, method } : { type: 'request', id, method, payload };
     const wire = JSON.stringify(msg);
-    return new Promise<T>((resolve, reject) => {
+    return new Promise<unknown>((resolve, reject) => {
       const p: Pending = {
-        resolve: resolve as (v: unknown) => void,
+        resolve,
         reject,
         wire,
         timer: timers.setTimeout(() => {
@@ -225,16 +224,26 @@ export function createWsBridge(opts: BridgeOptions): WsBridge {
     });
   }
 
-  function listen<T>(set: Set<T>, cb: T): Unsubscribe {
-    set.add(cb);
-    return () => {
-      set.delete(cb);
-    };
-  }
-
   connect();
 
+  const transport: ClientTransport = {
+    request,
+    listen(handlers) {
+      pushed = handlers;
+    },
+    resync: () => void sendRaw({ type: 'resync' }),
+    subscribeLogs: (backend) => void sendRaw({ type: 'subscribeLogs', backend }),
+    unsubscribeLogs: (backend) => void sendRaw({ type: 'unsubscribeLogs', backend }),
+    onConnection(cb) {
+      connListeners.add(cb);
+      cb(status);
+      return () => void connListeners.delete(cb);
+    },
+  };
+  const api = createVigilClient(transport, { onGap: (why) => protocolError(`asked for a state snapshot after ${why}`) });
+
   return {
+    ...api,
     get connection() {
       return status;
     },
@@ -251,47 +260,6 @@ export function createWsBridge(opts: BridgeOptions): WsBridge {
       }
       setStatus('disconnected');
       s?.close();
-    },
-    getState: () => request<VigilState>('getState'),
-    start: (id, opts) => request<CommandResult>('start', opts?.anyway ? { id, anyway: true } : { id }),
-    stop: (id) => request<CommandResult>('stop', { id }),
-    restart: (id) => request<CommandResult>('restart', { id }),
-    reap: (id) => request<CommandResult>('reap', { id }),
-    getLogs: (req) => request('getLogs', req),
-    getEvents: (req) => request('getEvents', req),
-    getHistory: (req) => request('getHistory', req),
-    addBackend: (req) => request('addBackend', req),
-    openConfig: () => request('openConfig'),
-    predictFit: (req) => request('predictFit', req),
-    stopWatched: (id) => request<CommandResult>('stopWatched', { id }),
-    restartWatchedUnit: (id) => request<CommandResult>('restartWatchedUnit', { id }),
-    adoptWatched: (id) => request<CommandResult>('adoptWatched', { id }),
-    onState: (cb) => listen(stateListeners, cb),
-    onFocus: (cb) => listen(focusListeners, cb),
-    onConnection: (cb) => {
-      connListeners.add(cb);
-      cb(status);
-      return () => {
-        connListeners.delete(cb);
-      };
-    },
-    onLog(id, cb) {
-      let set = logListeners.get(id);
-      if (!set) {
-        set = new Set();
-        logListeners.set(id, set);
-        sendRaw({ type: 'subscribeLogs', backend: id });
-      }
-      set.add(cb);
-      return () => {
-        const s = logListeners.get(id);
-        if (!s) return;
-        s.delete(cb);
-        if (s.size === 0) {
-          logListeners.delete(id);
-          sendRaw({ type: 'unsubscribeLogs', backend: id });
-        }
-      };
     },
   };
 }

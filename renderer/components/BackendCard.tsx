@@ -1,11 +1,12 @@
 // One backend: status, process facts, last exit, and the actions on it.
 import { memo, useState, type ReactNode } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import type { CommandResult } from '../../electron/common/api.js';
 import type { BackendCommand } from '../../electron/common/commands.js';
 import { describeExit } from '../../electron/common/format.js';
 import type { BackendView } from '../../electron/common/state.js';
 import { cardActions } from '../lib/card-actions.js';
-import { healthFact, lifeFact, memoryFact, nextStart } from '../lib/card-figures.js';
+import { gpuFact, healthFact, lifeFact, memoryFact, nextStart } from '../lib/card-figures.js';
 import { formatClock } from '../lib/format.js';
 import { useApi, useNow, useUi } from '../store/store.js';
 import { ConfirmDialog } from './ConfirmDialog.js';
@@ -20,17 +21,34 @@ const CONFIRM: Partial<Record<Action, string>> = {
   restart: 'stops the process group and starts it again; requests in flight fail and the model reloads.',
 };
 
-/** The facts that move with the clock; their own component so only they re-render each second. */
+/**
+ * The facts that move with the clock; their own components, and they select
+ * the text from the clock, so they render again only when what they show
+ * changes (an uptime past an hour shows minutes: once a minute, not each second).
+ */
 function LifeFact({ b }: { b: BackendView }) {
-  const now = useNow((s) => s.now);
-  const f = lifeFact(b, now);
+  const f = useNow(useShallow((s) => lifeFact(b, s.now)));
   return <Fact label={f.label} testId={`life-${b.id}`}>{f.text}</Fact>;
 }
 
 function NextStart({ b }: { b: BackendView }) {
-  const now = useNow((s) => s.now);
-  const text = nextStart(b, now);
+  const text = useNow((s) => nextStart(b, s.now));
   return text === null ? null : <Fact label="Next start" testId={`next-start-${b.id}`}>{text}</Fact>;
+}
+
+/** VRAM and GTT per device; on a GTT holder, a line saying that GTT is host memory outside RSS. */
+function GpuFact({ b }: { b: BackendView }) {
+  const f = gpuFact(b);
+  if (!f) return null;
+  return (
+    <div className="fact wide">
+      <dt>{f.label}</dt>
+      <dd data-testid={`gpu-${b.id}`} title={f.title ?? undefined}>
+        {f.text}
+        {f.title && <div className="muted small" data-testid={`gtt-note-${b.id}`}>{f.title}</div>}
+      </dd>
+    </div>
+  );
 }
 
 function Fact({ label, children, testId, title }: { label: string; children: ReactNode; testId?: string; title?: string | null }) {
@@ -53,7 +71,7 @@ function BackendCardImpl({ b, focused }: { b: BackendView; focused: boolean }) {
     setConfirm(null);
     setBusy(action);
     try {
-      const res = await api[action](b.id);
+      const res = await api[action]({ id: b.id });
       setResult({ action, res });
     } catch (e) {
       setResult({ action, res: { ok: false, message: (e as Error).message } });
@@ -86,6 +104,7 @@ function BackendCardImpl({ b, focused }: { b: BackendView; focused: boolean }) {
         <Fact label="Health" testId={`health-${b.id}`}>{healthFact(b).text}</Fact>
         <Fact label="Restarts" testId={`restarts-${b.id}`}>{b.restarts}</Fact>
         <Fact label="RSS" testId={`rss-${b.id}`} title={memoryFact(b).title}>{memoryFact(b).text}</Fact>
+        <GpuFact b={b} />
         <NextStart b={b} />
         <Fact label="OOM score adj" testId={`oom-adj-${b.id}`} title="oom_score_adj (config oom.scoreAdj): positive makes the kernel take this backend before ordinary programs">{b.oomScoreAdj ?? '—'}</Fact>
       </dl>
@@ -134,8 +153,5 @@ function BackendCardImpl({ b, focused }: { b: BackendView; focused: boolean }) {
   );
 }
 
-/** Snapshots are fresh objects each push: compare by content so 50 cards don't all re-render. */
-export const BackendCard = memo(
-  BackendCardImpl,
-  (a, b) => a.focused === b.focused && (a.b === b.b || JSON.stringify(a.b) === JSON.stringify(b.b)),
-);
+/** A backend that did not change is the same object after a delta (common/client.ts): its card does not render again. */
+export const BackendCard = memo(BackendCardImpl);

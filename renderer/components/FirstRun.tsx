@@ -2,6 +2,7 @@
 import type { FormEvent, ReactElement } from 'react';
 import { useState } from 'react';
 import { buildAddBackend, EMPTY_FORM, type BackendFormFields } from '../lib/backend-form.js';
+import { watchedProblems } from '../../electron/common/watch.js';
 import { FitPreview } from './FitPreview.js';
 import { useApi, useUi } from '../store/store.js';
 
@@ -22,6 +23,8 @@ function Field({ name, label, error, children }: { name: keyof BackendFormFields
 export function FirstRun() {
   const api = useApi();
   const configPath = useUi((s) => s.state?.config.path);
+  const watched = useUi((s) => s.state?.watched) ?? [];
+  const problems = watchedProblems(watched, Date.now());
   const [f, setF] = useState<BackendFormFields>(EMPTY_FORM);
   const [errors, setErrors] = useState<Partial<Record<keyof BackendFormFields, string>>>({});
   const [msg, setMsg] = useState<{ ok: boolean; text: string } | null>(null);
@@ -55,6 +58,11 @@ export function FirstRun() {
   return (
     <section className="first-run" data-testid="first-run" aria-labelledby="first-run-title">
       <h2 id="first-run-title">No backends yet</h2>
+      {watched.length > 0 && (
+        <p className={problems.text ? 'banner bad' : 'muted'} data-testid="first-run-watched">
+          Vigil watches {watched.length === 1 ? '1 server' : `${watched.length} servers`} it did not start (below){problems.text ? `: ${problems.text}` : ''}.
+        </p>
+      )}
       <p>
         Even without backends Vigil watches this machine's RAM, swap and memory pressure, and every OOM kill the kernel reports (see
         Memory and OOM kills). Add a backend — llama-server, vLLM, whisper, anything with a command line — and Vigil starts it, probes its

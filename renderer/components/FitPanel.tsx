@@ -45,7 +45,7 @@ function StartAnyway({ b }: { b: BackendView }) {
   const go = async (): Promise<void> => {
     setBusy(true);
     try {
-      const r = await api.start(b.id, { anyway: true });
+      const r = await api.start({ id: b.id, anyway: true });
       setMsg({ ok: r.ok, text: r.message });
     } catch (e) {
       setMsg({ ok: false, text: (e as Error).message });

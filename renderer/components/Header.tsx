@@ -1,5 +1,6 @@
-// Host, connection, kernel-log source and memory alerts: what is true right now.
+// Host, connection, kernel-log source, watched servers' problems and memory alerts: what is true right now.
 import { formatConfigIssue } from '../../electron/common/format.js';
+import { watchedProblems } from '../../electron/common/watch.js';
 import { aggregateStatus, formatClock } from '../lib/format.js';
 import { useUi, type Theme } from '../store/store.js';
 
@@ -12,6 +13,7 @@ export function Header() {
   const theme = useUi((s) => s.theme);
   const setTheme = useUi((s) => s.setTheme);
   const agg = aggregateStatus(state?.backends ?? []);
+  const watched = watchedProblems(state?.watched ?? [], Date.now());
   const kl = state?.kernelLog;
   return (
     <header className="top">
@@ -20,6 +22,11 @@ export function Header() {
           Vigil <span className="host">{state?.hostname ?? '…'}</span>
         </h1>
         <span className={`badge tone-${agg.tone}`} data-testid="aggregate">{agg.text}</span>
+        {watched.text && (
+          <span className="badge tone-bad" data-testid="watched-problems" title="Servers Vigil did not start: see Watched servers under Backends">
+            watched: {watched.text}
+          </span>
+        )}
         <span className={`conn conn-${connection}`} data-testid="connection">{connection}</span>
         {kl && (
           <span className={`badge source ${kl.hint ? 'tone-warn' : 'tone-idle'}`} title={kl.detail} data-testid="kernel-log-source">

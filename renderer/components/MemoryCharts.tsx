@@ -196,9 +196,11 @@ function Now({ sys, gpus }: { sys: SystemMemory | null; gpus: GpuMemory[] }) {
       {gpus.map((g) => (
         <div className="fact" key={g.id}>
           <dt>{g.name} ({g.id})</dt>
-          <dd>
-            VRAM {formatBytes(g.vramUsed)} / {formatBytes(g.vramTotal)}
+          <dd data-testid={`gpu-now-${g.id}`}>
+            {g.unified ? 'unified memory' : 'VRAM'} {formatBytes(g.vramUsed)} / {formatBytes(g.vramTotal)}
+            {g.vramFree !== undefined && ` (${formatBytes(g.vramFree)} free)`}
             {g.gttUsed !== null && ` · GTT ${formatBytes(g.gttUsed)} / ${formatBytes(g.gttTotal)}`}
+            {g.note && <div className="muted small">{g.note}</div>}
           </dd>
         </div>
       ))}

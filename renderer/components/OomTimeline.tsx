@@ -26,8 +26,8 @@ export function OomTimeline() {
   const focus = useUi((s) => s.focus);
   if (!state) return null;
   const ooms = [...state.ooms].reverse();
-  // A kill a watched server took is named by that server (it is no backend of Vigil's).
-  const watchedBy = new Map(state.watched.flatMap((w) => (w.lastOom ? [[w.lastOom.id, `${w.label} ${w.pid}`] as const] : [])));
+  // A kill a watched server took is named as it was attributed when it arrived (stored with the kill, never rewritten).
+  const watchedBy = (k: (typeof ooms)[number]): string | null => (k.watched ? (k.watched.by === 'pid' ? `${k.watched.label} ${k.watched.pid}` : k.watched.text) : null);
   return (
     <section aria-labelledby="oom-title">
       <h2 id="oom-title">OOM kills</h2>
@@ -41,7 +41,7 @@ export function OomTimeline() {
               <tr>
                 <th scope="col">Time</th>
                 <th scope="col">Victim</th>
-                <th scope="col">Anon / file / shmem RSS</th>
+                <th scope="col">Anon / file / shmem RSS (GPU: device, size asked)</th>
                 <th scope="col">Scope</th>
                 <th scope="col">Killer</th>
                 <th scope="col">Backend</th>
@@ -58,11 +58,21 @@ export function OomTimeline() {
                     {k.trigger && <div className="muted small">invoked by {k.trigger.comm}{k.trigger.pid !== null && ` (${k.trigger.pid})`}</div>}
                   </td>
                   <td>
-                    {formatKb(k.anonRssKb)} / {formatKb(k.fileRssKb)} / {formatKb(k.shmemRssKb)}
-                    {k.totalVmKb !== null && <div className="muted small">total-vm {formatKb(k.totalVmKb)}</div>}
+                    {k.kind === 'gpu' && k.gpu ? (
+                      <span data-testid={`oom-gpu-${k.pid}`}>
+                        GPU {k.gpu.device ?? 'device unknown'}
+                        {k.gpu.bytes !== null && <>: asked for {formatBytes(k.gpu.bytes)}</>}
+                        <div className="muted small" title={k.gpu.line}>{k.gpu.summary}</div>
+                      </span>
+                    ) : (
+                      <>
+                        {formatKb(k.anonRssKb)} / {formatKb(k.fileRssKb)} / {formatKb(k.shmemRssKb)}
+                        {k.totalVmKb !== null && <div className="muted small">total-vm {formatKb(k.totalVmKb)}</div>}
+                      </>
+                    )}
                   </td>
                   <td>
-                    {k.scope}
+                    {k.kind === 'gpu' ? 'GPU' : k.scope}
                     {k.constraint && <div className="muted small">{k.constraint}</div>}
                     {k.memcg && <div className="muted small">{k.memcg}</div>}
                   </td>
@@ -73,13 +83,13 @@ export function OomTimeline() {
                       </span>
                     ) : (
                       <>
-                        {killerLabel(k.killer)} <span className="muted small">via {k.source}</span>
+                        {killerLabel(k.killer)} <span className="muted small">via {k.kind === 'gpu' ? 'its log' : k.source}</span>
                       </>
                     )}
                   </td>
                   <td>
-                    {watchedBy.get(k.id) ? (
-                      <span data-testid={`oom-watched-${k.pid}`}>watched: {watchedBy.get(k.id)}</span>
+                    {watchedBy(k) ? (
+                      <span data-testid={`oom-watched-${k.pid}`}>watched: {watchedBy(k)}</span>
                     ) : k.backend ? (
                       <button type="button" className="link" onClick={() => focus(k.backend, 'backends')} data-testid={`oom-backend-${k.pid}`}>
                         {k.backend}

@@ -7,6 +7,7 @@ import { WATCHED_EXIT_STATUS_NOTE, describeWatched, type WatchAction, type Watch
 import { sortWatched, watchedButtons, watchedFacts, watchedTone, zombieNote } from '../lib/watched-view.js';
 import { useApi, useNow, useUi } from '../store/store.js';
 import { ConfirmDialog } from './ConfirmDialog.js';
+import { ManagerSection } from './ManagerSection.js';
 
 const LABEL: Record<WatchActionName, string> = { stop: 'Stop', restart: 'Restart unit', adopt: 'Adopt' };
 const sentence = (t: string): string => `${t.charAt(0).toUpperCase()}${t.slice(1)}.`;
@@ -32,7 +33,7 @@ function WatchedCardImpl({ s, uid, advice }: { s: WatchedServer; uid: number; ad
     setConfirm(null);
     setBusy(a.action);
     try {
-      setResult({ action: a.action, res: await call[a.action](s.id) });
+      setResult({ action: a.action, res: await call[a.action]({ id: s.id }) });
     } catch (e) {
       setResult({ action: a.action, res: { ok: false, message: (e as Error).message } });
     } finally {
@@ -41,12 +42,12 @@ function WatchedCardImpl({ s, uid, advice }: { s: WatchedServer; uid: number; ad
   };
   const name = `${s.label} ${s.pid}`;
   const note = zombieNote(s);
-  const exited = s.status === 'zombie' || s.status === 'gone';
+  const exited = s.status === 'zombie' || s.status === 'exited' || s.status === 'gone';
   return (
     <article className={`card watched ${s.status}`} data-testid={`watched-${s.id}`} data-pid={s.pid} aria-labelledby={`wname-${s.id}`}>
       <header className="card-head">
         <h3 id={`wname-${s.id}`}>{s.label}</h3>
-        <span className={`badge tone-${watchedTone(s.status)}`} data-testid={`watched-status-${s.id}`} data-status={s.status}>
+        <span className={`badge tone-${watchedTone(s)}`} data-testid={`watched-status-${s.id}`} data-status={s.status}>
           {s.status}
         </span>
         <span className="tag" title="Vigil did not start it: it watches it from outside">
@@ -67,6 +68,7 @@ function WatchedCardImpl({ s, uid, advice }: { s: WatchedServer; uid: number; ad
           </div>
         ))}
       </dl>
+      {s.managerView && <ManagerSection s={s} v={s.managerView} />}
       {s.cmdline.length > 0 && (
         <p className="cmdline muted small" title={s.cmdline.join(' ')}>
           {s.cmdline.join(' ')}
@@ -77,7 +79,7 @@ function WatchedCardImpl({ s, uid, advice }: { s: WatchedServer; uid: number; ad
           {note}
         </p>
       )}
-      {exited && <p className="muted small">{sentence(WATCHED_EXIT_STATUS_NOTE)}</p>}
+      {exited && !s.exit && <p className="muted small">{sentence(WATCHED_EXIT_STATUS_NOTE)}</p>}
       <div className="actions">
         {watchedButtons(s, uid).map((a) => (
           <button
@@ -111,7 +113,8 @@ function WatchedCardImpl({ s, uid, advice }: { s: WatchedServer; uid: number; ad
   );
 }
 
-const WatchedCard = memo(WatchedCardImpl, (a, b) => a.uid === b.uid && a.advice === b.advice && (a.s === b.s || JSON.stringify(a.s) === JSON.stringify(b.s)));
+/** A watched server that did not change is the same object after a delta (common/client.ts). */
+const WatchedCard = memo(WatchedCardImpl);
 
 export function WatchedList() {
   const watched = useUi((s) => s.state?.watched);

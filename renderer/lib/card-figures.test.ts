@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BackendView, ExitInfo, OomKill } from '../../electron/common/state.js';
-import { healthFact, lifeFact, memoryFact, nextStart } from './card-figures.js';
+import { gpuFact, healthFact, lifeFact, memoryFact, nextStart } from './card-figures.js';
 import { formatClock } from './format.js';
 
 const NOW = 1_000_000_000;
@@ -82,5 +82,18 @@ describe('healthFact', () => {
     expect(healthFact({ status: 'ready', healthLatencyMs: 34.6 })).toEqual({ label: 'Health', text: '35 ms' });
     expect(healthFact({ status: 'unhealthy', healthLatencyMs: 27 })).toEqual({ label: 'Health', text: 'failing' });
     expect(healthFact({ status: 'backoff', healthLatencyMs: null })).toEqual({ label: 'Health', text: '—' });
+  });
+});
+
+describe('gpuFact', () => {
+  const mem = { rss: 1, anon: 1, file: 0, shmem: 0, swap: 0, pss: null, processes: 2 };
+  it('shows VRAM and GTT per device for a live tree, with the note that GTT is host memory outside RSS', () => {
+    const f = gpuFact({ status: 'ready', pid: 10, memory: { ...mem, gpu: [{ device: 'card1', vram: 5 * 2 ** 20, gtt: 40 * 2 ** 30 }, { device: 'nvidia0', vram: 9 * 2 ** 30, gtt: 0 }] } });
+    expect(f).toEqual({ label: 'GPU', text: 'card1 VRAM 5.0 MiB + GTT 40.0 GiB · nvidia0 VRAM 9.0 GiB', title: expect.stringMatching(/^GTT is host RAM the GPU maps for it: not counted in its RSS/) });
+    expect(gpuFact({ status: 'ready', pid: 10, memory: { ...mem, gpu: [{ device: 'nvidia0', vram: 2 ** 30, gtt: 0 }] } })).toEqual({ label: 'GPU', text: 'nvidia0 VRAM 1.0 GiB', title: null });
+  });
+  it('nothing without GPU use or without a live process', () => {
+    expect(gpuFact({ status: 'ready', pid: 10, memory: mem })).toBeNull();
+    expect(gpuFact({ status: 'exited', pid: null, memory: { ...mem, gpu: [{ device: 'card1', vram: 1, gtt: 1 }] } })).toBeNull();
   });
 });

@@ -9,6 +9,12 @@ describe('chartSpecs', () => {
     expect(specs[2]).toMatchObject({ stacked: true, series: [{ name: 'backend.alpha.rss', label: 'alpha' }, { name: 'backend.zeta.rss', label: 'zeta' }] });
     expect(specs[3]!.series.map((s) => s.label)).toEqual(['card0 GTT', 'card0 VRAM']);
   });
+  it('a series per backend and GPU device, VRAM and GTT, apart from the backends\' RSS', () => {
+    const specs = chartSpecs(['backend.llm.rss', 'backend.llm.gpu.card1.gtt', 'backend.llm.gpu.card1.vram', 'backend.llm.gpu.0000:03:00.0.vram', 'backend.b.gpu.nvidia0.vram']);
+    expect(specs.map((s) => s.key)).toEqual(['backends', 'backend-gpu']);
+    expect(specs[0]!.series.map((s) => s.name)).toEqual(['backend.llm.rss']);
+    expect(specs[1]!.series.map((s) => s.label)).toEqual(['b nvidia0 VRAM', 'llm 0000:03:00.0 VRAM', 'llm card1 GTT', 'llm card1 VRAM']);
+  });
   it('omits charts without data, and the signature tracks series sets', () => {
     expect(chartSpecs([])).toEqual([]);
     const a = specsSignature(chartSpecs(['mem.used', 'backend.a.rss']));

@@ -16,6 +16,7 @@ export interface ChartSpec {
 
 const BACKEND_RSS = /^backend\.(.+)\.rss$/;
 const GPU = /^gpu\.(.+)\.(vram|gtt)$/;
+const BACKEND_GPU = /^backend\.(.+?)\.gpu\.(.+)\.(vram|gtt)$/;
 
 export function chartSpecs(names: Iterable<string>): ChartSpec[] {
   const all = new Set(names);
@@ -43,6 +44,12 @@ export function chartSpecs(names: Iterable<string>): ChartSpec[] {
     .map((m) => ({ name: m[0], label: `${m[1]} ${m[2] === 'vram' ? 'VRAM' : 'GTT'}` }))
     .sort((a, b) => a.label.localeCompare(b.label));
   if (gpus.length) specs.push({ key: 'gpu', title: 'GPU memory', unit: 'bytes', stacked: false, series: gpus });
+  const backendGpu = [...all]
+    .map((n) => BACKEND_GPU.exec(n))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => ({ name: m[0], label: `${m[1]} ${m[2]} ${m[3] === 'vram' ? 'VRAM' : 'GTT'}` }))
+    .sort((a, b) => a.label.localeCompare(b.label));
+  if (backendGpu.length) specs.push({ key: 'backend-gpu', title: 'Backend GPU memory, per device (GTT: host RAM outside RSS)', unit: 'bytes', stacked: false, series: backendGpu });
   return specs;
 }
 

@@ -4,9 +4,12 @@ import { headlineDetail, partRows, predictionSummary, verdictTone } from './fit-
 
 describe('fit on the dashboard', () => {
   it('the badge carries the verdict; the text beside it is the rest of the headline', () => {
-    expect(headlineDetail({ verdict: 'wont-fit', headline: "won't fit — needs 414 MiB (313 MiB anon), limit 256 MiB" })).toBe('needs 414 MiB (313 MiB anon), limit 256 MiB');
+    expect(headlineDetail({ verdict: 'wont-fit', headline: "won't load — needs 414 MiB (313 MiB anon), limit 256 MiB" })).toBe('needs 414 MiB (313 MiB anon), limit 256 MiB');
+    expect(headlineDetail({ verdict: 'killed-on-prompt', headline: 'killed on a long prompt — loads with 150 MiB anon, killed on a prompt of ~5632 tokens; needs 402 MiB at a full context, limit 256 MiB' })).toBe(
+      'loads with 150 MiB anon, killed on a prompt of ~5632 tokens; needs 402 MiB at a full context, limit 256 MiB',
+    );
     expect(headlineDetail({ verdict: 'unknown', headline: 'no prediction: the command is node, not llama-server' })).toBe('the command is node, not llama-server');
-    expect([verdictTone('fits'), verdictTone('tight'), verdictTone('wont-fit'), verdictTone('unknown')]).toEqual(['ok', 'warn', 'bad', 'idle']);
+    expect([verdictTone('fits'), verdictTone('tight'), verdictTone('killed-on-prompt'), verdictTone('wont-fit'), verdictTone('unknown')]).toEqual(['ok', 'warn', 'bad', 'bad', 'idle']);
   });
 
   it('a prediction for the form reads as a card does, and "no prediction" has no figure', () => {

@@ -12,6 +12,7 @@ export function verdictTone(v: FitVerdict): Tone {
       return 'ok';
     case 'tight':
       return 'warn';
+    case 'killed-on-prompt':
     case 'wont-fit':
       return 'bad';
     case 'unknown':
@@ -31,7 +32,7 @@ export function predictionSummary(p: FitPrediction): { verdict: FitVerdict; deta
   return { verdict: p.verdict, detail: headlineDetail({ verdict: p.verdict, headline: fitHeadline(p) }) };
 }
 
-const KIND: Record<FitPart['kind'], string> = { weights: 'weights', kv: 'KV cache', recurrent: 'recurrent state', compute: 'compute', output: 'output', overhead: 'process' };
+const KIND: Record<FitPart['kind'], string> = { weights: 'weights', kv: 'KV cache', recurrent: 'recurrent state', compute: 'compute', work: 'work buffer', output: 'output', overhead: 'process' };
 
 export interface PartRow {
   what: string;

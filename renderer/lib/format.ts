@@ -2,7 +2,8 @@
 // header's summary, the log filter. Bytes, durations and exits are worded in
 // electron/common/format.ts, shared with the hosts. Free of React and the DOM
 // so they can be unit-tested in Node.
-import type { BackendStatus, BackendView, OomKill, OomKiller } from '../../electron/common/state.js';
+import type { BackendView, OomKill, OomKiller } from '../../electron/common/state.js';
+import { STATUS_TRAITS, statusTone, type Tone } from '../../electron/common/status.js';
 
 import { formatClock } from '../../electron/common/format.js';
 
@@ -17,35 +18,13 @@ export function formatDateTime(ms: number): string {
   return `${d.getFullYear()}-${pad2(d.getMonth() + 1)}-${pad2(d.getDate())} ${formatClock(ms)}`;
 }
 
-export type Tone = 'ok' | 'busy' | 'warn' | 'bad' | 'idle';
-
-/** Colour family of a status; the badge always shows the text too (not colour alone). */
-export function statusTone(status: BackendStatus): Tone {
-  switch (status) {
-    case 'ready':
-      return 'ok';
-    case 'starting':
-    case 'loading':
-    case 'stopping':
-      return 'busy';
-    case 'unhealthy':
-    case 'backoff':
-      return 'warn';
-    case 'exited':
-    case 'failed':
-      return 'bad';
-    case 'stopped':
-      return 'idle';
-  }
-}
+// A status's colour and summary word are electron/common/status.ts's.
+export { statusTone, type Tone };
 
 export type Aggregate = { tone: Tone; text: string };
 
-const TROUBLE: { tone: Tone; word: string }[] = [
-  { tone: 'bad', word: 'down' },
-  { tone: 'warn', word: 'degraded' },
-  { tone: 'busy', word: 'starting' },
-];
+/** Trouble, worst first. */
+const SEVERITY: readonly Tone[] = ['bad', 'warn', 'busy'];
 
 /**
  * The header's one-glance summary of all backends: the worst tone, and every
@@ -54,17 +33,25 @@ const TROUBLE: { tone: Tone; word: string }[] = [
  */
 export function aggregateStatus(backends: readonly Pick<BackendView, 'status'>[]): Aggregate {
   if (backends.length === 0) return { tone: 'idle', text: 'no backends' };
-  const count = (t: Tone): number => backends.filter((b) => statusTone(b.status) === t).length;
   const n = backends.length;
-  const troubles = TROUBLE.map((t) => ({ ...t, n: count(t.tone) })).filter((t) => t.n > 0);
+  const troubles: { tone: Tone; word: string; n: number }[] = [];
+  for (const tone of SEVERITY) {
+    for (const b of backends) {
+      const { tone: bt, summaryWord: word } = STATUS_TRAITS[b.status];
+      if (bt !== tone || word === null) continue;
+      const seen = troubles.find((t) => t.word === word);
+      if (seen) seen.n++;
+      else troubles.push({ tone, word, n: 1 });
+    }
+  }
   if (troubles.length > 0) return { tone: troubles[0]!.tone, text: `${troubles.map((t) => `${t.n} ${t.word}`).join(', ')} of ${n}` };
-  const ok = count('ok');
+  const ok = backends.filter((b) => STATUS_TRAITS[b.status].serving).length;
   if (ok === n) return { tone: 'ok', text: `all ${n} ready` };
   return { tone: 'idle', text: `${ok} of ${n} ready` };
 }
 
 export function killerLabel(k: OomKiller): string {
-  return k === 'kernel' ? 'kernel OOM killer' : k === 'vigil' ? 'shed by Vigil' : k;
+  return k === 'kernel' ? 'kernel OOM killer' : k === 'backend' ? 'itself (GPU allocation failed)' : k === 'vigil' ? 'shed by Vigil' : k;
 }
 
 /** Whole-array filter for the log search: case-insensitive substring, empty matches all. */

@@ -3,18 +3,16 @@
 // comes from), its slots and throughput, the last generation probe, and the
 // reason its log gives for the last exit. Absent data gives null: the panel
 // leaves it out rather than showing a dash.
-import { LIVE_STATUSES } from '../../electron/common/commands.js';
 import { formatBytes, formatDuration } from '../../electron/common/format.js';
 import type { LlamaBufferKind, LlamaDeathReason, LlamaDeviceMemory, LlamaGenerationProbe, LlamaView } from '../../electron/common/llama.js';
 import type { BackendView } from '../../electron/common/state.js';
-
-const HAS_PROCESS = new Set([...LIVE_STATUSES, 'stopping']);
+import { hasProcess } from '../../electron/common/status.js';
 
 /** The flag that makes llama-server print its buffer sizes; offered, never added. */
 export const VERBOSE_FLAG = '-lv 4';
 
 /** Whether the view is about a process that runs now (else it is the last run's). */
-export const isCurrent = (b: Pick<BackendView, 'status'>): boolean => HAS_PROCESS.has(b.status);
+export const isCurrent = (b: Pick<BackendView, 'status'>): boolean => hasProcess(b.status);
 
 /** 'Loading model 45 %', 'Serving on http://127.0.0.1:8080' … while the process runs; null otherwise. */
 export function phaseText(b: Pick<BackendView, 'status'>, l: LlamaView): string | null {

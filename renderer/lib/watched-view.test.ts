@@ -46,7 +46,9 @@ describe('a watched server’s card', () => {
   });
 
   it('buttons: Stop and Adopt while it runs, Restart only with a unit; none for a zombie, which gets a note instead of Reap', () => {
-    expect(watchedButtons(watchedView(), 1000).map((a) => [a.action, a.available])).toEqual([['stop', true], ['adopt', true]]);
+    expect(watchedButtons(watchedView({ manager: { pid: 4100, comm: 'bash', watchedId: null } }), 1000).map((a) => [a.action, a.available])).toEqual([['stop', true], ['adopt', true]]);
+    // A live manager's child: Adopt is shown, refused, with the reason.
+    expect(watchedButtons(watchedView(), 1000).map((a) => [a.action, a.available])).toEqual([['stop', true], ['adopt', false]]);
     const unit = watchedView({ unit: { name: 'ollama.service', scope: 'system', uid: null, sole: true }, uid: 998 });
     expect(watchedButtons(unit, 1000).map((a) => [a.action, a.available])).toEqual([['stop', false], ['restart', true], ['adopt', false]]);
     expect(watchedButtons(unit, 1000)[0]!.why).toBe('it runs as uid 998 and Vigil as uid 1000: only root may signal it');
@@ -60,6 +62,15 @@ describe('a watched server’s card', () => {
   it('trouble first: zombies, then unhealthy, running, gone', () => {
     const list = [watchedView({ pid: 5 }), watchedView({ pid: 4, status: 'gone' }), zombie({ pid: 9 }), watchedView({ pid: 7, status: 'unhealthy' }), zombie({ pid: 3 })];
     expect(sortWatched(list).map((s) => `${s.status}:${s.pid}`)).toEqual(['zombie:3', 'zombie:9', 'unhealthy:7', 'running:5', 'gone:4']);
-    expect(list.map((s) => watchedTone(s.status))).toEqual(['ok', 'idle', 'bad', 'warn', 'bad']);
+    expect(list.map((s) => watchedTone(s))).toEqual(['ok', 'idle', 'bad', 'warn', 'bad']);
+  });
+
+  it('an OOM-killed server that is gone is red and sorts first; an orphan right after the zombies', () => {
+    const killed = watchedView({ pid: 8, status: 'gone', lastOom: { id: 'k' } as never });
+    const orphan = watchedView({ pid: 2, status: 'orphaned', orphanedFrom: { manager: { pid: 40990, comm: 'ramalama', watchedId: null }, exitedAt: 0 } });
+    const list = [watchedView({ pid: 5 }), watchedView({ pid: 4, status: 'gone' }), orphan, killed, watchedView({ pid: 1, status: 'exited' })];
+    expect(sortWatched(list).map((s) => `${s.status}:${s.pid}`)).toEqual(['gone:8', 'orphaned:2', 'running:5', 'exited:1', 'gone:4']);
+    expect([killed, orphan, watchedView({ status: 'gone' })].map((s) => watchedTone(s))).toEqual(['bad', 'bad', 'idle']);
+    expect(watchedFacts(orphan).find((f) => f.key === 'orphaned')?.text).toMatch(/^from ramalama 40990, which exited at \d\d:\d\d:\d\d$/);
   });
 });

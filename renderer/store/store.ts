@@ -1,5 +1,5 @@
 // The dashboard's one store: the API it was connected to (window.vigil, or a
-// fake in tests), the latest VigilState snapshot from it, the bridge's
+// fake in tests), the latest VigilState from it, the bridge's
 // connection status, and UI choices (view, focused backend, theme).
 import { create } from 'zustand';
 import type { ConnectionStatus, VigilApi } from '../../electron/common/api.js';
@@ -60,23 +60,28 @@ export const useUi = create<UiStore>()((set) => ({
   setError: (error) => set({ error }),
 }));
 
-/** Feeds the store from `api` (window.vigil in the app); returns a function that unsubscribes everything. */
+/**
+ * Feeds the store from `api` (window.vigil in the app); returns a function
+ * that unsubscribes everything. The API hands on the state with every object
+ * that did not change kept as it was (common/client.ts applies deltas), so a
+ * selector or a memoized card of an unchanged backend sees the same object.
+ */
 export function connectStore(api: VigilApi): () => void {
   useUi.setState({ api });
   const apply = (state: VigilState): void => useUi.setState({ state, lastStateAt: Date.now() });
-  const load = (): void => {
-    api.getState().then(apply, (e: unknown) => useUi.getState().setError(`Could not load state: ${(e as Error).message}`));
-  };
   const offs = [
     api.onState(apply),
     api.onFocus((id) => useUi.getState().focus(id, 'backends')),
-    api.onConnection((connection) => {
-      useUi.setState({ connection });
-      // A reconnect may have missed pushes: fetch a fresh snapshot.
-      if (connection === 'connected') load();
-    }),
+    // A new connection starts with a snapshot (and a missed delta asks for one): nothing to fetch here.
+    api.onConnection((connection) => useUi.setState({ connection })),
   ];
-  load();
+  // The first snapshot may be on its way already; ask too, so a failure to load is shown.
+  api.getState().then(
+    (state) => {
+      if (useUi.getState().state === null) apply(state);
+    },
+    (e: unknown) => useUi.getState().setError(`Could not load state: ${(e as Error).message}`),
+  );
   return () => offs.forEach((off) => off());
 }
 

@@ -49,6 +49,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--type", choices=TYPES, default="F16")
     p.add_argument("--out", required=True)
     p.add_argument("--arch", default="llama", help="general.architecture (another name makes a model llama.cpp refuses)")
+    p.add_argument("--experts", type=int, default=0, help="Mixtral-style mixture of experts: experts per layer (0 = dense)")
+    p.add_argument("--experts-used", type=int, default=0, help="experts each token is routed to")
     a = p.parse_args(argv)
     errors = []
     for name in ("layers", "embd", "heads", "kv_heads", "ff", "ctx"):
@@ -65,6 +67,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
             for name in ("embd", "ff"):
                 if getattr(a, name) % Q8_BLOCK:
                     errors.append(f"Q8_0 rows come in blocks of {Q8_BLOCK}: --{name} {getattr(a, name)} is not a multiple")
+    if a.experts < 0 or a.experts_used < 0:
+        errors.append("--experts and --experts-used must be ≥ 0")
+    elif bool(a.experts) != bool(a.experts_used) or a.experts_used > a.experts:
+        errors.append(f"--experts-used {a.experts_used} must be between 1 and --experts {a.experts} (both or neither)")
     if errors:
         p.error("; ".join(errors))
     return a
@@ -119,6 +125,8 @@ def write_model(gguf: types.ModuleType, a: argparse.Namespace, path: str) -> Non
     head = a.embd // a.heads
     # The seed names every parameter that shapes the bytes, and the vocab file.
     params = f"L{a.layers} E{a.embd} H{a.heads} KV{a.kv_heads} FF{a.ff} C{a.ctx} {a.type} {os.path.basename(a.vocab)} V{n_vocab}"
+    if a.experts:
+        params += f" X{a.experts}/{a.experts_used}"
 
     qtype = getattr(gguf.GGMLQuantizationType, a.type)
     w = gguf.GGUFWriter(None, a.arch)
@@ -134,6 +142,10 @@ def write_model(gguf: types.ModuleType, a: argparse.Namespace, path: str) -> Non
     w.add_rope_freq_base(10000.0)
     w.add_vocab_size(n_vocab)
     w.add_file_type(FILE_TYPE[a.type])
+    if a.experts:
+        # llama.cpp's llama architecture reads feed_forward_length as each expert's width.
+        w.add_expert_count(a.experts)
+        w.add_expert_used_count(a.experts_used)
     if a.type == "Q8_0":
         w.add_quantization_version(gguf.GGML_QUANT_VERSION)
     for key, field in tok_fields:
@@ -141,7 +153,7 @@ def write_model(gguf: types.ModuleType, a: argparse.Namespace, path: str) -> Non
         sub = field.types[1] if vtype == gguf.GGUFValueType.ARRAY else None
         w.add_key_value(key, field.contents(), vtype, sub)
 
-    # (name, numpy shape = (rows, row length), is a norm); ggml's ne is the reverse.
+    # (name, numpy shape = (rows, row length), kept F32); ggml's ne is the reverse.
     tensors = [("token_embd.weight", (n_vocab, a.embd), False)]
     for i in range(a.layers):
         b = f"blk.{i}"
@@ -152,10 +164,21 @@ def write_model(gguf: types.ModuleType, a: argparse.Namespace, path: str) -> Non
             (f"{b}.attn_v.weight", (a.kv_heads * head, a.embd), False),
             (f"{b}.attn_output.weight", (a.embd, a.heads * head), False),
             (f"{b}.ffn_norm.weight", (a.embd,), True),
-            (f"{b}.ffn_gate.weight", (a.ff, a.embd), False),
-            (f"{b}.ffn_up.weight", (a.ff, a.embd), False),
-            (f"{b}.ffn_down.weight", (a.embd, a.ff), False),
         ]
+        if a.experts:
+            # Mixtral layout: a router (kept F32 as llama.cpp's quantizer keeps it) and stacked experts.
+            tensors += [
+                (f"{b}.ffn_gate_inp.weight", (a.experts, a.embd), True),
+                (f"{b}.ffn_gate_exps.weight", (a.experts, a.ff, a.embd), False),
+                (f"{b}.ffn_up_exps.weight", (a.experts, a.ff, a.embd), False),
+                (f"{b}.ffn_down_exps.weight", (a.experts, a.embd, a.ff), False),
+            ]
+        else:
+            tensors += [
+                (f"{b}.ffn_gate.weight", (a.ff, a.embd), False),
+                (f"{b}.ffn_up.weight", (a.ff, a.embd), False),
+                (f"{b}.ffn_down.weight", (a.embd, a.ff), False),
+            ]
     tensors += [("output_norm.weight", (a.embd,), True), ("output.weight", (n_vocab, a.embd), False)]
 
     def encode(shape: tuple[int, ...], norm: bool):
@@ -174,14 +197,16 @@ def write_model(gguf: types.ModuleType, a: argparse.Namespace, path: str) -> Non
     w.write_header_to_file(path=Path(path))
     w.write_kv_data_to_file()
     w.write_ti_data_to_file()
-    for name, shape, norm in tensors:
-        if norm:
+    for name, shape, f32 in tensors:
+        if name.endswith("norm.weight"):
             data = np.ones(shape, dtype=np.float32)
         else:
             rng = np.random.Generator(np.random.PCG64(seed_for(params, name)))
             # Uniform in ±0.08 (≈ the 0.02–0.05 std of trained weights' bulk): finite logits, varied tokens.
             data = (rng.random(shape, dtype=np.float32) - np.float32(0.5)) * np.float32(0.16)
-            if a.type == "F16":
+            if f32:
+                pass
+            elif a.type == "F16":
                 data = data.astype(np.float16)
             elif a.type == "Q8_0":
                 data = gguf.quantize(data, qtype)

@@ -36,6 +36,15 @@ export function llamaServerPath(): Located {
   return { path: null, reason: `llama-server is not built in ${root}: run \`${BUILD_COMMAND}\` (~10 min once)` };
 }
 
+/** llama.cpp's llama-fit-params beside llama-server (the build script adds it to an older cache), or why not. */
+export function llamaFitParamsPath(): Located {
+  const server = llamaServerPath();
+  if (!server.path) return server;
+  const bin = path.join(path.dirname(server.path), 'llama-fit-params');
+  if (existsSync(bin)) return { path: bin, reason: null };
+  return { path: null, reason: `llama-fit-params is not built beside ${server.path}: run \`${BUILD_COMMAND}\` (builds that one target in the cached tree)` };
+}
+
 let generatorProblem: string | null | undefined;
 /** Null when models can be generated here, else what is missing (python3 with numpy, the source tree). */
 export function missingGenerator(): string | null {
@@ -76,6 +85,8 @@ export interface ModelParams {
   type?: TensorType;
   /** general.architecture (default llama); another name makes a model this build refuses to load. */
   arch?: string;
+  /** Mixtral-style mixture of experts: experts per layer (`ff` is then each expert's width) and experts used per token. */
+  experts?: { count: number; used: number };
 }
 
 /**
@@ -91,12 +102,15 @@ export const PRESETS = {
   small: { layers: 4, embd: 512, heads: 8, kvHeads: 8, ff: 1408, type: 'F16' },
   /** ≈ 0.95 GiB, Q8_0, GQA 16/4: a load that takes a second or more from disk, and memory that matters. */
   large: { layers: 18, embd: 2048, heads: 16, kvHeads: 4, ff: 5632, type: 'Q8_0' },
+  /** 88 MiB, Q8_0, Mixtral-style MoE: 8 experts of width 1024 per layer, 2 used per token; GQA 8/2. */
+  moe: { layers: 4, embd: 512, heads: 8, kvHeads: 2, ff: 1024, type: 'Q8_0', experts: { count: 8, used: 2 } },
 } as const satisfies Record<string, ModelParams>;
 export type PresetName = keyof typeof PRESETS;
 
-function normalised(p: ModelParams): Required<Omit<ModelParams, 'arch'>> & Pick<ModelParams, 'arch'> {
+function normalised(p: ModelParams): Required<Omit<ModelParams, 'arch' | 'experts'>> & Pick<ModelParams, 'arch' | 'experts'> {
   return {
     ...(p.arch && p.arch !== 'llama' ? { arch: p.arch } : {}),
+    ...(p.experts ? { experts: { count: p.experts.count, used: p.experts.used } } : {}),
     layers: p.layers,
     embd: p.embd,
     heads: p.heads,
@@ -120,7 +134,8 @@ export function modelKey(params: ModelParams): string {
   generatorHash ??= createHash('sha256').update(readFileSync(GENERATOR)).digest('hex');
   const hash = createHash('sha256').update(JSON.stringify([p, generatorHash])).digest('hex').slice(0, 12);
   const vocab = path.basename(p.vocab, '.gguf').replace(/^ggml-vocab-/, '');
-  return `${p.arch ?? 'llama'}-L${p.layers}-E${p.embd}-H${p.heads}-KV${p.kvHeads}-FF${p.ff}-C${p.ctx}-${p.type}-${vocab}-${hash}`;
+  const moe = p.experts ? `-X${p.experts.count}x${p.experts.used}` : '';
+  return `${p.arch ?? 'llama'}-L${p.layers}-E${p.embd}-H${p.heads}-KV${p.kvHeads}-FF${p.ff}${moe}-C${p.ctx}-${p.type}-${vocab}-${hash}`;
 }
 
 const run = promisify(execFile);
@@ -150,6 +165,7 @@ export async function writeModel(params: ModelParams, out: string): Promise<void
     '--layers', String(p.layers), '--embd', String(p.embd), '--heads', String(p.heads), '--kv-heads', String(p.kvHeads),
     '--ff', String(p.ff), '--ctx', String(p.ctx), '--type', p.type, '--out', out,
     ...(p.arch ? ['--arch', p.arch] : []),
+    ...(p.experts ? ['--experts', String(p.experts.count), '--experts-used', String(p.experts.used)] : []),
   ];
   try {
     await run(python(), args, { maxBuffer: 1 << 20 });

@@ -170,3 +170,56 @@ export async function waitForPort(port: number, timeoutMs = 30_000): Promise<voi
 }
 
 export { pickFreePort };
+
+export const SCRIPTED_MANAGER = path.join(here, 'scripted-manager.py');
+
+export interface Scripted {
+  manager: ChildProcess;
+  managerPid: number;
+  /** Start a child (optionally inside a memory cgroup); resolves to its pid. */
+  start(argv: string[], opts?: { cgroupProcs?: string }): Promise<number>;
+  /** SIGTERM a child and wait for it (its exit status collected), as a manager does on a model swap. */
+  stop(pid: number): Promise<void>;
+  /** Close its stdin: it exits (its children live on, reparented). */
+  end(): void;
+  kill(): void;
+}
+
+/** scripted-manager.py under a manager's name: starts and stops servers when told; reaps after `reapAfterMs`, or never. */
+export async function startScripted(opts: { comm?: string; reapAfterMs?: number; neverReap?: boolean } = {}): Promise<Scripted> {
+  const args = [SCRIPTED_MANAGER, '--comm', opts.comm ?? 'llama-swap', ...(opts.neverReap ? ['--never-reap'] : ['--reap-after-ms', String(opts.reapAfterMs ?? 0)])];
+  const manager = spawn(PYTHON, args, { stdio: ['pipe', 'pipe', 'inherit'] });
+  let out = '';
+  manager.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  const children: number[] = [];
+  const answer = async (prefix: string): Promise<string> => {
+    const line = await waitFor(() => out.split('\n').find((l) => l.startsWith(prefix)), 10_000, `the scripted manager to answer ${prefix.trim()}`);
+    out = out.replace(`${line}\n`, '');
+    return line;
+  };
+  await waitFor(() => readFileSync(`/proc/${manager.pid}/comm`, 'utf8').trim() === (opts.comm ?? 'llama-swap'), 10_000, 'the scripted manager to name itself');
+  const quote = (a: string): string => `'${a.replace(/'/g, `'\\''`)}'`;
+  return {
+    manager,
+    managerPid: manager.pid!,
+    async start(argv, o = {}) {
+      manager.stdin!.write(`start ${o.cgroupProcs ? `--cgroup-procs ${quote(o.cgroupProcs)} ` : ''}-- ${argv.map(quote).join(' ')}\n`);
+      const pid = Number((await answer('started ')).split(' ')[1]);
+      children.push(pid);
+      return pid;
+    },
+    async stop(pid) {
+      manager.stdin!.write(`stop ${pid}\n`);
+      await answer(`stopped ${pid} `);
+    },
+    end: () => manager.stdin!.end(),
+    kill: () => {
+      for (const pid of [manager.pid!, ...children])
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          /* gone */
+        }
+    },
+  };
+}

@@ -33,7 +33,8 @@ backends:
     # memoryLimit: 48G     # hard limit (cgroup); the kernel OOM-kills above it
     # Before each start Vigil predicts what llama-server will take (from the
     # model's header and these flags) and says so; 'refuse' does not start what
-    # won't fit (the dashboard's "Start anyway" starts it once).
+    # won't load or would be killed on a long prompt (the dashboard's "Start
+    # anyway" starts it once).
     fit: { policy: warn }  # warn | refuse
     autostart: false       # set to true once cmd points at a real model
     keepRunningOnQuit: false

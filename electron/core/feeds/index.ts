@@ -6,11 +6,13 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { HistoryRequest } from '../../common/api.js';
 import type { VigilConfig } from '../../common/config-schema.js';
-import type { History, MemoryAlert, MemoryBreakdown, OomKill, VigilEvent } from '../../common/state.js';
+import type { History, MemoryAlert, MemoryBreakdown, OomKill, SystemMemory, VigilEvent } from '../../common/state.js';
 import type { Logger } from '../diagnostics.js';
 import type { PidHistory } from '../oom/pid-history.js';
 import type { KernelLogSourceChoice } from '../oom/kernel-log-watcher.js';
 import type { VigilStore } from '../store.js';
+import { gttOf } from '../../common/gpu.js';
+import { createGpuSources, type GpuSources } from '../gpu/index.js';
 import type { EventDraft } from '../events.js';
 import { AlertFeed } from './memory/alert-feed.js';
 import { startMemoryFeed } from './memory/memory-feed.js';
@@ -25,6 +27,8 @@ export interface WatchedBackend {
   readonly id: string;
   /** The leader, while one runs. */
   readonly pid: number | null;
+  /** The figure shown now. */
+  readonly memory: MemoryBreakdown | null;
   readonly memoryLimit: number | null;
   /** Bytes charged to its memory-limit cgroup; null without one. */
   cgroupUsage(): number | null;
@@ -36,6 +40,8 @@ export interface FeedOptions {
   procRoot?: string;
   sysRoot?: string;
   nvidiaSmi?: string | null;
+  /** NVML's path; undefined = VIGIL_NVML_LIBRARY or the driver's soname; null = never load it. */
+  nvmlLibrary?: string | null;
   kmsgPath?: string | null;
   journalctl?: string | null;
   kernelLogSources?: KernelLogSourceChoice[];
@@ -61,6 +67,8 @@ export interface FeedDeps {
 export interface Feeds {
   /** Servers Vigil did not start, and the actions on them. */
   watch: WatchFeed;
+  /** The GPU sources, one per vendor (what each reads, or why it reads nothing). */
+  gpu: GpuSources;
   history(req: HistoryRequest): History;
   stop(): void;
 }
@@ -90,24 +98,47 @@ export async function startFeeds(deps: FeedDeps): Promise<Feeds> {
     thresholds: () => deps.config()?.alerts,
     emit: deps.emit,
     // The pressure guard's alert ('guard') is its own; the memory alerts replace only theirs.
-    publish: (active: MemoryAlert[]) => store.setAlerts([...active, ...store.get().alerts.filter((a) => a.id === 'guard')]),
+    publish: (active: MemoryAlert[]) => store.setAlerts(active, 'memory'),
   });
   let watched: WatchedBackend[] = [];
+  // The GPU sources, composed once for the machine: the sampler reads them; the fit verdict reads what it published.
+  const gpuReported = new Set<string>();
+  let lastSystem: SystemMemory | null = null;
+  const gpu = createGpuSources({
+    ...(o.procRoot ? { procRoot: o.procRoot } : {}),
+    ...(o.sysRoot ? { sysRoot: o.sysRoot } : {}),
+    ...(o.nvmlLibrary !== undefined ? { nvmlLibrary: o.nvmlLibrary } : {}),
+    nvidiaSmi: o.nvidiaSmi,
+    // Host figures for a unified-memory GPU: the sampler's previous reading (a second old at most).
+    hostMemory: () => (lastSystem ? { total: lastSystem.memTotal, available: lastSystem.memAvailable } : null),
+    onError: (e) => {
+      // Each distinct problem once (pids blanked): an unreadable fdinfo of another user's process is not news every second.
+      const key = (e instanceof Error ? e.message : String(e)).replace(/\/\d+\//g, '/<pid>/');
+      if (gpuReported.has(key) || gpuReported.size > 100) return;
+      gpuReported.add(key);
+      deps.logger.warn(`gpu: ${key}`);
+    },
+  });
+  let watching: WatchFeed | null = null;
   const memory = startMemoryFeed({
-    sampler: { intervalMs, ...(o.procRoot ? { procRoot: o.procRoot } : {}), ...(o.sysRoot ? { sysRoot: o.sysRoot } : {}), ...(o.nvidiaSmi !== undefined ? { nvidiaSmi: o.nvidiaSmi } : {}) },
+    sampler: { intervalMs, ...(o.procRoot ? { procRoot: o.procRoot } : {}), ...(o.sysRoot ? { sysRoot: o.sysRoot } : {}), gpu, getGpuPids: () => watching?.gpuPids() ?? [] },
     backends: () => {
       watched = deps.backends();
-      const shown = new Map(store.get().backends.map((b) => [b.id, b.memory]));
-      return watched.map((b) => ({ id: b.id, pid: b.pid, memory: shown.get(b.id) ?? null, setMemory: (m) => b.setMemory(m) }));
+      return watched.map((b) => ({ id: b.id, pid: b.pid, memory: b.memory, setMemory: (m) => b.setMemory(m) }));
     },
     store,
     onSample: (sample, time) => {
+      if (sample.system) lastSystem = sample.system;
+      watching?.applyGpu(sample.gpuProcesses);
       deps.pidHistory.observeTrees(new Map(Object.entries(sample.backends).map(([id, m]) => [id, m.pids])), time);
       consumers.record(time, Object.entries(sample.backends).map(([backend, m]) => ({ backend, rssBytes: m.rss })));
       // A limit is enforced on the cgroup's charge, so that is what an alert judges; RSS only without a cgroup.
       alerts.update(
         sample,
-        watched.filter((b) => b.memoryLimit !== null).map((b) => ({ id: b.id, memoryLimit: b.memoryLimit, rss: sample.backends[b.id]?.rss ?? 0, cgroupUsage: b.cgroupUsage() })),
+        watched.map((b) => {
+          const gtt = gttOf(sample.backends[b.id]?.gpu);
+          return { id: b.id, memoryLimit: b.memoryLimit, rss: sample.backends[b.id]?.rss ?? 0, cgroupUsage: b.memoryLimit !== null ? b.cgroupUsage() : null, ...(gtt ? { gtt } : {}) };
+        }),
       );
     },
     logger: deps.logger,
@@ -123,6 +154,7 @@ export async function startFeeds(deps: FeedDeps): Promise<Feeds> {
     ...(o.procRoot ? { procRoot: o.procRoot } : {}),
     logger: deps.logger,
   });
+  watching = watch;
   const stopOom = await startOomFeed({
     stateDir: deps.stateDir,
     ...(o.kmsgPath !== undefined ? { kmsgPath: o.kmsgPath } : {}),
@@ -138,8 +170,10 @@ export async function startFeeds(deps: FeedDeps): Promise<Feeds> {
   return {
     watch,
     history: (req) => memory.history(req),
+    gpu,
     stop: () => {
       memory.stop();
+      gpu.close();
       stopOom();
       watch.close();
     },

@@ -57,7 +57,8 @@ const LLAMA = model('llama');
 // q and o (2 × 524288), k and v (2 × 131072), gate/up/down (3 × 1048576).
 const WEIGHTS = 2 * 1_024_000 + 2048 + 4 * (4096 + 1_048_576 + 262_144 + 3_145_728);
 const KV_ROW_F16 = 128 * 2; // 2 KV heads × 64, f16
-const PROCESS = 12 * MiB + 14 * MiB;
+// The process: 4 MiB, the tokenizer at 217 B per token (1000 here, no merges), and 14 MiB of binary and libraries.
+const PROCESS = 4 * MiB + 217 * 1000 + 14 * MiB;
 
 async function fit(flags: string[], machine: FitEnvironment = BIG, file = LLAMA): Promise<FitEstimate> {
   const p: FitPrediction = await predictFit({ argv: ['llama-server', '-m', file, ...flags], machine });
@@ -77,7 +78,9 @@ describe('estimate', () => {
     expect(part(p, 'compute')).toBe(512 * 4 * (3 * 1024 + 4 * 512) + 8192 * 512 * 2);
     // One f32 logit row per slot (4 slots by default).
     expect(part(p, 'output')).toBe(1000 * 4 * 4);
-    expect(p.total).toBe(WEIGHTS + 16_777_216 + 18_874_368 + 16_000 + PROCESS);
+    // The CPU backend's scratch: ffn_down's input converted to f16, 512 × 1024 × 2 B.
+    expect(part(p, 'work')).toBe(512 * 1024 * 2);
+    expect(p.total).toBe(WEIGHTS + 16_777_216 + 18_874_368 + 512 * 1024 * 2 + 16_000 + PROCESS);
     expect(p.file).toBe(WEIGHTS + 14 * MiB);
     expect(p.anon).toBe(p.total - p.file);
     expect(p.settings).toMatchObject({ ctx: 8192, ctxSource: 'flag', parallel: 4, kvUnified: true, mmap: true, flashAttn: true });
@@ -140,6 +143,30 @@ describe('estimate', () => {
     expect(none.notes[0]).toContain('no GPU was found');
   });
 
+  it("judges each GPU against the free memory its source reports (other processes' use and the driver's reserve out), plus the backend's own use on a restart", async () => {
+    const base = await fit(['-c', '8192', '-ngl', '99'], { ...BIG, gpus: [{ name: 'g', vramTotal: 8 * GiB, vramUsed: 0 }] });
+    const need = base.budgets.find((b) => b.source === 'VRAM')!.needed;
+    // total − used would say it fits; the source's free figure (another process holds most of the card) says it does not.
+    const crowded = await fit(['-c', '8192', '-ngl', '99'], { ...BIG, gpus: [{ name: 'g', vramTotal: 8 * GiB, vramUsed: GiB, vramFree: need / 2 }] });
+    expect(crowded.budgets.find((b) => b.source === 'VRAM')).toMatchObject({ verdict: 'wont-fit', available: need / 2 });
+    // On a restart, what this backend's own instance holds on the card is freed first.
+    const restart = await fit(['-c', '8192', '-ngl', '99'], { ...BIG, gpus: [{ name: 'g', vramTotal: 8 * GiB, vramUsed: 8 * GiB - need / 2, vramFree: need / 2, ownVram: need * 2 }] });
+    expect(restart.budgets.find((b) => b.source === 'VRAM')).toMatchObject({ verdict: 'fits', available: need / 2 + need * 2 });
+    expect(restart.budgets.find((b) => b.source === 'VRAM')!.why).toContain('with the running instance freed');
+  });
+
+  it('on an APU, GTT is host memory: what the CPU parts leave of MemAvailable bounds it, however large the GTT pool', async () => {
+    const apu = (memAvailable: number): FitEnvironment => ({ memAvailable, memTotal: 128 * GiB, gpus: [{ name: 'apu', vramTotal: 512 * MiB, vramUsed: 500 * MiB, gttTotal: 96 * GiB, gttUsed: 0 }] });
+    const roomy = await fit(['-c', '8192', '-ngl', '99'], apu(100 * GiB));
+    expect(roomy.budgets.find((b) => b.device === 'GPU0')).toMatchObject({ source: 'GTT', verdict: 'fits' });
+    const need = roomy.budgets.find((b) => b.device === 'GPU0')!.needed;
+    const cpu = roomy.budgets.find((b) => b.source === 'MemAvailable')!.needed;
+    const tight = await fit(['-c', '8192', '-ngl', '99'], apu(cpu + need / 2));
+    // With a 96 GiB GTT pool it would fit; half of what the GPU parts need is left of host memory, so neither pool takes them.
+    expect(tight.budgets.find((b) => b.device === 'GPU0')).toMatchObject({ verdict: 'wont-fit' });
+    expect(tight.verdict).toBe('wont-fit');
+  });
+
   it('judges anonymous memory against the limit first: mmap makes an over-limit model tight, --no-mmap makes it an OOM', async () => {
     const p = await fit(['-c', '8192']);
     const anon = p.anon;
@@ -147,16 +174,72 @@ describe('estimate', () => {
     const mapped = await fit(['-c', '8192'], between);
     expect(mapped.verdict).toBe('tight');
     expect(mapped.budgets.find((b) => b.source === 'memoryLimit')!.why).toContain("mmap'ed weights would be re-read from disk");
+    // --no-mmap: the weights are heap; the compute buffers a long prompt writes come on top and take it over.
     const heap = await fit(['-c', '8192', '--no-mmap'], between);
-    expect(heap.verdict).toBe('wont-fit');
+    expect(heap.verdict).toBe('killed-on-prompt');
     expect(heap.anon).toBe(anon + WEIGHTS);
-    expect(heap.why).toMatch(/^needs .*; won't fit: anonymous part .* > memoryLimit/);
-    // --mlock pins the weights: judged like anonymous memory.
-    expect((await fit(['-c', '8192', '--mlock'], between)).verdict).toBe('wont-fit');
+    expect(heap.why).toMatch(/^needs .*; killed on a long prompt: loads \(.* anonymous\), but a prompt of ~\d+ tokens takes it to .* > memoryLimit/);
+    const noRoom = await fit(['-c', '8192', '--no-mmap'], { ...BIG, memoryLimit: heap.atLoad.anon - MiB });
+    expect(noRoom.verdict).toBe('wont-fit');
+    expect(noRoom.why).toMatch(/^needs .*; won't load: anonymous part at load .* > memoryLimit/);
+    // --mlock pins the weights: judged like anonymous memory (it loads, if at all, only to be killed on a long prompt).
+    const locked = await fit(['-c', '8192', '--mlock'], between);
+    expect(['killed-on-prompt', 'wont-fit']).toContain(locked.verdict);
+    expect(locked.budgets.find((b) => b.source === 'memoryLimit')!.neededAnon).toBe(heap.anon);
     // Over 90 % of what is there is tight; what the running instance holds counts as available on a restart.
     expect((await fit(['-c', '8192'], { memAvailable: p.total / 0.95, memTotal: 64 * GiB })).verdict).toBe('tight');
     expect((await fit(['-c', '8192'], { memAvailable: p.total / 2, memTotal: 64 * GiB, ownInstanceBytes: p.total })).verdict).toBe('fits');
     expect((await fit(['-c', '8192'], { memAvailable: 1 * MiB, memTotal: 64 * GiB })).verdict).toBe('wont-fit');
+  });
+
+  it('three outcomes: fits; loads but a prompt of ~N tokens is killed (the compute buffers are written only when a batch runs); does not load', async () => {
+    // No flash attention at -c 16384: the f32 scores of 8 heads over every cell, 16384 × 512 × 4 B × (8 + 1) = 288 MiB, untouched at load.
+    const flags = ['-c', '16384', '-fa', 'off', '--no-mmap'];
+    const free = await fit(flags);
+    const compute = part(free, 'compute');
+    expect(compute).toBe(512 * 4 * 4 * 512 + 16384 * 512 * 4 * 9 + 3 * MiB);
+    // The CPU backend's scratch: those scores converted to f16 for the product with the f16 V cache, 16384 × 512 × 8 × 2 B.
+    const work = part(free, 'work');
+    expect(work).toBe(16384 * 512 * 8 * 2);
+    // What a prompt of N tokens has written: ubatch min(N, 512) over N cells (padded to 256), graph and scratch.
+    const graph = (tokens: number): number => {
+      const ub = Math.min(tokens, 512);
+      const cells = Math.max(256, Math.ceil(tokens / 256) * 256);
+      return ub * 4 * 4 * 512 + cells * ub * 4 * 9 + 3 * MiB + Math.max(cells * ub * 8 * 2, ub * 1024 * 2);
+    };
+    expect(graph(16384)).toBe(compute + work);
+    // At load: the warm-up's two tokens (BOS, EOS) over 256 cells.
+    const warm = graph(2);
+    expect(free.atLoad.anon).toBe(free.anon - compute - work + warm);
+    expect(free.verdict).toBe('fits');
+    expect(free.killedAt).toBeNull();
+
+    // A limit between the two: it loads, and the kill comes once a prompt's scores outgrow the rest.
+    const limit = free.atLoad.anon + 100 * MiB;
+    const p = await fit(flags, { ...BIG, memoryLimit: limit });
+    expect(p.verdict).toBe('killed-on-prompt');
+    const b = p.budgets.find((x) => x.source === 'memoryLimit')!;
+    expect(b.atLoad).toBe(free.atLoad.anon);
+    expect(b.neededAnon).toBe(free.anon);
+    // Room for 100 MiB beyond the warm-up's: n_kv × 512 × (4 × 9 + 2 × 8) B (+ the fixed part) crosses it between 3840 and 4096 cells.
+    const n = p.killedAt!.tokens;
+    expect(free.atLoad.anon - warm + graph(n)).toBeGreaterThan(limit);
+    expect(free.atLoad.anon - warm + graph(n - 1)).toBeLessThanOrEqual(limit);
+    expect(p.killedAt).toEqual({ tokens: n, fullBatch: false, ubatch: 512 });
+    expect(n).toBeGreaterThan(3584);
+    expect(n).toBeLessThanOrEqual(4096);
+    expect(b.why).toMatch(new RegExp(`^loads \\([\\d.]+ MiB anonymous\\), but a prompt of ~${n} tokens takes it to [\\d.]+ MiB > memoryLimit [\\d.]+ MiB; a full context needs [\\d.]+ MiB$`));
+    expect(p.why).toMatch(/; killed on a long prompt: loads /);
+
+    // With -ub 2048 the first full batch is what kills: its feed-forward activations alone outgrow a small margin.
+    const big = await fit(['-c', '4096', '-ub', '2048', '-b', '2048', '--no-mmap']);
+    const batch = await fit(['-c', '4096', '-ub', '2048', '-b', '2048', '--no-mmap'], { ...BIG, memoryLimit: big.atLoad.anon + 4 * MiB });
+    expect(batch.verdict).toBe('killed-on-prompt');
+    expect(batch.killedAt!.fullBatch).toBe(true);
+    expect(batch.killedAt!.tokens).toBeLessThanOrEqual(2048);
+
+    // Under what it holds at load: it does not load.
+    expect((await fit(flags, { ...BIG, memoryLimit: free.atLoad.anon - MiB })).verdict).toBe('wont-fit');
   });
 
   it("shrinks an unset context as llama.cpp's --fit would, to total memory less 1 GiB", async () => {

@@ -9,11 +9,11 @@
 // but judges against anonymous memory first: mmap'ed weights that do not fit
 // are re-read from disk (slow: 'tight'), anonymous memory that does not fit is
 // an OOM kill ('wont-fit').
-import type { FitBudget, FitDevice, FitEstimate, FitFormula, FitMeasuredBasis, FitPart, FitSettings } from '../../common/fit.js';
+import type { FitBudget, FitDevice, FitEstimate, FitFormula, FitKilledAt, FitMeasuredBasis, FitPart, FitSettings } from '../../common/fit.js';
 import { formatBytes } from '../../common/format.js';
 import type { GgufHeader } from './gguf-header.js';
 import type { ModelShape } from './model-shape.js';
-import { computeParts, layersOn, type Placement, sumParts } from './parts.js';
+import { cellsFor, computeParts, graphBytes, kvLayout, layersOn, type Placement, sumParts, workBytes } from './parts.js';
 import type { ServerSettings } from './server-args.js';
 
 export interface FitEnvironment {
@@ -24,7 +24,12 @@ export interface FitEnvironment {
   ownInstanceBytes?: number;
   /** The backend's memoryLimit, bytes. */
   memoryLimit?: number | null;
-  gpus?: { name?: string; vramTotal: number; vramUsed: number; gttTotal?: number | null; gttUsed?: number | null }[];
+  /**
+   * Per GPU, from the GPU sources: `vramFree` as the driver counts it (other
+   * processes' use taken out; absent: total − used), and what the backend's
+   * own running instance holds there (`ownVram`, `ownGtt`), which a restart frees.
+   */
+  gpus?: { name?: string; vramTotal: number; vramUsed: number; vramFree?: number; unified?: boolean; gttTotal?: number | null; gttUsed?: number | null; ownVram?: number; ownGtt?: number }[];
 }
 
 /** An earlier run's figures, reduced to what corrects the formula (measurements.ts makes it). */
@@ -42,7 +47,8 @@ export interface Correction {
   basis: FitMeasuredBasis;
 }
 
-const TIGHT_SHARE = 0.9;
+/** Over this share of what there is, a prediction is 'tight'; the advice keeps the rest free as its margin. */
+export const TIGHT_SHARE = 0.9;
 
 export function resolvePlacement(shape: ModelShape, s: ServerSettings, env: FitEnvironment, notes: string[]): Placement {
   const gpus = env.gpus ?? [];
@@ -93,14 +99,14 @@ export function partsFor(shape: ModelShape, header: GgufHeader, settings: FitSet
   const parts = computeParts({ shape, tensors: header.tensors, settings, placement });
   if (!corr) return parts;
   const out: FitPart[] = [];
-  const computeNow = sumParts(parts, (p) => p.kind === 'compute');
+  const computeNow = sumParts(parts, (p) => p.kind === 'compute' || p.kind === 'work');
   for (const p of parts) {
     if (p.kind === 'overhead') continue;
     if (p.kind === 'kv') out.push({ ...p, bytes: Math.round(p.bytes * corr.kvFactor) });
     else if (p.kind === 'weights' && p.device === 'CPU' && corr.weightsAnonShare !== null && corr.weightsAnonShare > 0 && corr.weightsAnonShare < 1) {
       out.push({ ...p, backing: 'file', bytes: Math.round(p.bytes * (1 - corr.weightsAnonShare)) });
       out.push({ ...p, backing: 'anon', bytes: Math.round(p.bytes * corr.weightsAnonShare), detail: `${p.detail}, repacked` });
-    } else if (p.kind === 'compute') continue;
+    } else if (p.kind === 'compute' || p.kind === 'work') continue;
     else out.push(p);
   }
   // Measured rest (process + what of the compute buffers was touched) plus what a new context/ubatch adds or removes.
@@ -110,14 +116,41 @@ export function partsFor(shape: ModelShape, header: GgufHeader, settings: FitSet
   return out;
 }
 
-function budgets(parts: FitPart[], env: FitEnvironment, mlock: boolean): FitBudget[] {
+/** How the CPU's anonymous memory grows from load to a full context: what a prompt of N tokens adds. */
+export interface PromptGrowth {
+  /** Anonymous CPU bytes of the full-context peak that are not resident until a prompt of `tokens` runs. */
+  untouched(tokens: number): number;
+  ubatch: number;
+  /** Tokens of the largest prompt (the context a slot holds). */
+  maxTokens: number;
+}
+
+/** Tokens of a warm-up run (BOS + EOS): what llama-server computes before it says it is ready. */
+const WARMUP_TOKENS = 2;
+
+function budgets(parts: FitPart[], env: FitEnvironment, mlock: boolean, growth: PromptGrowth): FitBudget[] {
   const out: FitBudget[] = [];
   const cpu = parts.filter((p) => p.device === 'CPU');
   const total = sumParts(cpu);
   // Locked weights cannot be reclaimed: judge them like anonymous memory.
   const hard = sumParts(cpu, (p) => p.backing === 'anon' || (mlock && p.kind === 'weights'));
-  const judge = (source: FitBudget['source'], device: FitDevice, available: number, needAll: number, needHard: number, what: string): FitBudget => {
-    const b = (verdict: FitBudget['verdict'], why: string): FitBudget => ({ source, device, available, needed: needAll, verdict, why });
+  const hardAt = (tokens: number): number => hard - growth.untouched(tokens);
+  const atLoad = hardAt(WARMUP_TOKENS);
+  const judge = (source: FitBudget['source'], device: FitDevice, available: number, needAll: number, needHard: number, loadHard: number, what: string, at?: (tokens: number) => number): FitBudget => {
+    const b = (verdict: FitBudget['verdict'], why: string, killedAt: FitKilledAt | null = null): FitBudget => ({ source, device, available, needed: needAll, neededAnon: needHard, atLoad: loadHard, verdict, why, killedAt });
+    if (loadHard > available) return b('wont-fit', `anonymous part at load ${formatBytes(loadHard)} > ${what} ${formatBytes(available)}`);
+    if (needHard > available && at) {
+      // The shortest prompt that goes over: the anonymous memory only grows with the prompt.
+      let lo = WARMUP_TOKENS;
+      let hi = growth.maxTokens;
+      while (hi - lo > 1) {
+        const mid = Math.floor((lo + hi) / 2);
+        if (at(mid) > available) hi = mid;
+        else lo = mid;
+      }
+      const killedAt = { tokens: hi, fullBatch: hi <= growth.ubatch, ubatch: growth.ubatch };
+      return b('killed-on-prompt', `loads (${formatBytes(loadHard)} anonymous), but a prompt of ~${hi} tokens takes it to ${formatBytes(at(hi))} > ${what} ${formatBytes(available)}; a full context needs ${formatBytes(needHard)}`, killedAt);
+    }
     if (needHard > available) return b('wont-fit', `anonymous part ${formatBytes(needHard)} > ${what} ${formatBytes(available)}`);
     if (needAll > available) return b('tight', `${formatBytes(needAll)} > ${what} ${formatBytes(available)}: mmap'ed weights would be re-read from disk`);
     if (needAll > available * TIGHT_SHARE) return b('tight', `${formatBytes(needAll)} is over ${Math.round(TIGHT_SHARE * 100)} % of ${what} ${formatBytes(available)}`);
@@ -125,24 +158,30 @@ function budgets(parts: FitPart[], env: FitEnvironment, mlock: boolean): FitBudg
   };
   if (env.memAvailable !== null) {
     const avail = env.memAvailable + (env.ownInstanceBytes ?? 0);
-    out.push(judge('MemAvailable', 'CPU', avail, total, hard, env.ownInstanceBytes ? 'available (with the running instance freed)' : 'available'));
+    out.push(judge('MemAvailable', 'CPU', avail, total, hard, atLoad, env.ownInstanceBytes ? 'available (with the running instance freed)' : 'available', hardAt));
   }
-  if (env.memoryLimit) out.push(judge('memoryLimit', 'CPU', env.memoryLimit, total, hard, 'memoryLimit'));
+  if (env.memoryLimit) out.push(judge('memoryLimit', 'CPU', env.memoryLimit, total, hard, atLoad, 'memoryLimit', hardAt));
   (env.gpus ?? []).forEach((g, i) => {
     const device = `GPU${i}` as FitDevice;
     const need = sumParts(parts, (p) => p.device === device);
     if (need === 0) return;
-    const vram = judge('VRAM', device, Math.max(0, g.vramTotal - g.vramUsed), need, need, `free VRAM${g.name ? ` on ${g.name}` : ''}`);
+    const own = (n: number | undefined, what: string): string => (n ? `${what} (with the running instance freed)` : what);
+    // GTT and unified memory are host RAM: what the CPU parts leave of MemAvailable bounds them too.
+    const hostLeft = env.memAvailable !== null ? Math.max(0, env.memAvailable + (env.ownInstanceBytes ?? 0) - total) : Infinity;
+    const vramFree = Math.min(Math.max(0, (g.vramFree ?? g.vramTotal - g.vramUsed) + (g.ownVram ?? 0)), g.unified ? hostLeft : Infinity);
+    // GPU buffers are allocated whole at load: what does not fit there fails the load.
+    const vram = judge('VRAM', device, vramFree, need, need, need, own(g.ownVram, `free VRAM${g.name ? ` on ${g.name}` : ''}`));
     if (g.gttTotal) {
       // APUs (e.g. Strix Halo) place GPU buffers in GTT, system memory the GPU maps: the better of the two pools decides.
-      const gtt = judge('GTT', device, Math.max(0, g.gttTotal - (g.gttUsed ?? 0)), need, need, 'free GTT');
+      const gttFree = Math.max(0, g.gttTotal - (g.gttUsed ?? 0) + (g.ownGtt ?? 0));
+      const gtt = judge('GTT', device, Math.min(gttFree, hostLeft), need, need, need, own(g.ownGtt, gttFree > hostLeft ? 'free GTT (bounded by the MemAvailable the CPU parts leave)' : 'free GTT'));
       out.push(rank(gtt.verdict) < rank(vram.verdict) ? gtt : vram);
     } else out.push(vram);
   });
   return out;
 }
 
-const rank = (v: FitBudget['verdict']): number => ({ fits: 0, tight: 1, 'wont-fit': 2 })[v];
+const rank = (v: FitBudget['verdict']): number => ({ fits: 0, tight: 1, 'killed-on-prompt': 2, 'wont-fit': 3 })[v];
 
 export interface EstimateInput {
   header: GgufHeader;
@@ -184,7 +223,8 @@ export function estimate({ header, shape, server, env, correction = null, notes:
   }
   if (server.cacheRamMib !== 0) notes.push(`llama-server's prompt cache can grow by up to ${server.cacheRamMib < 0 ? 'unlimited' : formatBytes(server.cacheRamMib * 1024 * 1024)} with use (-cram)`);
 
-  const b = budgets(parts, env, settings.mlock);
+  const growth = promptGrowth(shape, settings, placement.gpuLayers > 0);
+  const b = budgets(parts, env, settings.mlock, growth);
   const verdict = b.reduce<FitBudget['verdict']>((v, x) => (rank(x.verdict) > rank(v) ? x.verdict : v), 'fits');
   const total = sumParts(parts);
   const anon = sumParts(parts, (p) => p.backing === 'anon' && p.device === 'CPU');
@@ -201,7 +241,9 @@ export function estimate({ header, shape, server, env, correction = null, notes:
   });
   const worst = b.find((x) => x.verdict === verdict && verdict !== 'fits') ?? b[0];
   const head = `needs ${formatBytes(total)}${file ? ` (${formatBytes(file)} of it file-backed)` : ''}`;
-  const why = worst ? `${head}; ${verdict === 'fits' ? 'fits' : verdict === 'tight' ? 'tight' : "won't fit"}: ${worst.why}` : `${head}; nothing to compare with`;
+  const word = { fits: 'fits', tight: 'tight', 'killed-on-prompt': 'killed on a long prompt', 'wont-fit': "won't load" }[verdict];
+  const why = worst ? `${head}; ${word}: ${worst.why}` : `${head}; nothing to compare with`;
+  const untouched = growth.untouched(WARMUP_TOKENS);
   return {
     verdict,
     why: correction ? `${why} (${correction.basis.note})` : why,
@@ -221,11 +263,27 @@ export function estimate({ header, shape, server, env, correction = null, notes:
     total,
     anon,
     file,
+    atLoad: { total: total - untouched, anon: anon - untouched },
+    killedAt: verdict === 'killed-on-prompt' ? (worst?.killedAt ?? null) : null,
     budgets: b,
     formula: summarise(formula),
     basis: correction ? 'measured' : 'formula',
     measured: correction?.basis ?? null,
     notes,
+  };
+}
+
+/** The CPU compute buffer's part that a prompt of N tokens has not yet written (none when the graph runs on a GPU: allocated there at load). */
+export function promptGrowth(shape: ModelShape, settings: FitSettings, offloaded: boolean): PromptGrowth {
+  const kv = kvLayout(shape, settings);
+  const ubatch = Math.min(settings.ubatch, kv.ctx);
+  const resident = (ub: number, cells: number): number => graphBytes(shape, settings.flashAttn, ub, cells) + workBytes(shape, settings, ub, cells);
+  const full = resident(ubatch, kv.cells);
+  const streams = settings.kvUnified ? 1 : Math.max(1, settings.parallel);
+  return {
+    ubatch,
+    maxTokens: Math.floor(kv.cells / streams),
+    untouched: (tokens) => (offloaded ? 0 : Math.max(0, full - resident(Math.min(tokens, ubatch), cellsFor(tokens, kv)))),
   };
 }
 
@@ -239,6 +297,7 @@ function summarise(parts: FitPart[]): FitFormula {
     recurrent: k('recurrent'),
     output: k('output'),
     compute: k('compute'),
+    work: k('work'),
   };
 }
 

@@ -9,6 +9,7 @@ import { afterAll, describe, expect } from 'vitest';
 import type { FitEstimate } from '../../common/fit.js';
 import { writeLlamaModel } from '../../../test-support/llama-model.js';
 import { cgroupPeak, itLlamaServer, readProcMemory, startLlamaServer } from '../../../test-support/llama-run.js';
+import { model as bedModel } from '../../../test-support/llama/testbed.js';
 import { all, cgroupV1Memory, isRoot } from '../../../test-support/privileged.js';
 import { makeCgroup, removeCgroup } from '../../../test-support/oom/oom-cgroup.js';
 import { MeasurementStore } from './measurements.js';
@@ -75,6 +76,31 @@ describe('fit against the real llama-server', () => {
     expect(same.total).toBe(r1.hwm);
     expect(same.why).toContain('measured on the last run');
   }, 180_000);
+
+  itLlamaServer("a Mixtral-style MoE on the CPU: --n-cpu-moe, --cpu-moe and -ot …=CPU move nothing (the experts stay mmap'ed), --no-mmap makes them anonymous; the prediction at load says the same", async () => {
+    const file = await bedModel('moe');
+    const cases: [string[], 'file' | 'anon'][] = [[[], 'file'], [['--n-cpu-moe', '4'], 'file'], [['--cpu-moe'], 'file'], [['-ot', 'exps=CPU'], 'file'], [['--no-mmap'], 'anon'], [['--n-cpu-moe', '2', '--no-mmap'], 'anon']];
+    for (const [flags, backing] of cases) {
+      const p = await predict(file, ['-c', '4096', ...flags]);
+      const weights = p.parts.filter((x) => x.kind === 'weights');
+      expect(weights.map((w) => [w.device, w.backing])).toEqual([['CPU', backing]]);
+      const r = await startLlamaServer(['-m', file, '-c', '4096', '-lv', '4', ...flags]);
+      try {
+        await r.ready;
+        const m = readProcMemory(r.pid)!;
+        const log = parseServerMemoryLog(r.log())!;
+        // Where llama.cpp put the experts: a mapped buffer (file pages) unless --no-mmap; on the CPU an override to CPU is the default buffer.
+        expect(log.model.map((b) => b.buffer)).toEqual([backing === 'file' ? 'CPU_Mapped' : 'CPU']);
+        expect(/tensor overrides to CPU are used with mmap enabled/.test(r.log())).toBe(flags.some((f) => /moe|^-ot$/.test(f)) && backing === 'file');
+        // The split at load, within 5 % of what is resident each way.
+        const at = p.atLoad;
+        expect(Math.abs(m.anon - at.anon)).toBeLessThan(0.05 * at.total);
+        expect(Math.abs(m.file - (at.total - at.anon))).toBeLessThan(0.05 * at.total);
+      } finally {
+        await r.stop();
+      }
+    }
+  }, 240_000);
 
   itLlamaServer("a --no-mmap model in a smaller memory limit is 'wont-fit', and the kernel agrees", async () => {
     const model = path.join(dir, 'heap.gguf');

@@ -37,7 +37,7 @@ const runSchema = z.object({
   key: z.string(),
   at: z.number(),
   settings: settingsSchema,
-  formula: z.object({ total: z.number(), weights: z.number(), weightsAnon: z.number(), kv: z.number(), recurrent: z.number(), output: z.number(), compute: z.number() }),
+  formula: z.object({ total: z.number(), weights: z.number(), weightsAnon: z.number(), kv: z.number(), recurrent: z.number(), output: z.number(), compute: z.number(), work: z.number().default(0) }),
   predicted: z.number(),
   measured: z.object({
     /** The figure predictions are judged against: the highest of the tree's RSS and the cgroup's peak. */
@@ -210,7 +210,7 @@ export function correctionFrom(r: MeasuredRun, kind: 'same' | 'corrected'): Corr
     restAnon,
     restFile,
     weightsAnonShare: r.settings.mmap ? weightsAnonShare : null,
-    computeAtMeasured: f.compute,
+    computeAtMeasured: f.compute + f.work,
     basis: { kind, at: r.at, measuredBytes: m.peak, note },
   };
 }

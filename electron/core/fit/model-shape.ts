@@ -4,6 +4,7 @@
 // layers, recurrent (SSM/RWKV) layers and their state sizes, and each
 // tensor's layer. Per-layer keys may be scalars or arrays.
 import { metaNumber, metaPerLayer, metaString, type GgufHeader } from './gguf-header.js';
+import { ggmlType } from './ggml-types.js';
 
 export interface ModelShape {
   arch: string;
@@ -12,8 +13,15 @@ export interface ModelShape {
   ctxTrain: number;
   nEmbd: number;
   nVocab: number;
+  /** BPE merges in the tokenizer (0 for SentencePiece vocabularies): each is a map entry in memory. */
+  nMerges: number;
   /** Largest feed-forward width (dense, or experts used × expert width for MoE). */
   nFf: number;
+  /** Mixture of experts: experts per layer and used per token (0 for a dense model). */
+  nExpert: number;
+  nExpertUsed: number;
+  /** ggml type name of ffn_down (or its experts), lower case: what the CPU backend converts the feed-forward's input for. */
+  ffnDownType: string;
   nHead: number[];
   nHeadKv: number[];
   /** Per layer: K and V row length (head size × KV heads). */
@@ -64,8 +72,10 @@ export function modelShape(h: GgufHeader): ModelShape {
   const nEmbdVGqa = nHeadKv.map((n) => (kvLora ? (n > 0 ? kvLora : 0) : headV * n));
 
   const ffPer = metaPerLayer(h, k('feed_forward_length'), nLayer) ?? [];
-  const nExpertUsed = metaNumber(h, k('expert_used_count')) ?? 0;
-  const ffExp = metaNumber(h, k('expert_feed_forward_length')) ?? 0;
+  const nExpert = metaNumber(h, k('expert_count')) ?? 0;
+  const nExpertUsed = nExpert ? (metaNumber(h, k('expert_used_count')) ?? 0) : 0;
+  // Mixtral-style models (the llama architecture) give each expert feed_forward_length; others have a key of their own.
+  const ffExp = metaNumber(h, k('expert_feed_forward_length')) ?? (nExpert ? Math.max(...ffPer, 0) : 0);
   const nFf = Math.max(...ffPer, nExpertUsed * ffExp, 0);
 
   let swaWindow = metaNumber(h, k('attention.sliding_window')) ?? SWA_DEFAULT_WINDOW[arch] ?? 0;
@@ -108,6 +118,9 @@ export function modelShape(h: GgufHeader): ModelShape {
     unmodelled.push(`${arch}: recurrent state not modelled`);
   }
 
+  const down = h.tensors.find((t) => /^blk\.\d+\.ffn_down(_exps)?\.weight$/.test(t.name));
+  const ffnDownType = (down ? ggmlType(down.type)?.name : null)?.toLowerCase() ?? 'f16';
+
   return {
     arch,
     name: metaString(h, 'general.name'),
@@ -115,7 +128,14 @@ export function modelShape(h: GgufHeader): ModelShape {
     ctxTrain: metaNumber(h, k('context_length')) ?? 4096,
     nEmbd,
     nVocab,
+    nMerges: (() => {
+      const m = h.metadata.get('tokenizer.ggml.merges');
+      return m?.type === 'array' ? m.length : 0;
+    })(),
     nFf,
+    nExpert,
+    nExpertUsed,
+    ffnDownType,
     nHead,
     nHeadKv,
     nEmbdKGqa,

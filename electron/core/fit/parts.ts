@@ -9,13 +9,22 @@
 // plus the f16 KQ mask (n_kv × ubatch × 2 B); without it the f32 scores of
 // every head (n_head × n_kv × ubatch × 4 B) and an f32 mask dominate.
 import type { FitDevice, FitPart, FitSettings } from '../../common/fit.js';
+import { formatBytes } from '../../common/format.js';
 import type { GgufTensorInfo } from './gguf-header.js';
 import { ggmlType, ggmlTypeByName, rowBytes } from './ggml-types.js';
 import { tensorLayer, type ModelShape } from './model-shape.js';
 
 const MiB = 1024 * 1024;
-/** The process without its buffers, at ready: heap, threads (anon) and the binary and libraries (file). CPU build, measured. */
-export const PROCESS_ANON = 12 * MiB;
+/**
+ * The process without its buffers, at ready, CPU build, measured: the heap
+ * and threads, plus the tokenizer, which llama.cpp keeps as a string, a map
+ * entry and attributes per token and a map entry per BPE merge (fitted over
+ * five of llama.cpp's vocabularies, 32000 to 256000 tokens, within 1.2 MiB);
+ * and the binary and libraries (file-backed).
+ */
+export const PROCESS_ANON = 4 * MiB;
+export const PROCESS_ANON_PER_TOKEN = 217;
+export const PROCESS_ANON_PER_MERGE = 140;
 export const PROCESS_FILE = 14 * MiB;
 
 const pad = (x: number, n: number): number => Math.ceil(x / n) * n;
@@ -139,20 +148,60 @@ export function computeParts({ shape, tensors, settings: s, placement: p }: Part
 
   // Compute buffers on the main device; with offload the host keeps a smaller one.
   const ub = Math.min(s.ubatch, kv.ctx);
-  const nHead = Math.max(...shape.nHead, 1);
-  const compute = s.flashAttn
-    ? ub * 4 * (3 * shape.nFf + 4 * shape.nEmbd) + kv.cells * ub * 2
-    : ub * 4 * 4 * shape.nEmbd + kv.cells * ub * 4 * (nHead + 1) + 3 * MiB;
+  const compute = graphBytes(shape, s.flashAttn, ub, kv.cells);
   const mainDev: FitDevice = p.gpuLayers > 0 ? 'GPU0' : 'CPU';
   add({ kind: 'compute', device: mainDev, bytes: compute, backing: 'anon', detail: `ubatch ${ub}, ${s.flashAttn ? 'flash attention' : 'no flash attention'}` });
+  if (mainDev === 'CPU') {
+    const work = workBytes(shape, s, ub, kv.cells);
+    add({ kind: 'work', device: 'CPU', bytes: work, backing: 'anon', detail: s.flashAttn ? 'CPU backend scratch: the feed-forward input converted for the dot products' : 'CPU backend scratch: the attention scores converted for the product with V' });
+  }
   if (mainDev !== 'CPU') add({ kind: 'compute', device: 'CPU', bytes: ub * 4 * shape.nEmbd * 2, backing: 'anon', detail: `host side, ubatch ${ub}` });
 
   // Logits for one output per slot (llama-server limits outputs to its slots).
   add({ kind: 'output', device: 'CPU', bytes: shape.nVocab * Math.max(1, s.parallel) * 4, backing: 'anon', detail: `logits, ${s.parallel} slots` });
 
-  add({ kind: 'overhead', device: 'CPU', bytes: PROCESS_ANON, backing: 'anon', detail: 'llama-server process (heap, threads)' });
+  const tokenizer = PROCESS_ANON_PER_TOKEN * shape.nVocab + PROCESS_ANON_PER_MERGE * shape.nMerges;
+  add({ kind: 'overhead', device: 'CPU', bytes: PROCESS_ANON + tokenizer, backing: 'anon', detail: `llama-server process (heap, threads; tokenizer ${formatBytes(tokenizer)}: ${shape.nVocab} tokens${shape.nMerges ? `, ${shape.nMerges} merges` : ''})` });
   add({ kind: 'overhead', device: 'CPU', bytes: PROCESS_FILE, backing: 'file', detail: 'llama-server binary and libraries' });
   return parts;
 }
+
+/**
+ * The compute graph's peak for a batch of `ub` tokens over `cells` KV cells.
+ * At load llama.cpp reserves it for a full ubatch over the whole cache, but
+ * a CPU buffer is only resident where a batch has written: a prompt of N
+ * tokens touches graphBytes(min(N, ubatch), cells used, padded to 256).
+ */
+export function graphBytes(shape: ModelShape, flashAttn: boolean, ub: number, cells: number): number {
+  const nHead = Math.max(...shape.nHead, 1);
+  // A mixture of experts counts as its used experts side by side (nFf = used × expert width): measured, the router adds nothing visible.
+  return flashAttn
+    ? ub * 4 * (3 * shape.nFf + 4 * shape.nEmbd) + cells * ub * 2
+    : ub * 4 * 4 * shape.nEmbd + cells * ub * 4 * (nHead + 1) + 3 * MiB;
+}
+
+/** Bytes per element of the type a matrix product converts its input to (ggml's vec_dot_type): none for F32. */
+function actBytes(weightType: string): number {
+  if (weightType === 'f32') return 0;
+  if (weightType === 'f16' || weightType === 'bf16') return 2;
+  return 34 / 32; // quantized weights: their input becomes Q8_0/Q8_1/Q8_K blocks
+}
+
+/**
+ * The CPU backend's work buffer: the largest matrix-product input of the
+ * graph converted to the weights' dot-product type, allocated on the heap by
+ * ggml-cpu and kept at its largest. Without flash attention that is the f32
+ * scores of every head (n_kv × ubatch × n_head) converted for the product with
+ * V; otherwise the feed-forward's input to ffn_down.
+ */
+export function workBytes(shape: ModelShape, s: Pick<FitSettings, 'flashAttn' | 'cacheTypeV'>, ub: number, cells: number): number {
+  const nHead = Math.max(...shape.nHead, 1);
+  const attn = s.flashAttn ? 0 : actBytes(s.cacheTypeV) * cells * ub * nHead;
+  const ffn = actBytes(shape.ffnDownType) * shape.nFf * ub;
+  return Math.ceil(Math.max(attn, ffn));
+}
+
+/** KV cells a prompt of `tokens` uses in the graph (llama.cpp pads n_kv to 256), at most the cache. */
+export const cellsFor = (tokens: number, kv: KvLayout): number => Math.min(kv.cells, Math.max(256, pad(tokens, 256)));
 
 export const sumParts = (parts: readonly FitPart[], f: (p: FitPart) => boolean = () => true): number => parts.filter(f).reduce((a, p) => a + p.bytes, 0);

@@ -22,6 +22,8 @@ export interface PredictInput {
   cwd?: string | null;
   /** The backend's environment (LLAMA_ARG_* count like flags). */
   env?: Record<string, string | undefined>;
+  /** The backend's `llama:` setting (a wrapper of llama-server says true). */
+  llama?: boolean | null;
   machine: FitEnvironment;
   store?: MeasurementStore | null;
 }
@@ -43,7 +45,7 @@ export async function loadModel(file: string): Promise<LoadedModel | { why: stri
 }
 
 export async function predictFit(input: PredictInput): Promise<FitPrediction> {
-  const parsed = parseServerArgs(input.argv, { cwd: input.cwd ?? undefined, env: input.env });
+  const parsed = parseServerArgs(input.argv, { cwd: input.cwd ?? undefined, env: input.env, llama: input.llama ?? null });
   if (!parsed.ok) return { verdict: 'unknown', why: parsed.why };
   const model = await loadModel(parsed.settings.model);
   if ('why' in model) return { verdict: 'unknown', why: model.why };

@@ -5,9 +5,11 @@
 // unified KV cache; -c 0 or unset = the model's trained context (with --fit
 // on, an unset context may be shrunk to fit host memory). Values are always
 // separate arguments (llama.cpp has no `--flag=value` form); `_` in a long
-// flag reads as `-`. Unknown flags are ignored; LLAMA_ARG_* environment
+// flag reads as `-` and a repeated flag's last value wins
+// (llama/command-line.ts). Unknown flags are ignored; LLAMA_ARG_* environment
 // variables apply where the flag is absent, as in llama.cpp.
 import path from 'node:path';
+import { isLlamaServerCommand, normaliseFlag } from '../llama/command-line.js';
 import { KV_CACHE_TYPES, type KvCacheType } from './ggml-types.js';
 
 export type LoadMode = 'auto' | 'none' | 'mmap' | 'mlock' | 'mmap+mlock' | 'dio';
@@ -92,12 +94,11 @@ const VALUE_FLAGS = new Set([
   '--alias', '--tags', '--models-dir', '--models-max', '--media-path', '--ssl-key-file', '--ssl-cert-file', '-kvups', '--kv-unified-per-slot',
 ]);
 
-/** What changes memory in a llama-server command line. `cwd` resolves a relative -m. */
-export function parseServerArgs(argv: readonly string[], opts: { cwd?: string; env?: Record<string, string | undefined> } = {}): ParsedServerArgs {
+/** What changes memory in a llama-server command line. `cwd` resolves a relative -m; `llama` is the backend's `llama:` setting. */
+export function parseServerArgs(argv: readonly string[], opts: { cwd?: string; env?: Record<string, string | undefined>; llama?: boolean | null } = {}): ParsedServerArgs {
   const [cmd, ...args] = argv;
   if (!cmd) return { ok: false, why: 'the command is empty' };
-  const base = path.basename(cmd);
-  if (base !== 'llama-server') return { ok: false, why: `the command is ${base}, not llama-server: no memory prediction for it` };
+  if (!isLlamaServerCommand(argv, opts.llama)) return { ok: false, why: `the command is ${path.basename(cmd)}, not llama-server: no memory prediction for it` };
   const env = opts.env ?? {};
   const cwd = opts.cwd ?? process.cwd();
   const s: Omit<ServerSettings, 'model'> & { model: string | null } = {
@@ -142,7 +143,7 @@ export function parseServerArgs(argv: readonly string[], opts: { cwd?: string; e
 
     for (let i = 0; i < args.length; i++) {
       const raw = args[i]!;
-      const flag = raw.startsWith('--') ? raw.replace(/_/g, '-') : raw;
+      const flag = normaliseFlag(raw);
       const val = (): string => {
         const v = args[i + 1];
         if (v === undefined) throw new ArgError(`${raw} needs a value`);

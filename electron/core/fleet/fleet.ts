@@ -28,7 +28,7 @@ export interface FleetDeps {
   supervisor?: SupervisorExtras;
 }
 
-export type SupervisorExtras = Pick<SupervisorDeps, 'strict' | 'preStart' | 'explainers' | 'tickWork'>;
+export type SupervisorExtras = Pick<SupervisorDeps, 'strict' | 'preStart' | 'explainers' | 'tickWork' | 'observers'>;
 
 export class Fleet {
   private readonly supervisors = new Map<string, BackendSupervisor>();
@@ -138,7 +138,7 @@ export class Fleet {
     const sup = this.supervisors.get(id);
     if (!sup) return;
     if (sup.process) await sup.stop();
-    sup.dispose();
+    sup.retire();
     this.supervisors.delete(id);
     this.deps.store.removeBackend(id);
     this.deps.logs.close(id);

@@ -3,5 +3,5 @@
 // cgroup Vigil runs in), woken by what (notify.ts), and whom to stop (pick.ts).
 export { PressureJudge, availableFloor, describeFigures, type Figures, type Reading, type Thresholds, type Verdict } from './threshold.js';
 export { MachineReader, type MachineReading } from './machine.js';
-export { onV1Event, v1Wakeups } from './notify.js';
+export { v1Wakeups } from './notify.js';
 export { pickVictim, type Candidate } from './pick.js';

@@ -1,7 +1,7 @@
 // Which backend the guard stops: among those running whose policy allows it
 // (`oom.onPressure` not `never`), the lowest `oom.priority`, then the
 // largest. Pure, so the order is tested on its own.
-import { LIVE_STATUSES } from '../../common/commands.js';
+import { isLive } from '../../common/status.js';
 import type { BackendStatus } from '../../common/state.js';
 
 export interface Candidate {
@@ -14,7 +14,7 @@ export interface Candidate {
 }
 
 export function pickVictim<C extends Candidate>(all: readonly C[]): C | null {
-  const live = all.filter((c) => LIVE_STATUSES.includes(c.status) && c.status !== 'stopping' && c.onPressure !== 'never');
+  const live = all.filter((c) => isLive(c.status) && c.status !== 'stopping' && c.onPressure !== 'never');
   live.sort((a, b) => a.priority - b.priority || (b.bytes ?? -1) - (a.bytes ?? -1) || a.id.localeCompare(b.id));
   return live[0] ?? null;
 }

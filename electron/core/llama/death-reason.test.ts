@@ -34,6 +34,43 @@ describe('death reason, from logs of the server built here', () => {
   });
 });
 
+// Every GPU allocation failure llama.cpp's sources word (the test bed's version, grepped from ggml/src, src,
+// common and tools/server) and the older wordings still in the field; the tails are in fixtures/gpu-oom-*.log.
+describe('GPU out of memory: device and size, for every wording', () => {
+  const GiB = 2 ** 30;
+  const MiB = 2 ** 20;
+  it.each([
+    ['gpu-oom-cuda-weights.log', 'CUDA0', 31457280000, 'GPU out of memory: CUDA0 could not allocate 29.3 GiB'],
+    ['gpu-oom-cuda-kv.log', 'CUDA1', 9 * GiB, 'GPU out of memory: CUDA1 could not allocate 9.0 GiB'],
+    ['gpu-oom-cuda-compute.log', 'CUDA0', 4 * GiB, 'GPU out of memory: CUDA0 could not allocate 4.0 GiB'],
+    ['gpu-oom-cuda-runtime.log', 'CUDA1', null, 'GPU out of memory (CUDA error while running)'],
+    ['gpu-oom-rocm.log', 'ROCm0', 9437184000, 'GPU out of memory: ROCm0 could not allocate 8.8 GiB'],
+    ['gpu-oom-rocm-malloc-only.log', 'ROCm0', 39120.55 * MiB, 'GPU out of memory: ROCm0 could not allocate 38.2 GiB'],
+    ['gpu-oom-vulkan.log', 'Vulkan0', 4 * GiB, 'GPU out of memory: Vulkan0 could not allocate 4.0 GiB'],
+    ['gpu-oom-vulkan-limit.log', 'Vulkan0', null, 'GPU out of memory (Vulkan: out of device memory)'],
+    ['gpu-oom-metal.log', 'MTL0', 35433480192, 'GPU out of memory: MTL0 could not allocate 33.0 GiB'],
+    ['gpu-oom-metal-old.log', 'Metal', 33074.89 * MiB, 'GPU out of memory: Metal could not allocate 32.3 GiB'],
+    ['gpu-oom-sycl.log', 'SYCL0', 16 * GiB, 'GPU out of memory: SYCL0 could not allocate 16.0 GiB'],
+    ['gpu-oom-cann.log', 'CANN0', 64 * GiB, 'GPU out of memory: CANN0 could not allocate 64.0 GiB'],
+    ['gpu-oom-fit-abort.log', null, null, "GPU out of memory: llama.cpp's --fit could not fit the model into free device memory (n_gpu_layers already set by user to 99)"],
+    ['gpu-oom-fit-abort-old.log', null, null, "GPU out of memory: llama.cpp's --fit could not fit the model into free device memory (model_params::tensor_split already set by user)"],
+    ['gpu-oom-breakdown-old.log', 'CUDA0', null, 'GPU out of memory: the compute buffers could not be allocated'],
+    ['gpu-oom-breakdown-new.log', 'CUDA0', null, 'GPU out of memory: the KV cache could not be allocated'],
+  ])('%s → %s, %s bytes', (file, device, size, summary) => {
+    const r = classifyDeath(fixture(file));
+    expect(r).toMatchObject({ kind: 'gpu-oom', summary, gpu: { device, bytes: size === null ? null : Math.round(size) } });
+  });
+
+  it('a pinned host buffer (CUDA_Host) and a compute buffer on a CPU-only run are host memory, not a GPU', () => {
+    expect(classifyDeath(['alloc_tensor_range: failed to allocate CUDA_Host buffer of size 1073741824'])).toMatchObject({ kind: 'host-oom', summary: 'Out of system memory: CUDA_Host buffer of 1.0 GiB could not be allocated' });
+    expect(classifyDeath(['load_tensors:   CPU_Mapped model buffer size =   510.47 MiB', 'llama_init_from_model: failed to initialize the context: failed to allocate compute pp buffers'])).toMatchObject({
+      kind: 'host-oom',
+      summary: 'Host out of memory: the compute buffers could not be allocated',
+    });
+    expect(classifyDeath(['common_fit_params: failed to fit params to free device memory: was unable to fit model into system memory by reducing context, abort'])?.kind).toBe('host-oom');
+  });
+});
+
 // Shapes of error lines from llama.cpp's source and from logs quoted in its issues (figures made up).
 describe('death reason, upstream wordings', () => {
   it('CUDA out of memory while loading: names the device and the size from the buffer line', () => {

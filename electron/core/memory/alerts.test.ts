@@ -16,6 +16,16 @@ describe('evaluateAlerts', () => {
     expect(a!.message).toBe('Low memory: 3072 MiB available (4.7% of 65536 MiB), threshold 3277 MiB');
   });
 
+  it('on an APU, low memory names the backends holding GTT (host RAM no RSS shows) and counts it in its figures', () => {
+    const [a] = evaluateAlerts({ memAvailableBelowBytes: 4 * GiB }, sys(3), [
+      { id: 'llm', memoryLimit: null, rss: 1 * GiB, gtt: 40 * GiB },
+      { id: 'small', memoryLimit: null, rss: 1 * GiB, gtt: 2 * GiB },
+      { id: 'cpu', memoryLimit: null, rss: 1 * GiB },
+    ]);
+    expect(a!.message).toBe('Low memory: 3072 MiB available (4.7% of 65536 MiB), threshold 4096 MiB; GPU GTT (host RAM outside RSS) held by llm 40960 MiB, small 2048 MiB');
+    expect(a!.figures.backendsGtt).toBe(42 * GiB);
+  });
+
   it('raises psi-full and per-backend limit alerts', () => {
     const alerts = evaluateAlerts({ psiFullAvg10Above: 5, limitMarginPercent: 10 }, sys(30, 12), [
       { id: 'llama', memoryLimit: 10 * GiB, rss: 9.5 * GiB },

@@ -26,6 +26,8 @@ export interface AlertBackend {
   rss: number;
   /** Bytes the kernel charges to the backend's memory cgroup; null or absent without a cgroup (or when it could not be read). */
   cgroupUsage?: number | null;
+  /** GPU GTT the tree holds: host RAM outside its RSS and its cgroup's charge, part of what took MemAvailable. */
+  gtt?: number;
 }
 
 const MIB = 1024 * 1024;
@@ -54,12 +56,16 @@ export function evaluateAlerts(
       const effective = active.has('mem-available') ? threshold * (1 + h) : threshold;
       if (sys.memAvailable < effective) {
         const pct = sys.memTotal ? (100 * sys.memAvailable) / sys.memTotal : 0;
+        // GTT held by the backends is host RAM no RSS shows: name who holds it, or the warning points nowhere.
+        const gtt = backends.filter((b) => (b.gtt ?? 0) > 0).sort((a, b) => b.gtt! - a.gtt!);
+        const gttTotal = gtt.reduce((n, b) => n + b.gtt!, 0);
+        const held = gtt.length ? `; GPU GTT (host RAM outside RSS) held by ${gtt.map((b) => `${b.id} ${mib(b.gtt!)}`).join(', ')}` : '';
         out.push({
           id: 'mem-available',
           backend: null,
-          message: `Low memory: ${mib(sys.memAvailable)} available (${pct.toFixed(1)}% of ${mib(sys.memTotal)}), threshold ${mib(threshold)}`,
+          message: `Low memory: ${mib(sys.memAvailable)} available (${pct.toFixed(1)}% of ${mib(sys.memTotal)}), threshold ${mib(threshold)}${held}`,
           since,
-          figures: { memAvailable: sys.memAvailable, memTotal: sys.memTotal, threshold, percentAvailable: pct },
+          figures: { memAvailable: sys.memAvailable, memTotal: sys.memTotal, threshold, percentAvailable: pct, ...(gttTotal ? { backendsGtt: gttTotal } : {}) },
         });
       }
     }

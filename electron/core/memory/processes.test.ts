@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { listProcesses, parseStatLine, parseStatus, sumTreeMemory, sumTreePss } from './processes.js';
+import { parseStat } from '../procfs/stat.js';
+import { listProcesses, parseStatus, sumTreeMemory, sumTreePss } from './processes.js';
 
 const fx = (p: string): string => path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', p);
 const KB = 1024;
@@ -12,9 +13,9 @@ describe('process table', () => {
   it('parses stat lines whose comm contains ") " and parentheses', () => {
     const table = listProcesses(fx('proc-psi'));
     expect(table.size).toBe(8);
-    expect(table.entries.get(103)).toEqual({ pid: 103, ppid: 100, pgrp: 103, session: 103, state: 'S', starttime: 5003 });
-    expect(table.entries.get(201)).toMatchObject({ ppid: 200, session: 200, state: 'R', starttime: 401 });
-    expect(parseStatLine('garbage')).toBeNull();
+    expect(table.entries.get(103)).toMatchObject({ pid: 103, comm: 'worker) S 1 (x', ppid: 100, pgrp: 103, session: 103, state: 'S', startTime: 5003 });
+    expect(table.entries.get(201)).toMatchObject({ ppid: 200, session: 200, state: 'R', startTime: 401 });
+    expect(parseStat('garbage')).toBeNull();
   });
 
   it('treeOf: the session (child + grandchild) plus a descendant that left the session', () => {

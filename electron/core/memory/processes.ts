@@ -4,43 +4,11 @@
 // walks every VMA, so callers sample it less often).
 import { readdirSync } from 'node:fs';
 import type { MemoryBreakdown } from '../../common/state.js';
-import { readSmall } from './read.js';
+import { parseStat, type StatInfo } from '../procfs/stat.js';
+import { readSmall } from '../procfs/read.js';
 
-export interface ProcEntry {
-  pid: number;
-  ppid: number;
-  pgrp: number;
-  session: number;
-  /** State letter (R, S, D, Z, T …). */
-  state: string;
-  /** Field 22, clock ticks after boot. */
-  starttime: number;
-}
-
-/** Parse one /proc/<pid>/stat line; null when malformed. Fields are counted from the LAST ')' (comm may hold ') '). */
-export function parseStatLine(line: string): ProcEntry | null {
-  const close = line.lastIndexOf(')');
-  if (close < 0) return null;
-  const pid = Number.parseInt(line, 10);
-  // Walk spaces instead of split(): only fields 3–6 and 22 are needed, and
-  // this runs for every pid every tick.
-  const fields: string[] = [];
-  let start = close + 2;
-  for (let field = 3; field <= 22 && start < line.length; field++) {
-    let end = line.indexOf(' ', start);
-    if (end < 0) end = line.length;
-    if (field <= 6 || field === 22) fields.push(line.slice(start, end));
-    start = end + 1;
-  }
-  if (fields.length !== 5) return null;
-  const [state, ppidS, pgrpS, sessionS, startS] = fields as [string, string, string, string, string];
-  const ppid = Number(ppidS);
-  const pgrp = Number(pgrpS);
-  const session = Number(sessionS);
-  const starttime = Number(startS);
-  if (!state || !Number.isFinite(pid) || !Number.isFinite(ppid) || !Number.isFinite(session) || !Number.isFinite(starttime)) return null;
-  return { pid, ppid, pgrp, session, state, starttime };
-}
+/** One process as the table holds it: its /proc/<pid>/stat. */
+export type ProcEntry = StatInfo;
 
 export class ProcessTable {
   private children: Map<number, number[]> | null = null;
@@ -104,7 +72,7 @@ export function listProcesses(procRoot = '/proc', onError?: (e: unknown) => void
       continue;
     }
     if (line === null) continue;
-    const e = parseStatLine(line);
+    const e = parseStat(line);
     if (e) entries.set(e.pid, e);
   }
   return new ProcessTable(entries);

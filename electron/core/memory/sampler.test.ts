@@ -6,12 +6,14 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { waitFor } from '../../../test-support/helpers.js';
 import { SERIES } from '../../common/state.js';
+import { fakeNvmlLibrary, scriptNvml } from '../../../test-support/nvml/fake-nvml.js';
 import { listProcesses } from './processes.js';
 import { MemorySampler, PSS_STILL_FACTOR, type MemorySample } from './sampler.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const fx = (p: string): string => path.join(here, 'fixtures', p);
 const FAKE_SMI = path.resolve(here, '../../../e2e/fixtures/bin/nvidia-smi');
+const GiB = 2 ** 30;
 
 const children: ChildProcess[] = [];
 afterEach(() => {
@@ -33,6 +35,7 @@ describe('MemorySampler on fixtures', () => {
       procRoot: fx('proc-psi'),
       sysRoot: fx('sys-dgpu'),
       nvidiaSmi: FAKE_SMI,
+      nvidiaTimeoutMs: 60_000, // the fake tool, a script, may start slowly on a loaded machine
       getBackends: () => [{ id: 'llama', pid: 100 }, { id: 'off', pid: null }, { id: 'gone', pid: 4242 }],
       onSample: (x) => samples.push(x),
       onError: (e) => errors.push(e),
@@ -57,6 +60,45 @@ describe('MemorySampler on fixtures', () => {
     expect(h.series[SERIES.gpuVram('nvidia0')]).toEqual([18432 * 2 ** 20]);
   });
 
+  it("a backend's GPU memory (NVML through the stand-in library), summed over its tree per device, into the sample and the charts' series", async () => {
+    const child = spawn('sh', ['-c', 'sleep 30 & sleep 30'], { detached: true, stdio: 'ignore' });
+    children.push(child);
+    const dir = mkdtempSync(path.join(tmpdir(), 'vigil-sampler-gpu-'));
+    const devices = [
+      { name: 'G0', uuid: 'GPU-0', busId: '00000000:01:00.0', total: 24 * GiB, used: 9 * GiB },
+      { name: 'G1', uuid: 'GPU-1', busId: '00000000:02:00.0', total: 24 * GiB, used: 3 * GiB },
+    ];
+    try {
+      scriptNvml(path.join(dir, 'script'), { devices });
+      const s = new MemorySampler({ nvmlLibrary: fakeNvmlLibrary(), nvidiaSmi: null, getBackends: () => [{ id: 'llama', pid: child.pid! }] });
+      let x = await s.sampleOnce();
+      while (x.backends.llama!.processes < 3) x = await s.sampleOnce(); // the shell's children appear
+      const [a, b] = x.backends.llama!.pids.filter((p) => p !== child.pid);
+      scriptNvml(path.join(dir, 'script'), {
+        devices,
+        processes: [
+          { device: 0, pid: child.pid!, bytes: 6 * GiB },
+          { device: 0, pid: a!, bytes: 2 * GiB },
+          { device: 1, pid: b!, bytes: 3 * GiB },
+          { device: 1, pid: 1, bytes: GiB }, // not in the tree
+        ],
+      });
+      x = await s.sampleOnce();
+      expect(x.backends.llama!.gpu).toEqual([
+        { device: 'nvidia0', vram: 8 * GiB, gtt: 0 },
+        { device: 'nvidia1', vram: 3 * GiB, gtt: 0 },
+      ]);
+      const h = s.history.export('hour');
+      expect(h.series[SERIES.backendGpu('llama', 'nvidia0', 'vram')]?.at(-1)).toBe(8 * GiB);
+      expect(h.series[SERIES.backendGpu('llama', 'nvidia1', 'vram')]?.at(-1)).toBe(3 * GiB);
+      s.stop();
+    } finally {
+      delete process.env.VIGIL_FAKE_NVML_SCRIPT;
+      delete process.env.VIGIL_FAKE_NVML_LOG;
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('reports a failing nvidia-smi and a missing meminfo once each, never throws, keeps sampling', async () => {
     process.env.FAKE_NVIDIA_SMI = 'fail';
     const errors: string[] = [];
@@ -64,6 +106,7 @@ describe('MemorySampler on fixtures', () => {
       procRoot: fx('sys-apu'), // no meminfo here
       sysRoot: fx('sys-apu'),
       nvidiaSmi: FAKE_SMI,
+      nvidiaTimeoutMs: 60_000, // the fake tool, a script, may start slowly on a loaded machine
       nvidiaRetryMs: 0,
       getBackends: () => [],
       onError: (e) => errors.push(e.message),

@@ -2,8 +2,8 @@
 // backend's process tree, recorded into MemoryHistory under SERIES names.
 import type { GpuMemory, MemoryBreakdown, SystemMemory } from '../../common/state.js';
 import { SERIES } from '../../common/state.js';
-import { AmdGpuReader } from './gpu-amd.js';
-import { findOnPath, readNvidiaGpus } from './gpu-nvidia.js';
+import { createGpuSources, type GpuProcessUse, type GpuSources } from '../gpu/index.js';
+import { sumGpuUse } from '../gpu/sum.js';
 import { everyShared } from '../shared-interval.js';
 import { MemoryHistory } from './history.js';
 import { movedBytes } from './publish.js';
@@ -17,6 +17,8 @@ export interface MemorySample {
   system: SystemMemory | null;
   gpus: GpuMemory[];
   backends: Record<string, BackendMemory>;
+  /** GPU memory of the backends' trees and of the extra pids (watched servers), per process and device. */
+  gpuProcesses: GpuProcessUse[];
 }
 
 export interface MemorySamplerOptions {
@@ -31,12 +33,18 @@ export interface MemorySamplerOptions {
   pssEveryN?: number;
   /** A tree whose RSS and process count stood still is re-read only every this many turns (default PSS_STILL_FACTOR; 1 = every turn). */
   pssStillFactor?: number;
-  /** Path to nvidia-smi; undefined = look it up on PATH; null = never query. */
+  /** The GPU sources (composed once by the caller); absent: built here from the options below. */
+  gpu?: GpuSources;
+  /** NVML's path; undefined = VIGIL_NVML_LIBRARY or the driver's soname; null = never load it. */
+  nvmlLibrary?: string | null;
+  /** Path to nvidia-smi, used when NVML cannot be loaded; undefined = look it up on PATH; null = never query. */
   nvidiaSmi?: string | null;
   nvidiaTimeoutMs?: number;
   /** After a failed nvidia-smi run, wait this long before trying again (a hung tool must not stall every tick). */
   nvidiaRetryMs?: number;
   getBackends: () => { id: string; pid: number | null }[];
+  /** More pids whose GPU memory is read each tick (watched servers and their children). */
+  getGpuPids?: () => readonly number[];
   onSample?: (s: MemorySample) => void;
   /** Each distinct problem is reported once (not every second). */
   onError?: (e: Error) => void;
@@ -80,16 +88,13 @@ export class MemorySampler {
   private readonly intervalMs: number;
   private readonly pssEveryN: number;
   private readonly pssStillFactor: number;
-  private readonly nvidiaBin: string | null;
-  private readonly nvidiaTimeoutMs: number;
-  private readonly nvidiaRetryMs: number;
-  private nvidiaRetryAt = 0;
-  private lastNvidia: GpuMemory[] = [];
+  readonly gpu: GpuSources;
+  private readonly ownsGpu: boolean;
+  private lastSystem: SystemMemory | null = null;
   private tick = 0;
   private stopTimer: (() => void) | null = null;
   private busy = false;
   private readonly scanner: ProcessScanner;
-  private readonly amd: AmdGpuReader;
   private readonly system: SystemMemoryReader;
   private readonly pssCache = new Map<string, PssReading>();
   private readonly reported = new Set<string>();
@@ -100,12 +105,21 @@ export class MemorySampler {
     this.intervalMs = opts.intervalMs ?? 1000;
     this.pssEveryN = Math.max(1, opts.pssEveryN ?? DEFAULT_PSS_EVERY_N);
     this.pssStillFactor = Math.max(1, opts.pssStillFactor ?? PSS_STILL_FACTOR);
-    this.nvidiaBin = opts.nvidiaSmi === undefined ? findOnPath('nvidia-smi') : opts.nvidiaSmi;
-    this.nvidiaTimeoutMs = opts.nvidiaTimeoutMs ?? 2000;
-    this.nvidiaRetryMs = opts.nvidiaRetryMs ?? 30_000;
+    this.ownsGpu = !opts.gpu;
+    this.gpu =
+      opts.gpu ??
+      createGpuSources({
+        procRoot: this.procRoot,
+        sysRoot: this.sysRoot,
+        ...(opts.nvmlLibrary !== undefined ? { nvmlLibrary: opts.nvmlLibrary } : {}),
+        nvidiaSmi: opts.nvidiaSmi,
+        ...(opts.nvidiaTimeoutMs !== undefined ? { nvidiaTimeoutMs: opts.nvidiaTimeoutMs } : {}),
+        ...(opts.nvidiaRetryMs !== undefined ? { nvidiaRetryMs: opts.nvidiaRetryMs } : {}),
+        hostMemory: () => (this.lastSystem ? { total: this.lastSystem.memTotal, available: this.lastSystem.memAvailable } : null),
+        onError: (e) => this.report(e),
+      });
     this.history = opts.history ?? new MemoryHistory();
     this.scanner = new ProcessScanner(this.procRoot, undefined, (e) => this.report(e));
-    this.amd = new AmdGpuReader(this.sysRoot);
     this.system = new SystemMemoryReader(this.procRoot);
   }
 
@@ -126,18 +140,27 @@ export class MemorySampler {
     this.stopTimer = null;
     this.scanner.close();
     this.system.close();
+    if (this.ownsGpu) this.gpu.close();
   }
 
   /** Take one sample, record it in history and hand it to onSample. Never throws for read problems (they go to onError). */
   async sampleOnce(now = Date.now()): Promise<MemorySample> {
     this.busy = true;
     try {
-      const nvidia = this.queryNvidia();
       const system = this.guard('meminfo', () => this.system.read(now)) ?? null;
-      const amd = this.guard('amdgpu', () => this.amd.read()) ?? [];
+      if (system) this.lastSystem = system;
       const backends = this.sampleBackends();
-      const gpus = [...amd, ...(await nvidia)];
-      const sample: MemorySample = { system, gpus, backends };
+      const pids: number[] = [];
+      for (const id in backends) for (const p of backends[id]!.pids) pids.push(p);
+      for (const p of this.opts.getGpuPids?.() ?? []) pids.push(p);
+      const { devices: gpus, processes: gpuProcesses } = await this.gpu.read(pids);
+      if (gpuProcesses.length) {
+        for (const id in backends) {
+          const use = sumGpuUse(gpuProcesses, backends[id]!.pids);
+          if (use.length) backends[id]!.gpu = use;
+        }
+      }
+      const sample: MemorySample = { system, gpus, backends, gpuProcesses };
       this.tick++;
       this.history.record(now / 1000, toSeries(sample));
       this.opts.onSample?.(sample);
@@ -184,19 +207,6 @@ export class MemorySampler {
     return out;
   }
 
-  private async queryNvidia(): Promise<GpuMemory[]> {
-    if (!this.nvidiaBin || Date.now() < this.nvidiaRetryAt) return this.nvidiaBin ? this.lastNvidia : [];
-    try {
-      this.lastNvidia = await readNvidiaGpus(this.nvidiaBin, this.nvidiaTimeoutMs);
-      this.nvidiaRetryAt = 0;
-    } catch (e) {
-      this.lastNvidia = [];
-      this.nvidiaRetryAt = Date.now() + this.nvidiaRetryMs;
-      this.report(e);
-    }
-    return this.lastNvidia;
-  }
-
   private guard<T>(what: string, fn: () => T): T | undefined {
     try {
       return fn();
@@ -241,6 +251,10 @@ export function toSeries(s: MemorySample): Record<string, number | null> {
   for (const id in s.backends) {
     const b = s.backends[id]!;
     row[rssSeries(id)] = b.processes ? b.rss : null;
+    for (const g of b.gpu ?? []) {
+      row[SERIES.backendGpu(id, g.device, 'vram')] = g.vram;
+      if (g.gtt) row[SERIES.backendGpu(id, g.device, 'gtt')] = g.gtt;
+    }
   }
   for (const g of s.gpus) {
     row[SERIES.gpuVram(g.id)] = g.vramUsed;

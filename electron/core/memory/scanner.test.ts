@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { waitFor } from '../../../test-support/helpers.js';
 import { listProcesses, parseStatusBytes, type StatusFields } from './processes.js';
-import { pageSize, ProcessScanner, STATUS_EVERY_N } from './scanner.js';
+import { ProcessScanner, STATUS_EVERY_N } from './scanner.js';
+import { pageSize } from '../procfs/stat.js';
 
 const fx = (p: string): string => path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', p);
 

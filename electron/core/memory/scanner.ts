@@ -11,9 +11,10 @@
 // through fds kept open across ticks (one pread instead of open+read+close),
 // parsed from their bytes.
 import { closeSync, readdirSync } from 'node:fs';
-import { parseStatLine, parseStatusBytes, ProcessTable, type ProcEntry, type StatusFields } from './processes.js';
-import { openSmall, preadParse, readHead, readParse, readSmall } from './read.js';
-import { LastPidReader } from './last-pid.js';
+import { parseStatusBytes, ProcessTable, type ProcEntry, type StatusFields } from './processes.js';
+import { openSmall, preadParse, readParse, readSmall } from '../procfs/read.js';
+import { pageSize, parseStat } from '../procfs/stat.js';
+import { LastPidReader } from '../procfs/last-pid.js';
 
 /**
  * Re-read every pid's stat once a minute (at 1 Hz). Between full scans only
@@ -64,19 +65,6 @@ function parseStatm(b: Uint8Array, n: number): [number, number] | null {
   return [f[1]!, f[2]!];
 }
 
-let pageBytes = 0;
-/** This machine's page size (statm counts pages): KernelPageSize of our own first mapping; 4096 when unreadable. */
-export function pageSize(): number {
-  if (pageBytes) return pageBytes;
-  pageBytes = 4096;
-  try {
-    const m = /KernelPageSize:\s+(\d+) kB/.exec(readHead('/proc/self/smaps', 4096) ?? '');
-    if (m) pageBytes = Number(m[1]) * 1024;
-  } catch {
-    /* keep 4096 */
-  }
-  return pageBytes;
-}
 
 export interface ScanResult {
   table: ProcessTable;
@@ -199,9 +187,9 @@ export class ProcessScanner {
       this.onError?.(e);
       return;
     }
-    const e = line === null ? null : parseStatLine(line);
+    const e = line === null ? null : parseStat(line);
     const cur = this.entries.get(pid);
-    if (e && cur && e.ppid === cur.ppid && e.session === cur.session && e.starttime === cur.starttime) {
+    if (e && cur && e.ppid === cur.ppid && e.session === cur.session && e.startTime === cur.startTime) {
       cur.state = e.state;
       return;
     }

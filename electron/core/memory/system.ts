@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { ownMemoryLimit, readLimitedMachine, type OwnLimit } from '../cgroup/own-limit.js';
 import type { SystemMemory } from '../../common/state.js';
-import { errnoOf, KeptFile, ReadFailure } from './read.js';
+import { errnoOf, KeptFile, ReadFailure } from '../procfs/read.js';
 
 const MEMINFO_FIELDS = ['MemTotal', 'MemAvailable', 'SwapTotal', 'SwapFree'] as const;
 type MeminfoField = (typeof MEMINFO_FIELDS)[number];

@@ -165,7 +165,8 @@ export class PidHistory {
       writeFileSync(tmp, JSON.stringify({ version: 1, backends }) + '\n', { mode: 0o600 });
       renameSync(tmp, this.file);
     } catch (e) {
-      this.logger.warn(`${this.file}: cannot save the pid history (a later Vigil may not attribute older OOM kills)`, e);
+      // A full or read-only disk is a condition to state, not a fault to trace: the message, no stack.
+      this.logger.warn(`${this.file}: cannot save the pid history (a later Vigil may not attribute older OOM kills): ${(e as Error).message}`);
     }
   }
 

@@ -1,9 +1,10 @@
 // What a supervisor knows of its backend, kept by the supervisor and
 // published one way into the store. Decisions read this record, never the
-// store: the store is a projection for hosts and windows.
+// store: the store is a projection for hosts and windows. Each change is
+// also handed, before and after, to `changed` (the supervisor's observers).
 import type { BackendFit } from '../../common/fit.js';
 import type { LlamaView } from '../../common/llama.js';
-import type { BackendView, MemoryBreakdown, ProcState } from '../../common/state.js';
+import type { BackendView, GpuUse, MemoryBreakdown, ProcState } from '../../common/state.js';
 import type { VigilStore } from '../store.js';
 import { substitute } from './spawn-backend.js';
 import type { SupervisedBackendConfig } from './types.js';
@@ -20,6 +21,8 @@ export class BackendRecord {
   constructor(
     cfg: SupervisedBackendConfig,
     private readonly store: VigilStore,
+    /** Told of each change of the supervisor's fields or memory; absent when nobody listens (no copies made). */
+    private readonly changed?: (before: BackendView, after: BackendView) => void,
   ) {
     const port = cfg.port === 'auto' ? null : cfg.port;
     this.s = {
@@ -56,8 +59,10 @@ export class BackendRecord {
 
   /** Change the record and push the same patch to the store. */
   publish(patch: Partial<SupervisorState>): void {
+    const before = this.changed && this.snapshot();
     Object.assign(this.s, patch);
     this.store.setBackend(this.s.id, patch);
+    if (before) this.changed!(before, this.snapshot());
   }
 
   /** A /proc state, published only when its class changes (running ⇄ sleeping flips on every request a server answers). */
@@ -71,9 +76,11 @@ export class BackendRecord {
    * process's memory (read `lastRss` before, for the exit record).
    */
   publishExit(patch: Partial<SupervisorState>): void {
+    const before = this.changed && this.snapshot();
     Object.assign(this.s, patch);
     this.memory = null;
     this.store.setBackend(this.s.id, { ...patch, memory: null });
+    if (before) this.changed!(before, this.snapshot());
   }
 
   /** RSS of the process tree as last sampled, bytes; null when none is shown. */
@@ -81,9 +88,21 @@ export class BackendRecord {
     return this.memory?.rss ?? null;
   }
 
+  /** GPU memory of the process tree as last sampled; null when none is shown. */
+  get lastGpu(): GpuUse[] | null {
+    return this.memory?.gpu?.length ? this.memory.gpu : null;
+  }
+
+  /** The memory figure shown now (the sampler's last, null after an exit). */
+  get shownMemory(): MemoryBreakdown | null {
+    return this.memory;
+  }
+
   setMemory(memory: MemoryBreakdown | null): void {
+    const before = this.changed && this.snapshot();
     this.memory = memory;
     this.store.setBackend(this.s.id, { memory });
+    if (before) this.changed!(before, this.snapshot());
   }
 
   setFit(fit: BackendFit | null): void {

@@ -6,8 +6,6 @@
 import { adoptProcess, type ProcessHandle } from '../../../native-bindings/process.js';
 import type { CommandResult } from '../../common/api.js';
 import { commandRefusal, type BackendCommand } from '../../common/commands.js';
-import type { BackendFit } from '../../common/fit.js';
-import type { LlamaView } from '../../common/llama.js';
 import type { BackendView, MemoryBreakdown, OomKill, ShedInfo } from '../../common/state.js';
 import { ProcessDriver } from './process-driver.js';
 import type { RunningRecord } from './running-registry.js';
@@ -24,11 +22,6 @@ export class BackendSupervisor extends ProcessDriver {
 
   /** The supervisor's own record of the backend (a copy). */
   snapshot(): BackendView {
-    return this.rec.snapshot();
-  }
-
-  /** Same as snapshot(), for callers that still say view(). */
-  view(): BackendView {
     return this.rec.snapshot();
   }
 
@@ -70,17 +63,13 @@ export class BackendSupervisor extends ProcessDriver {
     this.rec.publish({ name: cfg.name ?? cfg.id, command: substitute(cfg.cmd, { port: this.ports.port }), restartPolicy: cfg.restart.policy, memoryLimit: cfg.memoryLimit });
   }
 
+  /** The sampler's last figure of the live process tree; null after an exit. */
+  get memory(): MemoryBreakdown | null {
+    return this.rec.shownMemory;
+  }
+
   setMemory(memory: MemoryBreakdown | null): void {
     this.rec.setMemory(memory);
-  }
-
-  /** The fit feed's view of the backend (passed through like memory). */
-  setLlama(llama: LlamaView | null): void {
-    this.rec.setLlama(llama);
-  }
-
-  setFit(fit: BackendFit | null): void {
-    this.rec.setFit(fit);
   }
 
   /** `anyway`: the pre-start checks report but do not refuse (the dashboard's "Start anyway"), for this start only. */
@@ -203,6 +192,12 @@ export class BackendSupervisor extends ProcessDriver {
   dispose(): void {
     this.letGo();
     void this.limit.release(this.handle !== null);
+  }
+
+  /** Removed from the config (after stop): disposed, and its observers forget it. */
+  retire(): void {
+    this.dispose();
+    for (const o of this.deps.observers ?? []) o.removed?.(this.context);
   }
 
   /** Serialised; refused by the command-by-state rule when it runs; the command event is emitted once accepted. */

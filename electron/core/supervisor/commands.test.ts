@@ -13,11 +13,11 @@ describe('BackendSupervisor commands', () => {
   it('restart while starting replaces the starting process', async () => {
     h = makeHarness(fakeBackend('rs', ['--load-ms', '400']));
     await h.sup.start();
-    const first = h.sup.view().pid!;
+    const first = h.sup.snapshot().pid!;
     expect(h.sup.status).toBe('starting');
     const r = await h.sup.restart();
     expect(r.ok).toBe(true);
-    expect(h.sup.view().pid).not.toBe(first);
+    expect(h.sup.snapshot().pid).not.toBe(first);
     expect(() => process.kill(first, 0)).toThrow();
     await h.waitFor('ready');
     expect(h.transitions().filter((t) => t.to === 'starting')).toHaveLength(2);
@@ -27,15 +27,15 @@ describe('BackendSupervisor commands', () => {
     h = makeHarness(fakeBackend('sb', [], { restart: { policy: 'always', backoff: { initialMs: 600, factor: 2, maxMs: 5000 }, limit: { count: 5, windowMs: 60_000 } } }));
     await h.sup.start();
     await h.waitFor('ready');
-    process.kill(h.sup.view().pid!, 'SIGKILL');
+    process.kill(h.sup.snapshot().pid!, 'SIGKILL');
     await h.waitFor('backoff');
-    const planned = h.sup.view().nextRestartAt!;
+    const planned = h.sup.snapshot().nextRestartAt!;
     expect(planned).toBeGreaterThan(Date.now());
     const r = await h.sup.stop();
     expect(r).toMatchObject({ ok: true, message: 'pending restart cancelled' });
     // A timer due after the planned restart fires after the restart's own timer would have, however late both run.
     await new Promise((res) => setTimeout(res, planned - Date.now() + 50));
-    expect(h.sup.view()).toMatchObject({ status: 'stopped', pid: null, nextRestartAt: null });
+    expect(h.sup.snapshot()).toMatchObject({ status: 'stopped', pid: null, nextRestartAt: null });
     expect(h.transitions().filter((t) => t.to === 'starting')).toHaveLength(1);
   });
 
@@ -61,7 +61,7 @@ describe('BackendSupervisor commands', () => {
     h = makeHarness(fakeBackend('port', [], { restart: { policy: 'on-failure', backoff: { initialMs: 100, factor: 1, maxMs: 100 }, limit: { count: 5, windowMs: 60_000 } } }));
     await h.sup.start();
     await h.waitFor('ready');
-    const port = h.sup.view().port!;
+    const port = h.sup.snapshot().port!;
     await h.sup.stop();
     // Someone else takes the port while the backend is stopped.
     const squatter: Server = createServer();
@@ -70,7 +70,7 @@ describe('BackendSupervisor commands', () => {
       await h.sup.start();
       await h.waitFor((s) => s === 'backoff' || s === 'ready');
       await h.waitFor('ready');
-      const v = h.sup.view();
+      const v = h.sup.snapshot();
       expect(v.port).not.toBe(port);
       expect(h.events.some((e) => e.kind === 'system' && e.reason === `port ${port} was in use; a new port is chosen for the next start`)).toBe(true);
       expect(v.lastExit?.code).toBe(1);

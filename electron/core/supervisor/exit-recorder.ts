@@ -12,7 +12,7 @@ import { exitFromWait, oomHow, withNote, withOom } from './exit-info.js';
 import type { MemoryLimit } from './memory-limit.js';
 import type { OomCorrelation } from './oom-correlation.js';
 import type { RunningRegistry } from './running-registry.js';
-import type { ExitExplainer } from './seams.js';
+import type { ExitExplainer, ExitExplanation } from './seams.js';
 import type { EventDraft } from '../events.js';
 import type { SupervisedBackendConfig } from './types.js';
 
@@ -29,6 +29,33 @@ export interface ExitRecorderDeps {
   status(): BackendStatus;
   /** A line of Vigil's own in the backend's log (where its output ends and why). */
   note?: ((text: string) => void) | undefined;
+}
+
+/** The OOM record of a GPU out-of-memory death, from what the backend's log said. */
+export function gpuOomRecord(backend: string, exit: ExitInfo, comm: string, g: NonNullable<ExitExplanation['gpuOom']>): OomKill {
+  return {
+    id: `gpu:${backend}:${exit.pid}:${exit.time}`,
+    time: exit.time,
+    timeText: null,
+    pid: exit.pid,
+    comm,
+    scope: 'global',
+    constraint: null,
+    memcg: null,
+    totalVmKb: null,
+    anonRssKb: null,
+    fileRssKb: null,
+    shmemRssKb: null,
+    uid: null,
+    oomScoreAdj: null,
+    killer: 'backend',
+    trigger: null,
+    backend,
+    largestConsumer: null,
+    source: 'none',
+    kind: 'gpu',
+    gpu: g,
+  };
 }
 
 export class ExitRecorder {
@@ -56,7 +83,10 @@ export class ExitRecorder {
     const cfg = this.d.config();
     for (const explainer of explainers) {
       const why = explainer({ cfg, exit, logTail });
-      if (why) return withNote(exit, why, ': ');
+      if (!why) continue;
+      if (typeof why === 'string') return withNote(exit, why, ': ');
+      const noted = withNote(exit, why.note, ': ');
+      return why.gpuOom ? { ...noted, gpuOom: gpuOomRecord(this.d.id, exit, path.basename(cfg.cmd[0] ?? this.d.id), why.gpuOom) } : noted;
     }
     return exit;
   }
@@ -71,11 +101,17 @@ export class ExitRecorder {
     else if (oom) exit = withOom(exit, oom, oomHow(oom));
     if (!keepZombie) closeHandle(h);
     this.d.registry.delete(this.d.id);
-    exit = { ...exit, lastRss: this.d.rec.lastRss };
+    const lastGpu = this.d.rec.lastGpu;
+    exit = { ...exit, lastRss: this.d.rec.lastRss, ...(lastGpu ? { lastGpu } : {}) };
     this.d.rec.publishExit({ lastExit: exit, awaitingReap: keepZombie, pid: keepZombie ? h.pid : null, procState: keepZombie ? probe(h).state : 'gone', healthLatencyMs: null });
     this.d.note?.(`exited: pid ${h.pid} ${exit.reason}`);
     this.d.emit({ kind: 'exit', backend: this.d.id, reason: exit.reason, pid: h.pid, exit, oom: exit.oom });
     if (exit.oomKilled) this.d.emit({ kind: 'oom', backend: this.d.id, reason: exit.reason, pid: h.pid, exit, oom: exit.oom });
+    else if (exit.gpuOom) {
+      // Out of GPU memory: an OOM of its own kind in the timeline, beside (never instead of) the kernel's kills.
+      this.d.store.pushOom(exit.gpuOom);
+      this.d.emit({ kind: 'oom', backend: this.d.id, reason: exit.gpuOom.gpu!.summary, pid: h.pid, exit, oom: exit.gpuOom });
+    }
     return exit;
   }
 
@@ -86,6 +122,7 @@ export class ExitRecorder {
     if (prev?.oomKilled) exit = withOom(exit, prev.oom, prev.oom ? oomHow(prev.oom) : 'kernel');
     exit.time = prev?.time ?? exit.time;
     exit.lastRss = prev?.lastRss ?? null;
+    if (prev?.lastGpu) exit.lastGpu = prev.lastGpu;
     closeHandle(h);
     this.d.rec.publish({ lastExit: exit, awaitingReap: false, pid: null, procState: 'gone', reason: `reaped: ${exit.reason}` });
     this.d.emit({ kind: 'exit', backend: this.d.id, reason: `reaped: ${exit.reason}`, pid: h.pid, exit });

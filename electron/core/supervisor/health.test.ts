@@ -15,15 +15,15 @@ describe('BackendSupervisor health', () => {
     h = makeHarness(cfg);
     await h.sup.start();
     await h.waitFor('ready');
-    const firstPid = h.sup.view().pid;
+    const firstPid = h.sup.snapshot().pid;
     await h.waitFor('unhealthy');
-    expect(h.sup.view().reason).toMatch(/timeout after 200 ms/);
-    await h.waitFor(() => h!.sup.view().pid !== firstPid && h!.sup.view().pid !== null);
+    expect(h.sup.snapshot().reason).toMatch(/timeout after 200 ms/);
+    await h.waitFor(() => h!.sup.snapshot().pid !== firstPid && h!.sup.snapshot().pid !== null);
     const tr = h.transitions();
     const stopping = tr.find((t) => t.to === 'stopping')!;
     expect(stopping.reason).toMatch(/^unresponsive: /);
     expect(tr.filter((t) => t.to === 'starting').at(-1)!.reason).toMatch(/^restart: unresponsive/);
-    expect(h.sup.view().restarts).toBe(1);
+    expect(h.sup.snapshot().restarts).toBe(1);
   });
 
   it('startup timeout: a server that never answers is restarted as unresponsive', async () => {
@@ -41,14 +41,14 @@ describe('BackendSupervisor health', () => {
     h = makeHarness(fakeBackend('stop', []));
     await h.sup.start();
     await h.waitFor('ready');
-    const pid = h.sup.view().pid!;
+    const pid = h.sup.snapshot().pid!;
     process.kill(pid, 'SIGSTOP');
     await h.waitFor('unhealthy');
-    expect(h.sup.view().reason).toMatch(/stopped \(T\)/);
-    expect(h.sup.view().procState).toBe('stopped');
+    expect(h.sup.snapshot().reason).toMatch(/stopped \(T\)/);
+    expect(h.sup.snapshot().procState).toBe('stopped');
     process.kill(pid, 'SIGCONT');
     await h.waitFor('ready');
-    expect(h.sup.view().pid).toBe(pid);
-    expect(h.sup.view().restarts).toBe(0);
+    expect(h.sup.snapshot().pid).toBe(pid);
+    expect(h.sup.snapshot().restarts).toBe(0);
   });
 });

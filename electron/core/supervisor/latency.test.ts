@@ -37,7 +37,7 @@ describe('health latency', () => {
     await h.waitFor('ready');
     const harness = h;
     await waitFor(() => answered >= 5, 30_000, 'five answers');
-    await waitFor(() => harness.sup.view().healthLatencyMs !== null, 30_000, 'a latency figure');
+    await waitFor(() => harness.sup.snapshot().healthLatencyMs !== null, 30_000, 'a latency figure');
     const updates: (number | null)[] = [];
     const off = h.store.subscribe((s) => {
       const v = s.backends[0]!.healthLatencyMs;
@@ -47,7 +47,7 @@ describe('health latency', () => {
     // A lasting slowdown to 300 ms: the figure follows (past 150 ms), in fewer steps than answers.
     delay = 300;
     const from = answered;
-    await waitFor(() => (harness.sup.view().healthLatencyMs ?? 0) > 150 && answered >= from + 8, 60_000, `the figure to pass 150 ms (now ${harness.sup.view().healthLatencyMs})`);
+    await waitFor(() => (harness.sup.snapshot().healthLatencyMs ?? 0) > 150 && answered >= from + 8, 60_000, `the figure to pass 150 ms (now ${harness.sup.snapshot().healthLatencyMs})`);
     expect(updates.length).toBeGreaterThanOrEqual(1);
     expect(updates.length).toBeLessThan(answered - from);
     off();

@@ -18,7 +18,7 @@ describe('BackendSupervisor lifecycle', () => {
     await h.waitFor('ready');
     const tos = h.transitions().map((t) => t.to);
     expect(tos).toEqual(['starting', 'loading', 'ready']);
-    const v = h.sup.view();
+    const v = h.sup.snapshot();
     expect(v.pid).toBeGreaterThan(0);
     expect(v.port).toBeGreaterThan(0);
     expect(v.command).toContain(String(v.port));
@@ -31,14 +31,14 @@ describe('BackendSupervisor lifecycle', () => {
     await h.sup.start();
     await h.waitFor('ready');
     for (const expected of [300, 600]) {
-      const pid = h.sup.view().pid!;
+      const pid = h.sup.snapshot().pid!;
       h.events.length = 0;
       process.kill(pid, 'SIGKILL');
       await h.waitFor((s) => s === 'backoff');
-      const exit = h.sup.view().lastExit!;
+      const exit = h.sup.snapshot().lastExit!;
       expect(exit).toMatchObject({ pid, signal: 9, signalName: 'SIGKILL', code: null, reaped: true });
       await h.waitFor('ready');
-      expect(h.sup.view().pid).not.toBe(pid);
+      expect(h.sup.snapshot().pid).not.toBe(pid);
       const tr = h.transitions();
       const backoff = tr.find((t) => t.to === 'backoff')!;
       const starting = tr.find((t) => t.to === 'starting')!;
@@ -47,7 +47,7 @@ describe('BackendSupervisor lifecycle', () => {
       expect(starting.time - backoff.time).toBeGreaterThanOrEqual(expected - 20);
       expect(starting.time - backoff.time).toBeLessThan(expected + 30_000);
     }
-    expect(h.sup.view().restarts).toBe(2);
+    expect(h.sup.snapshot().restarts).toBe(2);
   });
 
   it("an exit ends the process's memory figure in the same update: the last sample stays on the exit, and a line marks it in the log", async () => {
@@ -55,7 +55,7 @@ describe('BackendSupervisor lifecycle', () => {
     h = makeHarness(fakeBackend('mem', [], { restart: { policy: 'on-failure', backoff: { initialMs: 60_000, factor: 1, maxMs: 60_000 }, limit: { count: 5, windowMs: 60_000 } } }), { note: (t) => notes.push(t) });
     await h.sup.start();
     await h.waitFor('ready');
-    const pid = h.sup.view().pid!;
+    const pid = h.sup.snapshot().pid!;
     h.sup.setMemory({ rss: 1_181_116_006, anon: 100, file: 1_181_115_906, shmem: 0, swap: 0, pss: null, processes: 1 });
     const shown: { pid: number | null; rss: number | null }[] = [];
     const off = h.store.subscribe((st) => {
@@ -67,7 +67,7 @@ describe('BackendSupervisor lifecycle', () => {
     off();
     // No snapshot shows memory without a process.
     expect(shown.filter((x) => x.pid === null && x.rss !== null)).toEqual([]);
-    expect(h.sup.view()).toMatchObject({ pid: null, memory: null, lastExit: { pid, lastRss: 1_181_116_006 } });
+    expect(h.sup.snapshot()).toMatchObject({ pid: null, memory: null, lastExit: { pid, lastRss: 1_181_116_006 } });
     expect(notes.at(-1)).toBe(`exited: pid ${pid} killed by SIGKILL`);
   });
 
@@ -79,8 +79,8 @@ describe('BackendSupervisor lifecycle', () => {
     await h.waitFor('failed');
     const delays = h.transitions().filter((t) => t.to === 'backoff').map((t) => Number(/restart after a (\d+) ms backoff/.exec(t.reason)?.[1]));
     expect(delays).toEqual([50, 100, 200]);
-    expect(h.sup.view().reason).toMatch(/restart limit reached: 3 restarts in 1m 00s/);
-    expect(h.sup.view().lastExit?.code).toBe(3);
+    expect(h.sup.snapshot().reason).toMatch(/restart limit reached: 3 restarts in 1m 00s/);
+    expect(h.sup.snapshot().lastExit?.code).toBe(3);
     const spawns = h.transitions().filter((t) => t.to === 'starting').length;
     expect(spawns).toBe(4);
     await new Promise((r) => setTimeout(r, 800));
@@ -105,7 +105,7 @@ describe('BackendSupervisor lifecycle', () => {
     h = makeHarness(cfg);
     await h.sup.start();
     await h.waitFor('backoff');
-    expect(h.sup.view().lastExit).toMatchObject({ code: 3, reaped: true, reason: 'exited with code 3' });
+    expect(h.sup.snapshot().lastExit).toMatchObject({ code: 3, reaped: true, reason: 'exited with code 3' });
   });
 
   it('missing binary → failed with the reason, no crash loop', async () => {
@@ -113,7 +113,7 @@ describe('BackendSupervisor lifecycle', () => {
     const r = await h.sup.start();
     expect(r.ok).toBe(false);
     expect(r.message).toBe('spawn failed: ENOENT /nonexistent/llama-server');
-    expect(h.sup.view()).toMatchObject({ status: 'failed', reason: 'spawn failed: ENOENT /nonexistent/llama-server', pid: null });
+    expect(h.sup.snapshot()).toMatchObject({ status: 'failed', reason: 'spawn failed: ENOENT /nonexistent/llama-server', pid: null });
     await new Promise((r) => setTimeout(r, 500));
     expect(h.transitions().map((t) => t.to)).toEqual(['failed']);
   });
@@ -122,7 +122,7 @@ describe('BackendSupervisor lifecycle', () => {
     h = makeHarness(fakeBackend('z', ['--crash-after-ms', '300', '--exit-code', '42'], { restart: { policy: 'never', backoff: { initialMs: 0, factor: 1, maxMs: 0 }, limit: { count: 5, windowMs: 60_000 } } }));
     await h.sup.start();
     await h.waitFor('exited');
-    const v = h.sup.view();
+    const v = h.sup.snapshot();
     expect(v.awaitingReap).toBe(true);
     expect(v.procState).toBe('zombie');
     // The status is read without reaping: the code shows at once, the zombie stays.
@@ -133,8 +133,8 @@ describe('BackendSupervisor lifecycle', () => {
     const r = await h.sup.reap();
     expect(r.ok).toBe(true);
     expect(r.exit).toMatchObject({ code: 42, signal: null, reaped: true });
-    expect(h.sup.view()).toMatchObject({ awaitingReap: false, pid: null, status: 'exited' });
-    expect(h.sup.view().lastExit?.code).toBe(42);
+    expect(h.sup.snapshot()).toMatchObject({ awaitingReap: false, pid: null, status: 'exited' });
+    expect(h.sup.snapshot().lastExit?.code).toBe(42);
     expect((await h.sup.reap()).message).toBe('no exited child to reap');
   });
 
@@ -142,11 +142,11 @@ describe('BackendSupervisor lifecycle', () => {
     h = makeHarness(fakeBackend('stubborn', ['--ignore-sigterm'], { stop: { signal: 'SIGTERM', graceMs: 400, cmd: null } }));
     await h.sup.start();
     await h.waitFor('ready');
-    const pid = h.sup.view().pid!;
+    const pid = h.sup.snapshot().pid!;
     const r = await h.sup.stop();
     expect(r.ok).toBe(true);
-    expect(h.sup.view()).toMatchObject({ status: 'stopped', pid: null });
-    expect(h.sup.view().lastExit).toMatchObject({ pid, signal: 9, reaped: true });
+    expect(h.sup.snapshot()).toMatchObject({ status: 'stopped', pid: null });
+    expect(h.sup.snapshot().lastExit).toMatchObject({ pid, signal: 9, reaped: true });
     expect(() => process.kill(pid, 0)).toThrow();
     expect(h.registry.get('stubborn')).toBeUndefined();
     expect(h.log()).toMatch(/received SIGTERM, ignoring/);

@@ -21,13 +21,13 @@ describe('markOomKilled', () => {
     h = makeHarness(fakeBackend('x', [], { restart: { policy: 'never', backoff: { initialMs: 0, factor: 1, maxMs: 0 }, limit: { count: 1, windowMs: 1000 } } }));
     await h.sup.start();
     await h.waitFor('ready');
-    const pid = h.sup.view().pid!;
+    const pid = h.sup.snapshot().pid!;
     process.kill(pid, 'SIGKILL');
     await h.waitFor('exited');
-    expect(h.sup.view().lastExit?.oomKilled).toBe(false);
+    expect(h.sup.snapshot().lastExit?.oomKilled).toBe(false);
     expect(h.sup.markOomKilled(killOf(pid))).toBe(true);
-    expect(h.sup.view().lastExit).toMatchObject({ pid, oomKilled: true, oom: { id: `test:${pid}` } });
-    expect(h.sup.view().reason).toMatch(/^oom-killed/);
+    expect(h.sup.snapshot().lastExit).toMatchObject({ pid, oomKilled: true, oom: { id: `test:${pid}` } });
+    expect(h.sup.snapshot().reason).toMatch(/^oom-killed/);
     expect(h.events.filter((e) => e.kind === 'oom')).toHaveLength(1);
     // Reaping keeps the classification and adds the real signal.
     const r = await h.sup.reap();
@@ -38,12 +38,12 @@ describe('markOomKilled', () => {
     h = makeHarness(fakeBackend('x', [], { restart: { policy: 'on-failure', backoff: { initialMs: 5000, factor: 1, maxMs: 5000 }, limit: { count: 5, windowMs: 60_000 } } }));
     await h.sup.start();
     await h.waitFor('ready');
-    const pid = h.sup.view().pid!;
+    const pid = h.sup.snapshot().pid!;
     h.sup.markOomKilled(killOf(pid));
     process.kill(pid, 'SIGKILL');
     await h.waitFor('backoff');
-    expect(h.sup.view().lastExit).toMatchObject({ pid, oomKilled: true, signal: 9, reaped: true });
-    expect(h.sup.view().lastExit!.reason).toBe('oom-killed (kmsg), killed by SIGKILL');
+    expect(h.sup.snapshot().lastExit).toMatchObject({ pid, oomKilled: true, signal: 9, reaped: true });
+    expect(h.sup.snapshot().lastExit!.reason).toBe('oom-killed (kmsg), killed by SIGKILL');
     expect(h.events.find((e) => e.kind === 'exit')!.exit!.oomKilled).toBe(true);
   });
 
@@ -51,27 +51,27 @@ describe('markOomKilled', () => {
     h = makeHarness(fakeBackend('x', [], { restart: { policy: 'on-failure', backoff: { initialMs: 5000, factor: 1, maxMs: 5000 }, limit: { count: 5, windowMs: 60_000 } } }));
     await h.sup.start();
     await h.waitFor('ready');
-    const pid = h.sup.view().pid!;
+    const pid = h.sup.snapshot().pid!;
     const counter: OomKill = { ...killOf(pid), id: `cgroup:${pid}`, source: 'cgroup', totalVmKb: null, anonRssKb: null, fileRssKb: null, shmemRssKb: null };
     h.sup.markOomKilled(counter);
     process.kill(pid, 'SIGKILL');
     await h.waitFor('backoff');
-    expect(h.sup.view().lastExit).toMatchObject({ oomKilled: true, oom: { source: 'cgroup' }, reason: 'oom-killed (cgroup memory limit), killed by SIGKILL' });
-    expect(h.sup.view().reason).toBe('oom-killed (cgroup memory limit), killed by SIGKILL; restart after a 5s backoff');
+    expect(h.sup.snapshot().lastExit).toMatchObject({ oomKilled: true, oom: { source: 'cgroup' }, reason: 'oom-killed (cgroup memory limit), killed by SIGKILL' });
+    expect(h.sup.snapshot().reason).toBe('oom-killed (cgroup memory limit), killed by SIGKILL; restart after a 5s backoff');
     expect(h.sup.markOomKilled(killOf(pid))).toBe(true);
-    expect(h.sup.view().lastExit).toMatchObject({ oomKilled: true, oom: { source: 'kmsg', anonRssKb: 900 }, reason: 'oom-killed (kmsg), killed by SIGKILL' });
-    expect(h.sup.view().reason).toBe('oom-killed (kmsg), killed by SIGKILL; restart after a 5s backoff');
+    expect(h.sup.snapshot().lastExit).toMatchObject({ oomKilled: true, oom: { source: 'kmsg', anonRssKb: 900 }, reason: 'oom-killed (kmsg), killed by SIGKILL' });
+    expect(h.sup.snapshot().reason).toBe('oom-killed (kmsg), killed by SIGKILL; restart after a 5s backoff');
     expect(h.events.filter((e) => e.kind === 'oom')).toHaveLength(1);
     // A later counter notice for the same kill changes nothing.
     h.sup.markOomKilled({ ...counter, id: 'cgroup:again' });
-    expect(h.sup.view().lastExit!.oom).toMatchObject({ source: 'kmsg' });
+    expect(h.sup.snapshot().lastExit!.oom).toMatchObject({ source: 'kmsg' });
   });
 
   it('a notice naming the leader explains only an exit soon after it (a child of the tree may have been the victim)', async () => {
     h = makeHarness(fakeBackend('x', [], { restart: { policy: 'on-failure', backoff: { initialMs: 5000, factor: 1, maxMs: 5000 }, limit: { count: 5, windowMs: 60_000 } } }));
     await h.sup.start();
     await h.waitFor('ready');
-    const pid = h.sup.view().pid!;
+    const pid = h.sup.snapshot().pid!;
     h.sup.markOomKilled({ ...killOf(pid), source: 'cgroup' });
     // The leader lives on; it dies 11 s later of something else.
     const realNow = Date.now.bind(Date);
@@ -82,6 +82,6 @@ describe('markOomKilled', () => {
     } finally {
       clock.mockRestore();
     }
-    expect(h.sup.view().lastExit).toMatchObject({ pid, oomKilled: false, signal: 9 });
+    expect(h.sup.snapshot().lastExit).toMatchObject({ pid, oomKilled: false, signal: 9 });
   });
 });

@@ -9,7 +9,7 @@
 import { closeHandle, peekExit, reap, type ProcessHandle } from '../../../native-bindings/process.js';
 import type { CommandResult } from '../../common/api.js';
 import { formatDuration } from '../../common/format.js';
-import type { BackendStatus, ExitInfo } from '../../common/state.js';
+import type { BackendStatus, BackendView, ExitInfo } from '../../common/state.js';
 import { stderrLogger, type Logger } from '../diagnostics.js';
 import { BackendRecord } from './backend-record.js';
 import { CommandQueue, INTERNAL_ERROR } from './command-queue.js';
@@ -20,7 +20,7 @@ import { MemoryLimit } from './memory-limit.js';
 import { OomCorrelation } from './oom-correlation.js';
 import { PortChoice, readLogTail } from './port-conflict.js';
 import { planAfterExit, RestartLimiter } from './restart-policy.js';
-import { firstRefusal, type TickWork } from './seams.js';
+import { firstRefusal, type BackendContext, type TickWork } from './seams.js';
 import { launch, substitute, type Launch, type LaunchDeps } from './spawn-backend.js';
 import { Lifecycle, LIVE_STATUSES as LIVE } from './state-machine.js';
 import { KILL_WAIT_MS, StopSequence } from './stop-sequence.js';
@@ -36,6 +36,8 @@ export abstract class ProcessDriver {
   protected readonly deps: SupervisorDeps;
   protected readonly log: Logger;
   protected readonly rec: BackendRecord;
+  /** What plug-ins are handed of this backend (seams.ts). */
+  protected readonly context: BackendContext;
   protected readonly life: Lifecycle;
   protected readonly queue: CommandQueue;
   protected readonly limiter: RestartLimiter;
@@ -62,7 +64,20 @@ export abstract class ProcessDriver {
     this.limiter = new RestartLimiter(cfg.restart.limit);
     this.ports = new PortChoice(cfg.port);
     this.queue = new CommandQueue(cfg.id, this.log);
-    this.rec = new BackendRecord(cfg, deps.store);
+    this.context = {
+      id: cfg.id,
+      config: () => this.cfg,
+      view: () => this.rec.snapshot(),
+      cgroupPeak: () => this.limit.peak(),
+      setFit: (fit) => {
+        if (!this.disposed) this.rec.setFit(fit);
+      },
+      setLlama: (llama) => {
+        if (!this.disposed) this.rec.setLlama(llama);
+      },
+    };
+    const observers = deps.observers ?? [];
+    this.rec = new BackendRecord(cfg, deps.store, observers.length ? (before, after) => this.notify(before, after) : undefined);
     this.life = new Lifecycle('stopped', { changed: (f, t, r, p) => this.changed(f, t, r, p), enter: (t, f) => this.enter(t, f) }, { strict: deps.strict ?? false, log: this.log, name: cfg.id });
     const system = (reason: string): void => void deps.emit({ kind: 'system', backend: this.id, reason, pid: this.handle?.pid ?? null });
     this.limit = new MemoryLimit({
@@ -99,10 +114,22 @@ export abstract class ProcessDriver {
       this.log,
     );
     this.io = { logPath: deps.logPath, limit: this.limit, registry: deps.registry, note: deps.note, warn: system, report: system };
+    if (observers.length) this.notify(null, this.rec.snapshot());
   }
 
   get status(): BackendStatus {
     return this.life.status;
+  }
+
+  /** The observers hear a change of the record (before is null for the first view). */
+  protected notify(before: BackendView | null, after: BackendView): void {
+    for (const o of this.deps.observers ?? []) {
+      try {
+        o.notify(this.context, before, after);
+      } catch (e) {
+        this.log.error(`${this.id}: an observer failed`, e);
+      }
+    }
   }
 
   // ---- lifecycle -------------------------------------------------------------------
@@ -136,7 +163,7 @@ export abstract class ProcessDriver {
     }, true);
     const factories = this.deps.tickWork;
     const proc = { pid: h.pid, port: this.ports.port, logOffset: this.rec.state.adopted ? null : this.logOffset };
-    const extras = factories?.length ? factories.map((f) => f(this.cfg, proc)).filter((w): w is TickWork => w !== null) : NO_WORK;
+    const extras = factories?.length ? factories.map((f) => f(this.cfg, proc, this.context)).filter((w): w is TickWork => w !== null) : NO_WORK;
     this.monitor.start({ handle: h, port: this.ports.port, health: () => this.cfg.health, pollMs: this.deps.pollMs ?? 1000, extras });
   }
 
@@ -175,7 +202,7 @@ export abstract class ProcessDriver {
     if (this.disposed) return { ok: false, message: `${this.id} is no longer supervised` };
     const checks = this.deps.preStart;
     if (checks?.length) {
-      const refusal = await firstRefusal(checks, { cfg: this.cfg, argv: substitute(this.cfg.cmd, { port }), port, why, anyway });
+      const refusal = await firstRefusal(checks, { cfg: this.cfg, backend: this.context, argv: substitute(this.cfg.cmd, { port }), port, why, anyway });
       if (refusal !== null) return this.cannotStart(`start refused: ${refusal}`);
     }
     let r: Launch;

@@ -1,12 +1,45 @@
 // Where features plug into a supervisor without touching its state machine:
-// a check before each start, explainers of an exit, and work done at the
-// health probe's pace while the backend lives. Each is passed in through
-// SupervisorDeps; none is required, and none costs anything when absent.
-import type { BackendStatus, ExitInfo } from '../../common/state.js';
+// a check before each start, explainers of an exit, work done at the health
+// probe's pace while the backend lives, and observers told of each change of
+// the backend's record where it happens (systemd's unit_notify). Each is
+// passed in through SupervisorDeps; none is required, and none costs
+// anything when absent. A plug-in reaches its backend through the
+// BackendContext it is handed, never through the fleet.
+import type { BackendFit } from '../../common/fit.js';
+import type { LlamaView } from '../../common/llama.js';
+import type { BackendStatus, BackendView, ExitInfo } from '../../common/state.js';
 import type { SupervisedBackendConfig } from './backend-config.js';
+
+/** One backend as a plug-in sees it: its config and record now, and the sinks for what plug-ins add to its view. */
+export interface BackendContext {
+  readonly id: string;
+  /** The config in force now. */
+  config(): SupervisedBackendConfig;
+  /** The supervisor's record of the backend now (a copy): decisions read this, never the store. */
+  view(): BackendView;
+  /** The memory-limit cgroup's highest charge during the current process; null without one or when unknown. */
+  cgroupPeak(): number | null;
+  /** The fit feed's part of the view; ignored once the backend is no longer supervised. */
+  setFit(fit: BackendFit | null): void;
+  /** The llama feed's part of the view; ignored once the backend is no longer supervised. */
+  setLlama(llama: LlamaView | null): void;
+}
+
+/**
+ * Told of every change of a backend's record, synchronously, where the
+ * supervisor (or the sampler, through it) makes it: `before` is null for the
+ * first view of a newly supervised backend. What plug-ins set themselves
+ * (fit, llama) is not notified. Must not throw; a fault is logged.
+ */
+export interface BackendObserver {
+  notify(backend: BackendContext, before: BackendView | null, after: BackendView): void;
+  /** The backend is no longer supervised (removed from the config, or Vigil quits). */
+  removed?(backend: BackendContext): void;
+}
 
 export interface PreStartContext {
   cfg: SupervisedBackendConfig;
+  backend: BackendContext;
   /** The argv about to be spawned (macros filled in). */
   argv: readonly string[];
   port: number | null;
@@ -46,7 +79,13 @@ export interface ExitContext {
  * 'model file missing'), or null. Synchronous: it runs on the exit path
  * before the restart. The first answer is added to the exit's reason.
  */
-export type ExitExplainer = (ctx: ExitContext) => string | null;
+export type ExitExplainer = (ctx: ExitContext) => string | ExitExplanation | null;
+
+/** An explanation with more than words: a GPU out-of-memory death, recorded as an OOM of kind 'gpu'. */
+export interface ExitExplanation {
+  note: string;
+  gpuOom?: { device: string | null; bytes: number | null; summary: string; line: string };
+}
 
 export interface TickContext {
   pid: number;
@@ -76,4 +115,4 @@ export interface TickProcess {
 }
 
 /** Makes the tick work for one process of a backend (null: none for it); called for each spawned or adopted process. */
-export type TickWorkFactory = (cfg: SupervisedBackendConfig, proc: TickProcess) => TickWork | null;
+export type TickWorkFactory = (cfg: SupervisedBackendConfig, proc: TickProcess, backend: BackendContext) => TickWork | null;

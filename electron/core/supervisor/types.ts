@@ -7,7 +7,7 @@ import type { Logger } from '../diagnostics.js';
 import type { EventDraft } from '../events.js';
 import type { VigilStore } from '../store.js';
 import type { RunningRegistry } from './running-registry.js';
-import type { ExitExplainer, PreStartCheck, TickWorkFactory } from './seams.js';
+import type { BackendObserver, ExitExplainer, PreStartCheck, TickWorkFactory } from './seams.js';
 
 export type { RestartPolicy, SupervisedBackendConfig } from './backend-config.js';
 
@@ -57,4 +57,6 @@ export interface SupervisorDeps {
   explainers?: readonly ExitExplainer[];
   /** Work at the probe's pace while the backend lives (seams.ts). */
   tickWork?: readonly TickWorkFactory[];
+  /** Told of each change of the backend's record (seams.ts). */
+  observers?: readonly BackendObserver[];
 }

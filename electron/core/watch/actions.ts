@@ -8,7 +8,7 @@ import { execFile } from 'node:child_process';
 import { LibcError, sendSignal } from '../../../native-bindings/process.js';
 import { unitRestartArgv, watchActions } from '../../common/watch.js';
 import { pickListen } from './health.js';
-import { readEnviron, readLink } from './proc-info.js';
+import { readEnviron, readLink } from '../procfs/proc-info.js';
 import type { Tracked } from './tracked.js';
 
 /** What adopting a server needs: its command line, working directory and environment, and where its API answers. */

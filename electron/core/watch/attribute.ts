@@ -1,26 +1,42 @@
-// Which watched server an OOM kill took. The kernel names the victim by pid
-// and comm and (on 5.x and later) by its memory cgroup; systemd-oomd names
-// the unit's cgroup. In order of certainty: the victim is a watched server
-// (pid and comm agree, so a recycled pid is not mistaken), one of its
-// children, a process of its systemd unit, or — when the log line came
-// without a pid we know — a server with the same comm that exited right then.
+// Which watched server an OOM kill belongs to, claiming no more than is
+// known. The kernel names the victim by pid and comm and (on 5.x and later)
+// by its memory cgroup; systemd-oomd names the unit's cgroup. A kill belongs
+// to a watched server only by its pid (with the comm agreeing and, where
+// known, its start time); a victim Vigil never watched belongs to the
+// watched manager it was a process of — its parent, its process group, its
+// systemd unit, or a memory cgroup of that manager's own or its servers' —
+// and is named as "a server of <manager>". Never to a server by its name or its cgroup
+// alone: a manager swapping models stops one server and starts the next of
+// the same name in the same cgroup, and the next one's kill is not the
+// first one's.
 import path from 'node:path';
 import type { OomKill } from '../../common/state.js';
-import type { WatchedServer } from '../../common/watch.js';
+import { isWatchedAlive, type WatchedServer } from '../../common/watch.js';
 
-export type AttributionBy = 'pid' | 'child' | 'unit' | 'memcg' | 'comm-time';
+export type AttributionBy = 'pid' | 'parent' | 'pgrp' | 'unit' | 'memcg';
+
+/** What Vigil knew of the victim process (from the kernel's process events, or discovery's last look). */
+export interface VictimFacts {
+  ppid: number | null;
+  pgrp: number | null;
+  /** Field 22 of its stat; null when unknown. */
+  startTime: number | null;
+  /** Its command line when it was read (at its exec, or a scan); null when never read. */
+  argv: string[] | null;
+}
 
 export interface WatchAttribution {
+  /** The watched server the kill belongs to: the victim itself (`pid`), or the manager it was a process of. */
   id: string;
   by: AttributionBy;
+  /** For a victim that is not the server itself: which process it was. */
+  victim: { pid: number; comm: string; model: string | null } | null;
 }
 
 /** Kernel comms are cut to 15 bytes; earlyoom prints the whole name. */
 export function sameComm(a: string, b: string): boolean {
   if (!a || !b) return false;
-  const x = a.slice(0, 15);
-  const y = b.slice(0, 15);
-  return x === y;
+  return a.slice(0, 15) === b.slice(0, 15);
 }
 
 const trim = (p: string): string => p.replace(/\/+$/, '');
@@ -32,52 +48,62 @@ function unitOfPath(p: string): string | null {
   return null;
 }
 
-/** Within this many ms of a server's exit, a kill of the same comm (and no usable pid) is taken as its. */
-export const COMM_TIME_WINDOW_MS = 5000;
-
-/** The kill's cgroup: the task's own (task_memcg) when the summary gave it, else the one that hit its limit. */
-const killCgroup = (k: OomKill): string | null => k.memcg;
+/** A cgroup of a manager's own (a unit's, or one made for it): not the root, a slice or a session scope shared with everything else. */
+const ownCgroup = (cg: string | null): cg is string => cg !== null && trim(cg) !== '' && !/\.(slice|scope)$/.test(trim(cg));
+const within = (inner: string, outer: string): boolean => trim(inner) === trim(outer) || trim(inner).startsWith(`${trim(outer)}/`);
 
 /** A kill logged before the process started (a backlog line, a recycled pid) is not its. */
-const startedBy = (kill: OomKill) => (s: WatchedServer): boolean => kill.time === null || s.startedAt === null || kill.time >= s.startedAt - STARTED_SLACK_MS;
+const startedBy = (kill: OomKill, s: WatchedServer): boolean => kill.time === null || s.startedAt === null || kill.time >= s.startedAt - STARTED_SLACK_MS;
 /** startedAt comes from clock ticks (10 ms) and the kernel's boot time in whole seconds. */
 const STARTED_SLACK_MS = 2000;
+/** Still alive when the kill happened (a manager that ended before cannot have had the victim). */
+const aliveAt = (kill: OomKill, s: WatchedServer): boolean => isWatchedAlive(s) || (s.exitedAt !== null && kill.time !== null && s.exitedAt >= kill.time - STARTED_SLACK_MS);
 
 /**
- * `knownElsewhere(pid)`: the pid is a process Vigil saw that is none of these
- * servers (so a kill naming it is that process's, whatever its comm).
+ * `victim(pid)`: what Vigil knew of the killed process; `model(argv)`: the
+ * model a command line names. Servers Vigil watches are `all`.
  */
-export function attributeWatchedKill(kill: OomKill, all: readonly WatchedServer[], knownElsewhere: (pid: number) => boolean = () => false): WatchAttribution | null {
-  const servers = all.filter(startedBy(kill));
+export function attributeWatchedKill(
+  kill: OomKill,
+  all: readonly WatchedServer[],
+  victim: (pid: number) => VictimFacts | null = () => null,
+  model: (argv: string[]) => string | null = () => null,
+): WatchAttribution | null {
+  const facts = kill.pid > 0 ? victim(kill.pid) : null;
   if (kill.pid > 0) {
-    // systemd-oomd names the unit, not the comm, beside the pids it killed.
-    for (const s of servers) if (s.pid === kill.pid && (sameComm(s.comm, kill.comm) || kill.killer === 'systemd-oomd')) return { id: s.id, by: 'pid' };
-    for (const s of servers) if (s.status !== 'gone' && s.children.some((c) => c.pid === kill.pid && sameComm(c.comm, kill.comm))) return { id: s.id, by: 'child' };
+    // The victim itself: same pid, the comm agrees (systemd-oomd names the unit, not the comm), started before the kill, same start time where known.
+    for (const s of all)
+      if (s.pid === kill.pid && (sameComm(s.comm, kill.comm) || kill.killer === 'systemd-oomd') && startedBy(kill, s) && (facts?.startTime == null || facts.startTime === s.startTime))
+        return { id: s.id, by: 'pid', victim: null };
   }
-  const cg = killCgroup(kill);
+  const managers = all.filter((s) => s.pid !== kill.pid && aliveAt(kill, s) && startedBy(kill, s));
+  const named = (s: WatchedServer, by: AttributionBy): WatchAttribution => ({ id: s.id, by, victim: { pid: kill.pid, comm: kill.comm, model: facts?.argv ? model(facts.argv) : null } });
+  if (kill.pid > 0) {
+    const parent = managers.find((s) => (facts?.ppid != null && facts.ppid === s.pid) || s.children.some((c) => c.pid === kill.pid && sameComm(c.comm, kill.comm)));
+    if (parent) return named(parent, 'parent');
+    const group = facts?.pgrp != null && facts.pgrp > 1 ? managers.find((s) => s.pid === facts.pgrp) : undefined;
+    if (group) return named(group, 'pgrp');
+  }
+  const cg = kill.memcg;
   if (cg && !cg.endsWith('…')) {
     const unit = unitOfPath(cg);
     if (unit) {
-      const inUnit = servers.filter((s) => s.unit?.name === unit && (s.cgroup === null || trim(s.cgroup) === trim(cg) || trim(cg).startsWith(`${trim(s.cgroup)}/`)));
-      if (inUnit.length) {
-        // The victim itself when its comm says so; else the unit's top server (whose manager is not watched).
-        const own = inUnit.find((s) => sameComm(s.comm, kill.comm) || sameComm(path.posix.basename(s.exe ?? ''), kill.comm));
-        return { id: (own ?? inUnit.find((s) => !s.manager?.watchedId) ?? inUnit[0]!).id, by: 'unit' };
-      }
+      const inUnit = managers.filter((s) => s.unit?.name === unit && (s.cgroup === null || within(cg, s.cgroup)));
+      // The unit's top server (whose manager is not watched) answers for a process of its unit.
+      const top = inUnit.find((s) => !s.manager?.watchedId) ?? inUnit[0];
+      if (top) return kill.pid > 0 ? named(top, 'unit') : { id: top.id, by: 'unit', victim: null };
     }
-    // Same cgroup and same comm: the kernel's line came before we knew the pid, or names a thread group we list.
-    const same = kill.pid > 0 && knownElsewhere(kill.pid) ? undefined : servers.find((s) => s.cgroup !== null && trim(s.cgroup) === trim(cg) && sameComm(s.comm, kill.comm));
-    if (same) return { id: same.id, by: 'memcg' };
-  }
-  // Last resort, for a pid Vigil cannot resolve (another pid namespace, a process too short-lived to see):
-  // same comm, exited within the window, and no cgroup that says otherwise. Another server of
-  // the same name killed at the same moment elsewhere must not be taken for this one.
-  if (kill.time !== null && !(kill.pid > 0 && knownElsewhere(kill.pid))) {
-    for (const s of servers) {
-      if (s.exitedAt === null || Math.abs(s.exitedAt - kill.time) > COMM_TIME_WINDOW_MS || !sameComm(s.comm, kill.comm)) continue;
-      if (cg && s.cgroup !== null && trim(cg) !== trim(s.cgroup)) continue;
-      return { id: s.id, by: 'comm-time' };
-    }
+    // A manager's cgroups: its own, and those its servers ran in (a swap's servers in a cgroup of their own).
+    const cgroupsOf = (m: WatchedServer): string[] => [m, ...all.filter((s) => s.manager?.watchedId === m.id)].map((s) => s.cgroup).filter(ownCgroup);
+    const owner = managers.filter((s) => isWatchedAlive(s) && cgroupsOf(s).some((c) => within(cg, c)));
+    // Only when one manager owns that cgroup: otherwise it is nobody's to claim.
+    if (owner.length === 1 && kill.pid > 0) return named(owner[0]!, 'memcg');
   }
   return null;
+}
+
+/** "a server of llama-swap (pid 4242, llama-server, model qwen-7b.gguf)": a victim named by the manager it belonged to. */
+export function describeVictim(manager: Pick<WatchedServer, 'label' | 'comm' | 'pid'>, v: NonNullable<WatchAttribution['victim']>): string {
+  const model = v.model ? `, model ${path.posix.basename(v.model)}` : '';
+  return `a server of ${manager.label} ${manager.pid} (pid ${v.pid}, ${v.comm || 'unknown'}${model})`;
 }

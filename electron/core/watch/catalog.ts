@@ -6,6 +6,7 @@
 // module, the program the interpreter runs.
 import path from 'node:path';
 import { WATCH_KIND_LABELS, type WatchKind } from '../../common/watch.js';
+import { isLlamaServerProgram, lastFlagValue } from '../llama/command-line.js';
 
 export interface ProcessIdentity {
   /** /proc/<pid>/cmdline split at NULs (empty for kernel threads and zombies). */
@@ -57,7 +58,8 @@ const base = (p: string): string => path.posix.basename(p);
 
 /** The program that decides what a process is, looking through an interpreter to its script or module. */
 export function programOf(id: ProcessIdentity): Program | null {
-  const argv = id.argv;
+  // A process that rewrote its title into one string ('npm exec eslint test-support/lemond'): its words are its argv.
+  const argv = id.argv.length === 1 && id.argv[0]!.includes(' ') ? id.argv[0]!.split(/ +/).filter(Boolean) : id.argv;
   if (argv.length === 0 || argv[0] === '') return null;
   const first = base(argv[0]!);
   if (!INTERPRETER.test(first)) return { name: first, args: argv.slice(1), module: null };
@@ -85,6 +87,11 @@ export function flagValue(args: readonly string[], ...names: string[]): string |
     }
   }
   return null;
+}
+
+/** llama.cpp's router mode: `--models-dir DIR` or `--models-preset INI` (its children are the servers). */
+export function isRouterArgv(args: readonly string[]): boolean {
+  return flagValue(args, '--models-dir') !== null || flagValue(args, '--models-preset') !== null;
 }
 
 /** A port number from '8080', ':8080', '0.0.0.0:8080', '[::]:8080'; null otherwise. */
@@ -120,9 +127,12 @@ const match = (kind: WatchKind, health: HealthPlan, fields: Partial<Pick<Catalog
   transient: fields.transient ?? false,
 });
 
+/** llama-server flags that make it print something and exit instead of serving. */
+const LLAMA_QUERY_FLAGS = new Set(['--list-devices', '--version', '--help', '-h', '--usage', '--completion-bash', '--cache-list']);
 const LLAMA_HEALTH: HealthPlan = { path: '/health', modelsPath: '/v1/models' };
+// llama-server's own flags are read as llama.cpp reads them (llama/command-line.ts).
 const llamaModel = (args: readonly string[]): string | null =>
-  flagValue(args, '-m', '--model') ?? flagValue(args, '-hf', '-hfr', '--hf-repo') ?? flagValue(args, '-mu', '--model-url');
+  lastFlagValue(args, '-m', '--model') ?? lastFlagValue(args, '-hf', '-hfr', '--hf-repo') ?? lastFlagValue(args, '-mu', '--model-url');
 
 // vLLM and KoboldCpp flags that take a value, so that their values are not taken for the positional model.
 const VLLM_VALUE_FLAGS = new Set(['--host', '--port', '--model', '--tokenizer', '--served-model-name', '--dtype', '--max-model-len', '--tensor-parallel-size', '-tp', '--pipeline-parallel-size', '-pp', '--gpu-memory-utilization', '--quantization', '-q', '--api-key', '--config', '--download-dir', '--chat-template', '--max-num-seqs', '--kv-cache-dtype', '--uds', '--root-path']);
@@ -146,8 +156,12 @@ function classifyArgv(argv: readonly string[]): CatalogMatch | null {
   if (!prog) return null;
   const { name, args, module } = prog;
 
-  if (name === 'llama-server') {
-    return match('llama-server', LLAMA_HEALTH, { model: llamaModel(args), port: portOf(flagValue(args, '--port')), defaultPort: 8080 });
+  if (isLlamaServerProgram(name)) {
+    // Router mode: no model of its own; each model runs as a child llama-server it starts.
+    if (isRouterArgv(args)) return match('llama-router', { path: '/health', modelsPath: null }, { port: portOf(lastFlagValue(args, '--port')), defaultPort: 8080 });
+    // A query run that prints and exits (Ollama's GPU discovery runs `llama-server --list-devices`, ~30 ms): no server.
+    const query = args.some((a) => LLAMA_QUERY_FLAGS.has(a));
+    return match('llama-server', LLAMA_HEALTH, { model: llamaModel(args), port: portOf(lastFlagValue(args, '--port')), defaultPort: 8080, transient: query });
   }
   if (name === 'ollama') {
     const sub = args[0];

@@ -5,8 +5,9 @@
 // is seen too), its owner, executable, systemd unit and memory cgroup, its
 // parent and children.
 import type { WatchListen, WatchProcessRef } from '../../common/watch.js';
-import { readSmall } from '../memory/read.js';
-import { netNamespace, readCgroup, readLink, readListening, readStat, readUid, socketInodes, type CgroupInfo, type ListenSocket } from './proc-info.js';
+import { readSmall } from '../procfs/read.js';
+import { netNamespace, readCgroup, readLink, readListening, readUid, socketInodes, type CgroupInfo, type ListenSocket } from '../procfs/proc-info.js';
+import { readStat } from '../procfs/stat.js';
 
 /** LISTEN sockets per network namespace, read at most once per refresh round. */
 export class ListeningCache {

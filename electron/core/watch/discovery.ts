@@ -17,11 +17,12 @@ import path from 'node:path';
 import type { WatchKind } from '../../common/watch.js';
 import type { WatchRule } from '../../common/watch-schema.js';
 import { pidKind, type PidKind } from '../../../native-bindings/pid-kind.js';
-import { readSmall } from '../memory/read.js';
+import { readSmall } from '../procfs/read.js';
 import { classify, type HealthPlan } from './catalog.js';
-import { readCgroup, readCmdline, readLink, readListening, readStat, socketInodes, type StatInfo } from './proc-info.js';
+import { readCgroup, readCmdline, readLink, readListening, socketInodes } from '../procfs/proc-info.js';
+import { readStat, type StatInfo } from '../procfs/stat.js';
 import { compileRule, matches, type CompiledRule, type ProcessFacts } from './rules.js';
-import { LastPidReader } from '../memory/last-pid.js';
+import { LastPidReader } from '../procfs/last-pid.js';
 
 /** A process that the catalog or a rule recognised. */
 export interface Candidate {
@@ -91,6 +92,7 @@ export class Discovery {
   private pidMax = 0;
   private readonly kind: (pid: number) => PidKind;
   private tick = 0;
+  private parentsOfNew = new Set<number>();
   /** Reads so far, by kind (tests and benchmarks). */
   readonly reads = { listings: 0, probes: 0, stat: 0, cmdline: 0, exe: 0, fdScans: 0 };
 
@@ -106,6 +108,7 @@ export class Discovery {
   /** Processes recognised since the last scan. */
   scan(): Candidate[] {
     const out: Candidate[] = [];
+    this.parentsOfNew = new Set();
     const tick = this.tick++;
     const full = tick % (this.opts.fullEvery ?? FULL_SCAN_EVERY_N) === 0;
     const prev = this.lastPid;
@@ -123,10 +126,56 @@ export class Discovery {
     return out;
   }
 
-  /** Parent pid and comm as last read; null when unknown. */
-  process(pid: number): { pid: number; ppid: number; comm: string; startTime: number } | null {
+  /** Parent pid, group, comm and command line as last read; null when unknown. */
+  process(pid: number): { pid: number; ppid: number; pgrp: number; comm: string; startTime: number; argv: string[] | null } | null {
     const e = this.entries.get(pid);
-    return e ? { pid, ppid: e.ppid, comm: e.comm, startTime: e.startTime } : null;
+    return e ? { pid, ppid: e.ppid, pgrp: e.pgrp, comm: e.comm, startTime: e.startTime, argv: e.cmd === null ? null : e.cmd === '' ? [] : e.cmd.split('\0') } : null;
+  }
+
+  /**
+   * Look at one pid now (the kernel said it exec'd, or an OOM kill names it):
+   * its stat and command line, recognised like a scan's. The candidate, or
+   * null when it is gone, a thread, or no server.
+   */
+  look(pid: number, opts: { dying?: boolean } = {}): Candidate | null {
+    const st = this.stat(pid);
+    if (!st || st.exitSignal === -1) return null;
+    const cur = this.entries.get(pid);
+    if (cur && cur.startTime === st.startTime) {
+      cur.ppid = st.ppid;
+      cur.pgrp = st.pgrp;
+      cur.session = st.session;
+      cur.comm = st.comm;
+    } else this.entries.set(pid, { ppid: st.ppid, pgrp: st.pgrp, session: st.session, startTime: st.startTime, comm: st.comm, cmd: null });
+    this.forks.delete(pid);
+    const out: Candidate[] = [];
+    this.examine(pid, out, opts.dying ?? false);
+    return out[0] ?? null;
+  }
+
+  /**
+   * A pid that has just exec'd (the kernel's process events): its command
+   * line alone first, and only a likely server is looked at further. What
+   * the catalog does not know by its command line is left to the tick,
+   * which reads it whole (its executable too) if it lives that long.
+   */
+  lookExec(pid: number): Candidate | null {
+    if (this.rules.length === 0 && this.portRules.length === 0) {
+      let argv: string[] | null;
+      this.reads.cmdline++;
+      try {
+        argv = readCmdline(this.procRoot, pid);
+      } catch {
+        return null;
+      }
+      if (!argv?.length || this.opts.catalog === false || !classify({ argv, exe: null })) return null;
+    }
+    return this.look(pid);
+  }
+
+  /** Parents of the processes that the last scan found new (a watched manager among them starts a burst of quick scans). */
+  get newParents(): ReadonlySet<number> {
+    return this.parentsOfNew;
   }
 
   /** Known children of pid (as of the last listing). */
@@ -172,6 +221,7 @@ export class Discovery {
       const cur = this.entries.get(pid);
       if (cur && cur.startTime === st.startTime) continue;
       this.entries.set(pid, { ppid: st.ppid, pgrp: st.pgrp, session: st.session, startTime: st.startTime, comm: st.comm, cmd: null });
+      this.parentsOfNew.add(st.ppid);
       this.examine(pid, out);
     }
     return true;
@@ -229,7 +279,7 @@ export class Discovery {
   }
 
   /** Read the command line of a known pid and recognise it. */
-  private examine(pid: number, out: Candidate[]): void {
+  private examine(pid: number, out: Candidate[], dying = false): void {
     const e = this.entries.get(pid);
     if (!e) return;
     let argv: string[] | null;
@@ -251,8 +301,9 @@ export class Discovery {
     // Kernel threads have no command line; nor has a vfork child before its exec.
     if (argv.length === 0 && (e.ppid === 2 || pid === 2 || e.ppid === 0)) return;
     // Nor has a zombie: one that exited before it was first seen (an OOM kill
-    // right after start, or before Vigil ran) is recognised by its name alone.
-    if (argv.length === 0 && this.stat(pid)?.state === 'Z') {
+    // right after start, or before Vigil ran) is recognised by its name alone;
+    // nor a process the kernel has just killed (`dying`), whose memory is gone.
+    if (argv.length === 0 && (dying || this.stat(pid)?.state === 'Z')) {
       this.forks.delete(pid);
       const c = this.recognise(pid, e, [e.comm], null);
       if (c) out.push({ ...c, argv: [] });

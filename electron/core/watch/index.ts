@@ -4,3 +4,4 @@ export { classify, type CatalogMatch, type ProcessIdentity } from './catalog.js'
 export { attributeWatchedKill, type AttributionBy, type WatchAttribution } from './attribute.js';
 export { Discovery, type Candidate, type DiscoveryOptions } from './discovery.js';
 export type { AdoptionSpec } from './actions.js';
+export { ManagerWatch, type ManagerWatchOptions } from './managers/index.js';

@@ -9,7 +9,7 @@ import type { OomKill } from '../../common/state.js';
 import { describeWatched, type WatchEvent } from '../../common/watch.js';
 import { pickFreePort, tempDir, waitFor } from '../../../test-support/helpers.js';
 import { all, cgroupV1Memory, isRoot, itPrivileged, kmsgReadable } from '../../../test-support/privileged.js';
-import { fakeServerArgv, namedNode, startCareless, waitForPort } from '../../../test-support/watch/servers.js';
+import { fakeServerArgv, namedNode, startCareless, startScripted, waitForPort } from '../../../test-support/watch/servers.js';
 import { KernelLogWatcher } from '../oom/kernel-log-watcher.js';
 import { Watcher } from './watcher.js';
 
@@ -79,3 +79,65 @@ itPrivileged('an OOM-killed server its manager never reaps: zombie, manager, att
   expect(kinds.filter((k) => k !== 'oom')).toEqual(['discovered', 'exited', 'zombie', 'reaped']);
   expect(kinds.filter((k) => k === 'oom')).toHaveLength(1);
 }, 180_000);
+
+// A model swap as llama-swap does it: server A (a small model) stopped
+// cleanly, then server B (a large one) started in the same memory cgroup and
+// OOM-killed during its load. The kill is B's — by its pid when Vigil saw B
+// (the kernel's process events), else as "a server of" the watched manager —
+// and never A's, though A has the same name and ran in the same cgroup.
+for (const procEvents of ['auto', false] as const) {
+  itPrivileged(`a swap whose second load is OOM-killed blames no other server (${procEvents === 'auto' ? "with the kernel's process events where allowed" : 'ticks only'})`, all(isRoot, cgroupV1Memory, kmsgReadable), async () => {
+    const cg = `/sys/fs/cgroup/memory/vigil-watch-swap-${process.pid}-${procEvents}`;
+    mkdirSync(cg, { recursive: true });
+    writeFileSync(path.join(cg, 'memory.limit_in_bytes'), String(160 * 1024 * 1024));
+    cleanups.push(() => rmdirSync(cg));
+    const state = tempDir('vigil-watch-swap-');
+    cleanups.push(state.cleanup);
+    const events: WatchEvent[] = [];
+    const w = new Watcher({ strict: true, procEvents, config: { rules: [{ name: 'llama-swap', cmdline: 'scripted-manager\\.py' }] }, onEvent: (e) => events.push(e) });
+    cleanups.push(() => w.close());
+    const klog = new KernelLogWatcher({ stateDir: state.dir, sources: ['kmsg'], journalctl: null, onKill: (k) => void w.attributeKill(k), onStatus: () => {} });
+    await klog.start();
+    cleanups.push(() => klog.stop());
+
+    const m = await startScripted({ comm: 'llama-swap', reapAfterMs: 0 });
+    cleanups.push(() => m.kill());
+    w.tick();
+    const manager = w.list().find((s) => s.pid === m.managerPid)!;
+    expect(manager).toMatchObject({ kind: 'rule', label: 'llama-swap' });
+    const node = namedNode('llama-server');
+    cleanups.push(node.cleanup);
+    const procs = path.join(cg, 'cgroup.procs');
+
+    // A: the small model, loaded, then stopped cleanly for the swap.
+    const portA = await pickFreePort();
+    const a = await m.start(fakeServerArgv(node.bin, portA, ['-m', '/models/small-1b.gguf']), { cgroupProcs: procs });
+    await waitForPort(portA);
+    w.tick();
+    const viewA = w.list().find((s) => s.pid === a)!;
+    expect(viewA).toMatchObject({ cgroup: `/vigil-watch-swap-${process.pid}-${procEvents}`, manager: { pid: m.managerPid, watchedId: manager.id } });
+    await m.stop(a);
+    await waitFor(() => w.get(viewA.id)?.status === 'gone', 10_000, 'A to be gone');
+
+    // B: the large model, killed by the kernel during its load.
+    const portB = await pickFreePort();
+    const b = await m.start(fakeServerArgv(node.bin, portB, ['-m', '/models/big-70b.gguf', '--grow-mb-per-sec', '400']), { cgroupProcs: procs });
+    const oom = await waitFor(() => events.find((e) => e.kind === 'oom' && e.oom?.pid === b), 30_000, "B's OOM kill to be attributed");
+    expect(w.get(viewA.id)!.lastOom).toBeNull();
+    expect(events.some((e) => e.kind === 'oom' && e.id === viewA.id)).toBe(false);
+    const viewB = w.list().find((s) => s.pid === b);
+    if (oom.oom!.watched!.by === 'pid') {
+      // Seen (at its exec, or by a quick scan): the kill is its own, by pid.
+      expect(oom.oom!.watched).toMatchObject({ id: viewB!.id, by: 'pid', pid: b });
+      expect(w.get(viewB!.id)!).toMatchObject({ lastOom: { pid: b } });
+      // Its model from its command line, unless it was found only after its memory (and command line) was gone.
+      expect([viewB!.cmdline.length ? '/models/big-70b.gguf' : null]).toContain(w.get(viewB!.id)!.model);
+    } else {
+      // Never seen: the manager's, named as one of its servers, with the model its command line named.
+      expect(oom.id).toBe(manager.id);
+      expect(oom.oom!.watched!.text).toMatch(new RegExp(`^a server of llama-swap ${m.managerPid} \\(pid ${b}, llama-server(, model big-70b\\.gguf)?\\)$`));
+      expect(w.get(manager.id)!.serverOoms?.map((k) => k.pid)).toEqual([b]);
+      expect(w.get(manager.id)!.lastOom).toBeNull();
+    }
+  }, 60_000);
+}

@@ -12,11 +12,12 @@ import type { BackendFit } from '../../../common/fit.js';
 import type { VigilEvent } from '../../../common/state.js';
 import { fakeLlamaServerBin, writeSparseModel } from '../../../../test-support/fit-fixtures.js';
 import { cleanupVigils, startVigil, type RunningVigil } from '../../../../test-support/llama/vigil-with-llama.js';
-import { fakeBackend } from '../../../../test-support/supervisor-harness.js';
+import { backendContext, fakeBackend } from '../../../../test-support/supervisor-harness.js';
 import { MEASUREMENTS_FILE, MeasurementStore } from '../../fit/index.js';
 import { createVigilStore } from '../../store.js';
 import { createVigil } from '../../vigil.js';
-import { FitFeed } from './fit-feed.js';
+import { fakeNvmlLibrary, scriptNvml } from '../../../../test-support/nvml/fake-nvml.js';
+import { FitFeed, ownGpuOnStart } from './fit-feed.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'vigil-fitfeed-'));
 mkdirSync(path.join(dir, 'bin'));
@@ -41,6 +42,39 @@ const fitOf = (v: RunningVigil): BackendFit => {
   return f;
 };
 
+describe('the fit verdict per GPU', () => {
+  it("judges the GPU against the free VRAM NVML reports (another process's use out), through the composed GPU sources", async () => {
+    const GiB = 2 ** 30;
+    scriptNvml(path.join(dir, 'nvml-script'), {
+      devices: [{ name: 'NVIDIA GeForce RTX 4090', uuid: 'GPU-1', busId: '00000000:01:00.0', total: 24 * GiB, used: 24 * GiB - 64 * 2 ** 20 }],
+      processes: [{ device: 0, pid: 1, bytes: 23 * GiB }],
+    });
+    try {
+      const v = await startVigil({ llm: llama('-c 4096 -ngl 99') }, { nvmlLibrary: fakeNvmlLibrary(), nvidiaSmi: null }, FAST);
+      await v.until(() => v.core.getState().memory.gpus.length > 0, 10_000);
+      expect(v.core.getState().memory.gpus[0]).toMatchObject({ id: 'nvidia0', vramFree: 64 * 2 ** 20 });
+      await v.core.start({ id: 'llm' });
+      await v.until((b) => b.fit !== null && b.fit.verdict !== 'unknown', 20_000);
+      const fit = fitOf(v);
+      expect(fit.verdict).toBe('wont-fit');
+      expect(fit.why).toMatch(/free VRAM on NVIDIA GeForce RTX 4090 64(\.0)? MiB/);
+    } finally {
+      delete process.env.VIGIL_FAKE_NVML_SCRIPT;
+      delete process.env.VIGIL_FAKE_NVML_LOG;
+    }
+  });
+
+  it("counts the backend's own GPU use as free on a start: while it runs, or after its exit while the GPU figures predate the exit", () => {
+    const gpu = [{ device: 'nvidia0', vram: 8 * 2 ** 30, gtt: 0 }];
+    const mem = { rss: 1, anon: 1, file: 0, shmem: 0, swap: 0, pss: null, processes: 1, gpu };
+    expect(ownGpuOnStart({ memory: mem, lastExit: null }, true, 0)).toEqual(gpu);
+    const exit = { time: 5000, pid: 1, code: 0, signal: null, signalName: null, coreDumped: false, reaped: true, oomKilled: false, oom: null, reason: 'x', lastGpu: gpu };
+    expect(ownGpuOnStart({ memory: null, lastExit: exit }, false, 4000)).toEqual(gpu); // sampled before the exit: still counted as used
+    expect(ownGpuOnStart({ memory: null, lastExit: exit }, false, 6000)).toBeUndefined(); // sampled since: already free
+    expect(ownGpuOnStart(null, false, 0)).toBeUndefined();
+  });
+});
+
 describe('fit wired into the core', () => {
   it("policy warn: a won't-fit verdict is an event and on the card, and the backend starts", async () => {
     const v = await startVigil({ llm: llama('-c 4096 --no-mmap', { memoryLimit: '256MiB' }) }, {}, FAST);
@@ -49,7 +83,7 @@ describe('fit wired into the core', () => {
     await v.until((b) => b.status === 'ready', 20_000);
     const fit = fitOf(v);
     expect(fit).toMatchObject({ verdict: 'wont-fit', policy: 'warn', refused: false, startedAnyway: false, basis: 'formula' });
-    expect(fit.headline).toMatch(/^won't fit — needs \d+ MiB \(\d+ MiB anon\), limit 256 MiB$/);
+    expect(fit.headline).toMatch(/^won't load — needs \d+ MiB \(\d+ MiB anon\), limit 256 MiB$/);
     expect(fit.predicted!.anon).toBeGreaterThan(256 * 2 ** 20);
     expect(fit.parts.some((p) => p.kind === 'weights' && p.backing === 'anon')).toBe(true);
     const events = fitEvents(await v.events());
@@ -59,11 +93,24 @@ describe('fit wired into the core', () => {
     expect(all.findIndex((e) => e.reason === events[0])).toBeLessThan(all.findIndex((e) => e.kind === 'transition' && e.to === 'starting'));
   });
 
+  it('policy refuse: a backend that would load but be killed on a long prompt is not started either; the verdict names the prompt', async () => {
+    // -fa off at -c 16384: f32 scores of 8 heads over every cell (and their f16 copy), written only as a prompt fills the context.
+    const v = await startVigil({ llm: llama('-c 16384 -fa off', { memoryLimit: '512MiB', fit: { policy: 'refuse' } }) }, {}, FAST);
+    const refused = await v.core.start({ id: 'llm' });
+    expect(refused.ok).toBe(false);
+    const fit = fitOf(v);
+    expect(fit).toMatchObject({ verdict: 'killed-on-prompt', refused: true, killedAt: { fullBatch: false, ubatch: 512 } });
+    expect(fit.predicted!.atLoadAnon).toBeLessThan(512 * 2 ** 20);
+    expect(fit.predicted!.anon).toBeGreaterThan(512 * 2 ** 20);
+    expect(refused.message).toBe(`start refused: fit: ${fit.headline} (fit policy: refuse)`);
+    expect(fit.headline).toMatch(new RegExp(`^killed on a long prompt — loads with [\\d.]+ MiB anon, killed on a prompt of ~${fit.killedAt!.tokens} tokens; needs [\\d.]+ (MiB|GiB) \\([\\d.]+ (MiB|GiB) anon\\) at a full context, limit 512 MiB$`));
+  });
+
   it("policy refuse: a won't-fit backend is not started; started anyway, it runs, and says so", async () => {
     const v = await startVigil({ llm: llama('-c 4096 --no-mmap', { memoryLimit: '256MiB', fit: { policy: 'refuse' } }) }, {}, FAST);
     const refused = await v.core.start({ id: 'llm' });
     expect(refused.ok).toBe(false);
-    expect(refused.message).toMatch(/^start refused: fit: won't fit — needs .*, limit 256 MiB \(fit policy: refuse\)$/);
+    expect(refused.message).toMatch(/^start refused: fit: won't load — needs .*, limit 256 MiB \(fit policy: refuse\)$/);
     expect(v.view()).toMatchObject({ status: 'failed', pid: null, reason: refused.message });
     expect(fitOf(v)).toMatchObject({ verdict: 'wont-fit', policy: 'refuse', refused: true });
     expect(fitEvents(await v.events())).toEqual([]);
@@ -172,18 +219,18 @@ describe('the pre-start check on its own', () => {
     const fifo = path.join(dir, 'hung.gguf');
     execFileSync('mkfifo', [fifo]);
     const { store } = await MeasurementStore.open(path.join(dir, 'fifo-state'));
-    const shown: (BackendFit | null)[] = [];
     const events: string[] = [];
     const cfg = { ...fakeBackend('hung', []), cmd: ['llama-server', '-m', fifo, '--port', '${PORT}'] };
     const vs = createVigilStore();
+    const backend = backendContext(cfg);
     const feed = new FitFeed({
-      store: vs,
+      setOomAdvice: (id, pid, advice) => vs.setOomAdvice(id, pid, advice),
+      gpus: () => vs.get().memory.gpus,
       emit: (d) => {
         events.push(d.reason);
         return { seq: 0, time: 0, backend: null, from: null, to: null, pid: null, exit: null, oom: null, ...d };
       },
       measurements: store,
-      backend: () => ({ config: cfg, setFit: (f) => shown.push(f), cgroupPeak: () => null }),
       logPath: () => path.join(dir, 'hung.log'),
       logger: { warn: () => undefined, error: () => undefined },
       settleMs: () => 100,
@@ -191,8 +238,8 @@ describe('the pre-start check on its own', () => {
     });
     try {
       // A read of a FIFO that no one writes never ends: an answer at all (before the test's timeout) is the 0.3 s timeout's.
-      expect(await feed.check({ cfg, argv: ['llama-server', '-m', fifo, '--port', '1234'], port: 1234, why: 'started by user', anyway: false })).toBeNull();
-      expect(shown.at(-1)).toMatchObject({ verdict: 'unknown', predicted: null, headline: 'no prediction: reading the model took longer than 0.3s; started without a prediction' });
+      expect(await feed.check({ cfg, backend, argv: ['llama-server', '-m', fifo, '--port', '1234'], port: 1234, why: 'started by user', anyway: false })).toBeNull();
+      expect(backend.fits.at(-1)).toMatchObject({ verdict: 'unknown', predicted: null, headline: 'no prediction: reading the model took longer than 0.3s; started without a prediction' });
       expect(events).toEqual(['fit: no prediction: reading the model took longer than 0.3s; started without a prediction']);
     } finally {
       // Unblock the read still waiting on the FIFO: a writer that closes at once is an empty file (ENXIO: no reader waits).

@@ -7,36 +7,35 @@
 // recorded so the next prediction learns from it; an OOM kill gets advice in
 // the same model's numbers. A stopped backend shows a prediction too, made
 // when its config is first seen or changed, without an event.
-import path from 'node:path';
+import { gttOf, type GpuUse } from '../../../common/gpu.js';
 import type { PredictFitRequest } from '../../../common/api.js';
 import { parseSize } from '../../../common/config-schema.js';
 import type { BackendFit, FitPolicy, FitPrediction } from '../../../common/fit.js';
 import { backendFitOf } from '../../../common/fit-view.js';
-import type { BackendView, VigilEvent, VigilState } from '../../../common/state.js';
+import type { BackendView, GpuMemory, VigilEvent } from '../../../common/state.js';
+import { hasProcess } from '../../../common/status.js';
 import { CommandSplitError, splitCommand } from '../../config/index.js';
+import { isLlamaServerCommand } from '../../llama/command-line.js';
 import type { Logger } from '../../diagnostics.js';
 import { adviseAfterOom, machineNow, parseServerArgs, parseServerMemoryLog, predictForModel, type FitEnvironment, type MeasurementStore } from '../../fit/index.js';
 import type { VigilStore } from '../../store.js';
 import type { SupervisedBackendConfig } from '../../supervisor/backend-config.js';
-import type { PreStartContext } from '../../supervisor/seams.js';
+import type { BackendContext, BackendObserver, PreStartContext } from '../../supervisor/seams.js';
 import type { EventDraft } from '../../events.js';
+import { gpuOomAdvice } from './gpu-oom-advice.js';
 import { FitRun, oomKey, type RunCommand } from './fit-run.js';
 import { ModelCache } from './model-cache.js';
 import { currentRunLog } from './run-log.js';
 
-/** What the feed needs of one supervised backend. */
-export interface FitTarget {
-  readonly config: SupervisedBackendConfig;
-  setFit(fit: BackendFit | null): void;
-  /** The memory-limit cgroup's highest charge during the current process; null when unknown. */
-  cgroupPeak(): number | null;
-}
-
 export interface FitFeedDeps {
-  store: Pick<VigilStore, 'get' | 'subscribe' | 'setOomAdvice'>;
+  /** The advice after an OOM kill, beside the kill in the timeline. */
+  setOomAdvice: VigilStore['setOomAdvice'];
+  /** The GPUs' memory as last sampled. */
+  gpus(): GpuMemory[];
+  /** When the GPU figures were sampled (ms; the state's system memory time): before a process's exit, they still count what it held. */
+  sampledAt?(): number;
   emit(d: EventDraft): VigilEvent;
   measurements: MeasurementStore;
-  backend(id: string): FitTarget | undefined;
   logPath(id: string): string;
   logger: Logger;
   procRoot?: string;
@@ -46,13 +45,11 @@ export interface FitFeedDeps {
   timeoutMs?: number;
 }
 
-const LIVE: readonly BackendView['status'][] = ['starting', 'loading', 'ready', 'unhealthy', 'stopping'];
 /** After an exit, how long the OOM killer's part may take to be known before the run's end is recorded as a plain exit. */
 const EXIT_SETTLE_MS = 1500;
 /** How long the advice waits for the kernel's figures of the kill before it is announced without them. */
 const ADVICE_WAIT_MS = 3000;
 
-const isLlamaServer = (argv: readonly string[]): boolean => path.basename(argv[0] ?? '') === 'llama-server';
 const signatures = new WeakMap<SupervisedBackendConfig, string>();
 /** What a prediction depends on in a backend's config (read on every snapshot: kept per config object). */
 function signature(c: SupervisedBackendConfig): string {
@@ -61,6 +58,19 @@ function signature(c: SupervisedBackendConfig): string {
   return s;
 }
 const policyOf = (c: SupervisedBackendConfig): FitPolicy => c.fit?.policy ?? 'warn';
+
+/**
+ * What the backend's own instance holds on the GPUs and a start frees: all
+ * of it while it runs; after its exit, what it held at the last sample, as
+ * long as the GPU figures in the state (sampled at `sampledAt`) predate the
+ * exit and so still count it as used.
+ */
+export function ownGpuOnStart(view: Pick<BackendView, 'memory' | 'lastExit'> | null, live: boolean, sampledAt: number): readonly GpuUse[] | undefined {
+  if (!view) return undefined;
+  if (live) return view.memory?.gpu;
+  const exit = view.lastExit;
+  return exit && exit.time >= sampledAt ? (exit.lastGpu ?? undefined) : undefined;
+}
 
 export class FitFeed {
   private readonly models = new ModelCache();
@@ -75,16 +85,16 @@ export class FitFeed {
   private readonly pending = new Set<Promise<unknown>>();
   /** Final records waiting for the exit to settle: run at stop without waiting. */
   private readonly finals = new Map<FitRun, () => void>();
-  private readonly unsubscribe: () => void;
+  /** Each supervised backend as its supervisor hands it over. */
+  private readonly backends = new Map<string, BackendContext>();
   private stopped = false;
 
-  constructor(private readonly d: FitFeedDeps) {
-    this.unsubscribe = d.store.subscribe((s) => this.observe(s));
-  }
+  constructor(private readonly d: FitFeedDeps) {}
 
   /** The supervisors' pre-start check. Never throws: a fault predicts nothing and lets the start go on. */
   readonly check = async (ctx: PreStartContext): Promise<string | null> => {
     const id = ctx.cfg.id;
+    this.backends.set(id, ctx.backend);
     this.generation.set(id, (this.generation.get(id) ?? 0) + 1);
     this.predictedFor.set(id, signature(ctx.cfg));
     try {
@@ -117,14 +127,12 @@ export class FitFeed {
   /**
    * What would fit now (the machine as it is at this moment) for the
    * backend's own command: the advice's text and each option as flags and
-   * as the config's argv with those flags applied. Null when the command
+   * as the config's argv with those flags applied. `command` is the one the
+   * running process was started with (a restart-smaller's). Null when the command
    * gets no prediction (not llama-server, model unreadable).
    */
-  async adviceNow(id: string): Promise<{ text: string; options: { flags: string[]; argv: string[] }[] } | null> {
-    const b = this.d.backend(id);
-    if (!b) return null;
-    const c = b.config;
-    const argv = this.d.store.get().backends.find((x) => x.id === id)?.command ?? c.cmd;
+  async adviceNow(c: SupervisedBackendConfig, command: string[] | null): Promise<{ text: string; options: { flags: string[]; argv: string[] }[] } | null> {
+    const argv = command ?? c.cmd;
     const machine = await this.machine(c.memoryLimit, undefined);
     const a = await adviseAfterOom({ oom: null, lead: 'stopped under memory pressure', argv, cwd: c.cwd ?? null, env: { ...process.env, ...c.env }, machine, store: this.d.measurements });
     if ('verdict' in a) return null;
@@ -135,7 +143,6 @@ export class FitFeed {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    this.unsubscribe();
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
     for (const flush of [...this.finals.values()]) flush();
@@ -147,11 +154,14 @@ export class FitFeed {
   private async beforeStart(ctx: PreStartContext): Promise<string | null> {
     const { cfg } = ctx;
     const policy = policyOf(cfg);
-    const command: RunCommand = { argv: ctx.argv, cwd: cfg.cwd ?? null, env: { ...process.env, ...cfg.env } };
-    const view = this.d.store.get().backends.find((b) => b.id === cfg.id);
+    const command: RunCommand = { argv: ctx.argv, cwd: cfg.cwd ?? null, env: { ...process.env, ...cfg.env }, llama: cfg.llama ?? null };
+    const view = ctx.backend.view();
     // A restart of a live instance would free what it holds; the supervisor stops it before this check, so this is rare.
-    const own = view && view.pid !== null && LIVE.includes(view.status) ? (view.memory?.rss ?? 0) : 0;
-    const machine = await this.machine(cfg.memoryLimit, own || undefined);
+    const live = view.pid !== null && hasProcess(view.status) ? view : null;
+    // GTT is host RAM outside RSS: a restart frees it with the rest.
+    const own = live ? (live.memory?.rss ?? 0) + gttOf(live.memory?.gpu) : 0;
+    const ownGpu = ownGpuOnStart(view, live !== null, this.d.sampledAt?.() ?? 0);
+    const machine = await this.machine(cfg.memoryLimit, own || undefined, ownGpu);
     const at = Date.now();
     const prediction = await this.withTimeout(this.predict(command, machine), true);
     const previous = this.fits.get(cfg.id);
@@ -159,7 +169,8 @@ export class FitFeed {
     // Advice after a kill stays until a run is ready again: a restart must not wipe it.
     fit.advice = previous?.advice ?? null;
     this.runs.set(cfg.id, new FitRun(cfg.id, prediction.verdict === 'unknown' ? null : prediction, command, machine, at));
-    const refuse = prediction.verdict === 'wont-fit' && policy === 'refuse';
+    // A run the kernel would kill at its configured context, at load or on a long prompt.
+    const refuse = (prediction.verdict === 'wont-fit' || prediction.verdict === 'killed-on-prompt') && policy === 'refuse';
     if (refuse && !ctx.anyway) {
       this.show(cfg.id, { ...fit, refused: true });
       return `fit: ${fit.headline} (fit policy: refuse)`;
@@ -167,20 +178,24 @@ export class FitFeed {
     const anyway = refuse && ctx.anyway;
     this.show(cfg.id, { ...fit, startedAnyway: anyway });
     // Another program gets its "no prediction" on the card only: an event on each of its starts says nothing new.
-    if (isLlamaServer(ctx.argv)) {
+    if (isLlamaServerCommand(ctx.argv, cfg.llama)) {
       const reason = `fit: ${fit.headline}${anyway ? ' — started anyway' : ''}`;
       this.d.emit({ kind: 'system', backend: cfg.id, reason, details: { fit: { verdict: fit.verdict, policy, predicted: fit.predicted } } });
     }
     return null;
   }
 
-  private async machine(memoryLimit: number | null, ownInstanceBytes: number | undefined): Promise<FitEnvironment> {
-    const gpus = this.d.store.get().memory.gpus;
+  private async machine(memoryLimit: number | null, ownInstanceBytes: number | undefined, ownGpu?: readonly GpuUse[]): Promise<FitEnvironment> {
+    // Each device's free memory as its source counts it, plus what this backend's running instance holds there (a restart frees it).
+    const gpus = this.d.gpus().map((g) => {
+      const mine = ownGpu?.find((u) => u.device === g.id);
+      return mine ? { ...g, ownVram: mine.vram, ownGtt: mine.gtt } : g;
+    });
     return machineNow({ ...(this.d.procRoot ? { procRoot: this.d.procRoot } : {}), memoryLimit, ...(ownInstanceBytes ? { ownInstanceBytes } : {}), gpus });
   }
 
   private async predict(c: RunCommand, machine: FitEnvironment): Promise<FitPrediction> {
-    const parsed = parseServerArgs(c.argv, { cwd: c.cwd ?? undefined, env: c.env });
+    const parsed = parseServerArgs(c.argv, { cwd: c.cwd ?? undefined, env: c.env, llama: c.llama ?? null });
     if (!parsed.ok) return { verdict: 'unknown', why: parsed.why };
     const model = await this.models.load(parsed.settings.model);
     if ('why' in model) return { verdict: 'unknown', why: model.why };
@@ -208,7 +223,7 @@ export class FitFeed {
 
   private show(id: string, fit: BackendFit): void {
     this.fits.set(id, fit);
-    this.d.backend(id)?.setFit(fit);
+    this.backends.get(id)?.setFit(fit);
   }
 
   private patch(id: string, patch: Partial<BackendFit>): void {
@@ -218,16 +233,20 @@ export class FitFeed {
 
   // ---- watching the runs ------------------------------------------------------------------
 
-  /** Every state snapshot: runs' memory, readiness and exits; predictions for stopped backends. Nothing is published from here directly. */
-  private observe(s: VigilState): void {
-    if (this.stopped) return;
-    if (this.predictedFor.size > s.backends.length) this.forgetRemoved(s.backends);
-    for (const b of s.backends) {
+  /** Told by each supervisor where its record changes: a run's memory, readiness and exit; a prediction for a backend without a process. */
+  readonly observer: BackendObserver = {
+    notify: (backend, _before, b) => {
+      if (this.stopped) return;
+      this.backends.set(backend.id, backend);
       const run = this.runs.get(b.id);
       if (run) this.follow(run, b);
-      if (!LIVE.includes(b.status)) this.preview(b.id);
-    }
-  }
+      if (!hasProcess(b.status)) this.preview(backend);
+    },
+    // A removed backend's records go; one added again under its id is predicted afresh.
+    removed: (backend) => {
+      for (const m of [this.predictedFor, this.fits, this.runs, this.generation, this.backends]) m.delete(backend.id);
+    },
+  };
 
   private follow(run: FitRun, b: BackendView): void {
     run.bind(b);
@@ -242,7 +261,7 @@ export class FitFeed {
     if (!run.ended) {
       run.ended = true;
       // Read now: after a stop the cgroup goes.
-      const cgroupPeak = this.d.backend(run.backend)?.cgroupPeak() ?? null;
+      const cgroupPeak = this.backends.get(run.backend)?.cgroupPeak() ?? null;
       this.scheduleFinal(run, cgroupPeak);
     }
     if (exit.oomKilled && oomKey(exit) !== run.adviceKey) {
@@ -251,30 +270,32 @@ export class FitFeed {
       this.later(0, () => this.track(this.advise(run, exit, withFigures)));
       if (!withFigures) this.later(ADVICE_WAIT_MS, () => this.track(this.announceAdvice(run)));
     }
-  }
-
-  /** A removed backend's records go; one added again under its id is predicted afresh. */
-  private forgetRemoved(backends: readonly BackendView[]): void {
-    const ids = new Set(backends.map((b) => b.id));
-    for (const m of [this.predictedFor, this.fits, this.runs, this.generation]) {
-      for (const id of m.keys()) if (!ids.has(id)) m.delete(id);
+    const gpuOom = exit.gpuOom;
+    if (gpuOom?.gpu && run.prediction && run.adviceKey !== gpuOom.id) {
+      // Out of GPU memory: what the prediction said of the GPUs, and the flags that take memory off them.
+      run.adviceKey = gpuOom.id;
+      const text = gpuOomAdvice(run.prediction, gpuOom.gpu);
+      if (text) {
+        this.patch(run.backend, { advice: { text, pid: exit.pid, at: Date.now(), options: [] } });
+        this.d.setOomAdvice(run.backend, exit.pid, text);
+        this.d.emit({ kind: 'system', backend: run.backend, pid: exit.pid, reason: `fit: after running out of GPU memory: ${text}` });
+      }
     }
   }
 
   /** A prediction for a backend that is not running, when its config is new or changed. */
-  private preview(id: string): void {
-    const target = this.d.backend(id);
-    if (!target) return;
-    const sig = signature(target.config);
+  private preview(backend: BackendContext): void {
+    const { id } = backend;
+    const cfg = backend.config();
+    const sig = signature(cfg);
     if (this.predictedFor.get(id) === sig) return;
     this.predictedFor.set(id, sig);
     const gen = this.generation.get(id) ?? 0;
-    const cfg = target.config;
     this.later(0, () =>
       this.track(
         (async () => {
           const machine = await this.machine(cfg.memoryLimit, undefined);
-          const p = await this.withTimeout(this.predict({ argv: cfg.cmd, cwd: cfg.cwd ?? null, env: { ...process.env, ...cfg.env } }, machine), false);
+          const p = await this.withTimeout(this.predict({ argv: cfg.cmd, cwd: cfg.cwd ?? null, env: { ...process.env, ...cfg.env }, llama: cfg.llama ?? null }, machine), false);
           if ((this.generation.get(id) ?? 0) !== gen || this.stopped) return; // a start predicted since
           this.show(id, backendFitOf(p, policyOf(cfg), Date.now()));
         })(),
@@ -283,7 +304,7 @@ export class FitFeed {
   }
 
   private async recordReady(run: FitRun, tries: number): Promise<void> {
-    const b = this.d.store.get().backends.find((x) => x.id === run.backend);
+    const b = this.backends.get(run.backend)?.view();
     if (!b || b.pid !== run.pid || run.ended || !run.prediction) return;
     const peak = run.peak ?? b.memory;
     if (!peak) {
@@ -291,7 +312,7 @@ export class FitFeed {
       if (tries < 5) this.later(this.d.settleMs(), () => this.track(this.recordReady(run, tries + 1)));
       return;
     }
-    const cgroupPeak = this.d.backend(run.backend)?.cgroupPeak() ?? null;
+    const cgroupPeak = this.backends.get(run.backend)?.cgroupPeak() ?? null;
     const r = await this.d.measurements.record(run.prediction, { rss: peak.rss, anon: peak.anon, file: peak.file, cgroupPeak, log: parseServerMemoryLog(currentRunLog(this.d.logPath(run.backend))) });
     run.recordedReady = true;
     if (this.runs.get(run.backend) !== run) return;
@@ -314,7 +335,7 @@ export class FitFeed {
 
   private async recordFinal(run: FitRun, cgroupPeak: number | null): Promise<void> {
     if (!run.recordedReady || !run.prediction) return;
-    const b = this.d.store.get().backends.find((x) => x.id === run.backend);
+    const b = this.backends.get(run.backend)?.view();
     if (b?.lastExit?.pid === run.pid && b.lastExit.oomKilled) return;
     const peak = run.peak;
     if (!peak) return;
@@ -324,9 +345,9 @@ export class FitFeed {
   }
 
   private async advise(run: FitRun, exit: NonNullable<BackendView['lastExit']>, withFigures: boolean): Promise<void> {
-    const { argv, cwd, env } = run.command;
+    const { argv, cwd, env, llama } = run.command;
     const key = oomKey(exit);
-    const a = await adviseAfterOom({ oom: exit.oom, argv, cwd, env, machine: run.machine, store: this.d.measurements });
+    const a = await adviseAfterOom({ oom: exit.oom, argv, cwd, env, llama, machine: run.machine, store: this.d.measurements });
     if ('verdict' in a) return; // no prediction for this command: no advice
     // Stopped, or the kernel's figures arrived meanwhile and a newer advice is on its way.
     if (this.stopped || run.adviceKey !== key) return;
@@ -335,7 +356,7 @@ export class FitFeed {
     if (current === run || !current?.recordedReady) {
       this.patch(run.backend, { advice: { text: a.text, pid: exit.pid, at: Date.now(), options: a.options.map(({ flags, needed }) => ({ flags, needed })) } });
     }
-    this.d.store.setOomAdvice(run.backend, exit.pid, a.text);
+    this.d.setOomAdvice(run.backend, exit.pid, a.text);
     if (withFigures) await this.announceAdvice(run);
   }
 

@@ -10,6 +10,8 @@ export interface RunCommand {
   argv: readonly string[];
   cwd: string | null;
   env: Record<string, string | undefined>;
+  /** The backend's `llama:` setting: true for a wrapper that runs llama-server. */
+  llama?: boolean | null;
 }
 
 type Split = Pick<MemoryBreakdown, 'rss' | 'anon' | 'file'>;

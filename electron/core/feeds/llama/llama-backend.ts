@@ -3,26 +3,15 @@
 // user's and is never changed.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { isLlamaServerCommand, lastFlagValue } from '../../llama/command-line.js';
 import type { SupervisedBackendConfig } from '../../supervisor/types.js';
-
-const LLAMA_SERVER = /^llama-server(?:\.exe)?$/i;
 
 /** `llama: true|false` in the config decides; unset, a command whose program is named llama-server is one. */
 export function isLlamaBackend(cfg: SupervisedBackendConfig): boolean {
-  if (typeof cfg.llama === 'boolean') return cfg.llama;
-  const program = cfg.cmd[0];
-  return program !== undefined && LLAMA_SERVER.test(path.basename(program));
+  return isLlamaServerCommand(cfg.cmd, cfg.llama);
 }
 
-/** The value of `--flag V` or `--flag=V` (the last one given, as llama-server reads it). */
-function flag(argv: readonly string[], name: string): string | null {
-  for (let i = argv.length - 1; i >= 1; i--) {
-    const a = argv[i]!;
-    if (a.startsWith(`${name}=`)) return a.slice(name.length + 1);
-    if (a === name && i + 1 < argv.length) return argv[i + 1]!;
-  }
-  return null;
-}
+const flag = (argv: readonly string[], name: string): string | null => lastFlagValue(argv.slice(1), name);
 
 /**
  * An API key the server was started with (`--api-key`, `--api-key-file`, or

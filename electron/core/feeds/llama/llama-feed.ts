@@ -4,10 +4,8 @@
 // explainer that reads why it died from its log's last lines — "exited with
 // code 1: model file not found: /models/x.gguf" — beside what the kernel
 // says (signal, OOM kill), which the supervisor records itself.
-import type { LlamaView } from '../../../common/llama.js';
 import { classifyDeath } from '../../llama/death-reason.js';
 import type { ExitExplainer, TickWorkFactory } from '../../supervisor/seams.js';
-import type { SupervisedBackendConfig } from '../../supervisor/types.js';
 import { isLlamaBackend } from './llama-backend.js';
 import type { TailedLog } from './log-follower.js';
 import { LlamaProcessWatch } from './process-watch.js';
@@ -17,10 +15,6 @@ export { apiKeyOf, isLlamaBackend } from './llama-backend.js';
 export interface LlamaSeamDeps {
   /** The tailer of a backend's log. */
   log(id: string): TailedLog;
-  /** Into the backend's state; null for a backend that is not (or no longer) a llama-server. */
-  publish(id: string, view: LlamaView | null): void;
-  /** The backend's config now, if it is still configured. */
-  config(id: string): SupervisedBackendConfig | undefined;
 }
 
 export interface LlamaSeams {
@@ -35,18 +29,18 @@ export function llamaSeams(deps: LlamaSeamDeps): LlamaSeams {
   // The latest process's watch per backend: its exit is explained after the supervisor let go of it.
   const watches = new Map<string, LlamaProcessWatch>();
 
-  const tickWork: TickWorkFactory = (cfg, proc) => {
+  const tickWork: TickWorkFactory = (cfg, proc, backend) => {
     const before = watches.get(cfg.id);
     before?.reset();
     if (!isLlamaBackend(cfg)) {
       if (before) watches.delete(cfg.id);
-      deps.publish(cfg.id, null);
+      backend.setLlama(null);
       return null;
     }
     const watch = new LlamaProcessWatch(cfg, proc, {
       log: deps.log(cfg.id),
-      publish: (v) => deps.publish(cfg.id, v),
-      config: () => deps.config(cfg.id) ?? cfg,
+      publish: (v) => backend.setLlama(v),
+      config: () => backend.config(),
       lastDeath: before?.death ?? null,
     });
     watches.set(cfg.id, watch);
@@ -58,7 +52,10 @@ export function llamaSeams(deps: LlamaSeamDeps): LlamaSeams {
     const lines = logTail.split('\n');
     const watch = watches.get(cfg.id);
     const reason = watch && watch.pid === exit.pid ? watch.explainExit(lines) : classifyDeath(lines);
-    return reason ? continuing(reason.summary) : null;
+    if (!reason) return null;
+    const note = continuing(reason.summary);
+    if (reason.kind !== 'gpu-oom') return note;
+    return { note, gpuOom: { device: reason.gpu?.device ?? null, bytes: reason.gpu?.bytes ?? null, summary: reason.summary, line: reason.line } };
   };
 
   return { tickWork, explainer };

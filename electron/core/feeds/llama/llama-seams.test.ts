@@ -8,6 +8,7 @@ import type { LlamaView } from '../../../common/llama.js';
 import { waitFor } from '../../../../test-support/helpers.js';
 import { fakeBackend, makeHarness, type Harness } from '../../../../test-support/supervisor-harness.js';
 import { BackendLog } from '../../logs/backend-log.js';
+import type { TickWorkFactory } from '../../supervisor/seams.js';
 import type { SupervisedBackendConfig } from '../../supervisor/types.js';
 import { llamaSeams } from './llama-feed.js';
 
@@ -25,19 +26,19 @@ afterEach(async () => {
 /** A supervisor with the llama seams, whose published views are kept. */
 function harness(cfg: SupervisedBackendConfig): { h: Harness; views: (LlamaView | null)[] } {
   const views: (LlamaView | null)[] = [];
-  let current = cfg;
-  const seams = llamaSeams({
-    log: () => log!,
-    publish: (id, v) => {
-      views.push(v);
-      h!.store.setBackend(id, { llama: v });
-    },
-    config: () => current,
-  });
-  h = makeHarness(cfg, { tickWork: [seams.tickWork], explainers: [seams.explainer] });
+  const seams = llamaSeams({ log: () => log! });
+  // What the seams hand the backend's llama sink is kept, then passed on.
+  const tickWork: TickWorkFactory = (c, proc, backend) =>
+    seams.tickWork(c, proc, {
+      ...backend,
+      setLlama: (v) => {
+        views.push(v);
+        backend.setLlama(v);
+      },
+    });
+  h = makeHarness(cfg, { tickWork: [tickWork], explainers: [seams.explainer] });
   log = new BackendLog(h.logPath, { pollMs: 100 });
   log.start();
-  current = h.sup.config;
   return { h, views };
 }
 
@@ -62,6 +63,25 @@ describe('llama seams on a supervisor', () => {
       deathReason: { kind: 'model-missing', summary: 'Model file not found: /nonexistent/model.gguf' },
       lastDeath: { pid: b.lastExit!.pid, reason: { kind: 'model-missing' } },
     });
+  });
+
+  it('a CUDA out-of-memory death is an OOM of kind gpu with device and size: in the exit, the OOM list and an oom event, not a kernel kill', async () => {
+    const cfg = fakeBackend('llm', [], {
+      cmd: replay('gpu-oom-cuda-kv.log', 'exit 1'),
+      llama: true,
+      health: { ...fakeBackend('x', []).health, path: null },
+      restart: { policy: 'on-failure', backoff: { initialMs: 60_000, factor: 1, maxMs: 60_000 }, limit: { count: 5, windowMs: 60_000 } },
+    });
+    const { h } = harness(cfg);
+    await h.sup.start();
+    await h.waitFor('backoff');
+    const b = h.store.getBackend('llm')!;
+    expect(b.lastExit).toMatchObject({ code: 1, oomKilled: false, reason: 'exited with code 1: GPU out of memory: CUDA1 could not allocate 9.0 GiB' });
+    const gpu = { kind: 'gpu', killer: 'backend', backend: 'llm', pid: b.lastExit!.pid, gpu: expect.objectContaining({ device: 'CUDA1', bytes: 9 * 1024 * MiB, summary: 'GPU out of memory: CUDA1 could not allocate 9.0 GiB' }) };
+    expect(b.lastExit!.gpuOom).toMatchObject(gpu);
+    expect(h.store.get().ooms).toEqual([expect.objectContaining(gpu)]);
+    const oomEvents = h.store.get().events.filter((e) => e.kind === 'oom');
+    expect(oomEvents).toEqual([expect.objectContaining({ backend: 'llm', reason: 'GPU out of memory: CUDA1 could not allocate 9.0 GiB', oom: expect.objectContaining({ kind: 'gpu' }) })]);
   });
 
   it('a load at -lv 4 reaches the store as phase, context, KV cache and memory per device from the log', async () => {

@@ -6,6 +6,7 @@ import type { HistoryRequest } from '../../../common/api.js';
 import type { History, MemoryBreakdown } from '../../../common/state.js';
 import type { Logger } from '../../diagnostics.js';
 import { backendMemoryMoved, MemorySampler, systemMemoryMoved, type MemorySample } from '../../memory/index.js';
+import type { GpuSources } from '../../gpu/index.js';
 import type { VigilStore } from '../../store.js';
 
 export interface SampledBackend {
@@ -18,7 +19,7 @@ export interface SampledBackend {
 }
 
 export interface MemoryFeedDeps {
-  sampler: { procRoot?: string; sysRoot?: string; intervalMs: number; nvidiaSmi?: string | null };
+  sampler: { procRoot?: string; sysRoot?: string; intervalMs: number; nvidiaSmi?: string | null; gpu?: GpuSources; getGpuPids?: () => readonly number[] };
   backends(): SampledBackend[];
   store: Pick<VigilStore, 'batch' | 'get' | 'setSystemMemory'>;
   /** Each sample after it is published (same snapshot): alerts, pid and consumer records. */
@@ -43,7 +44,7 @@ export function startMemoryFeed(deps: MemoryFeedDeps): MemoryFeed {
       store.batch(() => {
         for (const b of sampled) {
           const m = sample.backends[b.id] ?? null;
-          if (backendMemoryMoved(b.memory, m)) b.setMemory(m && { rss: m.rss, pss: m.pss, anon: m.anon, file: m.file, shmem: m.shmem, swap: m.swap, processes: m.processes });
+          if (backendMemoryMoved(b.memory, m)) b.setMemory(m && { rss: m.rss, pss: m.pss, anon: m.anon, file: m.file, shmem: m.shmem, swap: m.swap, processes: m.processes, ...(m.gpu ? { gpu: m.gpu } : {}) });
         }
         if (systemMemoryMoved(store.get().memory, sample)) store.setSystemMemory(sample.system, sample.gpus);
         deps.onSample(sample, Date.now());

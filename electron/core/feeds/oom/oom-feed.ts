@@ -21,8 +21,8 @@ export interface OomFeedDeps {
   publish: { kill(k: OomKill): void; status(s: KernelLogStatus): void };
   /** Tell the backend's supervisor; false when no supervisor of that id runs (removed since). */
   markOomKilled(backend: string, kill: OomKill): boolean;
-  /** Offer a kill of no backend to the watched servers; true when one took it (and told of it). */
-  watched?(kill: OomKill): boolean;
+  /** Offer a kill of no backend to the watched servers: the kill with its attribution when one took it (and told of it), else null. */
+  watched?(kill: OomKill): OomKill | null;
   emit(d: EventDraft): VigilEvent;
   logger: Logger;
 }
@@ -44,9 +44,11 @@ export async function startOomFeed(deps: OomFeedDeps): Promise<() => void> {
   if (deps.kmsgPath === null && deps.journalctl === null) return () => {};
   const onKill = (kill: OomKill): void => {
     const k: OomKill = { ...kill, ...attributeKill(kill, deps.attribution) };
-    deps.publish.kill(k);
+    // Attributed once, as it arrives: the stored kill carries its watched server, which later state never rewrites.
+    const watched = k.backend ? null : (deps.watched?.(k) ?? null);
+    deps.publish.kill(watched ?? k);
+    if (watched) return;
     if (k.backend && deps.markOomKilled(k.backend, k)) return;
-    if (!k.backend && deps.watched?.(k)) return;
     deps.emit({ kind: 'oom', backend: k.backend, reason: describeKill(k, deps.attribution.memoryNodes), pid: k.pid, oom: k });
   };
   const w = new KernelLogWatcher({

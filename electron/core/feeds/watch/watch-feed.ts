@@ -5,6 +5,7 @@
 // the journal; and the honest actions carried out, adoption included (stop
 // the server, then run the same command line as a backend). A changed
 // `watch:` section of the config makes a new watcher.
+import type { GpuProcessUse } from '../../gpu/source.js';
 import type { CommandResult } from '../../../common/api.js';
 import type { OomKill, VigilEvent } from '../../../common/state.js';
 import { BackendSchema } from '../../../common/config-schema.js';
@@ -13,7 +14,7 @@ import type { WatchConfig } from '../../../common/watch-schema.js';
 import type { Logger } from '../../diagnostics.js';
 import { everyShared } from '../../shared-interval.js';
 import type { EventDraft } from '../../events.js';
-import { Watcher, type OwnedProcesses } from '../../watch/index.js';
+import { ManagerWatch, Watcher, type OwnedProcesses } from '../../watch/index.js';
 import { adoptedBackend, adoptedId } from './watch-adopt.js';
 
 export interface WatchFeedDeps {
@@ -34,8 +35,12 @@ export interface WatchFeedDeps {
 }
 
 export interface WatchFeed {
-  /** An OOM kill from the kernel log: true when a watched server took it (its event is journalled then). */
-  attributeKill(kill: OomKill): boolean;
+  /** An OOM kill from the kernel log: the kill with its attribution when a watched server took it (its event is journalled then), else null. */
+  attributeKill(kill: OomKill): OomKill | null;
+  /** The live servers' pids and their children's, whose GPU memory the sampler reads. */
+  gpuPids(): number[];
+  /** The sampler's GPU reading, by process, into the servers' views. */
+  applyGpu(processes: readonly GpuProcessUse[]): void;
   stop(id: string): Promise<CommandResult>;
   restartUnit(id: string): Promise<CommandResult>;
   adopt(id: string): Promise<CommandResult>;
@@ -46,7 +51,7 @@ export interface WatchFeed {
 export function watchEventDraft(e: WatchEvent, requested: boolean): EventDraft {
   const s = e.server;
   const details = { watched: e.id, event: e.kind, label: s.label, kind: s.kind, ...(requested ? { requested: true } : {}) };
-  if (e.kind === 'oom') return { kind: 'oom', reason: e.reason, pid: e.pid, oom: s.lastOom, details };
+  if (e.kind === 'oom') return { kind: 'oom', reason: e.reason, pid: e.oom?.pid ?? e.pid, oom: e.oom ?? s.lastOom, details };
   const reason = e.kind === 'exited' && requested ? `${s.comm} ${s.pid} exited after Vigil's stop, as asked` : e.reason;
   return { kind: 'watch', reason, pid: e.pid, details };
 }
@@ -57,25 +62,33 @@ export function startWatchFeed(deps: WatchFeedDeps): WatchFeed {
   const uid = process.getuid?.() ?? -1;
   let watcher: Watcher | null = null;
   let section = '';
-  let published = -1;
+  let published = '';
   let publishQueued = false;
   /** Servers the user asked Vigil to stop: their exit is no alarm. */
   const requested = new Set<string>();
 
   const publish = (): void => {
     publishQueued = false;
-    if (!watcher || watcher.version === published) return;
-    published = watcher.version;
-    deps.publish(watcher.list());
+    if (!watcher) return;
+    const key = `${watcher.version}:${managers.version}`;
+    if (key === published) return;
+    published = key;
+    deps.publish(managers.decorate(watcher.list()));
   };
-  const onEvent = (e: WatchEvent): void => {
-    deps.emit(watchEventDraft(e, requested.has(e.id)));
-    if (e.kind === 'exited' || e.kind === 'reaped') requested.delete(e.id);
-    // Events come between ticks (an exit within milliseconds): show them now, once per burst.
+  const queuePublish = (): void => {
     if (!publishQueued) {
       publishQueued = true;
       queueMicrotask(publish);
     }
+  };
+  /** Managers' APIs (the router, Ollama, llama-swap, lemond): their claims beside what the watcher sees. */
+  const managers = new ManagerWatch({ onChange: queuePublish, logger: deps.logger, ...(deps.procRoot ? { procRoot: deps.procRoot } : {}) });
+  const onEvent = (e: WatchEvent): void => {
+    deps.emit(watchEventDraft(e, requested.has(e.id)));
+    if (e.kind === 'exited' || e.kind === 'reaped') requested.delete(e.id);
+    managers.onEvent(e);
+    // Events come between ticks (an exit within milliseconds): show them now, once per burst.
+    queuePublish();
   };
   /** The watcher for the config in force; a new one when the `watch:` section changed. */
   const current = (): Watcher => {
@@ -85,7 +98,9 @@ export function startWatchFeed(deps: WatchFeedDeps): WatchFeed {
     watcher?.close();
     section = key;
     watcher = new Watcher({ ...(cfg ? { config: cfg } : {}), ...(deps.procRoot ? { procRoot: deps.procRoot } : {}), logger: deps.logger, onEvent });
-    published = -1;
+    // Without the kernel's process events a server that dies in its load may go unseen: say so once.
+    if (watcher.config.enabled && watcher.births.source === 'ticks' && !deps.procRoot) deps.logger.warn(`watch: new servers are looked for once a second (${watcher.births.why}); run as root to see each at its start`);
+    published = '';
     if (!watcher.config.enabled) deps.publish([]);
     return watcher;
   };
@@ -93,6 +108,7 @@ export function startWatchFeed(deps: WatchFeedDeps): WatchFeed {
     try {
       const w = current();
       w.tick(deps.owned());
+      managers.update(w.list());
       publish();
     } catch (e) {
       deps.logger.error('watch: a tick failed', e);
@@ -105,7 +121,13 @@ export function startWatchFeed(deps: WatchFeedDeps): WatchFeed {
   const known = (id: string): Watcher | null => (watcher?.get(id) ? watcher : null);
 
   return {
-    attributeKill: (kill) => (watcher ? watcher.attributeKill(kill) !== null : false),
+    attributeKill: (kill) => (watcher ? (watcher.attributeKill(kill)?.kill ?? null) : null),
+    gpuPids: () => watcher?.gpuPids() ?? [],
+    applyGpu: (processes) => {
+      if (!watcher) return;
+      watcher.applyGpu(processes);
+      publish();
+    },
     async stop(id) {
       const w = known(id);
       if (!w) return unknown(id);
@@ -144,6 +166,7 @@ export function startWatchFeed(deps: WatchFeedDeps): WatchFeed {
     },
     close() {
       stopTimer();
+      managers.close();
       watcher?.close();
       watcher = null;
     },

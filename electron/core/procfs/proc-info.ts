@@ -1,69 +1,10 @@
-// What /proc says about one process that Vigil did not start: stat (with
-// the session and RSS the sampler's parser leaves out), command line,
+// What /proc says about one process beyond its stat (stat.ts): command line,
 // executable, owner, systemd unit and memory cgroup, and its listening TCP
 // sockets. Every reader answers null for a process that is gone; a process
 // of another user whose fds cannot be read answers 'denied'.
 import { closeSync, lstatSync, readSync, readdirSync, readlinkSync } from 'node:fs';
 import { listeningTcp } from '../../../native-bindings/sock-diag.js';
-import { ReadFailure, errnoOf, openSmall, preadParse, readParse, readSmall } from '../memory/read.js';
-
-export interface StatInfo {
-  pid: number;
-  comm: string;
-  /** State letter: R S D T t Z X … */
-  state: string;
-  ppid: number;
-  pgrp: number;
-  session: number;
-  /** Field 22, clock ticks after boot. */
-  startTime: number;
-  /** Field 24, pages. */
-  rssPages: number;
-  /** Field 38: -1 for a thread that is not its group's leader (it signals nobody when it ends); NaN when the line is short. */
-  exitSignal: number;
-}
-
-/** Parse /proc/<pid>/stat: fields after the LAST ')' (comm may hold ') ' and spaces). */
-export function parseStat(line: string): StatInfo | null {
-  const open = line.indexOf('(');
-  const close = line.lastIndexOf(')');
-  if (open < 0 || close < open) return null;
-  const f = line.slice(close + 2).split(' ');
-  const pid = Number.parseInt(line, 10);
-  const state = f[0];
-  const [ppid, pgrp, session, startTime, rssPages] = [f[1], f[2], f[3], f[19], f[21]].map(Number) as [number, number, number, number, number];
-  if (!state || ![pid, ppid, pgrp, session, startTime, rssPages].every(Number.isFinite)) return null;
-  return { pid, comm: line.slice(open + 1, close), state, ppid, pgrp, session, startTime, rssPages, exitSignal: Number(f[35]) };
-}
-
-export function readStat(procRoot: string, pid: number): StatInfo | null {
-  const line = readSmall(`${procRoot}/${pid}/stat`);
-  return line === null ? null : parseStat(line);
-}
-
-const statOfBytes = (b: Buffer, n: number): StatInfo | null => parseStat(b.toString('latin1', 0, n));
-
-/**
- * /proc/<pid>/stat through an fd kept open across ticks (one pread instead of
- * open, read, close). The fd stays bound to its process: once the process is
- * reaped it reads ESRCH (null), never a newer process that got the pid.
- */
-export class KeptStat {
-  private fd: number | null | undefined;
-
-  constructor(private readonly path: string) {}
-
-  read(): StatInfo | null {
-    if (this.fd === undefined) this.fd = openSmall(this.path);
-    if (this.fd === null) return null;
-    return preadParse(this.fd, this.path, statOfBytes);
-  }
-
-  close(): void {
-    if (typeof this.fd === 'number') closeSync(this.fd);
-    this.fd = null;
-  }
-}
+import { ReadFailure, errnoOf, openSmall, readParse, readSmall } from './read.js';
 
 const splitCmdline = (b: Buffer, n: number): string[] => {
   if (n === 0) return [];

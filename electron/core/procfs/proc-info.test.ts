@@ -3,7 +3,8 @@ import { createServer, type Server } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { waitFor } from '../../../test-support/helpers.js';
 import { PYTHON } from '../../../test-support/watch/servers.js';
-import { parseCgroup, parseListening, parseStat, readCmdline, readListenTable, readListening, socketInodes } from './proc-info.js';
+import { parseCgroup, parseListening, readCmdline, readListenTable, readListening, socketInodes } from './proc-info.js';
+import { parseStat } from './stat.js';
 
 let server: Server | null = null;
 afterEach(() => {

@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AmdGpuReader, readAmdGpus } from './gpu-amd.js';
-import { findOnPath, parseNvidiaCsv, readNvidiaGpus } from './gpu-nvidia.js';
+import { AmdGpuReader, readAmdGpus } from './amd-sysfs.js';
+import { findOnPath, parseNvidiaCsv, readNvidiaGpus } from './nvidia-smi.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const fx = (p: string): string => path.join(here, 'fixtures', p);
+const fx = (p: string): string => path.join(here, '../memory/fixtures', p);
 const FAKE_SMI = path.resolve(here, '../../../e2e/fixtures/bin/nvidia-smi');
 
 describe('amdgpu sysfs', () => {
@@ -50,8 +50,9 @@ describe('nvidia-smi', () => {
     delete process.env.FAKE_NVIDIA_SMI;
   });
 
+  // The tool's own timeout (2 s) is for a real nvidia-smi; the fake one, a script, may start slower on a loaded machine.
   it('parses the fake tool output (MiB → bytes), names with commas kept', async () => {
-    const gpus = await readNvidiaGpus(FAKE_SMI);
+    const gpus = await readNvidiaGpus(FAKE_SMI, 60_000);
     expect(gpus).toEqual([
       { id: 'nvidia0', vendor: 'nvidia', name: 'NVIDIA GeForce RTX 4090', vramUsed: 18432 * 2 ** 20, vramTotal: 24564 * 2 ** 20, gttUsed: null, gttTotal: null },
       { id: 'nvidia1', vendor: 'nvidia', name: 'NVIDIA RTX A6000', vramUsed: 512 * 2 ** 20, vramTotal: 49140 * 2 ** 20, gttUsed: null, gttTotal: null },
@@ -67,7 +68,7 @@ describe('nvidia-smi', () => {
 
   it('a failing tool gives a one-line error with its exit code and first output line', async () => {
     process.env.FAKE_NVIDIA_SMI = 'fail';
-    const err = await readNvidiaGpus(FAKE_SMI).catch((e: Error) => e);
+    const err = await readNvidiaGpus(FAKE_SMI, 60_000).catch((e: Error) => e);
     expect(err).toBeInstanceOf(Error);
     expect((err as Error).message).toMatch(/nvidia-smi failed \(exit 9\): NVIDIA-SMI has failed because it couldn't communicate/);
     expect((err as Error).message).not.toContain('\n');
@@ -83,6 +84,6 @@ describe('nvidia-smi', () => {
 
   it('garbage output names the line', async () => {
     process.env.FAKE_NVIDIA_SMI = 'garbage';
-    await expect(readNvidiaGpus(FAKE_SMI)).rejects.toThrow(/nvidia-smi output line 1: expected "index, name, used, total"/);
+    await expect(readNvidiaGpus(FAKE_SMI, 60_000)).rejects.toThrow(/nvidia-smi output line 1: expected "index, name, used, total"/);
   });
 });

@@ -3,7 +3,7 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { GpuMemory } from '../../common/state.js';
-import { readSmall } from './read.js';
+import { readSmall } from '../procfs/read.js';
 
 const AMD_VENDOR = '0x1002';
 
@@ -21,6 +21,7 @@ interface AmdCard {
   dev: string;
   vramTotal: number;
   gttTotal: number | null;
+  visVramTotal: number | null;
 }
 
 /** The amdgpu cards under sysRoot that report VRAM figures, in card order. Cards of other vendors, and connectors (card0-DP-1), are skipped. */
@@ -39,7 +40,7 @@ function discoverAmdCards(sysRoot: string): AmdCard[] {
     const vramTotal = readInt(path.join(dev, 'mem_info_vram_total'));
     if (vramTotal === null) continue; // amdgpu without mem_info (very old kernel): nothing to show
     const product = readSmall(path.join(dev, 'product_name'))?.trim();
-    out.push({ id: card, name: product || card, dev, vramTotal, gttTotal: readInt(path.join(dev, 'mem_info_gtt_total')) });
+    out.push({ id: card, name: product || card, dev, vramTotal, gttTotal: readInt(path.join(dev, 'mem_info_gtt_total')), visVramTotal: readInt(path.join(dev, 'mem_info_vis_vram_total')) });
   }
   return out;
 }
@@ -47,7 +48,13 @@ function discoverAmdCards(sysRoot: string): AmdCard[] {
 function readCard(c: AmdCard): GpuMemory | null {
   const vramUsed = readInt(path.join(c.dev, 'mem_info_vram_used'));
   if (vramUsed === null) return null; // card went away (unbound, hot-unplugged)
-  return { id: c.id, vendor: 'amd', name: c.name, vramUsed, vramTotal: c.vramTotal, gttUsed: readInt(path.join(c.dev, 'mem_info_gtt_used')), gttTotal: c.gttTotal };
+  const g: GpuMemory = { id: c.id, vendor: 'amd', name: c.name, vramUsed, vramTotal: c.vramTotal, gttUsed: readInt(path.join(c.dev, 'mem_info_gtt_used')), gttTotal: c.gttTotal };
+  // The CPU-visible part of VRAM (the BAR): small without resizable BAR; a kernel without it has no such files.
+  if (c.visVramTotal !== null) {
+    const visUsed = readInt(path.join(c.dev, 'mem_info_vis_vram_used'));
+    if (visUsed !== null) g.visVram = { used: visUsed, total: c.visVramTotal };
+  }
+  return g;
 }
 
 /** Every amdgpu card under sysRoot with VRAM figures (a one-off read; the sampler uses AmdGpuReader). */

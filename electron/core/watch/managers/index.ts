@@ -1,0 +1,2 @@
+export { ManagerWatch, MANAGERS, adapterOf, type ManagerWatchOptions } from './manager-watch.js';
+export { isRouterArgv } from './router.js';
