@@ -99,7 +99,8 @@ describe('liveness is non-mutating', () => {
     expect(isRunning(h)).toBe(true);
     expect(reap(h)).toEqual({ exited: false, reason: 'running' });
     expect(isRunning(h)).toBe(true);
-    expect(['running', 'sleeping']).toContain(probe(h).state);
+    // A child just past exec may be paging its binary in (D) on a busy machine: any live state.
+    expect(['running', 'sleeping', 'disk-sleep']).toContain(probe(h).state);
     expect(probe(h).pgid).toBe(h.pid); // own session/group
     expect(probe(h).ppid).toBe(process.pid);
   });

@@ -119,10 +119,14 @@ function mount(): SmallMount {
   return m;
 }
 
-/** Adds backends to the config (not started) until `done` says enough events were made; returns how many. */
-async function editUntil(s: Serve, done: () => Promise<boolean>): Promise<string[]> {
-  const added: string[] = [];
-  for (let i = 0; i < 60 && !(await done()); i++) {
+/**
+ * Adds backends to the config (not started) until `done` says enough events
+ * were made; appends their ids to `added`, whose length numbers the next one
+ * (a repeated key would make the config invalid, and no later edit would apply).
+ */
+async function editUntil(s: Serve, done: () => Promise<boolean>, added: string[] = []): Promise<string[]> {
+  for (let n = 0; n < 60 && !(await done()); n++) {
+    const i = added.length;
     const id = `extra${i}`;
     appendFileSync(s.config, `  ${id}:\n    name: an extra backend added while the state directory is full (${i})\n    cmd: [/bin/true]\n    health: { path: none }\n    autostart: false\n`);
     await waitFor(async () => (await s.state()).backends.some((b) => b.id === id), 30_000, `backend ${id} added`).catch((e: Error) => {
@@ -144,7 +148,7 @@ describe('vigil serve with its state directory full', () => {
     m.fill();
     // The live file's last page may still take a few events: make events until the journal says it is full.
     const added = await editUntil(s, async () => outage(await s.events()).length > 0);
-    added.push(...(await editUntil(s, async () => added.length >= 3)));
+    await editUntil(s, async () => added.length >= 3, added);
     const steady = (await s.state()).backends.find((b) => b.id === 'steady')!;
     await fetch(`http://127.0.0.1:${steady.port}/control/hang`, { method: 'POST' });
     await waitFor(async () => (await s.state()).backends.find((b) => b.id === 'steady')?.status === 'unhealthy', 20_000, 'steady unhealthy');

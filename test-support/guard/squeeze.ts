@@ -66,6 +66,11 @@ export interface SqueezeResult {
 const readCounter = (dir: string): number =>
   Number(/^oom_kill (\d+)$/m.exec(readOr(path.join(dir, 'memory.oom_control')) ?? '')?.[1] ?? 0) + safeList(dir).reduce((n, d) => n + readCounter(path.join(dir, d)), 0);
 const alive = (p: ChildProcess): boolean => p.exitCode === null && p.signalCode === null;
+// Gone by the kernel's account (no entry, or a zombie): node may not have seen the SIGCHLD yet.
+const gone = (pid: number): boolean => {
+  const stat = readOr(`/proc/${pid}/stat`);
+  return stat === null || /\) Z /.test(stat);
+};
 
 async function until<T>(what: string, deadline: number, fn: () => T | null | undefined | false): Promise<T> {
   for (;;) {
@@ -148,15 +153,15 @@ export async function runSqueeze(mode: SqueezeMode, o: SqueezeOptions): Promise<
       await until('the shed backend to stop', deadline, () => state().some((b) => b.status === 'stopped') || readCounter(cg) > 0);
     } else {
       // The kernel's victim is gone: which one?
-      await until('the victim to be gone', deadline, () => [...pids.keys()].some((p) => !existsSync(`/proc/${p}`) || /\) Z /.test(readFileSync(`/proc/${p}/stat`, 'utf8'))));
+      await until('the victim to be gone', deadline, () => [...pids.keys()].some(gone));
     }
-    const killed = [...pids].filter(([p]) => !existsSync(`/proc/${p}`) || /\) Z /.test(readFileSync(`/proc/${p}/stat`, 'utf8'))).map(([pid, role]) => ({ pid, role }));
+    const killed = [...pids].filter(([p]) => gone(p)).map(([pid, role]) => ({ pid, role }));
     const final = state();
     return {
       mode,
       oomKills: readCounter(cg),
       killed: mode === 'guard' ? killed.filter((k) => readCounter(cg) > 0 || k.role === 'desktop' || k.role === 'vigil') : killed,
-      desktopAlive: alive(desktop),
+      desktopAlive: !gone(desktop.pid!),
       guardEvents: events().filter((e) => e.kind === 'guard'),
       ooms: ooms(),
       scoreAdj: Object.fromEntries(running.map((b) => [b.id, b.oomScoreAdj])),
