@@ -1,6 +1,7 @@
 // Headless host: (a) resident memory of a `vigil serve` process idling with
 // 10 fake llama-servers ready (with and without a dashboard client), under
-// plain node and with the systemd unit's node flags; (b) WS
+// node with V8 defaults, as users start it (bin/vigil.mjs) and with the
+// systemd unit's node flags; (b) WS
 // state-push latency from a core state change to a WebSocket client
 // receiving it (the browser-DOM part is measured by bench/ui.bench.ts).
 import { spawn } from 'node:child_process';
@@ -52,11 +53,12 @@ function rollup(pid: number): { rss: number; anon: number } {
 }
 
 /** Idle RSS of `vigil serve` run with these node flags: table rows for no client and one dashboard client. */
-async function idleRss(dir: string, nodeFlags: readonly string[], label: string): Promise<{ rows: string[][]; usesBuilt: boolean }> {
-  const built = path.join(root, 'out/main/cli.js');
-  const usesBuilt = existsSync(built);
-  const argv = usesBuilt ? [built] : ['--import', 'tsx', path.join(root, 'electron/cli/vigil.ts')];
-  const child = spawn(process.execPath, [...nodeFlags, ...argv, 'serve', '--config', path.join(dir, 'config.yaml'), '--state-dir', path.join(dir, `state-rss-${nodeFlags.length ? 'flags' : 'plain'}`), '--port', '0'], { stdio: ['ignore', 'pipe', 'ignore'] });
+async function idleRss(dir: string, nodeFlags: readonly string[], label: string, env: NodeJS.ProcessEnv = {}): Promise<{ rows: string[][]; usesBuilt: boolean }> {
+  // As users start it: bin/vigil.mjs, which loads the built CLI (and sets V8's flags for serve).
+  const usesBuilt = existsSync(path.join(root, 'out/main/cli.js'));
+  const argv = usesBuilt ? [path.join(root, 'bin/vigil.mjs')] : ['--import', 'tsx', path.join(root, 'electron/cli/vigil.ts')];
+  const state = path.join(dir, `state-rss-${label.replace(/\W+/g, '-')}`);
+  const child = spawn(process.execPath, [...nodeFlags, ...argv, 'serve', '--config', path.join(dir, 'config.yaml'), '--state-dir', state, '--port', '0'], { stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, ...env } });
   let out = '';
   child.stdout.on('data', (d) => (out += d));
   try {
@@ -147,12 +149,13 @@ export default async function (): Promise<string> {
   const dir = mkdtempSync(path.join(tmpdir(), 'vigil-bench-host-'));
   try {
     writeFileSync(path.join(dir, 'config.yaml'), configYaml());
-    const plain = await idleRss(dir, [], '`node`');
-    const service = await idleRss(dir, SERVICE_NODE_FLAGS, `\`node ${SERVICE_NODE_FLAGS.join(' ')}\` (the systemd unit)`);
+    const naive = await idleRss(dir, [], '`node bin/vigil.mjs serve`, `VIGIL_V8_DEFAULTS=1` (V8 defaults)', { VIGIL_V8_DEFAULTS: '1' });
+    const plain = await idleRss(dir, [], '`node bin/vigil.mjs serve` (as users start it; lite mode set by the script)');
+    const service = await idleRss(dir, SERVICE_NODE_FLAGS, `\`node ${SERVICE_NODE_FLAGS.join(' ')} bin/vigil.mjs serve\` (the systemd unit)`);
     const rss = [
-      `VmRSS of the \`vigil serve\` process (${plain.usesBuilt ? 'built out/main/cli.js' : 'tsx from source — build first for the shipped figure'}), ${BACKENDS} fake llama-servers ready, health every 2 s, sampled each second for ${IDLE_SECONDS} s after all were ready; the last column is the anonymous (not file-backed) part at the end of the phase. The rest is file-backed, mostly the node binary's own pages (~37 MiB for a bare node HTTP server here), which every node process on the machine shares. Backends are separate processes and not counted. prom-client and ws are loaded only on the first /metrics scrape and the first WebSocket, so the client phase includes ws.`,
+      `VmRSS of the \`vigil serve\` process (${plain.usesBuilt ? 'bin/vigil.mjs running the built out/main/cli.js' : 'tsx from source — build first for the shipped figure'}), ${BACKENDS} fake llama-servers ready, health every 2 s, sampled each second for ${IDLE_SECONDS} s after all were ready; the last column is the anonymous (not file-backed) part at the end of the phase. The rest is file-backed, mostly the node binary's own pages (~37 MiB for a bare node HTTP server here), which every node process on the machine shares. Backends are separate processes and not counted. prom-client and ws are loaded only on the first /metrics scrape and the first WebSocket, so the client phase includes ws.`,
       '',
-      table(['node', 'phase', 'min MiB', 'median MiB', 'max MiB', 'anonymous MiB'], [...plain.rows, ...service.rows]),
+      table(['node', 'phase', 'min MiB', 'median MiB', 'max MiB', 'anonymous MiB'], [...naive.rows, ...plain.rows, ...service.rows]),
     ].join('\n');
     const lat = await pushLatency(dir);
     return `${rss}\n\n${lat}\n`;

@@ -71,7 +71,8 @@ function openBrowser(url) {
 }
 
 function serve(args) {
-  const child = spawn(process.execPath, [path.join(root, 'out/main/cli.js'), 'serve', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  // Through bin/vigil.mjs, which sets V8's flags for a long-running serve.
+  const child = spawn(process.execPath, [path.join(root, 'bin/vigil.mjs'), 'serve', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
   let opened = false;
   child.stdout.on('data', (d) => {
     process.stdout.write(d);

@@ -4,13 +4,18 @@
 // when it asks after a gap; log chunks go to the clients subscribed to that
 // backend. The bridge exists before any WebSocket server does (the server
 // loads ws on the first connection); with no client connected, nothing is
-// diffed or serialized.
+// diffed or serialized. Liveness is a protocol ping, not a state message: a
+// client that has not answered the last one (a laptop asleep, a dropped
+// network) is closed, so a dead dashboard stops costing diffs.
 import type { WebSocket, WebSocketServer } from 'ws';
 import type { VigilService } from '../common/api.js';
 import type { ClientMessage, ServerMessage } from '../common/ws-protocol.js';
 import { dispatch, isRequestName } from '../host/dispatch.js';
 import { logSubscriptions } from '../host/log-subscriptions.js';
 import { pushState } from '../host/state-push.js';
+
+/** Every client is pinged this often; browsers answer pings by themselves. */
+export const HEARTBEAT_MS = 30_000;
 
 export interface Bridge {
   /** Push something to every client (e.g. focus). */
@@ -23,8 +28,21 @@ export interface AttachableBridge extends Bridge {
   attach(wss: WebSocketServer): void;
 }
 
-export function createBridge(service: VigilService, log: (msg: string) => void): AttachableBridge {
+export function createBridge(service: VigilService, log: (msg: string) => void, opts: { heartbeatMs?: number } = {}): AttachableBridge {
   const clients = new Set<WebSocket>();
+  const answered = new WeakMap<WebSocket, boolean>();
+  let stopHeartbeat: (() => void) | null = null;
+  const heartbeat = (): void => {
+    for (const ws of clients) {
+      if (answered.get(ws) === false) {
+        log('ws: a client did not answer the last ping: closed');
+        ws.terminate();
+        continue;
+      }
+      answered.set(ws, false);
+      ws.ping();
+    }
+  };
   const send = (ws: WebSocket, msg: ServerMessage | string): void => {
     if (ws.readyState === ws.OPEN) ws.send(typeof msg === 'string' ? msg : JSON.stringify(msg));
   };
@@ -40,6 +58,13 @@ export function createBridge(service: VigilService, log: (msg: string) => void):
 
   const onConnection = (ws: WebSocket): void => {
     clients.add(ws);
+    answered.set(ws, true);
+    ws.on('pong', () => answered.set(ws, true));
+    if (!stopHeartbeat) {
+      const t = setInterval(heartbeat, opts.heartbeatMs ?? HEARTBEAT_MS);
+      t.unref();
+      stopHeartbeat = () => clearInterval(t);
+    }
     const logs = logSubscriptions(service, (chunk) => send(ws, { type: 'log', chunk }));
     sendSnapshot(ws);
 
@@ -75,6 +100,10 @@ export function createBridge(service: VigilService, log: (msg: string) => void):
     ws.on('close', () => {
       clients.delete(ws);
       logs.dispose();
+      if (clients.size === 0) {
+        stopHeartbeat?.();
+        stopHeartbeat = null;
+      }
     });
     ws.on('error', (e) => log(`ws: ${e.message}`));
   };
@@ -88,6 +117,8 @@ export function createBridge(service: VigilService, log: (msg: string) => void):
       for (const ws of clients) send(ws, text);
     },
     close() {
+      stopHeartbeat?.();
+      stopHeartbeat = null;
       state.dispose();
       for (const ws of clients) ws.terminate();
       clients.clear();
