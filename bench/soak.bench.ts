@@ -25,6 +25,8 @@ const GROUPS = { crash: 15, oom: 10, hang: 10, steady: 15 } as const;
 type Group = keyof typeof GROUPS;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const MiB = 1024 * 1024;
+/** Every server logs a slot line this often, so every backend's 2000-line ring is full by minute 9 and the last 10 minutes show whether memory levels. */
+const LOG_EVERY_MS = 250;
 
 interface Row {
   minute: number;
@@ -83,6 +85,7 @@ function configYaml(dir: string, oomOk: boolean): { yaml: string; groupOf: Map<s
         extra.push('--grow-mb-per-sec', '1.5');
         memory = '    memoryLimit: 128M';
       }
+      extra.push('--log-every-ms', String(LOG_EVERY_MS));
       const argv = [node, fake, '--port', '"${PORT}"', ...extra.map((a) => JSON.stringify(a)), '--pid-file', JSON.stringify(path.join(dir, 'pids', id))];
       lines.push(`  ${id}:`, `    cmd: [${argv.join(', ')}]`, `    ${health}`, `    ${policy}`, '    stop: { grace: 3s }');
       if (memory) lines.push(memory);
@@ -299,7 +302,7 @@ export default async function (): Promise<string> {
     const oom = perGroup.get('oom')!;
 
     return [
-      `${Object.entries(GROUPS).map(([g, n]) => `${n} ${g}`).join(', ')} fake llama-servers under one Vigil (the core and the headless host in one process, bundled, plain node with --expose-gc) for **${MINUTES} minutes**${MINUTES === 30 ? '' : ' (the default is 30; VIGIL_SOAK_MINUTES set it shorter on this shared machine)'}: crash-loopers exit 5–9 s after each start; ${oomWhy === null ? 'the oom group grows 1.5 MiB/s in a 128 MiB memory cgroup (v1) until the kernel kills it' : `the oom group runs steady (${oomWhy})`}; the hang group stops answering 20–40 s after each start and is restarted after 3 failed probes (1 s apart); restart policy always, backoff 500 ms. A dashboard WebSocket client stays connected; each minute the bench asks for the last 200 events, the hour of history and every backend's log (as the dashboard does when each card is opened) and /metrics is scraped every 15 s.`,
+      `${Object.entries(GROUPS).map(([g, n]) => `${n} ${g}`).join(', ')} fake llama-servers under one Vigil (the core and the headless host in one process, bundled, plain node with --expose-gc) for **${MINUTES} minutes**${MINUTES === 30 ? '' : ' (the default is 30; VIGIL_SOAK_MINUTES set it shorter on this shared machine)'}: crash-loopers exit 5–9 s after each start; ${oomWhy === null ? 'the oom group grows 1.5 MiB/s in a 128 MiB memory cgroup (v1) until the kernel kills it' : `the oom group runs steady (${oomWhy})`}; the hang group stops answering 20–40 s after each start and is restarted after 3 failed probes (1 s apart); restart policy always, backoff 500 ms; every server logs a slot line each ${LOG_EVERY_MS} ms, so each backend's log ring (2000 lines) is full within about ${Math.ceil((2000 * LOG_EVERY_MS) / 60_000)} minutes. A dashboard WebSocket client stays connected; each minute the bench asks for the last 200 events, the hour of history and every backend's log (as the dashboard does when each card is opened) and /metrics is scraped every 15 s.`,
       '',
       `Each row: file descriptors of the Vigil process (/proc/<pid>/fd), VmRSS, V8 heap after a forced GC (used / total) and external memory, processes the fake servers recorded so far, the journal's last seq, messages the WebSocket client received in that minute (all; then the state messages alone and their KiB), and the log lines Vigil holds in memory over all 50 backends (each backend's ring keeps its last 2000; crash00's in brackets).`,
       '',

@@ -66,6 +66,12 @@ describe('fake llama-server', () => {
     expect(await c.exited).toEqual([3, null]);
   });
 
+  it('a chatty server logs a slot line on a period (--log-every-ms)', async () => {
+    const s = await start(['--log-every-ms', '20']);
+    await waitFor(() => (s.output().match(/^slot update_slots: /gm)?.length ?? 0) >= 3, 30_000, 'three slot lines');
+    expect(s.output()).toMatch(/^slot update_slots: id {2}0 \| task 1 \| prompt done, n_past = 1$/m);
+  });
+
   it('hangs: stays alive but stops answering (flag and control endpoint)', async () => {
     const a = await start(['--hang-after-ms', '300']);
     await health(a);
