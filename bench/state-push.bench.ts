@@ -3,7 +3,8 @@
 // the kernel log on), 50 Python HTTP backends ready:
 //  (a) vigil serve's CPU with no dashboard, in 60 s windows from the moment
 //      all are ready; the steady state is 180–360 s; then a CPU profile of the
-//      next 60 s (inspector opened by SIGUSR1) says where it goes;
+//      next 60 s (inspector opened by SIGUSR1) says where it goes; at the end
+//      the same windows with the backends on HTTP/1.1 keep-alive;
 //  (b) one more backend changing state about once a second, one dashboard
 //      WebSocket: bytes per state message as sent (snapshot, then deltas) and,
 //      in the same run for the same pushes, the snapshot the naive push sent;
@@ -79,8 +80,9 @@ async function until<T>(f: () => Promise<T | null> | T | null, ms: number, what:
   }
 }
 
-function configYaml(www: string): string {
-  const py = (extra: string[]) => `[python3, -m, http.server, "\${PORT}", --bind, 127.0.0.1, --directory, ${JSON.stringify(www)}${extra.join('')}]`;
+/** HTTP/1.0 is `http.server`'s default: it closes the connection after each answer, so every probe connects anew. */
+function configYaml(www: string, protocol: 'HTTP/1.0' | 'HTTP/1.1' = 'HTTP/1.0'): string {
+  const py = (extra: string[]) => `[python3, -m, http.server, "\${PORT}", --bind, 127.0.0.1, --directory, ${JSON.stringify(www)}, --protocol, ${protocol}${extra.join('')}]`;
   const lines = ['backends:'];
   for (let i = 0; i < BACKENDS; i++) lines.push(`  py${String(i).padStart(2, '0')}:`, `    cmd: ${py([])}`, '    health: { path: / }');
   // The one that changes: up for a second, then exits; restarted at once, without limit.
@@ -172,6 +174,42 @@ const describe = (m: Map<string, number>): string =>
     .map(([k, n]) => `\`${k}\` ${n}`)
     .join(', ');
 
+/** vigil serve's CPU in CPU_WINDOWS windows from now: a row per window, and the steady state (the mean of the last three). */
+async function cpuWindows(s: Serve): Promise<{ rows: string[][]; pcts: number[]; steadyPct: number }> {
+  const rows: string[][] = [];
+  const pcts: number[] = [];
+  for (let w = 0; w < CPU_WINDOWS; w++) {
+    const t0 = cpuTicks(s.child.pid!);
+    const wall0 = performance.now();
+    await sleep(WINDOW_S * 1000);
+    const pct = ((cpuTicks(s.child.pid!) - t0) / TICKS / ((performance.now() - wall0) / 1000)) * 100;
+    pcts.push(pct);
+    rows.push([`${fmt(w * WINDOW_S)}–${fmt((w + 1) * WINDOW_S)} s${w >= 3 ? ' (steady)' : ''}`, fmt(pct)]);
+  }
+  const steady = pcts.slice(3);
+  return { rows, pcts, steadyPct: steady.reduce((a, b) => a + b, 0) / steady.length };
+}
+
+/** The same 50 backends answering HTTP/1.1 and keeping the connection (as llama-server and uvicorn do): CPU windows only. */
+async function keepAliveCpu(): Promise<{ pcts: number[]; steadyPct: number }> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'vigil-state-push-ka-'));
+  const www = path.join(dir, 'www');
+  mkdirSync(www);
+  writeFileSync(path.join(dir, 'config.yaml'), configYaml(www, 'HTTP/1.1'));
+  const s = await startServe(dir);
+  try {
+    await until(async () => {
+      const st = await api<VigilState>(s, '/api/state');
+      return st.backends.filter((b) => b.status === 'ready').length === BACKENDS ? true : null;
+    }, 300_000, 'all keep-alive backends ready');
+    return await cpuWindows(s);
+  } finally {
+    s.child.kill('SIGTERM');
+    await new Promise((r) => s.child.once('exit', r));
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 export default async function run(): Promise<string> {
   if (!existsSync(path.join(root, 'out', 'main', 'cli.js')) || !existsSync(path.join(root, 'out', 'renderer', 'index.html'))) throw new Error('run npm run build first (out/main/cli.js, out/renderer)');
   const dir = mkdtempSync(path.join(tmpdir(), 'vigil-state-push-'));
@@ -188,17 +226,7 @@ export default async function run(): Promise<string> {
     }, 300_000, 'all backends ready');
 
     // (a) no dashboard.
-    const cpuRows: string[][] = [];
-    const steady: number[] = [];
-    for (let w = 0; w < CPU_WINDOWS; w++) {
-      const t0 = cpuTicks(s.child.pid!);
-      const wall0 = performance.now();
-      await sleep(WINDOW_S * 1000);
-      const pct = ((cpuTicks(s.child.pid!) - t0) / TICKS / ((performance.now() - wall0) / 1000)) * 100;
-      if (w >= 3) steady.push(pct);
-      cpuRows.push([`${fmt(w * WINDOW_S)}–${fmt((w + 1) * WINDOW_S)} s${w >= 3 ? ' (steady)' : ''}`, fmt(pct)]);
-    }
-    const steadyPct = steady.reduce((a, b) => a + b, 0) / steady.length;
+    const { rows: cpuRows, steadyPct } = await cpuWindows(s);
     const prof = await profile(s, WINDOW_S);
 
     // (b) one dashboard, one backend changing about once a second.
@@ -278,11 +306,14 @@ export default async function run(): Promise<string> {
     }
     const idleAfterBrowser = got.messages - before.messages - idleMsgs;
     ws.close();
+    s.child.kill('SIGTERM');
+    await new Promise((r) => s.child.once('exit', r));
+    const ka = await keepAliveCpu();
 
     const avg = changing.bytes / Math.max(1, changing.messages);
     const naiveAvg = changing.naiveBytes / Math.max(1, changing.messages);
     out.push(
-      `\`node bin/vigil.mjs serve\` (the built CLI, default config: watch mode and the kernel log on) with ${BACKENDS} Python \`http.server\` backends, health on \`/\` every 2 s. Load average when it started: ${load} — the machine (2 cores) was shared with other engineers' builds and test runs, so every figure here carries their noise.`,
+      `\`node bin/vigil.mjs serve\` (the built CLI, default config: watch mode and the kernel log on) with ${BACKENDS} Python \`http.server\` backends, health on \`/\` every 2 s. Load average (2 cores) when it started: ${load}.`,
       '',
       `**State messages, one dashboard (WebSocket).** The first is a snapshot (${(got.first / KiB).toFixed(1)} KiB); then a backend that lives a second and is restarted at once (restart policy always, backoff 100 ms; it restarted ${flapperRestarts} times) changes state for ${CHANGE_S} s. Each delta is compared with what the naive push sent for the same change — the whole state, computed here from the state the deltas rebuilt.`,
       '',
@@ -299,7 +330,9 @@ export default async function run(): Promise<string> {
       '',
       `**vigil serve CPU, no dashboard** (utime+stime from /proc, % of one core), 60 s windows from the moment all ${BACKENDS} were ready. Target < 1 % in the steady state (the mean of 180–360 s): **${fmt(steadyPct)} %** ${steadyPct < 1 ? '✅' : '❌'}.`,
       '',
-      table(['window', 'CPU %'], cpuRows),
+      table(['window', 'CPU %', 'same backends on HTTP/1.1 keep-alive'], cpuRows.map((r, i) => [...r, fmt(ka.pcts[i]!)])),
+      '',
+      `Python's \`http.server\` speaks HTTP/1.0 by default and closes the connection after each answer, so each of the 25 probes a second opens and closes a TCP connection; the last column is a second \`vigil serve\` over the same 50 backends started with \`--protocol HTTP/1.1\` (the connection kept, as llama-server and uvicorn-based servers such as vLLM keep it): steady state **${fmt(ka.steadyPct)} %** ${ka.steadyPct < 1 ? '✅' : '❌'}.`,
       '',
       `Where it goes: a CPU profile of the next ${WINDOW_S} s (V8 sampling every 1 ms through the inspector that SIGUSR1 opens; ${prof.samples} non-idle samples), self time by function, top 12:`,
       '',
@@ -310,8 +343,10 @@ export default async function run(): Promise<string> {
       table(['process', 'CPU %'], browserRows),
     );
   } finally {
-    s.child.kill('SIGTERM');
-    await new Promise((r) => s.child.once('exit', r));
+    if (s.child.exitCode === null && s.child.signalCode === null) {
+      s.child.kill('SIGTERM');
+      await new Promise((r) => s.child.once('exit', r));
+    }
     rmSync(dir, { recursive: true, force: true });
   }
   return out.join('\n');

@@ -88,6 +88,9 @@ export class DrmFixture {
     mkdirSync(fdDir, { recursive: true });
     mkdirSync(infoDir, { recursive: true });
     for (const f of fds) {
+      // Every /dev/dri node has its entry in sysfs (a render node's has no PCI card map of its own).
+      const node = /^\/dev\/dri\/((?:card|renderD)\d+)$/.exec(f.target)?.[1];
+      if (node) mkdirSync(path.join(this.sys, 'class/drm', node), { recursive: true });
       symlinkSync(f.target, path.join(fdDir, String(f.fd)));
       writeFileSync(path.join(infoDir, String(f.fd)), header(f.fd) + (f.fdinfo ?? ''));
     }

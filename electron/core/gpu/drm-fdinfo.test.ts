@@ -1,9 +1,9 @@
-import { mkdtempSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { amdgpuNew, amdgpuOld, DrmFixture, i915, plainFds, xe } from '../../../test-support/gpu/drm-fixture.js';
-import { DrmScanner, parseDrmFdinfo, scanDrmClients, vramGtt } from './drm-fdinfo.js';
+import { DrmClientScan, DrmScanner, drmDevicesPresent, parseDrmFdinfo, scanDrmClients, vramGtt } from './drm-fdinfo.js';
 import { createGpuSources } from './index.js';
 
 const KiB = 1024;
@@ -109,6 +109,28 @@ describe('DRM fdinfo on fixture trees', () => {
       [DGPU, MiB, 0],
       [IGPU, 0, 8192],
     ]);
+  });
+
+  it('a machine with no DRM device in sysfs: no fd is listed or read; a device that appears is seen within a minute', () => {
+    const bare = new DrmFixture(path.join(root, 'bare'));
+    const fds = [...plainFds(0, 20), { fd: 20, target: '/dev/dri/renderD128', fdinfo: amdgpuOld({ pdev: DGPU, client: 1, vramKiB: 1024, gttKiB: 0 }) }];
+    bare.process(800, fds);
+    // The process's DRM fd made its node; a machine without one has an empty class/drm.
+    rmSync(path.join(bare.sys, 'class/drm/renderD128'), { recursive: true });
+    let now = 0;
+    const scan = new DrmClientScan(bare.proc, bare.sys, undefined, () => now);
+    expect(scan.clients([800])).toEqual([]);
+    expect(scan.clients([800, 801])).toEqual([]);
+    expect(scan.passes).toBe(0);
+    // A GPU added at run time: its node in sysfs; read on the first call a minute after the last look.
+    mkdirSync(path.join(bare.sys, 'class/drm/renderD128'));
+    now = 59_999;
+    expect(scan.clients([800])).toEqual([]);
+    now = 60_000;
+    expect(scan.clients([800, 900]).map((c) => [c.pid, c.driver])).toEqual([[800, 'amdgpu']]);
+    expect(scan.passes).toBe(1);
+    expect(drmDevicesPresent(bare.sys)).toBe(true);
+    expect(drmDevicesPresent(path.join(root, 'no-such-sys'))).toBe(false);
   });
 
   it('reads each fd link once: later passes list the fds and read only the DRM ones; a reused fd number is read again within relinkEvery passes', () => {

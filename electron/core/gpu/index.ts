@@ -77,7 +77,7 @@ export function gpuSourceOptions(o: Partial<Omit<GpuSourceOptions, 'nvidiaSmi'>>
 /** Every vendor's source over these options. */
 export function createGpuSources(partial: Parameters<typeof gpuSourceOptions>[0] = {}, env: NodeJS.ProcessEnv = process.env): GpuSources {
   const o = gpuSourceOptions(partial, env);
-  const shared: Shared = { drm: new DrmClientScan(o.procRoot, o.onError), cards: new DrmCards(o.sysRoot) };
+  const shared: Shared = { drm: new DrmClientScan(o.procRoot, o.sysRoot, o.onError), cards: new DrmCards(o.sysRoot) };
   return new GpuSources(
     VENDORS.map((v) => v(o, shared)),
     o.onError,
