@@ -12,6 +12,8 @@ export interface SyntheticOptions {
   pushMs: number;
   /** Each push a fresh copy of the whole state (what a snapshot push handed the store), not the changed backend alone. */
   freshObjects?: boolean;
+  /** How long the backends have been up, s (default an hour: uptimes show minutes; under an hour each card's clock shows seconds). */
+  uptimeSec?: number;
 }
 
 export function installSyntheticVigil(opts: SyntheticOptions): void {
@@ -26,7 +28,7 @@ export function installSyntheticVigil(opts: SyntheticOptions): void {
 
   const backend = (id: string, i: number) => ({
     id, name: id, status: 'ready', reason: 'health 200', since: Date.now(), pid: 10000 + i, pgid: 10000 + i, procState: 'sleeping',
-    startedAt: Date.now() - 3_600_000, port: 20000 + i, adopted: false, restarts: 0, lastExit: null, awaitingReap: false,
+    startedAt: Date.now() - (opts.uptimeSec ?? 3600) * 1000, port: 20000 + i, adopted: false, restarts: 0, lastExit: null, awaitingReap: false,
     healthLatencyMs: 2 + (i % 5), nextRestartAt: null,
     memory: { rss: rssAt(i, start), anon: rssAt(i, start), file: 0, shmem: 0, swap: 0, pss: null, processes: 1 },
     memoryLimit: null, cgroup: null, command: ['llama-server', '--port', String(20000 + i)], restartPolicy: 'always', fit: null, llama: null, oomScoreAdj: null, shed: null,

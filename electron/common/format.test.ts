@@ -83,6 +83,12 @@ describe('formatElapsed', () => {
     expect(formatElapsed(999)).toBe('0s');
     expect(formatElapsed(1000)).toBe('1s');
     expect(formatElapsed(185_400)).toBe('3m 05s');
+    expect(formatElapsed(599_999)).toBe('9m 59s');
+    // Past ten minutes, whole minutes: the figure changes once a minute.
+    expect(formatElapsed(600_000)).toBe('10m');
+    expect(formatElapsed(754_000)).toBe('12m');
+    expect(formatElapsed(3_599_999)).toBe('59m');
+    expect(formatElapsed(3_900_000)).toBe('1h 05m');
     expect(formatElapsed(-20)).toBe('0s');
     expect(formatElapsed(undefined)).toBe('—');
   });

@@ -48,13 +48,17 @@ export function formatDuration(ms: number | null | undefined): string {
 }
 
 /**
- * Time elapsed on a clock shown each second (an uptime, a time since an
- * exit): whole seconds, so it never flickers as a ms count: 184 → '0s',
- * 65_400 → '1m 05s'.
+ * Time elapsed on a clock the dashboard shows (an uptime, a time since an
+ * exit): whole seconds for the first ten minutes, then whole minutes (as
+ * kubectl shows an age), so a wall of cards past their first minutes changes
+ * once a minute, not each second: 184 → '0s', 65_400 → '1m 05s',
+ * 754_000 → '12m', 3_900_000 → '1h 05m'.
  */
 export function formatElapsed(ms: number | null | undefined): string {
   if (ms === null || ms === undefined || !Number.isFinite(ms)) return '—';
-  return formatDuration(Math.floor(Math.max(0, ms) / 1000) * 1000);
+  const s = Math.floor(Math.max(0, ms) / 1000);
+  if (s >= 600 && s < 3600) return `${Math.floor(s / 60)}m`;
+  return formatDuration(s * 1000);
 }
 
 /**

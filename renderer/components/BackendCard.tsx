@@ -24,7 +24,7 @@ const CONFIRM: Partial<Record<Action, string>> = {
 /**
  * The facts that move with the clock; their own components, and they select
  * the text from the clock, so they render again only when what they show
- * changes (an uptime past an hour shows minutes: once a minute, not each second).
+ * changes (past its first ten minutes an uptime shows minutes: once a minute, not each second).
  */
 function LifeFact({ b }: { b: BackendView }) {
   const f = useNow(useShallow((s) => lifeFact(b, s.now)));
