@@ -13,7 +13,7 @@ if (!existsSync(cli)) {
 }
 // `vigil serve` runs for days and its JS is mostly idle: V8's lite mode (no
 // optimizing compilers, feedback allocated lazily) keeps about 10 MiB less
-// resident for the same idle CPU, as the systemd unit's --lite-mode does.
+// resident for a little more CPU, as the systemd unit's --lite-mode does.
 // Set before the CLI's code is loaded, so all of it is compiled that way
 // (node's own start-up code is not; `node --lite-mode` covers that too);
 // VIGIL_V8_DEFAULTS=1 keeps V8's defaults.

@@ -72,7 +72,7 @@ function openBrowser(url) {
 
 function serve(args) {
   // With the systemd unit's node flag (SERVICE_NODE_FLAGS in electron/cli/install-service.ts):
-  // given on the command line, lite mode also sizes V8's heap for memory, about 2 MiB less
+  // given on the command line, lite mode also sizes V8's heap for memory, about 1 MiB less
   // resident than bin/vigil.mjs setting it after node has started.
   const flags = process.env.VIGIL_V8_DEFAULTS === '1' ? [] : ['--lite-mode'];
   const child = spawn(process.execPath, [...flags, path.join(root, 'bin/vigil.mjs'), 'serve', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });

@@ -34,6 +34,7 @@ export function createBridge(service: VigilService, log: (msg: string) => void, 
   let stopHeartbeat: (() => void) | null = null;
   const heartbeat = (): void => {
     for (const ws of clients) {
+      if (ws.readyState !== ws.OPEN) continue; // closing: its 'close' removes it
       if (answered.get(ws) === false) {
         log('ws: a client did not answer the last ping: closed');
         ws.terminate();
